@@ -1,0 +1,1 @@
+"""Terrain's engine: everything the product computes, importable without Streamlit."""

@@ -1,0 +1,36 @@
+"""Colours that mean the same thing on every page.
+
+Territories and regions get a colour keyed by their id (not by their position in a list), so a
+filter never reshuffles them. Attainment and health use one red/amber/green scale whose thresholds
+are settings.
+"""
+from __future__ import annotations
+
+import zlib
+
+# Okabe–Ito plus Paul Tol's "muted": colour-blind safe, distinct on light and dark backgrounds.
+CATEGORICAL: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#332288",
+    "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+)
+RED, AMBER, GREEN, GREY = "#D7301F", "#F0A202", "#1A9850", "#9E9E9E"
+
+
+def territory_colour(territory_id: str | None) -> str:
+    """Stable colour of a territory: a checksum of its id (not Python's salted hash())."""
+    if not territory_id:
+        return GREY
+    return CATEGORICAL[zlib.crc32(territory_id.encode("utf-8")) % len(CATEGORICAL)]
+
+
+def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:
+    colour = colour.lstrip("#")
+    return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def attainment_colour(attainment: float | None, red_below: float = 0.7, green_from: float = 1.0) -> str:
+    if attainment is None or attainment != attainment:  # None or NaN
+        return GREY
+    if attainment < red_below:
+        return RED
+    return GREEN if attainment >= green_from else AMBER

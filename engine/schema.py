@@ -1,0 +1,74 @@
+"""The canonical DuckDB schema (DESIGN.md's data model) as numbered migrations.
+
+Each migration runs once, in order, inside one transaction; `meta.schema_version` records the last
+applied. Add a migration at the end; never edit one that has shipped.
+"""
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the data model of DESIGN.md
+    """
+    CREATE TABLE reps (
+        rep_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, email VARCHAR, manager_id VARCHAR,
+        role VARCHAR, home_city VARCHAR, home_lat DOUBLE, home_lon DOUBLE, skills VARCHAR[],
+        capacity INTEGER, active BOOLEAN DEFAULT TRUE, source VARCHAR);
+    CREATE TABLE territories (
+        territory_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, parent_id VARCHAR, type VARCHAR,
+        level INTEGER, owner_rep_id VARCHAR, source VARCHAR);
+    CREATE TABLE territory_members (
+        territory_id VARCHAR NOT NULL, rep_id VARCHAR NOT NULL, role VARCHAR DEFAULT 'owner',
+        PRIMARY KEY (territory_id, rep_id));
+    CREATE TABLE territory_rules (
+        rule_id VARCHAR PRIMARY KEY, territory_id VARCHAR NOT NULL, priority INTEGER NOT NULL,
+        expression VARCHAR NOT NULL, active BOOLEAN DEFAULT TRUE);
+    CREATE TABLE accounts (
+        account_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, industry VARCHAR, segment VARCHAR,
+        annual_revenue DOUBLE, employees BIGINT, country VARCHAR, state VARCHAR, city VARCHAR,
+        postal_code VARCHAR, lat DOUBLE, lon DOUBLE, geo_precision VARCHAR, website VARCHAR,
+        owner_rep_id VARCHAR, territory_id VARCHAR, parent_account_id VARCHAR,
+        created_at TIMESTAMP, source VARCHAR);
+    CREATE TABLE deals (
+        deal_id VARCHAR PRIMARY KEY, account_id VARCHAR, name VARCHAR, amount DOUBLE,
+        currency VARCHAR, amount_rc DOUBLE, stage VARCHAR, status VARCHAR NOT NULL
+            CHECK (status IN ('open', 'won', 'lost')),
+        probability DOUBLE, forecast_category VARCHAR, product_line VARCHAR, created_date DATE,
+        close_date DATE, owner_rep_id VARCHAR, territory_id VARCHAR, source VARCHAR);
+    CREATE TABLE activities (
+        activity_id VARCHAR PRIMARY KEY, account_id VARCHAR, deal_id VARCHAR, rep_id VARCHAR,
+        type VARCHAR, ts TIMESTAMP, outcome VARCHAR, subject VARCHAR, source VARCHAR);
+    CREATE TABLE targets (
+        scope VARCHAR NOT NULL CHECK (scope IN ('company', 'territory', 'rep')),
+        scope_id VARCHAR NOT NULL, period_start DATE NOT NULL, amount DOUBLE NOT NULL,
+        PRIMARY KEY (scope, scope_id, period_start));
+    CREATE TABLE fx_rates (
+        currency VARCHAR NOT NULL, rate_to_reporting DOUBLE NOT NULL, valid_from DATE NOT NULL,
+        PRIMARY KEY (currency, valid_from));
+    CREATE TABLE assignment_log (
+        ts TIMESTAMP NOT NULL, account_id VARCHAR NOT NULL, from_territory VARCHAR,
+        to_territory VARCHAR, from_rep VARCHAR, to_rep VARCHAR, reason VARCHAR, actor VARCHAR);
+    CREATE TABLE scenarios (
+        scenario_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, author VARCHAR,
+        created_at TIMESTAMP, note VARCHAR);
+    CREATE TABLE scenario_moves (
+        scenario_id VARCHAR NOT NULL, account_id VARCHAR NOT NULL, to_territory_id VARCHAR,
+        to_rep_id VARCHAR, PRIMARY KEY (scenario_id, account_id));
+    CREATE TABLE imports (
+        import_id VARCHAR PRIMARY KEY, ts TIMESTAMP NOT NULL, file_name VARCHAR, sha256 VARCHAR,
+        source VARCHAR, entity VARCHAR, rows_in BIGINT, rows_loaded BIGINT, rows_rejected BIGINT,
+        status VARCHAR);
+    CREATE TABLE import_rejects (
+        import_id VARCHAR NOT NULL, row_number BIGINT, "column" VARCHAR, value VARCHAR,
+        reason VARCHAR NOT NULL);
+    CREATE TABLE mapping_profiles (
+        name VARCHAR PRIMARY KEY, source VARCHAR, entity VARCHAR, mapping VARCHAR NOT NULL,
+        created_at TIMESTAMP);
+    CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR);
+    """,
+)
+
+# The tables a user's data lives in, in the order a full wipe or a demo build fills them.
+DATA_TABLES: tuple[str, ...] = (
+    "territories", "reps", "territory_members", "territory_rules", "accounts", "deals",
+    "activities", "targets", "fx_rates", "assignment_log", "scenarios", "scenario_moves",
+    "imports", "import_rejects",
+)
