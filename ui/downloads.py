@@ -1,0 +1,44 @@
+"""Download buttons under every table (CSV, Excel) and chart (PNG, SVG).
+
+Exports carry full precision: what a table shows rounded for reading, its download keeps exact.
+"""
+from __future__ import annotations
+
+import io
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from ui.context import tr
+
+
+def _xlsx_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, autofit=True)
+    return buffer.getvalue()
+
+
+def table_downloads(frame: pl.DataFrame, name: str, *, key: str | None = None) -> None:
+    """CSV and XLSX buttons for `frame`, files named `<name>.csv` / `<name>.xlsx`."""
+    key = key or name
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(tr("common.download_csv"), frame.write_csv().encode("utf-8-sig"),
+                         f"{name}.csv", "text/csv", key=f"{key}-csv", width="stretch", on_click="ignore")
+    right.download_button(
+        tr("common.download_xlsx"), lambda: _xlsx_bytes(frame), f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx", on_click="ignore",
+        width="stretch")
+
+
+def chart_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
+    """PNG and SVG buttons for an Altair chart, rendered offline by vl-convert on click."""
+    import vl_convert as vlc
+
+    key = key or name
+    spec = chart.to_json()
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("PNG", lambda: vlc.vegalite_to_png(spec, scale=2), f"{name}.png", "image/png",
+                         key=f"{key}-png", width="stretch", on_click="ignore")
+    right.download_button("SVG", lambda: vlc.vegalite_to_svg(spec).encode("utf-8"), f"{name}.svg",
+                          "image/svg+xml", key=f"{key}-svg", width="stretch", on_click="ignore")
