@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.errors import TerrainError
 from engine.i18n import LANGUAGES, t
+from engine.periods import KINDS, parse_period, period_containing
+from engine.timeline import as_of_date, period_choices
 from ui import context
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
@@ -23,6 +26,37 @@ if store.is_empty():
     with st.spinner(t("demo.building", lang)):
         summary = build_demo(store)
     st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
+
+
+
+def _period_picker() -> None:
+    """The shared period filter: kind + period, mirrored in the URL (?period=2024-Q3)."""
+    settings = context.settings()
+    fsm = settings.fiscal_year_start_month
+    from_url = st.query_params.get("period")
+    if "period_kind" not in st.session_state:
+        try:
+            st.session_state["period_kind"] = parse_period(from_url, fsm).kind if from_url else "quarter"
+        except TerrainError:
+            st.session_state["period_kind"] = "quarter"
+    kind = st.sidebar.segmented_control(
+        t("sidebar.period_kind", lang), list(KINDS), format_func=lambda k: t(f"period.{k}", lang),
+        key="period_kind") or "quarter"
+    choices = period_choices(store, kind, fsm)
+    codes = [p.code for p in choices]
+    default = period_containing(as_of_date(store), kind, fsm).code
+    # The URL decides only on the first run (a shared link); afterwards the widget does.
+    wanted = st.session_state.get("period_code", from_url)
+    if wanted not in codes:
+        wanted = default if default in codes else codes[0]
+    st.session_state["period_code"] = wanted
+    code = st.sidebar.selectbox(t("sidebar.period", lang), codes, key="period_code",
+                                format_func=lambda c: choices[codes.index(c)].label(lang))
+    st.session_state["period"] = choices[codes.index(code)]
+    st.query_params["period"] = code
+
+
+_period_picker()
 
 PAGES = {
     "nav.desk": [

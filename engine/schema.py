@@ -64,6 +64,17 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TIMESTAMP);
     CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR);
     """,
+    # 2: scenarios remember the planner's moves (JSON) and when they were applied to the live assignment
+    """
+    ALTER TABLE scenarios ADD COLUMN moves_json VARCHAR;
+    ALTER TABLE scenarios ADD COLUMN applied_at TIMESTAMP;
+    ALTER TABLE scenarios ADD COLUMN applied_by VARCHAR;
+    ALTER TABLE scenarios ADD COLUMN undone_at TIMESTAMP;
+    """,
+    # 3: a rejected import row keeps its original cells (JSON) so the download can be fixed and re-imported
+    """
+    ALTER TABLE import_rejects ADD COLUMN record VARCHAR;
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.

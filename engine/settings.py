@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Optional map style URL drawn under the maps when reachable; empty = offline shapes only."),
     Setting("mileage_rate", "TERRAIN_MILEAGE_RATE", 0.58,
             "Travel cost per km used by the planner, in the reporting currency.", float),
+    Setting("visit_hours", "TERRAIN_VISIT_HOURS", 1.5,
+            "Hours of a rep's time one visit takes, for the planner's workload (visits × hours).", float),
 )
 
 
@@ -57,6 +59,7 @@ class Settings:
     board_rotate_seconds: int
     basemap_url: str
     mileage_rate: float
+    visit_hours: float
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

@@ -1,0 +1,120 @@
+"""Which export column feeds which field: known headers, suggestions for unknown ones, profiles.
+
+A header the source's map knows is mapped with confidence 1. Any other header is compared
+(difflib ratio on normalised text) with every known header and field name of the entity; the best
+match is its suggestion and its ratio the confidence. Suggestions at or above `AUTO_ACCEPT` are
+used; weaker ones are only shown, so a column is never silently mapped on a weak guess. The user's
+overrides (`--map COLUMN=FIELD`, the Import page's table, a saved profile) always win. When two
+columns claim one field the stronger claim keeps it (ties: the source map's order).
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import datetime
+
+import polars as pl
+
+from engine.errors import NotFoundError, TerrainError
+from engine.importing.fields import FIELDS
+from engine.importing.sources import column_map, normalise
+from engine.store import Session
+
+AUTO_ACCEPT = 0.8
+SUGGEST_FROM = 0.6
+MAPPING_SCHEMA = {"column": pl.String, "field": pl.String, "suggestion": pl.String,
+                  "confidence": pl.Float64, "how": pl.String}
+
+
+def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
+    """['Deal Value=amount', 'Notes='] → {'Deal Value': 'amount', 'Notes': ''} ('' = ignore)."""
+    overrides: dict[str, str] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise TerrainError(f"--map expects COLUMN=FIELD, got '{pair}'.",
+                               hint="Example: --map 'Deal Value=amount'. Leave FIELD empty to ignore a column.")
+        column, field = pair.rsplit("=", 1)
+        overrides[column.strip()] = field.strip()
+    return overrides
+
+
+def suggest_mapping(headers: list[str], source: str, entity: str,
+                    overrides: dict[str, str] | None = None) -> pl.DataFrame:
+    """One row per export column: `column`, `field` (used; null = ignored), `suggestion` (best
+    guess even when too weak to use), `confidence` 0..1 and `how` (known / suggested / override /
+    weak / unknown / duplicate)."""
+    overrides = overrides or {}
+    fields = FIELDS[entity]
+    unknown_fields = {f for f in overrides.values() if f and f not in fields}
+    if unknown_fields:
+        raise TerrainError(
+            f"{', '.join(sorted(unknown_fields))} is not a field of {entity}.",
+            hint=f"Fields of {entity}: {', '.join(fields)}.")
+    known = column_map(source, entity)
+    order = {header: index for index, header in enumerate(known)}
+    vocabulary = {**{normalise(f): f for f in fields}, **known}
+    rows = []
+    for header in headers:
+        key = normalise(header)
+        if header in overrides:
+            field = overrides[header] or None
+            rows.append((header, field, field, 1.0, "override", -1))
+        elif key in known:
+            rows.append((header, known[key], known[key], 1.0, "known", order[key]))
+        else:
+            best, score = None, 0.0
+            for word, field in vocabulary.items():
+                ratio = difflib.SequenceMatcher(None, key, word).ratio() if key else 0.0
+                if ratio > score:
+                    best, score = field, ratio
+            if score >= AUTO_ACCEPT:
+                rows.append((header, best, best, round(score, 2), "suggested", len(order)))
+            elif score >= SUGGEST_FROM:
+                rows.append((header, None, best, round(score, 2), "weak", len(order)))
+            else:
+                rows.append((header, None, None, 0.0, "unknown", len(order)))
+    # One column per field: the strongest claim (then the map's order) keeps it.
+    ranked = sorted(range(len(rows)), key=lambda i: (-rows[i][3], rows[i][5], i))
+    taken: set[str] = set()
+    for index in ranked:
+        header, field, suggestion, confidence, how, rank = rows[index]
+        if field is None:
+            continue
+        if field in taken:
+            rows[index] = (header, None, suggestion, confidence, "duplicate", rank)
+        taken.add(field)
+    return pl.DataFrame([r[:5] for r in rows], schema=MAPPING_SCHEMA, orient="row")
+
+
+def mapping_dict(frame: pl.DataFrame) -> dict[str, str]:
+    """export column → field for the rows of a mapping frame whose `field` is set."""
+    return {c: f for c, f in frame.select("column", "field").iter_rows() if f}
+
+
+def save_profile(session: Session, name: str, source: str, entity: str, mapping: dict[str, str]) -> None:
+    """Store `mapping` (export column → field) as the named profile (replacing one of that name)."""
+    if not name.strip():
+        raise TerrainError("A mapping profile needs a name.")
+    frame = pl.DataFrame({"name": [name.strip()], "source": [source], "entity": [entity],
+                          "mapping": [json.dumps(mapping, ensure_ascii=False, sort_keys=True)],
+                          "created_at": [datetime.now()]})
+    session.insert_frame("mapping_profiles", frame, upsert=True)
+
+
+def load_profile(session: Session, name: str) -> tuple[str, str, dict[str, str]]:
+    """(source, entity, mapping) of the named profile."""
+    rows = session.rows("SELECT source, entity, mapping FROM mapping_profiles WHERE name = ?", [name])
+    if not rows:
+        known = ", ".join(list_profiles(session)["name"].to_list()) or "none saved yet"
+        raise NotFoundError(f"There is no mapping profile called '{name}'.", hint=f"Profiles: {known}.")
+    source, entity, mapping = rows[0]
+    return source, entity, json.loads(mapping)
+
+
+def list_profiles(session: Session) -> pl.DataFrame:
+    """Saved profiles: name, source, entity, columns (how many are mapped), created_at."""
+    frame = session.table("mapping_profiles")
+    return frame.select(
+        "name", "source", "entity",
+        pl.col("mapping").map_elements(lambda text: len(json.loads(text)), return_dtype=pl.Int64).alias("columns"),
+        "created_at").sort("name")

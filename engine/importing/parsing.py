@@ -1,0 +1,200 @@
+"""Turning the text cells of a CRM export into amounts, dates, timestamps, numbers and flags.
+
+Every parser works on a whole polars Series at once: a fast path handles the clean common form
+(`1234.5`, `2024-03-01`) and only the cells it could not read go through the slower regular
+expressions, so a 5-million-row column costs one vectorised pass when it is clean. A cell that
+cannot be read becomes null; the caller compares against the raw text to report it, so nothing is
+ever guessed or dropped silently.
+
+Amount rules: the last of `,` `.` is the decimal separator when both occur; a lone comma is a
+thousands separator only when exactly three digits follow it (`12,000`), otherwise it is the decimal
+comma (`12,5`); several dots are thousands separators (`1.234.567`). Currency symbols and ISO codes
+give the cell's currency (`$` → USD, `¥`/`￥`/`元`/RMB → CNY, `€` → EUR, `£` → GBP …).
+
+Date rules: ISO and `YYYY/MM/DD` year first; slashes with the year last are US month-first
+(`MM/DD/YY`, `MM/DD/YYYY`); dots with the year last are day-first (`DD.MM.YYYY`); `2024年3月5日`;
+compact `20240305`; Excel serial day numbers (10000–99999); Salesforce timestamps
+`2024-01-22T16:14:25.000+0000` (the date as written). Years outside 1900–2199 are refused.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+# Symbols before codes so that "US$" wins over "$"; three-letter codes are taken as written.
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "US$": "USD", "HK$": "HKD", "R$": "BRL", "A$": "AUD", "C$": "CAD", "S$": "SGD", "NT$": "TWD",
+    "MX$": "MXN", "$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY", "元": "CNY",
+    "RMB": "CNY", "₹": "INR", "₩": "KRW", "₽": "RUB", "CHF": "CHF", "円": "JPY",
+}
+_SYMBOL_PATTERN = "|".join(
+    sorted((s.replace("$", r"\$") for s in CURRENCY_SYMBOLS), key=len, reverse=True))
+_CURRENCY_TOKEN = rf"(?:{_SYMBOL_PATTERN}|\b[A-Z]{{3}}\b)"
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2199
+_EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts 1900 as a leap year)
+
+TRUE_WORDS = ("1", "true", "yes", "y", "t", "x", "是", "真", "checked")
+FALSE_WORDS = ("0", "false", "no", "n", "f", "否", "假", "unchecked")
+
+
+def _text(raw: pl.Series) -> pl.Series:
+    """Trimmed text with empty cells as null (spaces, NBSP and the full-width space trimmed)."""
+    cleaned = raw.cast(pl.String).str.strip_chars(" \t\r\n\u00a0\u3000")
+    return pl.select(pl.when(cleaned == "").then(None).otherwise(cleaned).alias(raw.name)).to_series()
+
+
+def _fill(first: pl.Series, mask: pl.Series, second: pl.Series) -> pl.Series:
+    """`first` with the positions in `mask` replaced by `second` (which has one value per True)."""
+    if second.len() == 0:
+        return first
+    positions = mask.arg_true()
+    return first.scatter(positions, second.cast(first.dtype))
+
+
+def parse_amounts(raw: pl.Series) -> pl.DataFrame:
+    """Amount cells → frame with `amount` (Float64) and `currency` (ISO code from a symbol, or null).
+
+    Unreadable cells give a null amount; empty cells give null for both."""
+    text = _text(raw)
+    amount = text.cast(pl.Float64, strict=False)
+    amount = pl.select(pl.when(amount.is_finite()).then(amount)).to_series()
+    currency = pl.Series("currency", [None] * len(text), dtype=pl.String)
+    needs = (amount.is_null() & text.is_not_null()).fill_null(False)
+    if needs.any():
+        slow = _parse_amount_text(text.filter(needs))
+        amount = _fill(amount, needs, slow["amount"])
+        currency = _fill(currency, needs, slow["currency"])
+    return pl.DataFrame({"amount": amount.alias("amount"), "currency": currency.alias("currency")})
+
+
+def _parse_amount_text(text: pl.Series) -> pl.DataFrame:
+    frame = pl.DataFrame({"t": text})
+    t = pl.col("t")
+    token = t.str.extract(f"({_CURRENCY_TOKEN})", 1)
+    symbol_map = pl.DataFrame({"token": list(CURRENCY_SYMBOLS), "code": list(CURRENCY_SYMBOLS.values())})
+    frame = frame.with_columns(token.alias("token")).join(symbol_map, on="token", how="left", maintain_order="left")
+    frame = frame.with_columns(
+        pl.coalesce("code", pl.when(pl.col("token").str.contains(r"^[A-Z]{3}$")).then(pl.col("token")))
+        .alias("currency"))
+    # Remove currency tokens and spacing; what remains must be a signed number.
+    body = (t.str.replace_all(_CURRENCY_TOKEN, "")
+            .str.replace_all(r"[\s\u00a0\u202f\u3000']", ""))
+    negative = body.str.contains(r"^\(.*\)$") | body.str.contains(r"^-") | body.str.contains(r"-$")
+    digits = body.str.replace_all(r"^[(+-]+|[)-]+$", "")
+    frame = frame.with_columns(negative.alias("negative"), digits.alias("d"))
+    d = pl.col("d")
+    commas, dots = d.str.count_matches(","), d.str.count_matches(r"\.")
+    last_is_comma = d.str.contains(r",[0-9]*$")
+    decimal_comma = last_is_comma & ((dots > 0) | ((commas == 1) & ~d.str.contains(r"^[0-9]{1,3},[0-9]{3}$")))
+    thousands_dots = (commas == 0) & (dots > 1)
+    plain = (pl.when(decimal_comma).then(d.str.replace_all(r"\.", "").str.replace(",", "."))
+             .when(thousands_dots).then(d.str.replace_all(r"\.", ""))
+             .otherwise(d.str.replace_all(",", "")))
+    # Thousands groups must have three digits (two allowed for lakh grouping: 1,23,456).
+    well_formed = (
+        pl.when(decimal_comma).then(d.str.contains(r"^[0-9]{1,3}(\.[0-9]{3})*,[0-9]+$|^[0-9]*,[0-9]+$"))
+        .when(thousands_dots).then(d.str.contains(r"^[0-9]{1,3}(\.[0-9]{3})+$"))
+        .otherwise(d.str.contains(r"^[0-9]{1,3}(,[0-9]{2,3})*(\.[0-9]*)?$|^[0-9]*(\.[0-9]+)?$")))
+    value = pl.when(well_formed & plain.str.contains(r"^[0-9]*\.?[0-9]+$|^[0-9]+\.$")).then(
+        plain.cast(pl.Float64, strict=False))
+    value = pl.when(pl.col("negative")).then(-value).otherwise(value)
+    return frame.select(value.alias("amount"), pl.col("currency"))
+
+
+def parse_dates(raw: pl.Series) -> pl.Series:
+    """Date cells in any of the module's forms → Date series; unreadable or out-of-range → null."""
+    text = _text(raw)
+    parsed = text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    needs = (parsed.is_null() & text.is_not_null()).fill_null(False)
+    if needs.any():
+        parsed = _fill(parsed, needs, _parse_date_text(text.filter(needs)))
+    in_range = parsed.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)
+    return pl.select(pl.when(in_range).then(parsed).alias(raw.name)).to_series()
+
+
+_DATE_REWRITES: tuple[tuple[str, str], ...] = (
+    (r"^(\S+?)[ T]\d{1,2}:\d{2}.*$", "$1"),                       # drop a time of day
+    (r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$", "$1-$2-$3"),           # YYYY/MM/DD
+    (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "$3-$1-$2"),                 # MM/DD/YYYY (US)
+    (r"^(\d{1,2})/(\d{1,2})/([0-6]\d)$", "20$3-$1-$2"),             # MM/DD/YY, 2000-2069
+    (r"^(\d{1,2})/(\d{1,2})/([7-9]\d)$", "19$3-$1-$2"),             # MM/DD/YY, 1970-1999
+    (r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", "$3-$2-$1"),               # DD.MM.YYYY
+    (r"^(\d{1,2})\.(\d{1,2})\.(\d{2})$", "20$3-$2-$1"),             # DD.MM.YY
+    (r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$", "$1-$2-$3"),             # 2024年3月5日
+    (r"^(\d{4})(\d{2})(\d{2})$", "$1-$2-$3"),                       # 20240305
+)
+_MONTH_NAME_FORMATS = ("%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%d-%b-%y")
+
+
+def _parse_date_text(text: pl.Series) -> pl.Series:
+    rewritten = text
+    for pattern, replacement in _DATE_REWRITES:
+        rewritten = rewritten.str.replace(pattern, replacement)
+    iso = rewritten.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    serial = text.cast(pl.Float64, strict=False)
+    serial_ok = serial.is_between(10000, 99999).fill_null(False)
+    from_serial = pl.select(
+        pl.when(serial_ok).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64)))
+    ).to_series()
+    named = [text.str.strptime(pl.Date, fmt, strict=False) for fmt in _MONTH_NAME_FORMATS]
+    return pl.select(pl.coalesce(iso, from_serial, *named)).to_series()
+
+
+def parse_timestamps(raw: pl.Series) -> pl.Series:
+    """Timestamp cells → naive Datetime (UTC for zoned values); a bare date gives midnight."""
+    text = _text(raw)
+    zoned = text.str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%z", strict=False)
+    parsed = zoned.dt.replace_time_zone(None)
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S",
+                "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M"):
+        needs = (parsed.is_null() & text.is_not_null()).fill_null(False)
+        if not needs.any():
+            break
+        parsed = _fill(parsed, needs, text.filter(needs).str.strptime(pl.Datetime("us"), fmt, strict=False))
+    needs = (parsed.is_null() & text.is_not_null()).fill_null(False)
+    if needs.any():
+        parsed = _fill(parsed, needs, parse_dates(text.filter(needs)).cast(pl.Datetime("us")))
+    in_range = parsed.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)
+    return pl.select(pl.when(in_range).then(parsed).alias(raw.name)).to_series()
+
+
+def parse_numbers(raw: pl.Series) -> pl.Series:
+    """Plain numbers (counts, coordinates, rates) with the amount rules but no currency."""
+    return parse_amounts(raw)["amount"].alias(raw.name)
+
+
+def parse_percent(raw: pl.Series, scale: str) -> pl.Series:
+    """Probabilities → fraction 0..1. `scale` is 'percent' (10 → 0.1), 'fraction' (0.1 → 0.1) or
+    'auto' (percent when any value exceeds 1, as CRMs export either whole columns of one kind)."""
+    text = _text(raw).str.replace(r"\s*%$", "")
+    values = parse_numbers(text)
+    if scale == "auto":
+        scale = "percent" if (values.max() or 0) > 1 or raw.cast(pl.String).str.contains("%").any() else "fraction"
+    return (values / 100 if scale == "percent" else values).alias(raw.name)
+
+
+def parse_flags(raw: pl.Series) -> pl.Series:
+    """Checkbox cells (`1`, `true`, `yes`, `是` / blank, `0`, `false`) → Boolean; other text → null."""
+    text = _text(raw).str.to_lowercase()
+    return pl.select(
+        pl.when(text.is_null()).then(False)
+        .when(text.is_in(TRUE_WORDS)).then(True)
+        .when(text.is_in(FALSE_WORDS)).then(False)
+        .alias(raw.name)).to_series()
+
+
+def parse_amount(text: str | None) -> tuple[float | None, str | None]:
+    """One amount cell → (amount, currency); for tests and single values."""
+    row = parse_amounts(pl.Series("v", [text], dtype=pl.String)).row(0)
+    return row[0], row[1]
+
+
+def parse_date(text: str | None) -> date | None:
+    """One date cell → date or None."""
+    return parse_dates(pl.Series("v", [text], dtype=pl.String))[0]
+
+
+def parse_timestamp(text: str | None) -> datetime | None:
+    return parse_timestamps(pl.Series("v", [text], dtype=pl.String))[0]

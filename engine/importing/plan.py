@@ -1,0 +1,128 @@
+"""An import before it runs: every file read, its source and entity detected, its mapping proposed.
+
+The plan is what the Import page shows and lets the user correct (entity, mapping) and what the
+CLI prints; `load.run_import` executes it. Reading is lazy, so planning a 1 GB export costs one
+pass for the ragged-row and encoding checks, not a load into memory. Unsupported exports (e.g. a
+Salesforce Lead or Contact file) are recognised and refused with a message instead of being
+loaded as accounts by accident.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import polars as pl
+
+from engine.errors import Problem, TerrainError
+from engine.importing.fields import ENTITIES, LOAD_ORDER
+from engine.importing.mapping import mapping_dict, suggest_mapping
+from engine.importing.readers import RawTable, TempFiles, read_tables
+from engine.importing.sources import SOURCES, detect, normalise
+from engine.importing.validate import missing_columns
+
+UNKNOWN = "unknown"
+# Exports Terrain does not import: headers that give them away.
+_UNSUPPORTED = {
+    "leads": ({"isconverted"}, {"convertedaccountid"}, {"leadsource", "company", "leadstatus"}),
+    "contacts": ({"firstname", "lastname", "accountid", "mailingcity"}, {"reportstoid", "firstname"}),
+}
+
+
+@dataclass
+class FilePlan:
+    """One table of the import: what it is, and how its columns map."""
+
+    table: RawTable
+    source: str
+    entity: str
+    mapping: pl.DataFrame  # see mapping.suggest_mapping
+
+    @property
+    def file_name(self) -> str:
+        return self.table.file_name
+
+    @property
+    def columns(self) -> dict[str, str]:
+        return mapping_dict(self.mapping)
+
+    def blocking_problems(self) -> list[Problem]:
+        """Problems that stop this file from loading at all (unreadable, unknown entity, a required
+        column not mapped)."""
+        name = self.file_name
+        problems = [p for p in self.table.problems if self.table.frame is None]
+        if problems:
+            return problems
+        if self.entity == UNKNOWN:
+            return [Problem(name, 1, None, None,
+                            "is not an export Terrain can import (accounts, deals, reps, activities, "
+                            "targets, territories or exchange rates); choose the entity (--entity) "
+                            "if it is one of them")]
+        return [Problem(name, 1, need[0], None,
+                        f"has no column for {' or '.join(need)}: map one with --map 'COLUMN={need[0]}' "
+                        "or in the mapping table")
+                for need in missing_columns(self.entity, self.columns)]
+
+
+@dataclass
+class ImportPlan:
+    files: list[FilePlan] = field(default_factory=list)
+    temp: TempFiles = field(default_factory=TempFiles)
+
+    def ordered(self) -> list[FilePlan]:
+        """Files in load order: rates, territories, reps, accounts, deals, activities, targets."""
+        return sorted(self.files, key=lambda f: LOAD_ORDER.get(f.entity, len(LOAD_ORDER)))
+
+    def remap(self, index: int, *, entity: str | None = None, source: str | None = None,
+              overrides: dict[str, str] | None = None) -> None:
+        """Change a file's entity/source and/or column overrides; the mapping is proposed again."""
+        current = self.files[index]
+        entity = entity or current.entity
+        source = source or current.source
+        if entity == UNKNOWN:
+            self.files[index] = replace(current, entity=entity, source=source)
+            return
+        mapping = suggest_mapping(current.table.headers, source, entity, overrides)
+        self.files[index] = replace(current, entity=entity, source=source, mapping=mapping)
+
+    def close(self) -> None:
+        self.temp.cleanup()
+
+
+def unsupported_kind(headers: list[str]) -> str | None:
+    keys = {normalise(h) for h in headers}
+    for kind, patterns in _UNSUPPORTED.items():
+        if any(pattern <= keys for pattern in patterns):
+            return kind
+    return None
+
+
+def plan_files(files: list[Path | tuple[str, Path]], *, source: str = "auto", entity: str = "auto",
+               overrides: dict[str, str] | None = None) -> ImportPlan:
+    """Read and detect every file. `files` are paths, or (display name, path) pairs for uploads."""
+    if source not in ("auto", *SOURCES):
+        raise TerrainError(f"Unknown source '{source}'.", hint=f"Use auto or one of {', '.join(SOURCES)}.")
+    if entity not in ("auto", *ENTITIES):
+        raise TerrainError(f"Unknown entity '{entity}'.", hint=f"Use auto or one of {', '.join(ENTITIES)}.")
+    plan = ImportPlan()
+    for item in files:
+        name, path = item if isinstance(item, tuple) else (Path(item).name, Path(item))
+        if not Path(path).is_file():
+            plan.close()
+            raise TerrainError(f"{path} does not exist or is not a file.", hint="Check the path and try again.")
+        for table in read_tables(Path(path), plan.temp, name):
+            plan.files.append(_plan_table(table, source, entity, overrides))
+    return plan
+
+
+def _plan_table(table: RawTable, source: str, entity: str, overrides: dict[str, str] | None) -> FilePlan:
+    if table.frame is None:
+        empty = suggest_mapping([], "generic", "accounts")
+        return FilePlan(table, source if source != "auto" else "generic", UNKNOWN, empty)
+    detection = detect(table.headers, source, entity)
+    chosen = detection.entity
+    if entity == "auto" and (unsupported_kind(table.headers) or detection.score < 2):
+        chosen = UNKNOWN
+    mapping_entity = chosen if chosen != UNKNOWN else detection.entity
+    mapping = suggest_mapping(table.headers, detection.source, mapping_entity,
+                              {k: v for k, v in (overrides or {}).items() if k in table.headers})
+    return FilePlan(table, detection.source, chosen, mapping)

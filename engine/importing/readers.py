@@ -1,0 +1,303 @@
+"""Reading CRM export files into lazy all-text tables, without loading a big CSV whole.
+
+A file is recognised by its bytes, not its name: XLSX (a zip), Parquet (`PAR1`), else delimited
+text. Text is UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) or GB18030/GBK as Chinese
+Excel writes it; non-UTF-8 text is transcoded to a temporary UTF-8 file in chunks. The delimiter
+(`,` `;` tab `|`) is sniffed from the first lines. Every cell is read as text (`String`), so
+parsing decides what a value means and reports what it cannot read. Rows are numbered as a
+spreadsheet user counts them: the header is row 1, the first record row 2 (a quoted multi-line
+cell stays one row, as in Excel).
+
+Problems that make a file unreadable (empty, header only, binary, wrong encoding, ragged rows)
+are returned on the `RawTable` rather than raised, so that every file's problems are reported
+together.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from engine.errors import Problem
+
+ROW = "_row"  # the spreadsheet row number column every raw table carries
+SAMPLE_BYTES = 1 << 16
+CHUNK_BYTES = 1 << 22
+DELIMITERS = (",", ";", "\t", "|")
+_LINE_SEPARATOR = "\x1f"  # a byte that does not occur in text exports: reads each line whole
+
+
+@dataclass
+class RawTable:
+    """One table of an export (a CSV file, or one sheet of a workbook) as lazy text columns."""
+
+    file_name: str
+    headers: list[str]
+    frame: pl.LazyFrame | None  # columns = headers (deduplicated) + ROW; None when unreadable
+    sha256: str
+    problems: list[Problem] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+
+
+class TempFiles:
+    """Temporary UTF-8 copies of transcoded files, removed when the import is finished."""
+
+    def __init__(self) -> None:
+        self._directory = tempfile.TemporaryDirectory(prefix="terrain-import-")
+        self._count = 0
+
+    def new_path(self, suffix: str = ".csv") -> Path:
+        self._count += 1
+        return Path(self._directory.name) / f"{self._count}{suffix}"
+
+    def cleanup(self) -> None:
+        self._directory.cleanup()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_tables(path: Path, temp: TempFiles, display_name: str | None = None) -> list[RawTable]:
+    """All tables of the file at `path`: one for CSV/Parquet, one per non-empty XLSX sheet."""
+    name = display_name or path.name
+    sha = file_sha256(path)
+    with open(path, "rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        return _read_workbook(path, name, sha)
+    if head.startswith(b"PAR1"):
+        return [_read_parquet(path, name, sha)]
+    return [_read_delimited(path, name, sha, head, temp)]
+
+
+def _unreadable(name: str, sha: str, row: int | None, column: str | None, value: str | None,
+                reason: str, headers: list[str] | None = None) -> RawTable:
+    return RawTable(name, headers or [], None, sha, [Problem(name, row, column, value, reason)])
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """Header names made unique (a repeated 'Amount' becomes 'Amount (2)') and never empty."""
+    seen: dict[str, int] = {}
+    result = []
+    for index, header in enumerate(headers):
+        header = (header or "").replace("\ufeff", "").strip() or f"column {index + 1}"
+        seen[header] = seen.get(header, 0) + 1
+        result.append(header if seen[header] == 1 else f"{header} ({seen[header]})")
+    return result
+
+
+def _read_workbook(path: Path, name: str, sha: str) -> list[RawTable]:
+    try:
+        sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0,
+                               raise_if_empty=False)
+    except Exception as error:  # noqa: BLE001 - any reader failure means a broken workbook
+        return [_unreadable(name, sha, None, None, None,
+                            f"is not a readable Excel workbook ({type(error).__name__}); "
+                            "open it in Excel and save it again as .xlsx or CSV UTF-8")]
+    tables = []
+    for sheet, frame in sheets.items():
+        if frame.width == 0:
+            continue
+        sheet_name = f"{name} [{sheet}]" if len(sheets) > 1 else name
+        headers = unique_headers(frame.columns)
+        frame = frame.rename(dict(zip(frame.columns, headers)))
+        if frame.height == 0:
+            tables.append(_unreadable(sheet_name, sha, 2, None, None,
+                                      "has a header row but no data rows", headers))
+            continue
+        lazy = frame.lazy().with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+        tables.append(RawTable(sheet_name, headers, lazy, sha, encoding="xlsx"))
+    if not tables:
+        return [_unreadable(name, sha, None, None, None, "is an empty workbook (no sheet has data)")]
+    return tables
+
+
+def _read_parquet(path: Path, name: str, sha: str) -> RawTable:
+    try:
+        lazy = pl.scan_parquet(path)
+        headers = list(lazy.collect_schema().names())
+    except Exception as error:  # noqa: BLE001
+        return _unreadable(name, sha, None, None, None,
+                           f"is not a readable Parquet file ({type(error).__name__})")
+    unique = unique_headers(headers)
+    lazy = (lazy.rename(dict(zip(headers, unique)))
+            .select([pl.col(h).cast(pl.String) for h in unique])
+            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
+    return RawTable(name, unique, lazy, sha, encoding="parquet")
+
+
+def detect_encoding(head: bytes) -> str | None:
+    """'utf-8', 'utf-8-sig', 'utf-16', 'gb18030' or None (binary or an unsupported encoding),
+    judged from the first bytes of the file."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+            return "utf-16-le"
+        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+            return "utf-16-be"
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < SAMPLE_BYTES)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    return controls > max(2, len(text) // 100)
+
+
+def _first_bad_byte(path: Path, encoding: str) -> tuple[int, bytes]:
+    """(row, bytes) of the first sequence that `encoding` cannot decode."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    row = 1
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            try:
+                row += decoder.decode(chunk).count("\n")
+            except UnicodeDecodeError as error:
+                good = chunk[:error.start].decode(encoding, errors="replace")
+                return row + good.count("\n"), chunk[error.start:error.start + 4]
+    return row, b""
+
+
+def _transcode(path: Path, encoding: str, target: Path) -> tuple[int, bytes] | None:
+    """Copy `path` to `target` as UTF-8; returns (row, bytes) of an undecodable sequence, if any."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    row = 1
+    with open(path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
+        while True:
+            chunk = source.read(CHUNK_BYTES)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                good = chunk[:error.start].decode(encoding, errors="replace")
+                return row + good.count("\n"), chunk[error.start:error.start + 4]
+            row += text.count("\n")
+            out.write(text.lstrip("\ufeff") if row == 1 else text)
+            if not chunk:
+                return None
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the header and the following lines into the same number (> 1) of
+    fields most often; `,` for a single-column file."""
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        records = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        score = (sum(1 for r in records if len(r) == width), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _bad_encoding_problem(name: str, sha: str, row: int, sample: bytes) -> RawTable:
+    return _unreadable(name, sha, row, None, sample.hex(" "),
+                       "contains bytes that are not UTF-8, UTF-16 or GB18030/GBK text; "
+                       "save the file as 'CSV UTF-8' and import it again")
+
+
+def _read_delimited(path: Path, name: str, sha: str, head: bytes, temp: TempFiles) -> RawTable:
+    if not head.strip():
+        return _unreadable(name, sha, None, None, None, "is empty")
+    encoding = detect_encoding(head)
+    if encoding is None:
+        if b"\x00" in head or _looks_binary(head.decode("latin-1")):
+            return _unreadable(name, sha, None, None, None,
+                               "is not a CSV, Excel or Parquet file (it looks like binary data)")
+        row, sample = _first_bad_byte(path, "utf-8")
+        return _bad_encoding_problem(name, sha, row, sample)
+    text_head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    if _looks_binary(text_head):
+        return _unreadable(name, sha, None, None, None,
+                           "is not a CSV, Excel or Parquet file (it looks like binary data)")
+    utf8_path = path
+    if encoding not in ("utf-8", "utf-8-sig"):
+        utf8_path = temp.new_path()
+        failure = _transcode(path, encoding, utf8_path)
+        if failure:
+            return _bad_encoding_problem(name, sha, *failure)
+    lines = text_head.lstrip("\ufeff").splitlines()[:50]
+    if len(head) >= SAMPLE_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last sampled line may be cut
+    delimiter = sniff_delimiter(lines)
+    header_record = next(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter), [])
+    headers = unique_headers(header_record)
+    try:
+        problems = _ragged_rows(utf8_path, name, delimiter, headers)
+    except pl.exceptions.ComputeError as error:
+        if "utf-8" not in str(error).lower():
+            raise
+        row, sample = _first_bad_byte(path, "utf-8")
+        return _bad_encoding_problem(name, sha, row, sample)
+    if problems is None:
+        return _unreadable(name, sha, 2, None, None, "has a header row but no data rows", headers)
+    lazy = (pl.scan_csv(utf8_path, has_header=False, skip_rows=1, separator=delimiter,
+                        schema={h: pl.String for h in headers}, missing_columns="insert",
+                        truncate_ragged_lines=True, encoding="utf8", raise_if_empty=False)
+            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+            .filter(pl.any_horizontal(pl.col(h).is_not_null() for h in headers)))
+    return RawTable(name, headers, lazy, sha, problems, encoding, delimiter)
+
+
+def _ragged_rows(path: Path, name: str, delimiter: str, headers: list[str]) -> list[Problem] | None:
+    """Rows whose number of fields differs from the header's (None when there are no data rows).
+
+    Reads every line as one text value (one streaming pass); a line that starts a record and has
+    balanced quotes is split by counting delimiters outside quoted parts. Lines inside a quoted
+    multi-line cell are not judged."""
+    lines = pl.scan_csv(path, has_header=False, separator=_LINE_SEPARATOR, quote_char=None,
+                        schema={"line": pl.String}, truncate_ragged_lines=True,
+                        empty_string_is_null=False, encoding="utf8", raise_if_empty=False)
+    quotes = pl.col("line").str.count_matches('"')
+    width = len(headers)
+    judged = (lines
+              .with_columns(quotes.alias("quotes"))
+              .with_columns(((pl.col("quotes").cum_sum() - pl.col("quotes")) % 2 == 0).alias("starts"))
+              .with_columns(pl.col("starts").cast(pl.Int64).cum_sum().alias("record"))
+              .with_columns(
+                  (pl.col("line").str.replace_all('"[^"]*"', "")
+                   .str.count_matches(re.escape(delimiter)) + 1).alias("fields"),
+                  pl.col("line").str.strip_chars().eq("").alias("blank")))
+    summary = judged.select(
+        (pl.col("starts") & ~pl.col("blank")).sum().alias("records"),
+    ).collect()
+    if summary["records"][0] <= 1:
+        return None
+    bad = (judged
+           .filter(pl.col("starts") & (pl.col("quotes") % 2 == 0) & ~pl.col("blank")
+                   & (pl.col("fields") != width))
+           .select("record", "fields", pl.col("line").str.slice(0, 200))
+           .collect())
+    problems = []
+    for record, fields, line in bad.iter_rows():
+        if fields > width:
+            column, reason = f"(field {width + 1})", f"has {fields} fields but the header has {width}"
+        else:
+            column, reason = headers[fields], f"has only {fields} fields but the header has {width}"
+        problems.append(Problem(name, int(record), column, line,
+                                reason + "; an unquoted delimiter or line break split the row"))
+    return problems

@@ -1,0 +1,273 @@
+"""Parsing and checking one mapped table: every problem of every row, collected at once.
+
+`check_table` reads only the mapped columns (projection pushed into the CSV scan), parses each
+by its field kind with the vectorised parsers, and turns every failed check into a problem row.
+It returns the canonical frame (parsed fields + `_row`) and a problems frame with the columns
+`row, column, value, reason` (`column` is the export's own header, so users find the cell).
+Nothing here touches the database: cross-file resolution and writing happen in resolve.py/load.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from engine.importing import parsing
+from engine.importing.fields import FIELDS, ID_FIELD, REQUIRED
+from engine.importing.readers import ROW, RawTable
+from engine.importing.sources import PROBABILITY_SCALE, STAGE_MAPS, STATUS_WORDS, normalise
+
+PROBLEM_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+_KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number",
+               "date": "a date", "timestamp": "a date/time", "percent": "a percentage",
+               "flag": "a yes/no value"}
+
+
+@dataclass
+class CheckedTable:
+    frame: pl.DataFrame      # canonical fields of the entity + ROW
+    problems: pl.DataFrame   # PROBLEM_SCHEMA
+    rows_in: int
+
+
+def empty_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema=PROBLEM_SCHEMA)
+
+
+def problem_rows(frame: pl.DataFrame, bad: pl.Expr, column: str, value: pl.Expr | None,
+                 reason: pl.Expr | str) -> pl.DataFrame:
+    """One problem per row of `frame` where `bad` holds."""
+    reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
+    value_expr = pl.lit(None, pl.String) if value is None else value.cast(pl.String)
+    return frame.filter(bad.fill_null(False)).select(
+        pl.col(ROW).cast(pl.Int64).alias("row"), pl.lit(column).alias("column"),
+        value_expr.alias("value"), reason_expr.cast(pl.String).alias("reason"))
+
+
+def derived_id(expr: pl.Expr) -> pl.Expr:
+    """A stable id from a name, for exports without record ids: 'name:' + the normalised name."""
+    return pl.lit("name:") + expr.str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
+
+
+def missing_columns(entity: str, mapping: dict[str, str]) -> list[tuple[str, ...]]:
+    mapped = set(mapping.values())
+    return [need for need in REQUIRED[entity] if not mapped.intersection(need)]
+
+
+def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, str],
+                stage_overrides: dict[str, str] | None = None) -> CheckedTable:
+    """Parse and check `table` mapped by `mapping` (export header → field)."""
+    header_of = {field: header for header, field in mapping.items()}
+    fields = FIELDS[entity]
+    raw = (table.frame.select(pl.col(ROW), *[pl.col(h).alias(f) for h, f in mapping.items()])
+           .collect(engine="streaming"))
+    rows_in = raw.height
+    parsed: dict[str, pl.Series] = {ROW: raw[ROW]}
+    problems: list[pl.DataFrame] = []
+    for field, header in header_of.items():
+        kind = fields[field].kind
+        column = raw[field]
+        if kind == "amount":
+            amounts = parsing.parse_amounts(column)
+            parsed[field] = amounts["amount"].alias(field)
+            if field == "amount":
+                parsed["_symbol_currency"] = amounts["currency"]
+        elif kind in ("number", "integer"):
+            parsed[field] = parsing.parse_numbers(column).alias(field)
+        elif kind == "date":
+            parsed[field] = parsing.parse_dates(column)
+        elif kind == "timestamp":
+            parsed[field] = parsing.parse_timestamps(column)
+        elif kind == "percent":
+            parsed[field] = parsing.parse_percent(column, PROBABILITY_SCALE.get(source, "auto"))
+        elif kind == "flag":
+            parsed[field] = parsing.parse_flags(column)
+        else:
+            parsed[field] = column.str.strip_chars()
+        if kind in _KIND_WORDS:
+            text = column.str.strip_chars()
+            bad = text.is_not_null() & (text != "") & parsed[field].is_null()
+            problems.append(problem_rows(
+                pl.DataFrame({ROW: raw[ROW], "value": column, "bad": bad}), pl.col("bad"), header,
+                pl.col("value"), f"is not {_KIND_WORDS[kind]}"))
+    frame = pl.DataFrame(parsed)
+    for field in fields:
+        if field not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, _dtype(fields[field].kind)).alias(field))
+    checker = _ENTITY_CHECKS[entity]
+    frame, extra = checker(frame, raw, header_of, source, stage_overrides or {})
+    frame = frame.drop("_symbol_currency", strict=False)
+    problems.extend(extra)
+    id_field = ID_FIELD.get(entity)
+    if id_field:
+        problems.append(_duplicates(frame, id_field, header_of.get(id_field, id_field)))
+    found = pl.concat([p.cast(PROBLEM_SCHEMA) for p in problems]) if problems else empty_problems()
+    # A cell that could not be parsed is also empty afterwards: report it once, as unreadable.
+    found = found.unique(["row", "column"], keep="first", maintain_order=True)
+    return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in)
+
+
+def _dtype(kind: str) -> pl.DataType:
+    return {"amount": pl.Float64, "number": pl.Float64, "integer": pl.Float64, "date": pl.Date,
+            "timestamp": pl.Datetime("us"), "percent": pl.Float64, "flag": pl.Boolean}.get(kind, pl.String)
+
+
+def _duplicates(frame: pl.DataFrame, id_field: str, header: str) -> pl.DataFrame:
+    """Every row after the first that repeats a record id (the first keeps it)."""
+    ids = frame.select(ROW, id_field).with_columns(
+        pl.col(ROW).first().over(id_field).alias("_first"))
+    return problem_rows(ids, pl.col(id_field).is_not_null() & (pl.col(ROW) != pl.col("_first")),
+                        header, pl.col(id_field),
+                        pl.format("duplicate record id (first on row {})", pl.col("_first")))
+
+
+def _required_value(frame: pl.DataFrame, field: str, header: str, when: pl.Expr | None = None) -> pl.DataFrame:
+    bad = pl.col(field).is_null() & (pl.lit(True) if when is None else when)
+    return problem_rows(frame, bad, header, None, "is empty but required")
+
+
+def _id_or_name(frame: pl.DataFrame, id_field: str, name_field: str, header_of: dict[str, str]) -> tuple[pl.DataFrame, list]:
+    frame = frame.with_columns(pl.coalesce(pl.col(id_field), derived_id(pl.col(name_field))).alias(id_field))
+    header = header_of.get(name_field) or header_of.get(id_field, name_field)
+    return frame, [_required_value(frame, id_field, header)]
+
+
+def _check_accounts(frame, raw, header_of, source, stages):
+    frame, problems = _id_or_name(frame, "account_id", "name", header_of)
+    frame = frame.with_columns(pl.coalesce("name", "account_id").alias("name"),
+                               pl.col("employees").round(0).cast(pl.Int64))
+    return frame, problems
+
+
+def deal_status(frame: pl.DataFrame, source: str, overrides: dict[str, str]) -> pl.Expr:
+    """open/won/lost from (in order) a direct status column, IsClosed/IsWon flags, the stage."""
+    stage_map = {**STAGE_MAPS[source], **{normalise(k): v for k, v in overrides.items()}}
+    stage_key = pl.col("stage").str.to_lowercase().str.replace_all(r"[\s_\-./()%#:：（）\[\]]+", "")
+    status_key = pl.col("status").str.to_lowercase().str.strip_chars()
+    from_flags = (pl.when(pl.col("is_closed") & pl.col("is_won")).then(pl.lit("won"))
+                  .when(pl.col("is_closed")).then(pl.lit("lost"))
+                  .when(pl.col("is_closed").not_()).then(pl.lit("open")))
+    has_flags = frame["is_closed"].null_count() < frame.height
+    return pl.coalesce(
+        status_key.replace_strict(STATUS_WORDS, default=None, return_dtype=pl.String),
+        from_flags if has_flags else pl.lit(None, pl.String),
+        stage_key.replace_strict(stage_map, default=None, return_dtype=pl.String))
+
+
+def _check_deals(frame, raw, header_of, source, stages):
+    problems = []
+    frame = frame.with_columns(
+        pl.coalesce(pl.col("deal_id"), derived_id(pl.concat_str(
+            [pl.coalesce("account_id", "account_name", pl.lit("")), pl.col("name")], separator="/")))
+        .alias("deal_id"),
+        pl.coalesce(pl.col("currency").str.to_uppercase().str.strip_chars(), pl.col("_symbol_currency"))
+        .alias("currency"))
+    frame = frame.with_columns(pl.coalesce("stage", "status").alias("_stage_text"))
+    frame = frame.with_columns(deal_status(frame, source, stages).alias("status"))
+    problems.append(_required_value(frame, "deal_id", header_of.get("deal_id") or header_of.get("name", "name")))
+    stage_header = header_of.get("stage") or header_of.get("status") or header_of.get("is_closed", "stage")
+    problems.append(problem_rows(
+        frame, pl.col("status").is_null(), stage_header, pl.col("_stage_text"),
+        "is not a known stage: say whether it is open, won or lost "
+        "(CLI --stage 'NAME=won', or the stage table on the Import page)"))
+    closed = pl.col("status").is_in(["won", "lost"])
+    problems.append(_required_value(frame, "amount", header_of["amount"], pl.col("status") == "won"))
+    if "close_date" in header_of:
+        problems.append(_required_value(frame, "close_date", header_of["close_date"], closed))
+    else:
+        problems.append(problem_rows(frame, closed, "close_date", None,
+                                     "a closed deal needs a close date: map a column to close_date"))
+    if "probability" in header_of:
+        problems.append(problem_rows(frame, ~pl.col("probability").is_between(0, 1), header_of["probability"],
+                                     pl.col("probability") * 100, "is not a probability between 0% and 100%"))
+    if "exchange_rate" in header_of:
+        problems.append(problem_rows(frame, pl.col("exchange_rate") <= 0, header_of["exchange_rate"],
+                                     pl.col("exchange_rate"), "exchange rate must be above 0"))
+    return frame.drop("_stage_text"), problems
+
+
+def _check_reps(frame, raw, header_of, source, stages):
+    frame, problems = _id_or_name(frame, "rep_id", "name", header_of)
+    frame = frame.with_columns(
+        pl.coalesce("name", "rep_id").alias("name"),
+        pl.coalesce(pl.col("manager_id"), derived_id(pl.col("manager_name"))).alias("manager_id"),
+        pl.col("capacity").round(0).cast(pl.Int64),
+        pl.col("skills").str.split_by_regex(r"\s*[;,|、，]\s*") if "skills" in header_of
+        else pl.lit(None, pl.List(pl.String)).alias("skills"))
+    return frame, problems
+
+
+def _check_activities(frame, raw, header_of, source, stages):
+    # Salesforce's WhatId points at an account (prefix 001) or an opportunity (006).
+    related = pl.col("related_id")
+    frame = frame.with_columns(
+        pl.coalesce("account_id", pl.when(related.str.starts_with("001")).then(related)).alias("account_id"),
+        pl.coalesce("deal_id", pl.when(related.str.starts_with("006") | ~related.str.starts_with("001"))
+                    .then(related)).alias("deal_id"))
+    frame = frame.with_columns(pl.coalesce(
+        pl.col("activity_id"),
+        pl.lit("activity:") + pl.concat_str([pl.coalesce("rep_id", "owner_name", pl.lit("")),
+                                             pl.col("ts").cast(pl.String), pl.coalesce("type", pl.lit("")),
+                                             pl.coalesce("account_id", "deal_id", pl.lit("")),
+                                             pl.coalesce("subject", pl.lit(""))], separator="|"))
+        .alias("activity_id"))
+    return frame, [_required_value(frame, "ts", header_of["ts"])]
+
+
+_SCOPE_WORDS = {"company": "company", "territory": "territory", "rep": "rep", "公司": "company",
+                "区域": "territory", "销售": "rep", "region": "territory", "owner": "rep"}
+
+
+def _check_targets(frame, raw, header_of, source, stages):
+    scope = pl.col("scope").str.to_lowercase().str.strip_chars().replace_strict(
+        _SCOPE_WORDS, default=None, return_dtype=pl.String)
+    implied = (pl.when(pl.col("rep").is_not_null()).then(pl.lit("rep"))
+               .when(pl.col("territory").is_not_null()).then(pl.lit("territory"))
+               .otherwise(pl.lit("company")))
+    frame = frame.with_columns(
+        (scope if "scope" in header_of else implied).alias("scope"),
+        pl.col("period_start").dt.month_start().alias("period_start"))
+    frame = frame.with_columns(pl.coalesce(
+        "scope_id", pl.when(pl.col("scope") == "rep").then(pl.col("rep"))
+        .when(pl.col("scope") == "territory").then(pl.col("territory"))
+        .when(pl.col("scope") == "company").then(pl.lit("company"))).alias("scope_id"))
+    problems = [_required_value(frame, "period_start", header_of["period_start"]),
+                _required_value(frame, "amount", header_of["amount"])]
+    if "scope" in header_of:
+        problems.append(problem_rows(frame, pl.col("scope").is_null(), header_of["scope"], None,
+                                     "scope must be company, territory or rep"))
+    keys = frame.select(ROW, "scope", "scope_id", "period_start").with_columns(
+        pl.col(ROW).first().over("scope", "scope_id", "period_start").alias("_first"))
+    problems.append(problem_rows(keys, pl.col(ROW) != pl.col("_first"), header_of["period_start"],
+                                 pl.col("period_start"),
+                                 pl.format("a second target for the same scope and month (first on row {})",
+                                           pl.col("_first"))))
+    return frame, problems
+
+
+def _check_territories(frame, raw, header_of, source, stages):
+    frame, problems = _id_or_name(frame, "territory_id", "name", header_of)
+    frame = frame.with_columns(
+        pl.coalesce("name", "territory_id").alias("name"),
+        pl.coalesce(pl.col("parent_id"), derived_id(pl.col("parent_name"))).alias("parent_id"),
+        pl.col("level").round(0).cast(pl.Int64), pl.coalesce("type", pl.lit("geo")).alias("type"))
+    return frame, problems
+
+
+def _check_fx_rates(frame, raw, header_of, source, stages):
+    frame = frame.with_columns(pl.col("currency").str.to_uppercase())
+    problems = [_required_value(frame, f, header_of[f]) for f in ("currency", "rate_to_reporting", "valid_from")]
+    problems.append(problem_rows(frame, ~pl.col("currency").str.contains(r"^[A-Z]{3}$"), header_of["currency"],
+                                 pl.col("currency"), "is not a three-letter currency code such as EUR"))
+    problems.append(problem_rows(frame, pl.col("rate_to_reporting") <= 0, header_of["rate_to_reporting"],
+                                 pl.col("rate_to_reporting"), "rate must be above 0"))
+    keys = frame.with_columns(pl.col(ROW).first().over("currency", "valid_from").alias("_first"))
+    problems.append(problem_rows(keys, pl.col(ROW) != pl.col("_first"), header_of["valid_from"],
+                                 pl.col("valid_from"), pl.format("a second rate for the same currency and date (first on row {})",
+                                                                 pl.col("_first"))))
+    return frame, problems
+
+
+_ENTITY_CHECKS = {"accounts": _check_accounts, "deals": _check_deals, "reps": _check_reps,
+                  "activities": _check_activities, "targets": _check_targets,
+                  "territories": _check_territories, "fx_rates": _check_fx_rates}

@@ -1,0 +1,128 @@
+"""Activity & KPIs: win rate, deal size, sales cycle, new customers, activity and lead response per
+region, territory and rep; star performers; and when each region sells (seasonality heatmap)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from engine.charts.activity import cycle_by_row, revenue_by_row, seasonality_heatmap
+from engine.errors import TerrainError
+from engine.i18n import fmt_money, fmt_number, fmt_pct, t
+from engine.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
+from ui import context
+from ui.downloads import chart_downloads, table_downloads
+
+LEVELS = ("region", "territory", "rep")
+MONEY = ("won", "avg_deal_size", "target")
+FRACTIONS = ("win_rate", "attainment", "responded_within_24h", "share")
+
+
+def columns(frame, lang):
+    config = {}
+    for name in frame.columns:
+        label = t(f"activity.col.{name}", lang) if name not in ("name", "won", "win_rate", "target") else \
+            t(f"fk.col.{name}", lang)
+        if name in MONEY:
+            config[name] = st.column_config.NumberColumn(label, format="localized")
+        elif name in FRACTIONS:
+            config[name] = st.column_config.NumberColumn(label, format="percent")
+        elif name in ("sales_cycle_days", "activities_per_rep", "median_response_hours"):
+            config[name] = st.column_config.NumberColumn(label, format="%.1f")
+        elif name in ("id", "region_id", "years"):
+            config[name] = None
+        else:
+            config[name] = label
+    return config
+
+
+def tiles(now: dict, before: dict, response_now, response_before, lang: str, currency: str) -> None:
+    def change(key, formatter):
+        if now.get(key) is None or before.get(key) is None:
+            return None
+        return formatter(now[key] - before[key])
+
+    cells = st.columns(6)
+    cells[0].metric(t("activity.tile.win_rate", lang), fmt_pct(now["win_rate"], lang),
+                    change("win_rate", lambda d: fmt_pct(d, lang, signed=True)))
+    cells[1].metric(t("activity.tile.avg_deal", lang), fmt_money(now["avg_deal_size"], lang, currency),
+                    change("avg_deal_size", lambda d: fmt_money(d, lang, currency)))
+    days = now["sales_cycle_days"]
+    cells[2].metric(t("activity.tile.cycle", lang), "–" if days is None else t("activity.days", lang, days=f"{days:.0f}"),
+                    change("sales_cycle_days", lambda d: f"{d:+.0f}"), delta_color="inverse")
+    cells[3].metric(t("activity.tile.new_customers", lang), fmt_number(now["new_customers"], lang),
+                    change("new_customers", lambda d: f"{d:+,.0f}"))
+    per_rep = now["activities_per_rep"]
+    cells[4].metric(t("activity.tile.activities_per_rep", lang), "–" if per_rep is None else f"{per_rep:,.1f}",
+                    change("activities_per_rep", lambda d: f"{d:+,.1f}"))
+    hours = "–" if response_now is None else t("activity.hours", lang, hours=f"{response_now:,.1f}")
+    delta = None if response_now is None or response_before is None else f"{response_now - response_before:+,.1f}"
+    cells[5].metric(t("activity.tile.response", lang), hours, delta, delta_color="inverse")
+
+
+def main() -> None:
+    lang, settings, store = context.lang(), context.settings(), context.store()
+    currency = settings.reporting_currency
+    period = context.period()
+    scope = getattr(context, "scope", lambda: None)()
+    st.title(t("activity.title", lang, period=period.label(lang)))
+    st.caption(t("activity.caption", lang))
+    if store.count("deals") == 0:
+        st.info(t("fk.empty", lang))
+        if (Path(__file__).parent / "import.py").exists():
+            st.page_link("pages/import.py", label=t("fk.to_import", lang), icon="📥")
+        return
+
+    now = kpi_table(store, period, "company", settings, scope).row(0, named=True)
+    before = kpi_table(store, period.previous(), "company", settings, scope).row(0, named=True)
+    response = [lead_response(store, p, "company", settings, scope)["median_response_hours"][0]
+                for p in (period, period.previous())]
+    tiles(now, before, response[0], response[1], lang, currency)
+    st.caption(t("fk.vs_previous", lang) + f" ({period.previous().label(lang)})")
+
+    wanted = st.query_params.get("level")
+    level = st.segmented_control(t("fk.level", lang), LEVELS, default=wanted if wanted in LEVELS else "region",
+                                 format_func=lambda k: t(f"fk.level.{k}", lang), key="activity_level") or "region"
+    st.query_params["level"] = level
+    kpis = kpi_table(store, period, level, settings, scope)
+    chart = revenue_by_row(kpis, lang, currency)
+    st.altair_chart(chart, width="stretch")
+    chart_downloads(chart, f"revenue-{level}-{period.code}", key="ac-revenue")
+
+    kpi_tab, stars_tab, cycle_tab, response_tab, season_tab = st.tabs([
+        t("activity.tab.kpis", lang), t("activity.tab.stars", lang), t("activity.tab.cycle", lang),
+        t("activity.tab.response", lang), t("activity.tab.seasonality", lang)])
+    with kpi_tab:
+        st.dataframe(kpis, column_config=columns(kpis, lang), hide_index=True, width="stretch")
+        table_downloads(kpis, f"kpis-{level}-{period.code}", key="ac-kpis")
+    with stars_tab:
+        stars = star_performers(store, period, settings, scope, top=10)
+        if stars.is_empty():
+            st.info(t("activity.stars.none", lang))
+        else:
+            st.dataframe(stars, column_config=columns(stars, lang), hide_index=True, width="stretch")
+            table_downloads(stars, f"star-performers-{period.code}", key="ac-stars")
+    with cycle_tab:
+        by_territory = kpis if level == "territory" else kpi_table(store, period, "territory", settings, scope)
+        chart = cycle_by_row(by_territory, lang)
+        st.altair_chart(chart, width="stretch")
+        chart_downloads(chart, f"sales-cycle-{period.code}", key="ac-cycle")
+        table_downloads(by_territory.select("name", "sales_cycle_days", "won_count", "won"),
+                        f"sales-cycle-{period.code}", key="ac-cycle-table")
+    with response_tab:
+        st.caption(t("activity.response.help", lang))
+        leads = lead_response(store, period, level, settings, scope)
+        st.dataframe(leads, column_config=columns(leads, lang), hide_index=True, width="stretch")
+        table_downloads(leads, f"lead-response-{level}-{period.code}", key="ac-leads")
+    with season_tab:
+        matrix = seasonality_matrix(store, settings, scope)
+        chart = seasonality_heatmap(matrix, lang)
+        st.altair_chart(chart, width="stretch")
+        chart_downloads(chart, "seasonality", key="ac-season")
+        table_downloads(matrix, "seasonality", key="ac-season-table")
+
+
+try:
+    main()
+except TerrainError as error:
+    context.show_error(error)

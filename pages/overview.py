@@ -1,0 +1,158 @@
+"""Overview: how the company, a region or a territory stands against target, with drill-down.
+
+Reads the shared period and the `scope` query parameter (a territory id), asks the engine for the
+tiles, the table of the level below the scope, the share chart and the map, and renders them.
+Clicking a bar or a map shape drills one level down (region → territory → … → reps); the
+breadcrumb goes back up. The URL carries `scope`, so a link reproduces the view.
+"""
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from engine.charts.overview import SELECTION, share_chart
+from engine.errors import NotFoundError, TerrainError
+from engine.i18n import fmt_date, fmt_money, fmt_pct
+from engine.maps import TERRITORY_LAYER, map_layers, performance_deck
+from engine.metrics import as_of_date, attainment_table, kpi_tiles, monthly_trend
+from engine.metrics_data import sales_data
+from ui import context
+from ui.downloads import chart_downloads, table_downloads
+
+tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
+currency = settings.reporting_currency
+MONEY = ("target", "won", "gap", "pipeline", "weighted_forecast", "projected", "probability_forecast",
+         "overdue_pipeline")
+FRACTIONS = ("attainment", "win_rate", "coverage", "projected_attainment")
+TILES = (("won", "normal"), ("target", "off"), ("attainment", "normal"), ("gap", "inverse"),
+         ("pipeline", "normal"), ("weighted_forecast", "normal"), ("projected", "normal"), ("coverage", "normal"))
+
+st.title(tr("overview.title"))
+if store.is_empty():
+    st.info(tr("common.no_data"))
+    try:
+        st.page_link("pages/import.py", label=tr("overview.import_link"), icon="📥")
+    except StreamlitAPIException:  # the Import page is not part of this app (e.g. run on its own)
+        pass
+    st.stop()
+
+
+def _go(scope: str | None) -> None:
+    """Navigate to another scope: the URL changes, chart widgets get fresh keys."""
+    if scope:
+        st.query_params["scope"] = scope
+    else:
+        st.query_params.pop("scope", None)
+    st.session_state["overview_nav"] = st.session_state.get("overview_nav", 0) + 1
+    st.rerun()
+
+
+def _delta(metric: str, change: float | None) -> str | None:
+    if change is None:
+        return None
+    if metric in FRACTIONS:
+        return tr("metrics.pp", value=f"{change * 100:+.1f}")
+    if metric == "coverage":
+        return f"{change:+.2f}×"
+    return ("+" if change > 0 else "") + fmt_money(change, lang, currency)
+
+
+def _value(metric: str, value: float | None) -> str:
+    if metric in ("attainment",):
+        return fmt_pct(value, lang)
+    if metric == "coverage":
+        return "–" if value is None else f"{value:.2f}×"
+    return fmt_money(value, lang, currency)
+
+
+try:
+    period = context.period()
+    data = sales_data(store, currency)
+    tree = data.tree
+    scope_id = st.query_params.get("scope") or None
+    if scope_id and not tree.has(scope_id):
+        st.warning(tr("overview.unknown_scope", scope=scope_id))
+        scope_id = None
+    node = tree.node_of(scope_id) if scope_id else tree.root
+    scope = [scope_id] if scope_id else None
+    level = "region" if scope is None else ("children" if tree.children(node) else "rep")
+    as_of = as_of_date(store)
+    table = attainment_table(store, period, level, scope, settings, as_of)
+    tiles = kpi_tiles(store, period, scope, settings, as_of)
+    trend = monthly_trend(store, period, scope, settings=settings)
+except TerrainError as error:
+    context.show_error(error)
+    st.stop()
+
+st.caption(tr("overview.caption", period=period.label(lang), as_of=fmt_date(as_of, lang), currency=currency))
+
+# Breadcrumb: company › region › territory; every step but the last goes back up.
+crumbs = st.container(horizontal=True, vertical_alignment="center", gap="small")
+crumbs.markdown(f"**{tr('overview.breadcrumb')}:**")
+path = tree.path(node)
+for depth, step in enumerate(path):
+    label = tree.name_of(step)
+    if step == node:
+        crumbs.markdown(f"`{label}`")
+    elif crumbs.button(label, key=f"crumb-{depth}-{tree.id_of(step)}", type="tertiary"):
+        _go(None if step == tree.root else tree.id_of(step))
+    if step != node:
+        crumbs.markdown("›")
+
+# KPI tiles with change vs previous period; last year in the help text.
+previous, last_year = period.previous(), period.last_year()
+for row_of_tiles in (TILES[:4], TILES[4:]):
+    for column, (metric, colour) in zip(st.columns(4), row_of_tiles):
+        figure = tiles.filter(tiles["metric"] == metric).row(0, named=True)
+        column.metric(
+            tr(f"metrics.col.{metric}"), _value(metric, figure["value"]),
+            delta=_delta(metric, figure["change_previous"]), delta_color=colour,
+            delta_description=tr("metrics.vs_previous", period=previous.label(lang)),
+            help=tr("metrics.vs_last_year", period=last_year.label(lang),
+                    change=_delta(metric, figure["change_last_year"]) or "–"),
+            chart_data=trend["won"].to_list() if metric == "won" else None, chart_type="area", border=True)
+
+overdue = table["overdue_pipeline"].sum()
+if overdue:
+    st.caption("⚠️ " + tr("overview.overdue", amount=fmt_money(overdue, lang, currency)))
+
+nav = st.session_state.get("overview_nav", 0)
+level_name = tr(f"metrics.level.{level}")
+st.caption(tr("overview.rep_hint") if level == "rep" else tr("overview.drill_hint"))
+left, right = st.columns([5, 6], gap="medium")
+with left:
+    chart = share_chart(table, lang, currency)
+    picked = st.altair_chart(chart, on_select="rerun", selection_mode=SELECTION, key=f"share-{scope_id}-{nav}")
+    chart_downloads(chart, f"shares-{period.code}", key=f"dl-share-{nav}")
+with right:
+    st.markdown(f"**{tr('overview.map_title', level=level_name)}**")
+    shapes, density = map_layers(data, table, scope, lang=lang, currency=currency,
+                                 red_below=settings.attainment_red_below, green_from=settings.attainment_green_from)
+    deck = performance_deck(shapes, density, basemap_url=settings.basemap_url, tooltip_labels={
+        k: tr(f"metrics.col.{k}") for k in ("won", "target", "attainment", "pipeline", "accounts")})
+    clicked = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", height=460,
+                              key=f"map-{scope_id}-{nav}")
+    st.caption(tr("overview.map_legend", red=fmt_pct(settings.attainment_red_below, lang),
+                  green=fmt_pct(settings.attainment_green_from, lang)))
+
+chosen = [p.get("id") for p in (picked.selection.get(SELECTION) or [])]
+chosen += [o.get("id") for o in (clicked.selection.objects.get(TERRITORY_LAYER) or [])]
+chosen = [c for c in chosen if c and c != scope_id]
+if chosen:
+    if level == "rep":
+        st.switch_page("pages/reps.py", query_params={"rep": chosen[0], "period": period.code})
+    elif tree.has(chosen[0]):
+        _go(chosen[0])
+
+st.subheader(tr("overview.table_title", level=level_name))
+if table.is_empty():
+    st.info(tr("overview.no_rows"))
+shown = table.select("name", "target", "won", "attainment", "gap", "pipeline", "win_rate", "weighted_forecast",
+                     "projected", "projected_attainment", "coverage", "probability_forecast", "overdue_pipeline")
+config = {c: st.column_config.NumberColumn(f"{tr(f'metrics.col.{c}')} ({currency})", format="compact")
+          for c in MONEY}
+config |= {c: st.column_config.NumberColumn(tr(f"metrics.col.{c}"), format="percent") for c in FRACTIONS}
+config["coverage"] = st.column_config.NumberColumn(tr("metrics.col.coverage"), format="%.2f×")
+config["name"] = st.column_config.TextColumn(tr("metrics.col.name"), pinned=True)
+st.dataframe(shown, column_config=config, hide_index=True)
+table_downloads(table, f"attainment-{level}-{period.code}", key=f"dl-table-{nav}")

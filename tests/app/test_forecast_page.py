@@ -1,0 +1,59 @@
+"""The Forecast page on the tiny company: tiles, the path-to-target chart, both methods, categories
+and accuracy, in English and Chinese."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.store import Store
+from tests.conftest import REPO, fill_tiny_company
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """The app on a temp copy of the tiny company (plus whatever `prepare(store)` adds), opened on
+    FY2024 and the given page."""
+    path = tmp_path / "tiny.duckdb"
+    monkeypatch.setenv("TERRAIN_DB", str(path))
+    from ui import context
+    context._open_store.clear()
+
+    def open_page(page: str, lang: str = "en", prepare=None) -> AppTest:
+        store = Store.open(path)
+        fill_tiny_company(store)
+        if prepare:
+            prepare(store)
+        store.close()
+        # AppTest's switch_page reruns the page alone, dropping the sidebar's widget state: the
+        # language therefore comes from the setting, as on a fresh start.
+        monkeypatch.setenv("TERRAIN_LANG", lang)
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+        at.query_params["period"] = "2024"
+        at.run()
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return at
+    yield open_page
+    context._open_store.clear()
+
+
+def test_forecast_page_shows_the_years_figures(app):
+    at = app("pages/forecast.py")
+    assert at.title[0].value == "Forecast — FY2024"
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Won"] == "$12.8K"                        # 1,000 + 3,000 + 2,000 + 4,000 + 2,750
+    assert tiles["Open pipeline"] == "$3.5K"               # 700 + 1,500 + 1,320
+    assert tiles["Forecast (CRM probability)"] == "$1.6K"  # 350 + 450 + 792
+    assert not at.error
+    assert len(at.tabs) == 4
+    table = at.dataframe[0].value
+    assert list(table["name"]) == ["Americas", "EMEA"] and list(table["probability_forecast"]) == [800.0, 792.0]
+
+
+def test_forecast_page_rep_level_and_chinese(app):
+    at = app("pages/forecast.py", lang="zh")
+    assert at.title[0].value == "预测 — 2024财年"
+    at.segmented_control(key="forecast_level").set_value("rep").run()
+    assert not at.exception
+    assert at.query_params["level"] in ("rep", ["rep"])  # a link keeps the level
+    assert set(at.dataframe[0].value["name"]) == {"Ada West", "Bo East", "Carla Berlin"}

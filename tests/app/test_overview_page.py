@@ -1,0 +1,73 @@
+"""The Overview page on the seed company: tiles, chart, map, table, drill-down and empty state."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.periods import parse_period
+from engine.store import Store
+from tests.conftest import REPO
+from tests.metrics.conftest import fill_seed_company
+
+PAGE = str(REPO / "pages" / "overview.py")
+
+
+@pytest.fixture
+def seed_db(tmp_path, monkeypatch):
+    path = tmp_path / "seed.duckdb"
+    store = Store.open(path)
+    fill_seed_company(store)
+    store.close()
+    monkeypatch.setenv("TERRAIN_DB", str(path))
+    return path
+
+
+def _run(period="2024", scope=None, lang="en") -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.session_state["period"] = parse_period(period)
+    app.session_state["lang"] = lang
+    if scope:
+        app.query_params["scope"] = scope
+    return app.run()
+
+
+def test_company_view_shows_tiles_regions_and_map(seed_db):
+    app = _run()
+    assert not app.exception, app.exception
+    tiles = {m.label: m.value for m in app.metric}
+    assert tiles["Won"] == "$1M" and tiles["Target"] == "$916.5K" and tiles["Attainment"] == "109.1%"
+    table = app.dataframe[0].value
+    assert list(table["name"]) == ["North America", "APAC", "EMEA", "Greater China", "LATAM", "Middle East"]
+    assert list(table["won"]) == [291_700, 166_700, 166_700, 125_000, 125_000, 125_000]
+    assert len(app.get("vega_lite_chart")) == 1 and len(app.get("deck_gl_json_chart")) == 1
+
+
+def test_scope_in_the_url_drills_into_a_region_and_breadcrumb_goes_back(seed_db):
+    app = _run(scope="NA")
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["name"]) == ["US West", "US East"]
+    assert {m.label: m.value for m in app.metric}["Won"] == "$291.7K"
+    back = [b for b in app.button if b.label == "Company"]
+    back[0].click().run()
+    assert "scope" not in app.query_params
+    assert len(app.dataframe[0].value) == 6
+
+
+def test_leaf_territory_lists_its_reps_in_chinese(seed_db):
+    app = _run(scope="NA-W", lang="zh")
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["name"]) == ["Ann Lee"]
+    assert "已成交" in {m.label for m in app.metric}
+
+
+def test_unknown_scope_warns_and_shows_the_company(seed_db):
+    app = _run(scope="GONE")
+    assert not app.exception
+    assert "GONE" in app.warning[0].value and len(app.dataframe[0].value) == 6
+
+
+def test_empty_database_teaches_where_to_import(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERRAIN_DB", str(tmp_path / "empty.duckdb"))
+    app = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not app.exception
+    assert "Import" in app.info[0].value

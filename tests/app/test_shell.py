@@ -1,0 +1,46 @@
+"""The app shell: navigation, language switch, the shared period filter, the demo on first start."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from engine.store import Store
+from tests.conftest import REPO, fill_tiny_company
+
+
+def _tiny_db(tmp_path):
+    path = tmp_path / "tiny.duckdb"
+    store = Store.open(path)
+    fill_tiny_company(store)
+    store.close()
+    return path
+
+
+def test_shell_period_filter_defaults_to_as_of_quarter_and_follows_url(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERRAIN_DB", str(_tiny_db(tmp_path)))
+    from ui import context
+    context._open_store.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.session_state["period"].code == "2024-Q2"  # the tiny company's last closed deal: June 2024
+    assert at.query_params["period"] == ["2024-Q2"]
+    at.sidebar.selectbox(key="period_code").set_value("2024-Q1").run()
+    assert at.session_state["period"].code == "2024-Q1"
+
+    linked = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    linked.query_params["period"] = "2024-03"
+    linked.run()
+    assert linked.session_state["period"].code == "2024-03"
+    assert linked.session_state["period_kind"] == "month"
+
+
+def test_shell_switches_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERRAIN_DB", str(_tiny_db(tmp_path)))
+    from ui import context
+    context._open_store.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="period_code").label == "期间"
+    assert at.query_params["lang"] == ["zh"]
