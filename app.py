@@ -10,6 +10,7 @@ from engine.timeline import as_of_date, period_choices
 from ui import context
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
+st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
 
 # Language: from the URL (?lang=zh) so a link keeps it, else the setting.
 if "lang" not in st.session_state:
@@ -86,9 +87,12 @@ def _available(entries):
     return [entry for entry in entries if (here / entry[0]).exists()]
 
 
-navigation = st.navigation({
-    t(section, lang): [_page(*entry) for entry in _available(entries)]
-    for section, entries in PAGES.items() if _available(entries)
-})
+sections = {t(section, lang): [_page(*entry) for entry in _available(entries)]
+            for section, entries in PAGES.items() if _available(entries)}
+navigation = st.navigation(sections)
+goto = st.query_params.pop("goto", None)  # a deep link that arrived before the shell ran
+target = next((p for pages in sections.values() for p in pages if p.url_path == goto), None)
+if target is not None:
+    st.switch_page(target)
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
 navigation.run()

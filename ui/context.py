@@ -5,7 +5,9 @@ these functions so that no page re-declares a shared filter.
 """
 from __future__ import annotations
 
+import inspect
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
@@ -25,7 +27,22 @@ def settings() -> Settings:
     return load_settings()
 
 
+def _require_shell() -> None:
+    """Send a page that was started without app.py through the shell first.
+
+    Streamlit serves the first request of a fresh server in its old pages/-directory mode until
+    app.py has called st.navigation once; a deep link (/reps?period=2024-Q3) opened then would run
+    the page alone, without the sidebar. Route it via app.py, which switches back to the page.
+    """
+    if st.session_state.get("_shell") or st.get_option("global.appTest"):
+        return
+    page = next((Path(f.filename).stem for f in inspect.stack() if Path(f.filename).parent.name == "pages"), None)
+    if page:
+        st.switch_page("app.py", query_params={**st.query_params.to_dict(), "goto": page})
+
+
 def store() -> Store:
+    _require_shell()
     return _open_store(settings().db_path)
 
 

@@ -23,9 +23,15 @@ def test_shell_period_filter_defaults_to_as_of_quarter_and_follows_url(tmp_path,
     at.run()
     assert not at.exception
     assert at.session_state["period"].code == "2024-Q2"  # the tiny company's last closed deal: June 2024
-    assert at.query_params["period"] == ["2024-Q2"]
-    at.sidebar.selectbox(key="period_code").set_value("2024-Q1").run()
-    assert at.session_state["period"].code == "2024-Q1"
+    assert at.query_params["period"] == "2024-Q2"
+
+    # AppTest 1.67 drops the entry script's widgets from its element tree after the first run of an
+    # st.navigation app, so a choice is made through session state on a fresh run instead of a click.
+    chosen = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    chosen.session_state["period_code"] = "2024-Q1"
+    chosen.run()
+    assert chosen.session_state["period"].code == "2024-Q1"
+    assert chosen.query_params["period"] == "2024-Q1"
 
     linked = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     linked.query_params["period"] = "2024-03"
@@ -39,8 +45,8 @@ def test_shell_switches_language(tmp_path, monkeypatch):
     from ui import context
     context._open_store.clear()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "zh"
     at.run()
-    at.sidebar.selectbox(key="lang").set_value("zh").run()
     assert not at.exception
     assert at.sidebar.selectbox(key="period_code").label == "期间"
-    assert at.query_params["lang"] == ["zh"]
+    assert at.query_params["lang"] == "zh"

@@ -1,0 +1,30 @@
+"""The shell in a real browser: a shared deep link opens the right page, period and language,
+even as the very first request of a freshly started server."""
+from __future__ import annotations
+
+import pytest
+
+from engine.store import Store
+from tests.browser.conftest import screenshot, wait_for_app
+from tests.conftest import fill_tiny_company
+
+pytestmark = pytest.mark.browser
+
+
+def test_cold_deep_link_keeps_page_period_and_language(tmp_path, serve_app, page):
+    db = tmp_path / "tiny.duckdb"
+    store = Store.open(db)
+    fill_tiny_company(store)
+    store.close()
+    url = serve_app(db)
+
+    page.goto(f"{url}/reps?period=2024-Q1&lang=zh")
+    wait_for_app(page)
+    page.wait_for_selector('h1:has-text("销售代表")')
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert nav.get_by_text("总览").count() == 1 and nav.get_by_text("导入").count() == 1
+    screenshot(page, "shell-cold-deep-link-zh")
+    chosen = [box.input_value() for box in page.locator('[data-testid="stSidebar"] input').all()]
+    assert "2024财年第1季度" in chosen and "简体中文" in chosen
+    assert "period=2024-Q1" in page.url and "/reps" in page.url
+    screenshot(page, "shell-cold-deep-link-zh")
