@@ -93,6 +93,6 @@ navigation = st.navigation(sections)
 goto = st.query_params.pop("goto", None)  # a deep link that arrived before the shell ran
 target = next((p for pages in sections.values() for p in pages if p.url_path == goto), None)
 if target is not None:
-    st.switch_page(target)
+    st.switch_page(target, query_params=st.query_params.to_dict())
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
 navigation.run()

@@ -110,6 +110,7 @@ def test_period_navigation_and_errors():
 
 @pytest.mark.parametrize("value, lang, expected", [
     (1_234_567, "en", "1.2M"), (34_500, "en", "34.5K"), (999, "en", "999"), (2_500_000_000, "en", "2.5B"),
+    (999_999.9999, "en", "1M"), (99_999_999, "zh", "1亿"), (1_234_567, "zh", "123.5万"),
     (1_200_000, "zh", "120万"), (340_000_000, "zh", "3.4亿"), (12_000, "zh", "1.2万"), (999, "zh", "999"),
 ])
 def test_compact_numbers(value, lang, expected):
@@ -135,5 +136,6 @@ def test_every_message_has_both_languages_and_every_used_key_exists():
     used.add("app.title")
     for path in [REPO / "app.py"]:
         used |= set(pattern.findall(path.read_text()))
-    assert sorted(k for k in used if k not in messages) == []
+    # Keys built at run time (t(f"planner.figure.{name}")) show up as a prefix ending in "."
+    assert sorted(k for k in used if k not in messages and not k.endswith(".")) == []
     assert t("page.overview", "zh") == "总览"

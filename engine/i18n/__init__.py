@@ -39,23 +39,23 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def _compact_en(value: float) -> str:
+def _compact(value: float, units: tuple[tuple[float, str], ...]) -> str:
+    # Pick the unit after rounding, so 999,999.99 reads 1M (not 1000K) and 99,999,999 reads 1亿.
     size = abs(value)
-    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if size >= limit:
+    for index, (limit, suffix) in enumerate(units):
+        smallest = index == len(units) - 1
+        if size >= limit or (not smallest and round(size / limit, 1) >= 1):
             return f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
     return f"{value:,.0f}"
 
 
+def _compact_en(value: float) -> str:
+    return _compact(value, ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")))
+
+
 def _compact_zh(value: float) -> str:
     # Chinese groups by 万 (10^4) and 亿 (10^8), not by thousands.
-    size = abs(value)
-    for limit, suffix in ((1e8, "亿"), (1e4, "万")):
-        if size >= limit:
-            digits = 1 if size / limit < 100 else 0
-            return f"{value / limit:.{digits}f}".rstrip("0").rstrip(".") + suffix if digits else \
-                f"{value / limit:.0f}{suffix}"
-    return f"{value:,.0f}"
+    return _compact(value, ((1e8, "亿"), (1e4, "万")))
 
 
 def fmt_number(value: float | None, lang: str = "en", compact: bool = True) -> str:
