@@ -45,14 +45,24 @@ def forecast_table(store: Store, period: Period, level: str, settings: Settings,
                    scope: Iterable[str] | None = None, as_of: date | None = None) -> pl.DataFrame:
     """Both forecast methods per region / territory / rep (the rows of the attainment table).
 
-    Columns: name, won, pipeline, win_rate, weighted_forecast (pipeline × win rate), probability_forecast
-    (Σ amount × CRM probability), projected (won + weighted_forecast), target, projected_attainment,
-    then id, probability_projected (won + probability_forecast), win_rate_source.
+    Columns (the `report forecast` contract): name, won, pipeline, win_rate, weighted_forecast
+    (pipeline × win rate), probability_forecast (Σ amount × CRM probability), projected
+    (won + weighted_forecast), target, projected_attainment; then id.
     """
     table = attainment_table(store, period, level, None if scope is None else list(scope), settings, as_of)
-    return table.select(*FORECAST_COLUMNS, "id",
+    return table.select(*FORECAST_COLUMNS, "id")
+
+
+def forecast_detail(store: Store, period: Period, level: str, settings: Settings,
+                    scope: Iterable[str] | None = None, as_of: date | None = None) -> pl.DataFrame:
+    """`forecast_table` plus what the page explains: win_rate_source (own / parent = borrowed
+    because the territory closed too few deals / blended over several territories / none),
+    probability_projected (won + probability_forecast) and method_gap (probability − win-rate
+    forecast: positive = reps are more optimistic than their history)."""
+    table = attainment_table(store, period, level, None if scope is None else list(scope), settings, as_of)
+    return table.select(*FORECAST_COLUMNS, "win_rate_source",
                         (pl.col("won") + pl.col("probability_forecast")).alias("probability_projected"),
-                        "win_rate_source")
+                        (pl.col("probability_forecast") - pl.col("weighted_forecast")).alias("method_gap"), "id")
 
 
 def _top_weighted(data: SalesData, facts: pl.DataFrame, rates: dict[int, float | None], tops: list[int]) -> float | None:

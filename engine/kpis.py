@@ -12,7 +12,8 @@ open are defined here:
   territories (else those who logged activities there).
 - lead response time: for every deal created and every account created in the period, the time
   from creation to the first activity logged on it (a deal's account counts too) at or after
-  creation. Deals carry only a creation date, so they count from that day's midnight.
+  creation, looking up to three months past the period's end. Deals carry only a creation date,
+  so they count from that day's midnight.
 """
 from __future__ import annotations
 
@@ -51,8 +52,9 @@ def row_nodes(data: SalesData, table: pl.DataFrame, level: str, scope: Iterable[
 
 def _assign_rows(frame: pl.DataFrame, data: SalesData, table: pl.DataFrame, level: str,
                  scope: Iterable[str] | None, rep_column: str = "rep") -> pl.DataFrame:
-    """`frame` (with node and rep columns) with an `id` column naming the row each record falls in;
-    a record may fall in several rows (a region and … never: rows of one level do not overlap)."""
+    """`frame` (with node and rep columns) plus an `id` column naming the row each record falls in.
+    Rows of one level never overlap, so every record lands in at most one row; records outside
+    the rows (another scope) are dropped."""
     if level == "rep":
         return frame.with_columns(pl.col(rep_column).alias("id")).filter(
             pl.col("id").is_in(table["id"].drop_nulls().to_list()) | pl.col("id").is_null())

@@ -122,8 +122,10 @@ def split_cents(total: float, weights: list[float]) -> list[float]:
 
 
 def _window(method: str, period: Period, as_of: date) -> tuple[date, date]:
+    """last_year: the same period a year earlier; trailing_12: the 12 complete months before the
+    as-of month (planning mid-year uses the freshest full year, not the last fiscal year)."""
     if method == "last_year":
-        previous = period.last_year() if period.kind == "year" else period.shifted(-1).last_year().shifted(1)
+        previous = period.last_year()
         return previous.start, previous.end
     end = date(as_of.year, as_of.month, 1)  # trailing 12 complete months before the as-of month
     return add_months(end, -12), end

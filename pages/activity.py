@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 from engine.charts.activity import cycle_by_row, revenue_by_row, seasonality_heatmap
 from engine.errors import TerrainError
 from engine.i18n import fmt_money, fmt_number, fmt_pct, t
 from engine.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
+from engine.metrics_data import sales_data
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 
@@ -36,6 +38,11 @@ def columns(frame, lang):
     return config
 
 
+def readable(frame):
+    """What the table shows: money rounded to whole units (downloads keep full precision)."""
+    return frame.with_columns(pl.col(c).round(0) for c in MONEY if c in frame.columns)
+
+
 def tiles(now: dict, before: dict, response_now, response_before, lang: str, currency: str) -> None:
     def change(key, formatter):
         if now.get(key) is None or before.get(key) is None:
@@ -44,7 +51,7 @@ def tiles(now: dict, before: dict, response_now, response_before, lang: str, cur
 
     cells = st.columns(6)
     cells[0].metric(t("activity.tile.win_rate", lang), fmt_pct(now["win_rate"], lang),
-                    change("win_rate", lambda d: fmt_pct(d, lang, signed=True)))
+                    change("win_rate", lambda d: t("fk.pp", lang, value=f"{d * 100:+.1f}")))
     cells[1].metric(t("activity.tile.avg_deal", lang), fmt_money(now["avg_deal_size"], lang, currency),
                     change("avg_deal_size", lambda d: fmt_money(d, lang, currency)))
     days = now["sales_cycle_days"]
@@ -60,11 +67,24 @@ def tiles(now: dict, before: dict, response_now, response_before, lang: str, cur
     cells[5].metric(t("activity.tile.response", lang), hours, delta, delta_color="inverse")
 
 
+def url_scope(store, settings, lang: str) -> list[str] | None:
+    """The territory in the URL (?scope=T-EMEA, as the Overview's drill-down sets it), if it exists."""
+    scope_id = st.query_params.get("scope") or None
+    if scope_id is None:
+        return None
+    tree = sales_data(store, settings.reporting_currency).tree
+    if not tree.has(scope_id):
+        st.warning(t("fk.unknown_scope", lang, scope=scope_id))
+        return None
+    st.caption(t("fk.scope", lang, name=tree.name_of(tree.node_of(scope_id))))
+    return [scope_id]
+
+
 def main() -> None:
     lang, settings, store = context.lang(), context.settings(), context.store()
     currency = settings.reporting_currency
     period = context.period()
-    scope = getattr(context, "scope", lambda: None)()
+    scope = url_scope(store, settings, lang)
     st.title(t("activity.title", lang, period=period.label(lang)))
     st.caption(t("activity.caption", lang))
     if store.count("deals") == 0:
@@ -93,14 +113,14 @@ def main() -> None:
         t("activity.tab.kpis", lang), t("activity.tab.stars", lang), t("activity.tab.cycle", lang),
         t("activity.tab.response", lang), t("activity.tab.seasonality", lang)])
     with kpi_tab:
-        st.dataframe(kpis, column_config=columns(kpis, lang), hide_index=True, width="stretch")
+        st.dataframe(readable(kpis), column_config=columns(kpis, lang), hide_index=True, width="stretch")
         table_downloads(kpis, f"kpis-{level}-{period.code}", key="ac-kpis")
     with stars_tab:
         stars = star_performers(store, period, settings, scope, top=10)
         if stars.is_empty():
             st.info(t("activity.stars.none", lang))
         else:
-            st.dataframe(stars, column_config=columns(stars, lang), hide_index=True, width="stretch")
+            st.dataframe(readable(stars), column_config=columns(stars, lang), hide_index=True, width="stretch")
             table_downloads(stars, f"star-performers-{period.code}", key="ac-stars")
     with cycle_tab:
         by_territory = kpis if level == "territory" else kpi_table(store, period, "territory", settings, scope)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 from engine.charts.forecast import accuracy_bars, categories_funnel, methods_side_by_side, path_to_target
 from engine.errors import TerrainError
-from engine.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_table,
-                             monthly_forecast)
+from engine.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_detail,
+                             forecast_table, monthly_forecast)
 from engine.i18n import fmt_money, fmt_pct, t
+from engine.metrics import monthly_trend
+from engine.metrics_data import sales_data
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 
 LEVELS = ("region", "territory", "rep")
 MONEY = ("won", "pipeline", "weighted_forecast", "probability_forecast", "projected", "target", "amount",
-         "cumulative", "forecast", "actual", "error")
+         "cumulative", "forecast", "actual", "error", "method_gap", "probability_projected")
 FRACTIONS = ("win_rate", "projected_attainment", "ape", "mape", "bias")
 
 
@@ -29,11 +32,19 @@ def columns(frame, lang):
             config[name] = st.column_config.NumberColumn(label, format="localized")
         elif name in FRACTIONS:
             config[name] = st.column_config.NumberColumn(label, format="percent")
-        elif name in ("id", "period_start", "derived", "probability_projected", "win_rate_source"):
+        elif name == "win_rate_source":
+            config[name] = st.column_config.TextColumn(t("fk.col.win_rate_source", lang),
+                                                       help=t("fk.col.win_rate_source.help", lang))
+        elif name in ("id", "period_start", "derived"):
             config[name] = None
         else:
             config[name] = label
     return config
+
+
+def readable(frame):
+    """What a table shows: money rounded to whole units (downloads keep full precision)."""
+    return frame.with_columns(pl.col(c).round(0) for c in MONEY if c in frame.columns)
 
 
 def empty_state(lang: str) -> None:
@@ -43,29 +54,53 @@ def empty_state(lang: str) -> None:
         st.page_link("pages/import.py", label=t("fk.to_import", lang), icon="📥")
 
 
-def tiles(now: dict, before: dict, lang: str, currency: str) -> None:
-    def delta(key):
-        if now.get(key) is None or before.get(key) is None:
-            return None
-        return fmt_money(now[key] - before[key], lang, currency)
-
+def tiles(now: dict, before: dict, trend: list[float], labels: dict, lang: str, currency: str) -> None:
+    """Five tiles, each with the comparison that means something for it: won against the previous
+    period (with the monthly trend), the pipeline against the gap, the forecasts against target and
+    against each other, projected attainment against where the previous period ended."""
+    money = lambda v: fmt_money(v, lang, currency)  # noqa: E731
     cells = st.columns(5)
-    cells[0].metric(t("forecast.tile.won", lang), fmt_money(now["won"], lang, currency), delta("won"))
-    cells[1].metric(t("forecast.tile.pipeline", lang), fmt_money(now["pipeline"], lang, currency), delta("pipeline"))
-    cells[2].metric(t("forecast.tile.weighted", lang), fmt_money(now["weighted_forecast"], lang, currency),
-                    delta("weighted_forecast"))
-    cells[3].metric(t("forecast.tile.probability", lang), fmt_money(now["probability_forecast"], lang, currency),
-                    delta("probability_forecast"))
+    cells[0].metric(t("forecast.tile.won", lang), money(now["won"]),
+                    None if before.get("won") is None else money(now["won"] - before["won"]),
+                    delta_description=labels["previous"], chart_data=trend, chart_type="bar")
+    gap = (now["target"] or 0) - now["won"] if now.get("target") is not None else None
+    coverage = now["pipeline"] / gap if gap and gap > 0 else None
+    cells[1].metric(t("forecast.tile.pipeline", lang), money(now["pipeline"]),
+                    None if coverage is None else t("forecast.tile.coverage", lang, coverage=f"{coverage:.1f}"),
+                    delta_color="off", delta_arrow="off")
+    projected_gap = None if now.get("target") is None or now.get("projected") is None else now["projected"] - now["target"]
+    cells[2].metric(t("forecast.tile.weighted", lang), money(now["weighted_forecast"]),
+                    None if projected_gap is None else money(projected_gap),
+                    delta_description=t("forecast.tile.vs_target", lang))
+    difference = (None if now.get("weighted_forecast") is None
+                  else now["probability_forecast"] - now["weighted_forecast"])
+    cells[3].metric(t("forecast.tile.probability", lang), money(now["probability_forecast"]),
+                    None if difference is None else money(difference), delta_color="off",
+                    delta_description=t("forecast.tile.vs_win_rate", lang))
     change = (None if now.get("projected_attainment") is None or before.get("projected_attainment") is None
-              else fmt_pct(now["projected_attainment"] - before["projected_attainment"], lang, signed=True))
-    cells[4].metric(t("forecast.tile.projected_attainment", lang), fmt_pct(now["projected_attainment"], lang), change)
+              else t("fk.pp", lang, value=f"{(now['projected_attainment'] - before['projected_attainment']) * 100:+.1f}"))
+    cells[4].metric(t("forecast.tile.projected_attainment", lang), fmt_pct(now["projected_attainment"], lang), change,
+                    delta_description=labels["previous"])
+
+
+def url_scope(store, settings, lang: str) -> list[str] | None:
+    """The territory in the URL (?scope=T-EMEA, as the Overview's drill-down sets it), if it exists."""
+    scope_id = st.query_params.get("scope") or None
+    if scope_id is None:
+        return None
+    tree = sales_data(store, settings.reporting_currency).tree
+    if not tree.has(scope_id):
+        st.warning(t("fk.unknown_scope", lang, scope=scope_id))
+        return None
+    st.caption(t("fk.scope", lang, name=tree.name_of(tree.node_of(scope_id))))
+    return [scope_id]
 
 
 def main() -> None:
     lang, settings, store = context.lang(), context.settings(), context.store()
     currency = settings.reporting_currency
     period = context.period()
-    scope = getattr(context, "scope", lambda: None)()
+    scope = url_scope(store, settings, lang)
     st.title(t("forecast.title", lang, period=period.label(lang)))
     st.caption(t("forecast.caption", lang))
     if store.count("deals") == 0:
@@ -74,8 +109,9 @@ def main() -> None:
 
     company = forecast_table(store, period, "company", settings, scope).row(0, named=True)
     previous = forecast_table(store, period.previous(), "company", settings, scope).row(0, named=True)
-    tiles(company, previous, lang, currency)
-    st.caption(t("fk.vs_previous", lang) + f" ({period.previous().label(lang)})")
+    trend = monthly_trend(store, period, scope, months=12, settings=settings)["won"].to_list()
+    tiles(company, previous, trend, {"previous": t("fk.vs", lang, period=period.previous().label(lang))},
+          lang, currency)
 
     monthly = monthly_forecast(store, period, settings, scope)
     chart = path_to_target(monthly, lang, currency)
@@ -91,11 +127,13 @@ def main() -> None:
         t("forecast.tab.months", lang)])
 
     with methods:
-        table = forecast_table(store, period, level, settings, scope)
+        table = forecast_detail(store, period, level, settings, scope)
         chart = methods_side_by_side(table, lang, currency)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"forecast-methods-{period.code}", key="fc-methods")
-        st.dataframe(table, column_config=columns(table, lang), hide_index=True, width="stretch")
+        shown = table.with_columns(table["win_rate_source"].map_elements(
+            lambda source: t(f"fk.source.{source}", lang), return_dtype=pl.String))
+        st.dataframe(readable(shown), column_config=columns(shown, lang), hide_index=True, width="stretch")
         table_downloads(table, f"forecast-{level}-{period.code}", key="fc-table")
 
     with categories_tab:
@@ -106,7 +144,7 @@ def main() -> None:
         st.caption(t("forecast.categories.help", lang, derived=int(categories["derived"].sum())))
         shown = categories.with_columns(categories["category"].map_elements(
             lambda c: t(f"forecast.cat.{c}", lang), return_dtype=str))
-        st.dataframe(shown, column_config=columns(shown, lang), hide_index=True, width="stretch")
+        st.dataframe(readable(shown), column_config=columns(shown, lang), hide_index=True, width="stretch")
         table_downloads(categories, f"forecast-categories-{period.code}", key="fc-cat-table")
 
     with accuracy_tab:
@@ -119,14 +157,14 @@ def main() -> None:
             chart = accuracy_bars(summary, lang)
             st.altair_chart(chart, width="stretch")
             chart_downloads(chart, f"forecast-accuracy-{period.code}", key="fc-acc")
-            st.dataframe(summary, column_config=columns(summary, lang), hide_index=True, width="stretch")
+            st.dataframe(readable(summary), column_config=columns(summary, lang), hide_index=True, width="stretch")
             table_downloads(summary, f"forecast-accuracy-{level}-{period.code}", key="fc-acc-summary")
             with st.expander(t("fk.col.period", lang)):
-                st.dataframe(accuracy, column_config=columns(accuracy, lang), hide_index=True, width="stretch")
+                st.dataframe(readable(accuracy), column_config=columns(accuracy, lang), hide_index=True, width="stretch")
                 table_downloads(accuracy, f"forecast-accuracy-periods-{period.code}", key="fc-acc-periods")
 
     with months_tab:
-        st.dataframe(monthly, column_config=columns(monthly, lang), hide_index=True, width="stretch")
+        st.dataframe(readable(monthly), column_config=columns(monthly, lang), hide_index=True, width="stretch")
         table_downloads(monthly, f"forecast-months-{period.code}", key="fc-months")
 
 

@@ -48,7 +48,7 @@ def _editor_config(lang: str, editable: bool) -> dict:
         "level": t("targets.col.level", lang), "name": t("fk.col.name", lang),
         "weight": st.column_config.NumberColumn(t("targets.col.weight", lang), format="localized", disabled=True),
         "share": st.column_config.NumberColumn(t("targets.col.share", lang), format="percent", disabled=True),
-        "amount": st.column_config.NumberColumn(t("fk.col.amount", lang), format="%.2f", min_value=0.0,
+        "amount": st.column_config.NumberColumn(t("fk.col.amount", lang), format="localized", min_value=0.0,
                                                 disabled=not editable),
     }
 
@@ -78,7 +78,8 @@ def _pacing(store, settings, lang: str, currency: str) -> None:
     basis = t(f"targets.pacing.basis.{curve['basis'][0]}", lang)
     st.caption(t("targets.pacing.help", lang, basis=basis, as_of=fmt_date(as_of, lang)))
     pacing = pacing_milestones(figures, curve, as_of)
-    st.dataframe(pacing, hide_index=True, width="stretch", column_config={
+    money = ("target", "won", "by_day_10", "by_day_20", "expected_now")
+    st.dataframe(pacing.with_columns(pl.col(c).round(0) for c in money), hide_index=True, width="stretch", column_config={
         "name": t("fk.col.name", lang), "won": st.column_config.NumberColumn(t("fk.col.won", lang), format="localized"),
         "target": st.column_config.NumberColumn(t("fk.col.target", lang), format="localized"),
         **{c: st.column_config.NumberColumn(t(f"targets.col.{c}", lang), format="localized")
@@ -109,8 +110,8 @@ def main() -> None:
     left, right = st.columns([2, 3])
     total = left.number_input(t("targets.total", lang, period=year.label(lang)), min_value=0.0, step=1000.0,
                               value=_default_total(store, year, settings), format="%.2f", key=f"tg-total-{year.code}")
-    method = right.selectbox(t("targets.method", lang), METHODS, format_func=lambda m: t(f"targets.method.{m}", lang),
-                             key="tg-method")
+    method = right.selectbox(t("targets.method", lang), METHODS, index=METHODS.index("last_year"),
+                             format_func=lambda m: t(f"targets.method.{m}", lang), key="tg-method")
     editable = method == "manual"
     if editable:
         start_from = right.selectbox(t("targets.start_from", lang), METHODS[:-1], index=1, key="tg-start-from",
@@ -133,8 +134,9 @@ def main() -> None:
     saved = _saved_target(store, year, settings)
     plan_total = nodes["amount"][0]
     cells[0].metric(t("targets.tile.saved", lang), fmt_money(saved, lang, currency))
-    cells[1].metric(t("targets.tile.plan", lang), fmt_money(plan_total, lang, currency),
-                    None if saved is None else fmt_money(plan_total - saved, lang, currency))
+    change = None if saved is None or round(plan_total - saved, 2) == 0 else fmt_money(plan_total - saved, lang, currency)
+    cells[1].metric(t("targets.tile.plan", lang), fmt_money(plan_total, lang, currency), change,
+                    delta_description=t("targets.tile.vs_saved", lang) if change else None)
     cells[2].metric(t("targets.tile.regions", lang), int((nodes["kind"] == "region").sum()))
     cells[3].metric(t("targets.tile.reps", lang), nodes.filter(pl.col("kind") == "rep")["scope_id"].n_unique())
     cells[4].metric(t("targets.tile.check", lang),

@@ -32,7 +32,7 @@ def revenue_by_row(kpis: pl.DataFrame, lang: str = "en", currency: str = "USD") 
         color=alt.Color("id:N", legend=None, scale=_colours(frame["id"].to_list())),
         tooltip=["name:N", alt.Tooltip("won:Q", format=",.2f"), "won_count:Q",
                  alt.Tooltip("avg_deal_size:Q", format=",.2f"), alt.Tooltip("win_rate:Q", format=".1%")])
-    return themed(chart.properties(title=title, height=max(160, 30 * frame.height)))
+    return themed(chart.properties(title=title, height={"step": 26}))
 
 
 def cycle_by_row(kpis: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
@@ -47,7 +47,7 @@ def cycle_by_row(kpis: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
         y=alt.Y("name:N", sort=frame["name"].to_list(), title=None),
         x=alt.X("sales_cycle_days:Q", title=t("activity.col.sales_cycle_days", lang)),
         tooltip=["name:N", alt.Tooltip("sales_cycle_days:Q", format=",.0f"), "won_count:Q"])
-    return themed(chart.properties(title=title, height=max(160, 30 * frame.height)))
+    return themed(chart.properties(title=title, height={"step": 26}))
 
 
 def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
@@ -64,4 +64,4 @@ def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelM
         color=alt.Color("share:Q", title=t("chart.heatmap.share", lang), scale=alt.Scale(scheme="blues"),
                         legend=alt.Legend(format="%")),
         tooltip=["region:N", "month_name:N", alt.Tooltip("won:Q", format=",.2f"), alt.Tooltip("share:Q", format=".1%")])
-    return themed(chart.properties(title=title, height=max(120, 36 * frame["region"].n_unique())))
+    return themed(chart.properties(title=title, height={"step": 34}))

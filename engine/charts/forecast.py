@@ -66,7 +66,7 @@ def methods_side_by_side(table: pl.DataFrame, lang: str = "en", currency: str = 
         tooltip=["name:N", "method:N", alt.Tooltip("amount:Q", format=",.2f")])
     title = t("chart.methods.title", lang, weighted=_money(weighted, lang, currency),
               probability=_money(probability, lang, currency))
-    return themed(chart.properties(title=title, height=max(160, 44 * table.height)))
+    return themed(chart.properties(title=title, height={"step": 22}))
 
 
 CATEGORY_COLOURS = {"Closed": GREEN, "Commit": CATEGORICAL[0], "Best Case": AMBER, "Pipeline": CATEGORICAL[4],
@@ -87,7 +87,7 @@ def categories_funnel(categories: pl.DataFrame, lang: str = "en", currency: str 
                  alt.Tooltip("cumulative:Q", format=",.2f")])
     title = t("chart.categories.title", lang, commit=_money(cumulative.get("Commit"), lang, currency),
               best=_money(cumulative.get("Best Case"), lang, currency))
-    return themed(chart.properties(title=title, height=220))
+    return themed(chart.properties(title=title, height={"step": 34}))
 
 
 def accuracy_bars(summary: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
@@ -104,4 +104,4 @@ def accuracy_bars(summary: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
         color=alt.Color("mape:Q", legend=None, scale=alt.Scale(
             type="threshold", domain=[0.15, 0.35], range=[GREEN, AMBER, RED])),
         tooltip=["name:N", alt.Tooltip("mape:Q", format=".1%"), alt.Tooltip("bias:Q", format="+.1%"), "periods:Q"])
-    return themed(chart.properties(title=title, height=max(160, 28 * rated.height)))
+    return themed(chart.properties(title=title, height={"step": 26}))

@@ -24,7 +24,7 @@ def region_split(nodes: pl.DataFrame, lang: str = "en", currency: str = "USD") -
         color=alt.Color("scope_id:N", legend=None, scale=alt.Scale(
             domain=regions["scope_id"].to_list(), range=[territory_colour(r) for r in regions["scope_id"]])),
         tooltip=["name:N", alt.Tooltip("amount:Q", format=",.2f"), alt.Tooltip("share:Q", format=".1%")])
-    return themed(chart.properties(title=title, height=max(140, 40 * regions.height)))
+    return themed(chart.properties(title=title, height={"step": 30}))
 
 
 def month_split(weights: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:

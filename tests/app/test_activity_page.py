@@ -42,3 +42,16 @@ def test_activity_page_rep_level_in_chinese(app):
     assert dict(zip(kpis["name"], kpis["activities"])) == {"Ada West": 2, "Carla Berlin": 1, "Bo East": 1}
     stars = at.dataframe[1].value
     assert list(stars["name"]) == ["Ada West", "Carla Berlin", "Bo East"]
+
+
+def no_deals(store) -> None:
+    store.execute("DELETE FROM deals")
+
+
+def test_pages_without_deals_teach_what_to_import(app):
+    for page in ("pages/activity.py", "pages/forecast.py"):
+        at = app(page, prepare=no_deals)
+        assert "Import your CRM's deals" in at.info[0].value
+        assert not at.metric
+    at = app("pages/targets.py", prepare=no_deals)  # territories and reps alone are enough to plan
+    assert not at.exception and {m.label: m.value for m in at.metric}["Sum check"] == "Adds up"

@@ -13,12 +13,14 @@ from tests.conftest import REPO, fill_tiny_company
 def app(tmp_path, monkeypatch):
     """The app on a temp copy of the tiny company (plus whatever `prepare(store)` adds), opened on
     FY2024 and the given page."""
-    path = tmp_path / "tiny.duckdb"
-    monkeypatch.setenv("TERRAIN_DB", str(path))
     from ui import context
-    context._open_store.clear()
+    opened = []
 
     def open_page(page: str, lang: str = "en", prepare=None) -> AppTest:
+        path = tmp_path / f"tiny-{len(opened)}.duckdb"  # a fresh database per app
+        opened.append(path)
+        monkeypatch.setenv("TERRAIN_DB", str(path))
+        context._open_store.clear()
         store = Store.open(path)
         fill_tiny_company(store)
         if prepare:
@@ -48,6 +50,7 @@ def test_forecast_page_shows_the_years_figures(app):
     assert len(at.tabs) == 4
     table = at.dataframe[0].value
     assert list(table["name"]) == ["Americas", "EMEA"] and list(table["probability_forecast"]) == [800.0, 792.0]
+    assert list(table["win_rate_source"]) == ["no closed deals"] * 2  # too little history in the tiny company
 
 
 def test_forecast_page_rep_level_and_chinese(app):
@@ -57,3 +60,15 @@ def test_forecast_page_rep_level_and_chinese(app):
     assert not at.exception
     assert at.query_params["level"] in ("rep", ["rep"])  # a link keeps the level
     assert set(at.dataframe[0].value["name"]) == {"Ada West", "Bo East", "Carla Berlin"}
+
+
+def test_forecast_page_follows_the_scope_in_the_url(app):
+    at = app("pages/forecast.py")
+    at.query_params["scope"] = "EU"
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Won"] == "$2.8K"   # DACH's 2,750 only
+    assert list(at.dataframe[0].value["name"]) == ["EMEA"]
+    at.query_params["scope"] = "NOWHERE"
+    at.run()
+    assert "NOWHERE" in at.warning[0].value

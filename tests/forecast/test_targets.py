@@ -152,7 +152,7 @@ def test_tree_without_a_company_root(store):
     assert got == {COMPANY_ID: 10, "A": 5, "B": 5}
 
 
-@hyp_settings(max_examples=40, deadline=None)
+@hyp_settings(max_examples=15, deadline=None)
 @given(total=st.decimals(min_value=0, max_value=10**9, places=2),
        potentials=st.lists(st.floats(min_value=0, max_value=1e8, allow_nan=False), min_size=6, max_size=6))
 def test_every_plan_sums_to_its_parent(total, potentials):
