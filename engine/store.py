@@ -129,9 +129,22 @@ class Store(Session):
                 cursor.rollback()
                 raise
             else:
+                # Every committed write moves the data version on, so readers' caches know to reload.
+                cursor.execute(
+                    "INSERT OR REPLACE INTO meta SELECT 'data_version', CAST(coalesce(max(CAST(value AS BIGINT)), 0) + 1 "
+                    "AS VARCHAR) FROM meta WHERE key = 'data_version'")
                 cursor.commit()
             finally:
                 cursor.close()
+
+    def insert_frame(self, name: str, frame: pl.DataFrame, *, upsert: bool = False) -> int:
+        """As Session.insert_frame, in a transaction of its own (so the data version moves on)."""
+        with self.transaction() as tx:
+            return tx.insert_frame(name, frame, upsert=upsert)
+
+    def data_version(self) -> int:
+        """A number that grows with every committed write: the key for caches of derived data."""
+        return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'") or 0)
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT value FROM meta WHERE key = 'schema_version'") or 0)

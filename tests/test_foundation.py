@@ -139,3 +139,17 @@ def test_every_message_has_both_languages_and_every_used_key_exists():
     # Keys built at run time (t(f"planner.figure.{name}")) show up as a prefix ending in "."
     assert sorted(k for k in used if k not in messages and not k.endswith(".")) == []
     assert t("page.overview", "zh") == "总览"
+
+
+def test_data_version_moves_with_every_committed_write(store):
+    start = store.data_version()
+    store.insert_frame("reps", pl.DataFrame({"rep_id": ["R1"], "name": ["Ann"]}))
+    after_insert = store.data_version()
+    with pytest.raises(ValueError):
+        with store.transaction() as tx:
+            tx.execute("DELETE FROM reps")
+            raise ValueError
+    assert start < after_insert == store.data_version()
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM reps")
+    assert store.data_version() == after_insert + 1
