@@ -59,6 +59,7 @@ class BalanceRequest:
     unit: str = "postal_code"
     travel_weight: float = 1.0
     time_limit: float = 8.0
+    territories: frozenset[str] | None = None  # the territories taking part; None = all given
 
     def check(self) -> None:
         unknown = [m for m in self.metrics if m not in METRICS]
@@ -106,6 +107,9 @@ class BalanceInput:
 
 
 def _problem(data: BalanceInput, request: BalanceRequest) -> Problem:
+    homes = data.homes if request.territories is None else \
+        data.homes.filter(pl.col("territory_id").is_in(list(request.territories)))
+    data = BalanceInput(data.accounts, homes)
     accounts = data.accounts.filter(pl.col("territory_id").is_in(data.homes["territory_id"].implode()))
     columns = [METRICS[m] for m in request.metrics]
     frame = accounts.with_columns(
@@ -182,9 +186,13 @@ def solve(problem: Problem, request: BalanceRequest) -> tuple[np.ndarray, str]:
     if not candidates:
         loads = loads_of(problem, searched)
         best = _deviation(problem, loads)
+        deviation = loads[:, 0] / problem.target[:, 0] - 1
+        outside = [f"{problem.pieces.territories[t]} {deviation[t]:+.0%}"
+                   for t in np.argsort(-np.abs(deviation)) if problem.open_territory[t]
+                   and abs(deviation[t]) > request.tolerance][:5]
         raise InfeasibleBalance(
             f"No plan keeps every open territory within ±{request.tolerance:.1%} of the mean "
-            f"(the best found is off by {best:.1%}).",
+            f"(the best found is off by {best:.1%}; still outside: {', '.join(outside)}).",
             hint="Raise the tolerance, use smaller units (postal code or account), unlock territories "
                  "or accounts, or drop contiguity.", best_deviation=best)
     origin = problem.pieces.territory

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from engine.balance import BalanceError, BalanceInput, BalanceRequest, BalanceResult, auto_balance, tradeoff_curve
-from engine.errors import NotFoundError
+from engine.errors import NotFoundError, TerrainError
 from engine.whatif import Plan, territory_code_of
 from engine.whatif_baseline import Baseline
 
@@ -61,6 +61,23 @@ def resolve_locks(baseline: Baseline, items: list[str] | tuple[str, ...]) -> tup
     return frozenset(territories), frozenset(accounts)
 
 
+def scope_territories(baseline: Baseline, key: str) -> frozenset[str]:
+    """The plannable territories at or below territory `key` (id or name): the ones a balance
+    "within EMEA" redraws."""
+    territories = baseline.territories
+    root = territories["territory_id"][territory_code_of(baseline, key)]
+    children: dict[str, list[str]] = {}
+    for territory, parent in territories.select("territory_id", "parent_id").iter_rows():
+        children.setdefault(parent, []).append(territory)
+    found, stack = set(), [root]
+    while stack:
+        current = stack.pop()
+        found.add(current)
+        stack.extend(children.get(current, []))
+    plannable = set(territories.filter(pl.col("plannable"))["territory_id"].to_list())
+    return frozenset(found & plannable)
+
+
 def balance_plan(plan: Plan, request: BalanceRequest) -> BalanceResult:
     """Auto-balance the plan's current assignment (the plan itself is not changed)."""
     data = balance_input(plan)
@@ -88,3 +105,17 @@ def apply_result(plan: Plan, result: BalanceResult) -> int:
                            hint="Run the auto-balance again on the current data.")
     codes = np.array([base.territory_index[t] for t in result.moves["to_territory_id"].to_list()], dtype=np.int32)
     return plan.assign(positions, codes, label=f"auto-balance ±{result.request.tolerance:.0%}")
+
+
+def carry_over(plan: Plan | None, baseline: Baseline) -> Plan:
+    """A plan on a fresh `baseline` with the old plan's moves replayed in order (each stays one undo
+    step); a fresh plan when there was none or a move no longer resolves (its accounts are gone)."""
+    fresh = Plan(baseline)
+    if plan is None:
+        return fresh
+    try:
+        for move in plan.moves:
+            fresh.apply(move)
+    except TerrainError:
+        return Plan(baseline)
+    return fresh

@@ -117,9 +117,9 @@ def local_search(problem: Problem, *, aim: float = 0.5, max_rounds: int | None =
     """Return a piece → territory assignment; it may still be out of band if the search got stuck.
     It starts from the live assignment, or from `start` (e.g. a rounded LP) to repair that.
 
-    Each round applies the best-scoring move of every pair of territories not yet touched in that
-    round (moves on disjoint territories do not change each other's gain), which keeps the search
-    greedy but takes one round instead of one pass per move.
+    Each round scores every allowed move once, then walks the best few hundred in score order,
+    applying each that still lowers the penalty on the loads as they are by then — greedy, but one
+    scoring pass per many moves instead of one per move.
     """
     pieces = problem.pieces
     steer = narrowed(problem, aim)
@@ -144,19 +144,24 @@ def local_search(problem: Problem, *, aim: float = 0.5, max_rounds: int | None =
         score = gain / problem.move_cost(piece, to)
         # best score first; lexsort's last key is primary, so ties fall back to piece then territory
         order = np.lexsort((to, piece, -score))
-        touched: set[int] = set()
+        moved_now: set[int] = set()
         applied = 0
-        for index in order[: 20 * len(pieces.territories)]:
+        for index in order[: max(500, 20 * len(pieces.territories))]:
             p, t = int(piece[index]), int(to[index])
             s = int(assignment[p])
-            if s in touched or t in touched:
+            if p in moved_now:
+                continue
+            v = problem.values[p]
+            # loads may have changed since this round's scores: re-check that the move still helps
+            if (steer.penalty(loads[s], s) + steer.penalty(loads[t], t) - steer.penalty(loads[s] - v, s)
+                    - steer.penalty(loads[t] + v, t)) <= 1e-12:
                 continue
             if problem.contiguous and not _keeps_contiguity(problem, assignment, p, t):
                 continue
-            loads[s] -= problem.values[p]
-            loads[t] += problem.values[p]
+            loads[s] -= v
+            loads[t] += v
             assignment[p] = t
-            touched.update((s, t))
+            moved_now.add(p)
             applied += 1
         if not applied:
             break

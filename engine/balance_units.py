@@ -55,18 +55,29 @@ class Pieces:
         return len(self.unit)
 
 
+UNIT_FALLBACK = {"postal_code": ("postal_code", "city", "state"), "city": ("city", "state"), "state": ("state",)}
+UNIT_SCOPE = {"postal_code": ("country",), "city": ("country", "state"), "state": ("country",)}
+
+
 def unit_key(columns: list[str], kind: str) -> pl.Expr:
     """The unit an account belongs to, scoped by the fields above it (a city name is only unique
-    within its state and country). Accounts with an empty unit field become a unit of their own —
-    never silently lumped together under a blank postal code."""
+    within its state and country). An account whose unit field is empty falls back to the next
+    coarser unit (postal code → city → state) and, with none of them, is a unit of its own — never
+    lumped together with every other blank."""
+    account = pl.concat_str([pl.lit("account:"), pl.col("account_id").cast(pl.String)])
     if kind == "account":
         return pl.col("account_id").cast(pl.String)
-    scope = {"state": ["country"], "city": ["country", "state"], "postal_code": ["country"]}[kind]
-    field = pl.col(kind).cast(pl.String).str.strip_chars()
-    parts = [pl.col(c).cast(pl.String).fill_null("") for c in scope if c in columns]
-    return (pl.when(field.is_null() | (field == ""))
-            .then(pl.concat_str([pl.lit("account:"), pl.col("account_id").cast(pl.String)]))
-            .otherwise(pl.concat_str([*parts, field], separator="/")))
+    key = account
+    for level in reversed(UNIT_FALLBACK[kind]):
+        if level not in columns:
+            continue
+        field = pl.col(level).cast(pl.String).str.strip_chars()
+        parts = [pl.col(c).cast(pl.String).fill_null("") for c in UNIT_SCOPE[level] if c in columns]
+        if level == "city" and "state" not in columns:
+            parts = parts[:1]
+        scoped = pl.concat_str([pl.lit(f"{level}:"), pl.concat_str([*parts, field], separator="/")])
+        key = pl.when(field.is_null() | (field == "")).then(key).otherwise(scoped)
+    return key
 
 
 def build_pieces(accounts: pl.DataFrame, homes: pl.DataFrame, *, unit: str = "postal_code",

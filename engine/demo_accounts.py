@@ -5,7 +5,7 @@ address but no coordinates (placed offline like an import would: postal code, ci
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import polars as pl
@@ -15,14 +15,11 @@ from engine.demo_names import (BRAND_CHARS, DEFAULT_SUFFIX, INDUSTRY_WORDS, INDU
                                STEM_HEADS, STEM_TAILS, TLD)
 from engine.demo_org import HEALTHCARE_ID, NAMED_ID, allocate, area_cities, geo_leaves
 from engine.demo_people import INDUSTRIES, Team
+from engine.demo_sales import labels
 
 INDUSTRY_MIX = (0.17, 0.13, 0.11, 0.11, 0.16, 0.07, 0.07, 0.06, 0.05, 0.07)
 CHINESE = ("CN", "HK")
 ORPHAN_SHARE, NO_COORDINATES_SHARE, VAGUE_ADDRESS_SHARE, NO_ADDRESS_SHARE = 0.01, 0.015, 0.003, 0.001
-
-
-def _pick(rng: np.random.Generator, options: tuple, size: int) -> np.ndarray:
-    return np.asarray(options, dtype=object)[rng.integers(0, len(options), size)]
 
 
 def _locations(rng: np.random.Generator, n: int) -> pl.DataFrame:
@@ -69,21 +66,22 @@ def _us_postal_codes(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFr
     ).drop("_city", "_nearest")
 
 
-def _names(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
+def _names(rng: np.random.Generator, frame: pl.DataFrame, industry_code: np.ndarray) -> pl.DataFrame:
     """Unique customer names (unique before the legal suffix, so no accidental duplicates) and websites."""
     n = frame.height
-    word_index = rng.integers(0, 4, n)
-    industries = frame["industry"].to_numpy()
-    latin_word = np.array([INDUSTRY_WORDS[i][k] for i, k in zip(industries, word_index)], dtype=object)
-    zh_word = np.array([INDUSTRY_WORDS_ZH[i][k % 3] for i, k in zip(industries, word_index)], dtype=object)
+    word = industry_code * 4 + rng.integers(0, 4, n)
+    latin_words = tuple(w for industry in INDUSTRIES for w in INDUSTRY_WORDS[industry])
+    zh_words = tuple(INDUSTRY_WORDS_ZH[industry][k % 3] for industry in INDUSTRIES for k in range(4))
     brands = rng.integers(0, len(BRAND_CHARS), (n, 3))
-    brand_zh = np.array([c for c, _ in BRAND_CHARS], dtype=object)
-    brand_py = np.array([p for _, p in BRAND_CHARS], dtype=object)
+    brand_zh = tuple(c for c, _ in BRAND_CHARS)
+    brand_py = tuple(p for _, p in BRAND_CHARS)
+    heads, tails = rng.integers(0, len(STEM_HEADS), n), rng.integers(0, len(STEM_TAILS), n)
     names = frame.select("iso2", "city", "name_zh").with_columns(
-        pl.Series("_stem", _pick(rng, STEM_HEADS, n) + _pick(rng, STEM_TAILS, n)),
-        pl.Series("_word", latin_word), pl.Series("_zh_word", zh_word),
-        pl.Series("_b", brand_zh[brands[:, 0]] + brand_zh[brands[:, 1]]), pl.Series("_b3", brand_zh[brands[:, 2]]),
-        pl.Series("_py", brand_py[brands[:, 0]] + brand_py[brands[:, 1]]),
+        pl.concat_str(labels(STEM_HEADS, heads, "h"), labels(STEM_TAILS, tails, "t")).alias("_stem"),
+        labels(latin_words, word, "_word"), labels(zh_words, word, "_zh_word"),
+        pl.concat_str(labels(brand_zh, brands[:, 0], "a"), labels(brand_zh, brands[:, 1], "b")).alias("_b"),
+        labels(brand_zh, brands[:, 2], "_b3"),
+        pl.concat_str(labels(brand_py, brands[:, 0], "a"), labels(brand_py, brands[:, 1], "b")).alias("_py"),
         pl.Series("_suffix_pick", rng.random(n)),
     ).with_row_index("_i")
     chinese = pl.col("iso2").is_in(CHINESE)
@@ -93,13 +91,12 @@ def _names(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
     second = pl.when(chinese).then(pl.concat_str(city_zh, "_b", "_b3", "_zh_word")).otherwise(
         pl.concat_str("_stem", pl.lit(" "), "city", pl.lit(" "), "_word"))
     names = names.with_columns(base.alias("_base"))
-    names = names.with_columns(pl.when(pl.int_range(pl.len()).over("_base") > 0).then(second)
+    names = names.with_columns(pl.when(pl.col("_base").is_first_distinct()).then(pl.col("_base"))
+                               .otherwise(second).alias("_base"))
+    number = _repeat_number(names, pl.col("_base"))
+    names = names.with_columns(pl.when(number > 0).then(pl.concat_str("_base", pl.lit(" "), number.cast(pl.String)))
                                .otherwise(pl.col("_base")).alias("_base"))
-    rank = pl.int_range(pl.len()).over("_base")
-    names = names.with_columns(pl.when(rank > 0).then(pl.concat_str("_base", pl.lit(" "), (rank + 1).cast(pl.String)))
-                               .otherwise(pl.col("_base")).alias("_base"))
-    suffixes = {code: options for code, options in LEGAL_SUFFIX.items()}
-    suffix = pl.col("iso2").replace_strict({c: list(o) for c, o in suffixes.items()}, default=list(DEFAULT_SUFFIX),
+    suffix = pl.col("iso2").replace_strict({c: list(o) for c, o in LEGAL_SUFFIX.items()}, default=list(DEFAULT_SUFFIX),
                                            return_dtype=pl.List(pl.String))
     suffix = suffix.list.get((pl.col("_suffix_pick") * suffix.list.len()).cast(pl.Int64))
     full = pl.when(chinese).then(pl.concat_str("_base", pl.lit("有限公司"))).otherwise(
@@ -109,27 +106,36 @@ def _names(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
             .str.replace_all(r"[^a-z0-9]+", "-").str.strip_chars("-"))
     tld = pl.col("iso2").replace_strict(TLD, default="com")
     names = names.with_columns(full.alias("name"), slug.alias("_slug"), tld.alias("_tld"))
-    web_rank = pl.int_range(pl.len()).over("_slug", "_tld")
+    web_number = _repeat_number(names, pl.concat_str("_slug", pl.lit("."), "_tld"))
     website = pl.concat_str(pl.lit("www."), "_slug",
-                            pl.when(web_rank > 0).then(pl.concat_str(pl.lit("-"), (web_rank + 1).cast(pl.String)))
+                            pl.when(web_number > 0).then(pl.concat_str(pl.lit("-"), web_number.cast(pl.String)))
                             .otherwise(pl.lit("")), pl.lit("."), "_tld")
-    return names.sort("_i").select("name", website.alias("website"))
+    return names.select("name", website.alias("website"))
+
+
+def _repeat_number(frame: pl.DataFrame, key: pl.Expr) -> pl.Series:
+    """0 for the first row of each key, 2, 3, … for its repeats in row order. Repeats are rare, so
+    only they are grouped (a window over every distinct name would cost seconds at a million)."""
+    keyed = frame.select("_i", key.alias("_key"))
+    repeats = keyed.filter(pl.col("_key").is_first_distinct().not_()).with_columns(
+        (pl.int_range(pl.len()).over("_key") + 2).alias("_n"))
+    return keyed.join(repeats.select("_i", "_n"), on="_i", how="left", maintain_order="left")["_n"].fill_null(0)
 
 
 def build_accounts(rng: np.random.Generator, n: int, team: Team, anchor: datetime) -> pl.DataFrame:
-    """n customers plus the deliberate duplicates; accounts columns (see DESIGN.md) plus `_leaf`,
-    the geographic territory a customer's address belongs to (for its territory's sales behaviour)."""
+    """n customers plus the deliberate duplicates: the accounts columns of DESIGN.md, plus `iso2`
+    (the country code even where the address lost its country) for currency and naming."""
     frame = _locations(rng, n)
     employees = np.clip(np.exp(rng.normal(5.2, 1.7, n)), 5, 400_000).astype(np.int64)
+    industry_code = rng.choice(len(INDUSTRIES), n, p=INDUSTRY_MIX)
     frame = frame.with_columns(
-        pl.Series("industry", np.asarray(INDUSTRIES, dtype=object)[rng.choice(len(INDUSTRIES), n, p=INDUSTRY_MIX)],
-                  dtype=pl.String),
+        labels(INDUSTRIES, industry_code, "industry"),
         pl.Series("employees", employees),
         pl.Series("annual_revenue", np.round(employees * np.exp(rng.normal(np.log(180_000), 0.5, n)), -3)),
     ).with_columns(
         pl.when(pl.col("employees") >= 2000).then(pl.lit("Enterprise"))
         .when(pl.col("employees") >= 200).then(pl.lit("Mid-Market")).otherwise(pl.lit("SMB")).alias("segment"))
-    frame = pl.concat([frame, _names(rng, frame)], how="horizontal")
+    frame = pl.concat([frame, _names(rng, frame, industry_code)], how="horizontal")
     frame = _us_postal_codes(rng, frame)
 
     # Owners: each territory's reps carry unequal books (the planner has something to balance).
@@ -141,7 +147,7 @@ def build_accounts(rng: np.random.Generator, n: int, team: Team, anchor: datetim
             continue
         share = rng.uniform(0.6, 1.5, len(reps))
         owner[rows] = np.asarray(reps, dtype=object)[rng.choice(len(reps), len(rows), p=share / share.sum())]
-    frame = frame.with_columns(pl.Series("owner_rep_id", owner, dtype=pl.String), pl.col("territory_id").alias("_leaf"))
+    frame = frame.with_columns(pl.Series("owner_rep_id", owner, dtype=pl.String))
 
     # Overlays: the largest customers are named accounts; US healthcare beyond SMB goes to its specialists.
     by_revenue = np.argsort(-frame["annual_revenue"].to_numpy(), kind="stable")
@@ -159,10 +165,10 @@ def build_accounts(rng: np.random.Generator, n: int, team: Team, anchor: datetim
 
     days_back = np.minimum(rng.exponential(900, n), 3000)
     days_back[orphans] = rng.uniform(1, 120, len(orphans))
-    created = [anchor - timedelta(days=float(d)) for d in days_back]
+    created = (np.datetime64(anchor, "s") - (days_back * 86_400).astype("timedelta64[s]")).astype("datetime64[ms]")
     frame = frame.with_columns(
         pl.Series("territory_id", territory, dtype=pl.String), pl.Series("owner_rep_id", owner, dtype=pl.String),
-        pl.Series("created_at", created, dtype=pl.Datetime("us")).dt.truncate("1s"),
+        pl.Series("created_at", created).cast(pl.Datetime("us")),
         (pl.col("lat") + rng.normal(0, 0.02, n)).alias("lat"), (pl.col("lon") + rng.normal(0, 0.02, n)).alias("lon"))
     frame = _with_duplicates(rng, frame, team, candidates=np.setdiff1d(candidates, orphans))
     return _with_address_faults(rng, frame)

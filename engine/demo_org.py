@@ -96,9 +96,6 @@ TERRITORIES: tuple[tuple[str, str, str | None, str, tuple[Area, ...], float], ..
      (Area("AR"), Area("CL", weight=1.5), Area("CO"), Area("PE"), Area("UY", weight=1.5)), 1.8),
 )
 
-REGION_OF_SUBREGION_HQ = {"T-AMER": "Chicago", "T-EMEA": "London", "T-APAC": "Singapore", "T-LATAM": "São Paulo"}
-
-
 def territory_frame() -> pl.DataFrame:
     """territories rows (territory_id, name, parent_id, type, level) without owners yet."""
     parents = {tid: parent for tid, _, parent, *_ in TERRITORIES}
@@ -139,7 +136,7 @@ def ancestors(territory_id: str) -> list[str]:
 
 def area_cities(areas: tuple[Area, ...], cities: pl.DataFrame, min_population: int = 15_000) -> pl.DataFrame:
     """The cities of a territory's ground with a weight for placing customers there
-    (population^0.8 × the area's multiplier, so capitals lead without taking everything)."""
+    (population × the area's multiplier: business clusters in big cities)."""
     parts = []
     for area in areas:
         chosen = cities.filter((pl.col("iso2") == area.iso2) & (pl.col("population") >= min_population))
@@ -147,7 +144,7 @@ def area_cities(areas: tuple[Area, ...], cities: pl.DataFrame, min_population: i
             chosen = chosen.filter(pl.col("state_code").is_in(list(area.states)))
         if area.exclude_states:
             chosen = chosen.filter(pl.col("state_code").is_in(list(area.exclude_states)).not_())
-        parts.append(chosen.with_columns((pl.col("population").cast(pl.Float64) ** 0.8 * area.weight).alias("weight")))
+        parts.append(chosen.with_columns((pl.col("population").cast(pl.Float64) * area.weight).alias("weight")))
     return pl.concat(parts).sort("population", "geonameid", descending=[True, False])
 
 

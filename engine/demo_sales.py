@@ -6,7 +6,7 @@ months and some are overdue. Everything is vectorised numpy/polars from one seed
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import numpy as np
 import polars as pl
@@ -41,6 +41,11 @@ SUBJECTS = {"call": ("Discovery call", "Follow-up call", "Pricing call", "Check-
             "visit": ("Site visit", "Executive visit", "Workshop on site")}
 
 
+def labels(options: tuple[str, ...], codes: np.ndarray, name: str) -> pl.Series:
+    """options[codes] as a polars string column: no per-row Python strings, so millions stay cheap."""
+    return pl.Series(name, options, dtype=pl.String).gather(codes)
+
+
 def _by_segment(segment: pl.Series, field: int) -> np.ndarray:
     return segment.replace_strict({k: float(v[field]) for k, v in SEGMENT_DEAL.items()},
                                   return_dtype=pl.Float64).to_numpy()
@@ -69,7 +74,7 @@ def build_fx(rng: np.random.Generator, first: date, last: date, reporting: str) 
     return frame, rates
 
 
-def _seasonality(month_starts: list[date], fiscal_start_month: int) -> np.ndarray:
+def seasonality(month_starts: list[date], fiscal_start_month: int) -> np.ndarray:
     """Relative weight of closing in each month: quarter ends peak, Q4 peaks most, Q1 is slow."""
     weights = []
     for start in month_starts:
@@ -87,7 +92,7 @@ def territory_profiles(rng: np.random.Generator, territory_ids: list[str]) -> pl
 
 def build_deals(rng: np.random.Generator, accounts: pl.DataFrame, n: int, first_month: date, anchor: date,
                 fiscal_start_month: int, fx_first: date, rates: dict) -> pl.DataFrame:
-    """n deals over the accounts that have a territory; deals columns of DESIGN.md (+ `_usd`)."""
+    """n deals over the accounts that have a territory, with the deals columns of DESIGN.md."""
     eligible = accounts.filter(pl.col("territory_id").is_not_null()).select(
         "account_id", "name", "segment", "iso2", "owner_rep_id", "territory_id")
     weight = _by_segment(eligible["segment"], 3) * rng.gamma(1.5, 1.0, eligible.height)
@@ -99,7 +104,7 @@ def build_deals(rng: np.random.Generator, accounts: pl.DataFrame, n: int, first_
     anchor_month = date(anchor.year, anchor.month, 1)
     horizon = month_index(anchor_month, first_month) + 10
     month_starts = [add_months(first_month, i) for i in range(horizon)]
-    season = _seasonality(month_starts, fiscal_start_month)
+    season = seasonality(month_starts, fiscal_start_month)
     ahead = np.maximum(0, np.arange(horizon) - month_index(anchor_month, first_month))
     close_month = np.empty(n, dtype=np.int64)
     territory = deals["territory_id"].to_numpy()
@@ -122,18 +127,21 @@ def build_deals(rng: np.random.Generator, accounts: pl.DataFrame, n: int, first_
     win_p = np.clip(prof["win_rate"].to_numpy() * seg_win * (1.1 - 0.05 * product), 0.05, 0.8)
     closed = close <= anchor64
     overdue = closed & (close > anchor64 - 45) & (rng.random(n) < 0.15)
-    status = np.where(~closed | overdue, "open", np.where(rng.random(n) < win_p, "won", "lost"))
+    status_code = np.where(~closed | overdue, 0, np.where(rng.random(n) < win_p, 1, 2))  # open, won, lost
 
     seg_median = _by_segment(deals["segment"], 0)
     usd = seg_median * np.exp(rng.normal(0, 0.75, n)) * np.asarray(PRODUCT_SIZE)[product]
-    currency = deals["iso2"].replace_strict(CURRENCY_OF_COUNTRY, default="USD", return_dtype=pl.String).to_numpy()
-    currency = np.where(rng.random(n) < 0.1, "USD", currency)  # multinationals buy in dollars
+    currencies = tuple(CURRENCY_USD)
+    code_of = {c: i for i, c in enumerate(currencies)}
+    currency = deals["iso2"].replace_strict({k: code_of[v] for k, v in CURRENCY_OF_COUNTRY.items()},
+                                            default=code_of["USD"], return_dtype=pl.Int64).to_numpy()
+    currency = np.where(rng.random(n) < 0.1, code_of["USD"], currency)  # multinationals buy in dollars
     rate_month = np.minimum(close, anchor64).astype("datetime64[M]").astype(np.int64) - \
         np.datetime64(fx_first, "M").astype(np.int64)
     amount = np.empty(n)
     amount_rc = np.empty(n)
     for code, rate in rates.items():
-        rows = np.flatnonzero(currency == code)
+        rows = np.flatnonzero(currency == code_of[code])
         local = np.round(usd[rows] / (rate[rate_month[rows]] / rates["USD"][rate_month[rows]]), ROUNDING.get(code, -2))
         amount[rows] = np.maximum(local, 10.0 ** -ROUNDING.get(code, -2))
         amount_rc[rows] = amount[rows] * rate[rate_month[rows]]
@@ -141,22 +149,19 @@ def build_deals(rng: np.random.Generator, accounts: pl.DataFrame, n: int, first_
     seg_cycle = _by_segment(deals["segment"], 2)
     cycle = np.clip(prof["cycle_days"].to_numpy() * seg_cycle * np.exp(rng.normal(0, 0.5, n)), 5, 540).astype(np.int64)
     created = close - cycle
-    created = np.where(status == "open", np.minimum(created, anchor64 - rng.integers(0, 14, n)), created)
+    created = np.where(status_code == 0, np.minimum(created, anchor64 - rng.integers(0, 14, n)), created)
 
-    stage_index = np.clip(4 - (close - anchor64).astype(np.int64) // 40 + rng.integers(-1, 2, n), 0, 4)
-    stage = np.where(status == "won", "Closed Won", np.where(status == "lost", "Closed Lost",
-                                                             np.asarray(OPEN_STAGES)[stage_index]))
-    probability = np.where(status == "won", 1.0, np.where(status == "lost", 0.0,
-                                                          np.asarray(OPEN_PROBABILITY)[stage_index]))
-    forecast = np.where(status == "won", "Closed", np.where(status == "lost", "Omitted",
-                                                            np.asarray(OPEN_FORECAST)[stage_index]))
-    products = np.asarray(PRODUCT_LINES, dtype=object)[product]
+    # Stage codes 0-4 are the open stages, 5 won, 6 lost.
+    stage_code = np.clip(4 - (close - anchor64).astype(np.int64) // 40 + rng.integers(-1, 2, n), 0, 4)
+    stage_code = np.where(status_code == 1, 5, np.where(status_code == 2, 6, stage_code))
+    probability = np.asarray(OPEN_PROBABILITY + (1.0, 0.0))[stage_code]
     frame = deals.select("account_id", "owner_rep_id", "territory_id", pl.col("name").alias("_account_name")).with_columns(
-        pl.Series("amount", amount), pl.Series("currency", currency, dtype=pl.String),
-        pl.Series("amount_rc", amount_rc), pl.Series("stage", stage, dtype=pl.String),
-        pl.Series("status", status, dtype=pl.String), pl.Series("probability", probability),
-        pl.Series("forecast_category", forecast, dtype=pl.String), pl.Series("product_line", products, dtype=pl.String),
-        pl.Series("created_date", created), pl.Series("close_date", close), pl.Series("_usd", usd))
+        pl.Series("amount", amount), labels(currencies, currency, "currency"),
+        pl.Series("amount_rc", amount_rc), labels(OPEN_STAGES + ("Closed Won", "Closed Lost"), stage_code, "stage"),
+        labels(("open", "won", "lost"), status_code, "status"), pl.Series("probability", probability),
+        labels(OPEN_FORECAST + ("Closed", "Omitted"), stage_code, "forecast_category"),
+        labels(PRODUCT_LINES, product, "product_line"),
+        pl.Series("created_date", created), pl.Series("close_date", close))
     frame = frame.with_columns(pl.concat_str("_account_name", pl.lit(" – "), "product_line").alias("name")
                                ).drop("_account_name")
     frame = frame.with_row_index("_draw").sort("created_date", "_draw").drop("_draw")
@@ -169,8 +174,9 @@ def build_activities(rng: np.random.Generator, deals: pl.DataFrame, accounts: pl
     """n activities: 80% on deals between their creation and close, 20% on accounts alone."""
     anchor64 = np.datetime64(anchor, "D")
     on_deals = int(n * 0.8)
-    status_weight = np.where(deals["status"].to_numpy() == "lost", 0.7, 1.0)
-    picked = deals[rng.choice(deals.height, on_deals, p=status_weight / status_weight.sum())]
+    status_weight = np.where((deals["status"] == "lost").to_numpy(), 0.7, 1.0)
+    picked = deals.select("account_id", "deal_id", "owner_rep_id", "territory_id", "created_date", "close_date")[
+        rng.choice(deals.height, on_deals, p=status_weight / status_weight.sum())]
     start = picked["created_date"].to_numpy().astype("datetime64[D]")
     end = np.minimum(picked["close_date"].to_numpy().astype("datetime64[D]"), anchor64)
     span = np.maximum((end - start).astype(np.int64), 0)
@@ -187,26 +193,28 @@ def build_activities(rng: np.random.Generator, deals: pl.DataFrame, accounts: pl
     minutes = rng.integers(8 * 60, 18 * 60, n)
     ts = day.astype("datetime64[m]") + minutes
     kind = rng.choice(len(ACTIVITY_TYPES), n, p=ACTIVITY_MIX)
-    types = np.asarray(ACTIVITY_TYPES, dtype=object)[kind]
-    outcome = np.empty(n, dtype=object)
-    subject = np.empty(n, dtype=object)
+    # Outcomes and subjects are numbered across all types, so one label list serves every row.
+    outcome_options = tuple(o for t in ACTIVITY_TYPES for o in OUTCOMES[t][0])
+    subject_options = tuple(s for t in ACTIVITY_TYPES for s in SUBJECTS[t])
+    outcome = np.empty(n, dtype=np.int64)
+    subject = np.empty(n, dtype=np.int64)
+    outcome_offset = subject_offset = 0
     for code, name in enumerate(ACTIVITY_TYPES):
         rows = np.flatnonzero(kind == code)
         options, p = OUTCOMES[name]
-        outcome[rows] = np.asarray(options, dtype=object)[rng.choice(len(options), len(rows), p=p)]
-        subject[rows] = np.asarray(SUBJECTS[name], dtype=object)[rng.integers(0, len(SUBJECTS[name]), len(rows))]
+        outcome[rows] = outcome_offset + rng.choice(len(options), len(rows), p=p)
+        subject[rows] = subject_offset + rng.integers(0, len(SUBJECTS[name]), len(rows))
+        outcome_offset += len(options)
+        subject_offset += len(SUBJECTS[name])
     # Specialists join some meetings and visits of their region.
-    specialist = frame["territory_id"].replace_strict(specialist_of, default=None).to_numpy()
-    joins = (kind >= 2) & (rng.random(n) < 0.1) & (specialist != None)  # noqa: E711 (object array)
-    rep = np.where(joins, specialist, frame["rep_id"].to_numpy())
-    frame = frame.drop("territory_id").with_columns(
-        pl.Series("rep_id", rep, dtype=pl.String), pl.Series("type", types, dtype=pl.String),
-        pl.Series("ts", ts.astype("datetime64[us]")), pl.Series("outcome", outcome, dtype=pl.String),
-        pl.Series("subject", subject, dtype=pl.String))
+    joins = pl.Series((kind >= 2) & (rng.random(n) < 0.1))
+    specialist = pl.col("territory_id").replace_strict(specialist_of, default=None, return_dtype=pl.String)
+    frame = frame.with_columns(
+        pl.when(joins & specialist.is_not_null()).then(specialist).otherwise(pl.col("rep_id")).alias("rep_id"),
+        labels(ACTIVITY_TYPES, kind, "type"), pl.Series("ts", ts.astype("datetime64[us]")),
+        labels(outcome_options, outcome, "outcome"), labels(subject_options, subject, "subject")
+    ).drop("territory_id")
     frame = frame.with_row_index("_draw").sort("ts", "_draw").drop("_draw")
     return frame.with_columns(
         pl.concat_str(pl.lit("ACT-"), (pl.int_range(pl.len()) + 1).cast(pl.String).str.zfill(7)).alias("activity_id"))
 
-
-def anchor_datetime(anchor: date) -> datetime:
-    return datetime(anchor.year, anchor.month, anchor.day) + timedelta(hours=18)

@@ -13,7 +13,7 @@ import polars as pl
 
 from engine.demo_org import COMPANY_ID, ancestors, region_of
 from engine.demo_people import Team
-from engine.demo_sales import _seasonality
+from engine.demo_sales import seasonality
 
 MINIMUM_ANNUAL = 12_000.0
 
@@ -31,7 +31,7 @@ def build_targets(rng: np.random.Generator, deals: pl.DataFrame, accounts: pl.Da
         actual = [sum(won_by.get((territory_id, m), 0.0) for m in months) for months in fiscal_years]
         for year, months in enumerate(fiscal_years):
             base = actual[0] * rng.uniform(0.9, 1.12) if year == 0 else actual[year - 1] * rng.uniform(1.06, 1.2)
-            season = _seasonality(months, fiscal_start_month)
+            season = seasonality(months, fiscal_start_month)
             monthly = np.round(max(base, MINIMUM_ANNUAL) * season / season.sum(), -2)
             rows.extend((territory_id, m, float(v)) for m, v in zip(months, monthly))
     leaf = pl.DataFrame({"territory_id": [r[0] for r in rows], "period_start": [r[1] for r in rows],

@@ -81,20 +81,27 @@ def _us_zip(postal: pl.Expr) -> pl.Expr:
 def place_accounts(frame: pl.DataFrame) -> pl.DataFrame:
     """Fill missing `lat`/`lon` from postal code (+country) → city (+state/country) → state → country
     centroid, and set `geo_precision` ('exact' for rows that had coordinates; null when nothing usable).
+    Coordinates of (0, 0) or outside ±90/±180 count as missing.
 
     Reads the columns country, state, city, postal_code, lat, lon when present; returns `frame` with
     lat, lon and geo_precision (added when missing) and every other column unchanged, in row order.
     A postal code wins over a state that contradicts it (CRM data often has both, inconsistent).
     """
-    inputs = frame.select(
+    names = ["_country", "_state", "_city", "_postal", "_lat", "_lon"]
+    # with_columns, not select: literals for missing columns must broadcast to the frame's height.
+    inputs = frame.with_columns(
         _column(frame, "country").alias("_country"), _column(frame, "state").alias("_state"),
         _column(frame, "city").alias("_city"), _column(frame, "postal_code").alias("_postal"),
-        _column(frame, "lat", pl.Float64).alias("_lat"), _column(frame, "lon", pl.Float64).alias("_lon"))
+        _column(frame, "lat", pl.Float64).alias("_lat"), _column(frame, "lon", pl.Float64).alias("_lon")
+    ).select(names)
     place_keys = ["_country", "_state", "_city", "_postal"]
     # Real exports repeat the same places many times: geocode each distinct place once.
     places = _place(inputs.select(place_keys).unique(maintain_order=True))
     placed = inputs.join(places, on=place_keys, how="left", nulls_equal=True, maintain_order="left")
-    exact = pl.col("_lat").is_not_null() & pl.col("_lon").is_not_null()
+    # (0, 0) and out-of-range pairs are how exports spell "no coordinates": place those rows too.
+    exact = (pl.col("_lat").is_between(-90, 90) & pl.col("_lon").is_between(-180, 180)
+             & ~((pl.col("_lat") == 0) & (pl.col("_lon") == 0)))
+    exact = exact.fill_null(False)
     placed = placed.select(
         pl.when(exact).then(pl.col("_lat")).otherwise(pl.col("_place_lat")).alias("lat"),
         pl.when(exact).then(pl.col("_lon")).otherwise(pl.col("_place_lon")).alias("lon"),
@@ -127,7 +134,7 @@ def _place(places: pl.DataFrame) -> pl.DataFrame:
             .with_columns(pl.coalesce("_zip_lat", "_zip3_lat").alias("_zip_lat"),
                           pl.coalesce("_zip_lon", "_zip3_lon").alias("_zip_lon")))
 
-    work = _join_cities(work, geo)
+    work = _join_cities(work)
     work = work.join(geo["states"].select("iso2", "state_code", pl.col("lat").alias("_state_lat"),
                                           pl.col("lon").alias("_state_lon")),
                      on=["iso2", "state_code"], how="left")
@@ -161,7 +168,7 @@ def _best_cities() -> tuple[pl.DataFrame, ...]:
         for number, keys in enumerate(steps))
 
 
-def _join_cities(work: pl.DataFrame, geo: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _join_cities(work: pl.DataFrame) -> pl.DataFrame:
     """Adds _city_lat/_city_lon: the best city for (key, country, state), else (key, country), else
     (key) alone when no country is known (with a country, a city elsewhere is no answer)."""
     by_state, by_country, anywhere = _best_cities()

@@ -21,13 +21,21 @@ TERRITORY_LAYER, ACCOUNT_LAYER, LABEL_LAYER = "territories", "accounts", "labels
 POINTS_UP_TO = 4_000  # more accounts than this are drawn as grid-cell density
 
 
+def _extremes(points: np.ndarray, step: float = 0.25) -> np.ndarray:
+    """The only points a hull can use, on a `step`-degree grid: per column of the grid, the
+    lowest and the highest point (turns 100k cells into a few hundred)."""
+    frame = pl.DataFrame({"lon": (points[:, 0] / step).round() * step, "lat": (points[:, 1] / step).round() * step})
+    ends = frame.group_by("lon").agg(pl.col("lat").min().alias("low"), pl.col("lat").max().alias("high"))
+    return np.vstack([ends.select("lon", "low").to_numpy(), ends.select("lon", "high").to_numpy()])
+
+
 def convex_hull(points: np.ndarray) -> list[list[float]]:
     """Andrew's monotone chain over an (n, 2) array of lon/lat; returns the ring (not closed).
     Fewer than three distinct points are widened into a small square so they stay visible."""
-    pts = np.unique(points, axis=0)
+    pts = np.unique(_extremes(points) if len(points) > 200 else points, axis=0)
     if len(pts) < 3:
         lon, lat = pts.mean(axis=0)
-        d = 0.3
+        d = 1.0
         return [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d]]
     pts = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
 
@@ -75,35 +83,43 @@ def row_accounts(data: SalesData, table: pl.DataFrame, scope_members: list[int])
     return cells.join(mapping.select("node", "id"), on="node").select("id", "lon", "lat", "accounts")
 
 
-def territory_shapes(table: pl.DataFrame, cells: pl.DataFrame, lang: str = "en", currency: str = "USD",
-                     red_below: float = 0.7, green_from: float = 1.0) -> pl.DataFrame:
-    """One polygon per row that has located accounts: columns id, name, polygon (list of [lon, lat]),
-    fill (RGBA), line (RGBA), accounts, lon, lat (label point), and the tooltip texts won_text,
-    target_text, attainment_text, pipeline_text. Outlying 1% of cells on each side are trimmed so
-    a few mis-geocoded accounts do not stretch a hull across an ocean."""
-    rows = []
-    figures = {r["id"]: r for r in table.iter_rows(named=True)}
+def row_geometry(cells: pl.DataFrame) -> dict[str, dict]:
+    """Per row id of `cells` (columns id, lon, lat, accounts): the hull `polygon`, the number of
+    `accounts` and a label point (`lon`, `lat`: the median cell). The outlying 1% of cells on each
+    side are trimmed so a few mis-geocoded accounts do not stretch a hull across an ocean."""
+    out = {}
     for (row_id,), group in cells.group_by(["id"], maintain_order=True):
-        if row_id not in figures:
-            continue
         points = group.select("lon", "lat").to_numpy()
         if len(points) > 50:
             low, high = np.percentile(points, [1, 99], axis=0)
             points = points[np.all((points >= low) & (points <= high), axis=1)]
-        figure = figures[row_id]
+        out[row_id] = {"polygon": convex_hull(points), "accounts": int(group["accounts"].sum()),
+                       "lon": float(np.median(points[:, 0])), "lat": float(np.median(points[:, 1]))}
+    return out
+
+
+def territory_shapes(table: pl.DataFrame, geometry: dict[str, dict], lang: str = "en", currency: str = "USD",
+                     red_below: float = 0.7, green_from: float = 1.0) -> pl.DataFrame:
+    """One polygon per row of `table` that has a geometry (see `row_geometry`): columns id, name,
+    polygon (list of [lon, lat]), fill (RGBA by attainment), line (RGBA, the row's own colour),
+    accounts, lon, lat (label point), and the tooltip texts won_text, target_text,
+    attainment_text, pipeline_text."""
+    rows = []
+    for figure in table.iter_rows(named=True):
+        shape = geometry.get(figure["id"])
+        if shape is None:
+            continue
         colour = attainment_colour(figure["attainment"], red_below, green_from)
         rows.append({
-            "id": row_id, "name": figure["name"], "polygon": convex_hull(points),
-            "fill": hex_to_rgb(colour, 110), "line": hex_to_rgb(territory_colour(row_id), 230),
-            "accounts": int(group["accounts"].sum()),
-            "lon": float(np.median(points[:, 0])), "lat": float(np.median(points[:, 1])),
+            "id": figure["id"], "name": figure["name"], **shape,
+            "fill": hex_to_rgb(colour, 110), "line": hex_to_rgb(territory_colour(figure["id"]), 230),
             "won_text": fmt_money(figure["won"], lang, currency), "target_text": fmt_money(figure["target"], lang, currency),
             "attainment_text": fmt_pct(figure["attainment"], lang),
             "pipeline_text": fmt_money(figure["pipeline"], lang, currency),
         })
-    schema = {"id": pl.String, "name": pl.String, "polygon": pl.List(pl.List(pl.Float64)),
-              "fill": pl.List(pl.Int64), "line": pl.List(pl.Int64), "accounts": pl.Int64, "lon": pl.Float64,
-              "lat": pl.Float64, "won_text": pl.String, "target_text": pl.String, "attainment_text": pl.String,
+    schema = {"id": pl.String, "name": pl.String, "polygon": pl.List(pl.List(pl.Float64)), "accounts": pl.Int64,
+              "lon": pl.Float64, "lat": pl.Float64, "fill": pl.List(pl.Int64), "line": pl.List(pl.Int64),
+              "won_text": pl.String, "target_text": pl.String, "attainment_text": pl.String,
               "pipeline_text": pl.String}
     return pl.DataFrame(rows, schema=schema)
 
@@ -124,16 +140,17 @@ def account_density(cells: pl.DataFrame) -> pl.DataFrame:
                               (pl.col("accounts").cast(pl.Float64).sqrt() * 6_000 + 4_000).alias("radius"))
 
 
-def fit_view(lon: np.ndarray, lat: np.ndarray, width_px: int = 900, height_px: int = 460) -> pdk.ViewState:
-    """A view state that shows every point: centre of the bounds, zoom from the larger span."""
+def fit_view(lon: np.ndarray, lat: np.ndarray, width_px: int = 520, height_px: int = 460) -> pdk.ViewState:
+    """A view state that shows every point: centre of the bounds, zoom from the larger span
+    (deck.gl's world is 512 px wide at zoom 0)."""
     if len(lon) == 0:
         return pdk.ViewState(latitude=20, longitude=0, zoom=0.8)
     west, east, south, north = float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max())
     mid_lat = (south + north) / 2
     lon_span = max(east - west, 0.05)
     lat_span = max((north - south) / max(math.cos(math.radians(mid_lat)), 0.2), 0.05)
-    zoom = min(math.log2(width_px * 360 / (256 * lon_span)), math.log2(height_px * 360 / (256 * lat_span)))
-    return pdk.ViewState(latitude=mid_lat, longitude=(west + east) / 2, zoom=max(min(zoom - 0.35, 11), 0.3))
+    zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span)))
+    return pdk.ViewState(latitude=mid_lat, longitude=(west + east) / 2, zoom=max(min(zoom - 0.4, 11), 0.0))
 
 
 def performance_deck(shapes: pl.DataFrame, density: pl.DataFrame, *, basemap_url: str = "",
@@ -144,15 +161,14 @@ def performance_deck(shapes: pl.DataFrame, density: pl.DataFrame, *, basemap_url
               "accounts": "Accounts", **(tooltip_labels or {})}
     layers = [
         pdk.Layer("ScatterplotLayer", id=ACCOUNT_LAYER, data=density.to_dicts(), get_position=["lon", "lat"],
-                  get_radius="radius", radius_min_pixels=1.5, radius_max_pixels=14,
+                  get_radius="radius", radius_min_pixels=2.5, radius_max_pixels=14,
                   get_fill_color=[31, 41, 51, 120], pickable=False),
         pdk.Layer("PolygonLayer", id=TERRITORY_LAYER, data=shapes.to_dicts(), get_polygon="polygon",
                   get_fill_color="fill", get_line_color="line", line_width_min_pixels=2, stroked=True,
                   filled=True, pickable=True, auto_highlight=True, highlight_color=[255, 255, 255, 90]),
         pdk.Layer("TextLayer", id=LABEL_LAYER, data=shapes.select("name", "lon", "lat").to_dicts(),
                   get_position=["lon", "lat"], get_text="name", get_size=14, get_color=[31, 41, 51, 255],
-                  font_weight=600, outline_width=3, outline_color=[255, 255, 255, 230],
-                  font_settings={"sdf": True}, character_set="auto", pickable=False),
+                  pickable=False),
     ]
     points = pl.concat([shapes.select(pl.col("polygon").list.eval(pl.element().list.get(0)).explode().alias("lon"),
                                       pl.col("polygon").list.eval(pl.element().list.get(1)).explode().alias("lat")),
@@ -165,12 +181,21 @@ def performance_deck(shapes: pl.DataFrame, density: pl.DataFrame, *, basemap_url
     if basemap_url:
         return pdk.Deck(layers=layers, initial_view_state=view, map_style=basemap_url, tooltip=tooltip,
                         map_provider="carto")
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None, tooltip=tooltip)
+    # pydeck's placeholder style (not None): Streamlit then draws no basemap at all, where None would
+    # make it fetch Carto's positron style from the internet.
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
 
 
 def map_layers(data: SalesData, table: pl.DataFrame, scope: list[str] | None, *, lang: str = "en",
                currency: str = "USD", red_below: float = 0.7, green_from: float = 1.0) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(shapes, density) for the rows of `table` within `scope`: what `performance_deck` draws."""
-    cells = row_accounts(data, table, data.tree.scope_members(scope))
-    shapes = territory_shapes(table, cells, lang, currency, red_below, green_from)
-    return shapes, account_density(cells.select("lon", "lat", "accounts"))
+    """(shapes, density) for the rows of `table` within `scope`: what `performance_deck` draws.
+    The geometry depends only on who owns which accounts, not on the period: it is memoised per
+    data version, rows and scope, and only the colours and tooltips are redone per period."""
+    level = table["level"][0] if table.height else ""
+    key = ("map_geometry", level, tuple(table["id"].to_list()), None if scope is None else tuple(scope))
+
+    def compute():
+        cells = row_accounts(data, table, data.tree.scope_members(scope))
+        return row_geometry(cells), account_density(cells.select("lon", "lat", "accounts"))
+    geometry, density = data.cached(key, compute)
+    return territory_shapes(table, geometry, lang, currency, red_below, green_from), density

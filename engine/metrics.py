@@ -274,17 +274,22 @@ def monthly_trend(store, period: Period, scope: Iterable[str] | None = None, rep
     key = ("trend", period.end, months, None if scope is None else tuple(scope), rep_id)
 
     def compute() -> pl.DataFrame:
-        from engine.metrics_facts import _slice
+        from engine.metrics_facts import _months, _slice
         from engine.periods import add_months
 
         start = add_months(period.end, -months)
-        deals = _slice(data.closed, start, period.end).filter(pl.col("won"))
-        if scope is not None:
-            deals = deals.filter(pl.col("node").is_in(data.tree.scope_members(scope)))
-        if rep_id is not None:
-            deals = deals.filter(pl.col("rep") == rep_id)
-        sums = deals.group_by(pl.col("close_date").dt.month_start().alias("month")).agg(
-            pl.col("amount").sum().alias("won"), pl.len().cast(pl.Int64).alias("won_count"))
+        if rep_id is None:  # whole months of the per-(node, rep, month) cube: no deal is touched
+            cells = _months(data.closed_cube, start, period.end)
+            if scope is not None:
+                cells = cells.filter(pl.col("node").is_in(data.tree.scope_members(scope)))
+            sums = cells.group_by("month").agg(pl.col("won").sum(), pl.col("won_count").sum()).with_columns(
+                pl.date(pl.col("month") // 12, pl.col("month") % 12 + 1, 1).alias("month"))
+        else:
+            deals = _slice(data.closed, start, period.end).filter(pl.col("won") & (pl.col("rep") == rep_id))
+            if scope is not None:
+                deals = deals.filter(pl.col("node").is_in(data.tree.scope_members(scope)))
+            sums = deals.group_by(pl.col("close_date").dt.month_start().alias("month")).agg(
+                pl.col("amount").sum().alias("won"), pl.len().cast(pl.Int64).alias("won_count"))
         calendar = pl.DataFrame({"month": pl.date_range(start, add_months(period.end, -1), "1mo", eager=True)})
         return calendar.join(sums, on="month", how="left").with_columns(
             pl.col("won").fill_null(0.0), pl.col("won_count").fill_null(0)).sort("month")

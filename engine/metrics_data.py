@@ -3,12 +3,13 @@
 Reading 6M deals out of DuckDB takes a second; computing a quarter's figures from an in-memory,
 close-date-sorted frame takes milliseconds. So `sales_data(store)` reads the tables once, joins each
 deal to its territory node and rep, fills missing reporting-currency amounts from `fx_rates`, and
-keeps the result until the data changes (the `data_version` meta key that writers bump, plus a
-cheap signature of the deal and target tables so that a writer who forgets still invalidates it).
+keeps the result until the data changes (the store's `data_version`, which every committed
+transaction moves on, plus the tables' row counts for writes made outside a transaction).
 """
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,15 +25,20 @@ DEAL_COLUMNS = ("deal_id", "account_id", "amount", "currency", "amount_rc", "sta
 ACCOUNT_COLUMNS = ("account_id", "name", "lat", "lon", "owner_rep_id", "territory_id", "industry", "segment")
 
 _SIGNATURE_SQL = """
-SELECT (SELECT count(*) FROM deals), (SELECT sum(amount_rc) FROM deals),
-       (SELECT count(*) FILTER (WHERE status = 'won') FROM deals),
-       (SELECT count(*) FILTER (WHERE status = 'open') FROM deals),
-       (SELECT count(*) FROM accounts), (SELECT count(*) FROM territories),
-       (SELECT count(*) FROM reps), (SELECT count(*) FROM territory_members),
-       (SELECT count(*) FROM targets), (SELECT sum(amount) FROM targets),
-       (SELECT count(*) FROM fx_rates), (SELECT max(ts) FROM activities),
-       (SELECT value FROM meta WHERE key = 'data_version')
+SELECT (SELECT value FROM meta WHERE key = 'data_version'),
+       (SELECT count(*) FROM deals), (SELECT count(*) FROM accounts), (SELECT count(*) FROM territories),
+       (SELECT count(*) FROM reps), (SELECT count(*) FROM territory_members), (SELECT count(*) FROM targets),
+       (SELECT count(*) FROM fx_rates), (SELECT count(*) FROM activities)
 """
+
+
+def month_index(day: pl.Expr) -> pl.Expr:
+    """Months since year 0 (year × 12 + month − 1), as Int32: a whole-month period is a range of these."""
+    return (day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1).cast(pl.Int32)
+
+
+def month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 class CurrencyError(TerrainError):
@@ -52,6 +58,9 @@ class SalesData:
     - `reps`: rep_id, name, manager_id, active; `members`: territory_id, rep_id, role, node.
     - `accounts`: ACCOUNT_COLUMNS plus node.
     - `tree`: the territory Hierarchy.
+    - `rep_ids`: the owner ids behind the `rep_code` (u32) columns of `closed` and `open`.
+    - `closed_cube`: closed deals summed per (node, rep_code, month = `month_index`): won,
+      won_count, closed_count — every period is whole months, so period figures come from here.
     """
 
     version: str
@@ -64,6 +73,8 @@ class SalesData:
     members: pl.DataFrame
     accounts: pl.DataFrame
     latest_activity: date | None
+    rep_ids: list[str] = field(default_factory=list)
+    closed_cube: pl.DataFrame | None = None
     memo: dict = field(default_factory=dict, repr=False)
     memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -85,16 +96,28 @@ _cache: "weakref.WeakKeyDictionary[Store, SalesData]" = weakref.WeakKeyDictionar
 _lock = threading.Lock()
 
 
+_SIGNATURE_TTL = 2.0  # seconds between the row-count checks (the meta data version is read every time)
+_signatures: "weakref.WeakKeyDictionary[Store, tuple[float, str]]" = weakref.WeakKeyDictionary()
+
+
 def data_version(store: Store) -> str:
-    """A string that changes whenever deals, accounts, territories, reps, targets or rates change."""
-    return "|".join(str(v) for v in store.rows(_SIGNATURE_SQL)[0])
+    """A string that changes whenever the data changes: the store's data version (moved on by every
+    committed transaction, read on every call) plus the tables' row counts, for writes made outside a
+    transaction (re-counted at most every two seconds: counting 6M deals costs tens of ms)."""
+    meta = store.scalar("SELECT value FROM meta WHERE key = 'data_version'")
+    now = time.monotonic()
+    checked = _signatures.get(store)
+    if checked is None or now - checked[0] > _SIGNATURE_TTL or not checked[1].startswith(f"{meta}|"):
+        checked = (now, "|".join(str(v) for v in store.rows(_SIGNATURE_SQL)[0]))
+        _signatures[store] = checked
+    return checked[1]
 
 
 def bump_data_version(store, tx=None) -> None:
-    """Writers (importer, target editor, assignment) call this inside their transaction."""
-    import uuid
-
-    (tx or store).execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)", [uuid.uuid4().hex])
+    """Move the data version on by hand (a committed `store.transaction()` already does this)."""
+    (tx or store).execute(
+        "INSERT OR REPLACE INTO meta SELECT 'data_version', CAST(coalesce(max(TRY_CAST(value AS BIGINT)), 0) + 1 "
+        "AS VARCHAR) FROM meta WHERE key = 'data_version'")
 
 
 def sales_data(store: Store, reporting_currency: str = "USD") -> SalesData:
@@ -135,7 +158,9 @@ def to_reporting_currency(deals: pl.DataFrame, fx_rates: pl.DataFrame, reporting
                               pl.coalesce("close_date", "created_date").cast(pl.Date).alias("on"))
                  .with_columns(pl.col("on").fill_null(date.max))
                  .sort("on")
-                 .join_asof(rates, left_on="on", right_on="valid_from", by="currency", strategy="backward"))
+                 # both sides are sorted by date above; polars cannot verify that within `by` groups
+                 .join_asof(rates, left_on="on", right_on="valid_from", by="currency", strategy="backward",
+                            check_sortedness=False))
     missing = converted.filter(pl.col("rate_to_reporting").is_null())
     if missing.height:
         currency, deal = missing["currency"][0], missing["deal_id"][0]
@@ -165,11 +190,20 @@ def _load(store: Store, version: str, reporting_currency: str) -> SalesData:
                            pl.col("owner_rep_id").alias("rep"),
                            pl.col("probability").cast(pl.Float64))
              .sort("close_date", nulls_last=True))
+    # Reps as small integers (index into `rep_ids`, null = no owner) for fast group-bys.
+    rep_ids = deals["rep"].drop_nulls().unique().sort().to_list()
+    rep_codes = pl.DataFrame({"rep": pl.Series(rep_ids, dtype=pl.String), "rep_code": pl.Series(range(len(rep_ids)), dtype=pl.UInt32)})
+    deals = deals.join(rep_codes, on="rep", how="left", maintain_order="left")
     closed = (deals.filter(pl.col("status").is_in(["won", "lost"]) & pl.col("close_date").is_not_null())
               .select("close_date", (pl.col("status") == "won").alias("won"), pl.col("amount_rc").alias("amount"),
-                      "node", "rep", "created_date", "account_id"))
+                      "node", "rep", "created_date", "account_id", "rep_code"))
     open_deals = (deals.filter((pl.col("status") == "open") & pl.col("close_date").is_not_null())
-                  .select("close_date", pl.col("amount_rc").alias("amount"), "probability", "node", "rep"))
+                  .select("close_date", pl.col("amount_rc").alias("amount"), "probability", "node", "rep", "rep_code"))
+    closed_cube = (closed.group_by("node", "rep_code", month_index(pl.col("close_date")).alias("month"))
+                   .agg(pl.col("amount").filter(pl.col("won")).sum().alias("won"),
+                        pl.col("won").sum().cast(pl.Int64).alias("won_count"),
+                        pl.len().cast(pl.Int64).alias("closed_count"))
+                   .sort("month"))
 
     targets = store.table("targets").with_columns(pl.col("period_start").cast(pl.Date).dt.month_start().alias("month"))
     root_id = tree.id_of(tree.root)
@@ -185,4 +219,4 @@ def _load(store: Store, version: str, reporting_currency: str) -> SalesData:
                 .with_columns(pl.col("node").fill_null(fallback).cast(pl.UInt32)))
     latest = store.scalar("SELECT max(ts) FROM activities")
     return SalesData(version, tree, deals, closed, open_deals, targets, reps, members, accounts,
-                     latest.date() if latest is not None else None)
+                     latest.date() if latest is not None else None, rep_ids, closed_cube)

@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from engine.metrics_data import SalesData
+from engine.metrics_data import SalesData, month_number
 from engine.periods import Period, add_months
 
 FACT_COLUMNS = ("won", "won_count", "pipeline", "open_count", "probability_forecast", "overdue_pipeline")
@@ -44,18 +44,28 @@ def period_facts(data: SalesData, period: Period, as_of: date) -> pl.DataFrame:
     """Won and pipeline of `period` per (node, rep): columns node, rep, won, won_count, pipeline,
     open_count, probability_forecast (Σ amount × CRM probability), overdue_pipeline."""
     def compute() -> pl.DataFrame:
-        won = (_slice(data.closed, period.start, period.end).filter(pl.col("won"))
-               .group_by("node", "rep").agg(pl.col("amount").sum().alias("won"),
-                                            pl.len().cast(pl.Int64).alias("won_count")))
+        won = (_months(data.closed_cube, period.start, period.end).filter(pl.col("won_count") > 0)
+               .group_by("node", "rep_code").agg(pl.col("won").sum(), pl.col("won_count").sum()))
         start, end = open_window(period, as_of)
         pipe = (_slice(data.open, start, end)
-                .group_by("node", "rep").agg(
+                .group_by("node", "rep_code").agg(
                     pl.col("amount").sum().alias("pipeline"), pl.len().cast(pl.Int64).alias("open_count"),
                     (pl.col("amount") * pl.col("probability").fill_null(0.0)).sum().alias("probability_forecast"),
                     pl.col("amount").filter(pl.col("close_date") < as_of).sum().alias("overdue_pipeline")))
-        facts = won.join(pipe, on=["node", "rep"], how="full", coalesce=True, nulls_equal=True)
-        return facts.with_columns(pl.col(c).fill_null(0) for c in FACT_COLUMNS)
+        facts = won.join(pipe, on=["node", "rep_code"], how="full", coalesce=True, nulls_equal=True)
+        codes = pl.DataFrame({"rep_code": pl.Series(range(len(data.rep_ids)), dtype=pl.UInt32), "rep": pl.Series(data.rep_ids, dtype=pl.String)})
+        return (facts.join(codes, on="rep_code", how="left").drop("rep_code")
+                .with_columns(pl.col(c).fill_null(0) for c in FACT_COLUMNS)
+                .select("node", "rep", *FACT_COLUMNS))
     return data.cached(("facts", period, as_of), compute)
+
+
+def _months(cube: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Rows of a month-sorted cube with start <= month < end (both first days of months)."""
+    months = cube["month"]
+    lo = months.search_sorted(month_number(start), side="left")
+    hi = months.search_sorted(month_number(end), side="left")
+    return cube.slice(lo, max(hi - lo, 0))
 
 
 def trailing_window(period: Period) -> tuple[date, date]:
@@ -73,9 +83,8 @@ def node_win_rates(data: SalesData, period: Period, min_closed: int) -> pl.DataF
     def compute() -> pl.DataFrame:
         tree = data.tree
         start, end = trailing_window(period)
-        direct = (_slice(data.closed, start, end).group_by("node")
-                  .agg(pl.col("won").sum().cast(pl.Int64).alias("won_count"),
-                       pl.len().cast(pl.Int64).alias("closed_count")))
+        direct = (_months(data.closed_cube, start, end).group_by("node")
+                  .agg(pl.col("won_count").sum(), pl.col("closed_count").sum()))
         rolled = (tree.pairs.join(direct, on="node").group_by("ancestor")
                   .agg(pl.col("won_count").sum(), pl.col("closed_count").sum()).rename({"ancestor": "node"}))
         counts = tree.nodes.select("node").join(rolled, on="node", how="left").fill_null(0).sort("node")

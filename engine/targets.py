@@ -162,8 +162,11 @@ def _evidence(store: Store, tree: TerritoryTree, method: str, period: Period, as
 
 
 def decompose(store: Store, total: float, period: Period, method: str, *, as_of: date | None = None,
-              manual: pl.DataFrame | None = None) -> pl.DataFrame:
+              manual: pl.DataFrame | None = None, root: str | None = None) -> pl.DataFrame:
     """The plan's tree: one row per node (company, each territory, each rep within a leaf territory).
+
+    With `root` (a territory id, as the Overview's drill-down passes it), the plan starts at that
+    territory instead of the company: `total` is its target, split to its children the same way.
 
     Columns: node_id, parent_node, depth (0 = company), kind (company/region/territory/rep),
     scope/scope_id (as in `targets`), name, weight (the method's evidence), share (of the parent),
@@ -198,9 +201,17 @@ def decompose(store: Store, total: float, period: Period, method: str, *, as_of:
             visit(child_node, node, depth + 1, child_kind, child_scope, child_id, child_name, w,
                   a / amount if amount else 0.0, a, fell_back)
 
-    company_amount = float(typed.get(COMPANY_ID, total)) if method == "manual" else total
-    visit(COMPANY_ID, None, 0, "company", "company", tree.company_scope_id, tree.company_name, 1.0, 1.0,
-          split_cents(company_amount, [1.0])[0], False)
+    if root is not None and root not in tree.names:
+        raise TargetPlanError(f"There is no territory '{root}' to split a target for.",
+                              hint="Pick a territory that exists, or plan for the whole company.")
+    top = COMPANY_ID if root is None else root
+    top_amount = split_cents(float(typed.get(top, total)) if method == "manual" else total, [1.0])[0]
+    if root is None:
+        visit(COMPANY_ID, None, 0, "company", "company", tree.company_scope_id, tree.company_name, 1.0, 1.0,
+              top_amount, False)
+    else:
+        visit(root, None, 0, "region" if tree.parent.get(root) is None else "territory", "territory", root,
+              tree.names[root], 1.0, 1.0, top_amount, False)
     return pl.DataFrame(rows, schema={
         "node_id": pl.String, "parent_node": pl.String, "depth": pl.Int32, "kind": pl.String,
         "scope": pl.String, "scope_id": pl.String, "name": pl.String, "weight": pl.Float64,
@@ -304,6 +315,50 @@ def save_targets(store: Store, frame: pl.DataFrame, *, replace_months: bool = Fa
         if replace_months:
             for month in frame["period_start"].unique().to_list():
                 tx.execute("DELETE FROM targets WHERE period_start = ?", [month])
+        written = tx.insert_frame("targets", frame, upsert=True)
+        bump_data_version(store, tx)
+    return written
+
+
+def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str) -> int:
+    """Save the plan of one territory (`decompose(..., root=...)` then `monthly_targets`) without
+    touching the rest of the company.
+
+    For the plan's months, the targets of the territory and everything below it are replaced. A rep
+    who also owns territories outside it keeps the part of their old target that belongs there (split
+    evenly over the territories they own, as the metrics count it) plus their new part.
+    Returns the number of rows written.
+    """
+    tree = load_tree(store)
+    inside, stack = set(), [root]
+    while stack:
+        territory = stack.pop()
+        inside.add(territory)
+        stack.extend(tree.children(territory))
+    owned: dict[str, list[str]] = {}
+    for territory, reps in tree.owner_reps.items():
+        for rep in reps:
+            owned.setdefault(rep, []).append(territory)
+    frame = frame.select("scope", "scope_id", pl.col("period_start").cast(pl.Date), "amount")
+    months = frame["period_start"].unique().to_list()
+    reps = frame.filter(pl.col("scope") == "rep")["scope_id"].unique().to_list()
+    old = store.query("SELECT scope_id, period_start, amount FROM targets WHERE scope = 'rep' "
+                      "AND scope_id IN (SELECT unnest(?)) AND period_start IN (SELECT unnest(?))", [reps, months])
+    outside_part = {rep: sum(t not in inside for t in owned.get(rep, [])) / max(len(owned.get(rep, [])), 1)
+                    for rep in reps}
+    kept = (old.with_columns(pl.col("period_start").cast(pl.Date),
+                             (pl.col("amount") * pl.col("scope_id").replace_strict(outside_part, default=0.0))
+                             .alias("kept"))
+            .select("scope_id", "period_start", "kept"))
+    frame = (frame.join(kept, on=["scope_id", "period_start"], how="left")
+             .with_columns(pl.when(pl.col("scope") == "rep").then((pl.col("amount") + pl.col("kept").fill_null(0.0))
+                                                                  .round(2)).otherwise(pl.col("amount")).alias("amount"))
+             .drop("kept"))
+    with store.transaction() as tx:
+        for month in months:
+            tx.execute("DELETE FROM targets WHERE period_start = ? AND ((scope = 'territory' AND scope_id IN "
+                       "(SELECT unnest(?))) OR (scope = 'rep' AND scope_id IN (SELECT unnest(?))))",
+                       [month, sorted(inside), reps])
         written = tx.insert_frame("targets", frame, upsert=True)
         bump_data_version(store, tx)
     return written

@@ -14,33 +14,24 @@ from engine.kpis import kpi_table, lead_response, seasonality_matrix, star_perfo
 from engine.metrics_data import sales_data
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.tables import readable
 
 LEVELS = ("region", "territory", "rep")
 MONEY = ("won", "avg_deal_size", "target")
 FRACTIONS = ("win_rate", "attainment", "responded_within_24h", "share")
+COUNTS = ("won_count", "lost_count", "new_customers", "activities", "leads", "responded", "unanswered", "rank")
+DECIMALS = ("sales_cycle_days", "activities_per_rep", "median_response_hours")
 
 
-def columns(frame, lang):
-    config = {}
-    for name in frame.columns:
-        label = t(f"activity.col.{name}", lang) if name not in ("name", "won", "win_rate", "target") else \
-            t(f"fk.col.{name}", lang)
-        if name in MONEY:
-            config[name] = st.column_config.NumberColumn(label, format="localized")
-        elif name in FRACTIONS:
-            config[name] = st.column_config.NumberColumn(label, format="percent")
-        elif name in ("sales_cycle_days", "activities_per_rep", "median_response_hours"):
-            config[name] = st.column_config.NumberColumn(label, format="%.1f")
-        elif name in ("id", "region_id", "years"):
-            config[name] = None
-        else:
-            config[name] = label
-    return config
+def label(name: str, lang: str) -> str:
+    return t(f"fk.col.{name}" if name in ("name", "won", "win_rate", "target") else f"activity.col.{name}", lang)
 
 
-def readable(frame):
-    """What the table shows: money rounded to whole units (downloads keep full precision)."""
-    return frame.with_columns(pl.col(c).round(0) for c in MONEY if c in frame.columns)
+def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
+    """Show `frame` for reading: money compact with the currency, percentages with one decimal."""
+    shown, config = readable(frame, lambda name: label(name, lang), currency, money=MONEY, fractions=FRACTIONS,
+                             counts=COUNTS, decimals=DECIMALS, hidden=("id", "region_id", "years"))
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
 
 
 def tiles(now: dict, before: dict, response_now, response_before, lang: str, currency: str) -> None:
@@ -56,14 +47,16 @@ def tiles(now: dict, before: dict, response_now, response_before, lang: str, cur
                     change("avg_deal_size", lambda d: fmt_money(d, lang, currency)))
     days = now["sales_cycle_days"]
     cells[2].metric(t("activity.tile.cycle", lang), "–" if days is None else t("activity.days", lang, days=f"{days:.0f}"),
-                    change("sales_cycle_days", lambda d: f"{d:+.0f}"), delta_color="inverse")
+                    change("sales_cycle_days", lambda d: t("activity.days", lang, days=f"{d:+.0f}")),
+                    delta_color="inverse")
     cells[3].metric(t("activity.tile.new_customers", lang), fmt_number(now["new_customers"], lang),
                     change("new_customers", lambda d: f"{d:+,.0f}"))
     per_rep = now["activities_per_rep"]
     cells[4].metric(t("activity.tile.activities_per_rep", lang), "–" if per_rep is None else f"{per_rep:,.1f}",
                     change("activities_per_rep", lambda d: f"{d:+,.1f}"))
     hours = "–" if response_now is None else t("activity.hours", lang, hours=f"{response_now:,.1f}")
-    delta = None if response_now is None or response_before is None else f"{response_now - response_before:+,.1f}"
+    delta = (None if response_now is None or response_before is None
+             else t("activity.hours", lang, hours=f"{response_now - response_before:+,.1f}"))
     cells[5].metric(t("activity.tile.response", lang), hours, delta, delta_color="inverse")
 
 
@@ -98,7 +91,7 @@ def main() -> None:
     response = [lead_response(store, p, "company", settings, scope)["median_response_hours"][0]
                 for p in (period, period.previous())]
     tiles(now, before, response[0], response[1], lang, currency)
-    st.caption(t("fk.vs_previous", lang) + f" ({period.previous().label(lang)})")
+    st.caption(t("fk.compared_with", lang, period=period.previous().label(lang)))
 
     wanted = st.query_params.get("level")
     level = st.segmented_control(t("fk.level", lang), LEVELS, default=wanted if wanted in LEVELS else "region",
@@ -113,14 +106,14 @@ def main() -> None:
         t("activity.tab.kpis", lang), t("activity.tab.stars", lang), t("activity.tab.cycle", lang),
         t("activity.tab.response", lang), t("activity.tab.seasonality", lang)])
     with kpi_tab:
-        st.dataframe(readable(kpis), column_config=columns(kpis, lang), hide_index=True, width="stretch")
+        show_table(kpis, lang, currency)
         table_downloads(kpis, f"kpis-{level}-{period.code}", key="ac-kpis")
     with stars_tab:
         stars = star_performers(store, period, settings, scope, top=10)
         if stars.is_empty():
             st.info(t("activity.stars.none", lang))
         else:
-            st.dataframe(readable(stars), column_config=columns(stars, lang), hide_index=True, width="stretch")
+            show_table(stars, lang, currency)
             table_downloads(stars, f"star-performers-{period.code}", key="ac-stars")
     with cycle_tab:
         by_territory = kpis if level == "territory" else kpi_table(store, period, "territory", settings, scope)
@@ -132,7 +125,7 @@ def main() -> None:
     with response_tab:
         st.caption(t("activity.response.help", lang))
         leads = lead_response(store, period, level, settings, scope)
-        st.dataframe(leads, column_config=columns(leads, lang), hide_index=True, width="stretch")
+        show_table(leads, lang, currency)
         table_downloads(leads, f"lead-response-{level}-{period.code}", key="ac-leads")
     with season_tab:
         matrix = seasonality_matrix(store, settings, scope)

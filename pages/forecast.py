@@ -11,40 +11,32 @@ from engine.charts.forecast import accuracy_bars, categories_funnel, methods_sid
 from engine.errors import TerrainError
 from engine.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_detail,
                              forecast_table, monthly_forecast)
-from engine.i18n import fmt_money, fmt_pct, t
+from engine.i18n import fmt_money, fmt_month, fmt_pct, t
 from engine.metrics import monthly_trend
 from engine.metrics_data import sales_data
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.tables import readable
 
 LEVELS = ("region", "territory", "rep")
 MONEY = ("won", "pipeline", "weighted_forecast", "probability_forecast", "projected", "target", "amount",
-         "cumulative", "forecast", "actual", "error", "method_gap", "probability_projected")
+         "cumulative", "forecast", "actual", "error", "method_gap", "probability_projected",
+         "cumulative_won", "cumulative_projected", "cumulative_target")
 FRACTIONS = ("win_rate", "projected_attainment", "ape", "mape", "bias")
+COUNTS = ("deals", "periods")
 
 
-def columns(frame, lang):
-    """Column labels in the session's language; money localized, fractions as percentages."""
-    config = {}
-    for name in frame.columns:
-        label = t(f"fk.col.{name}", lang)
-        if name in MONEY:
-            config[name] = st.column_config.NumberColumn(label, format="localized")
-        elif name in FRACTIONS:
-            config[name] = st.column_config.NumberColumn(label, format="percent")
-        elif name == "win_rate_source":
-            config[name] = st.column_config.TextColumn(t("fk.col.win_rate_source", lang),
-                                                       help=t("fk.col.win_rate_source.help", lang))
-        elif name in ("id", "period_start", "derived"):
-            config[name] = None
-        else:
-            config[name] = label
-    return config
-
-
-def readable(frame):
-    """What a table shows: money rounded to whole units (downloads keep full precision)."""
-    return frame.with_columns(pl.col(c).round(0) for c in MONEY if c in frame.columns)
+def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
+    """Show `frame` for reading: money compact with the currency, percentages with one decimal."""
+    extra = {name: None for name in ("id", "period_start", "derived") if name in frame.columns}
+    if "win_rate_source" in frame.columns:
+        extra["win_rate_source"] = st.column_config.TextColumn(t("fk.col.win_rate_source", lang),
+                                                               help=t("fk.col.win_rate_source.help", lang))
+    if "month" in frame.columns:
+        frame = frame.with_columns(pl.col("month").map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String))
+    shown, config = readable(frame, lambda name: t(f"fk.col.{name}", lang), currency, money=MONEY,
+                             fractions=FRACTIONS, counts=COUNTS, extra=extra)
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
 
 
 def empty_state(lang: str) -> None:
@@ -75,7 +67,7 @@ def tiles(now: dict, before: dict, trend: list[float], labels: dict, lang: str, 
     difference = (None if now.get("weighted_forecast") is None
                   else now["probability_forecast"] - now["weighted_forecast"])
     cells[3].metric(t("forecast.tile.probability", lang), money(now["probability_forecast"]),
-                    None if difference is None else money(difference), delta_color="off",
+                    None if not difference else money(difference), delta_color="off",
                     delta_description=t("forecast.tile.vs_win_rate", lang))
     change = (None if now.get("projected_attainment") is None or before.get("projected_attainment") is None
               else t("fk.pp", lang, value=f"{(now['projected_attainment'] - before['projected_attainment']) * 100:+.1f}"))
@@ -110,8 +102,8 @@ def main() -> None:
     company = forecast_table(store, period, "company", settings, scope).row(0, named=True)
     previous = forecast_table(store, period.previous(), "company", settings, scope).row(0, named=True)
     trend = monthly_trend(store, period, scope, months=12, settings=settings)["won"].to_list()
-    tiles(company, previous, trend, {"previous": t("fk.vs", lang, period=period.previous().label(lang))},
-          lang, currency)
+    tiles(company, previous, trend, {"previous": t("fk.vs_previous_short", lang)}, lang, currency)
+    st.caption(t("fk.compared_with", lang, period=period.previous().label(lang)))
 
     monthly = monthly_forecast(store, period, settings, scope)
     chart = path_to_target(monthly, lang, currency)
@@ -128,12 +120,12 @@ def main() -> None:
 
     with methods:
         table = forecast_detail(store, period, level, settings, scope)
-        chart = methods_side_by_side(table, lang, currency)
+        chart = methods_side_by_side(table, lang, currency, totals=company)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"forecast-methods-{period.code}", key="fc-methods")
         shown = table.with_columns(table["win_rate_source"].map_elements(
             lambda source: t(f"fk.source.{source}", lang), return_dtype=pl.String))
-        st.dataframe(readable(shown), column_config=columns(shown, lang), hide_index=True, width="stretch")
+        show_table(shown, lang, currency)
         table_downloads(table, f"forecast-{level}-{period.code}", key="fc-table")
 
     with categories_tab:
@@ -144,7 +136,7 @@ def main() -> None:
         st.caption(t("forecast.categories.help", lang, derived=int(categories["derived"].sum())))
         shown = categories.with_columns(categories["category"].map_elements(
             lambda c: t(f"forecast.cat.{c}", lang), return_dtype=str))
-        st.dataframe(readable(shown), column_config=columns(shown, lang), hide_index=True, width="stretch")
+        show_table(shown, lang, currency)
         table_downloads(categories, f"forecast-categories-{period.code}", key="fc-cat-table")
 
     with accuracy_tab:
@@ -157,14 +149,14 @@ def main() -> None:
             chart = accuracy_bars(summary, lang)
             st.altair_chart(chart, width="stretch")
             chart_downloads(chart, f"forecast-accuracy-{period.code}", key="fc-acc")
-            st.dataframe(readable(summary), column_config=columns(summary, lang), hide_index=True, width="stretch")
+            show_table(summary, lang, currency)
             table_downloads(summary, f"forecast-accuracy-{level}-{period.code}", key="fc-acc-summary")
-            with st.expander(t("fk.col.period", lang)):
-                st.dataframe(readable(accuracy), column_config=columns(accuracy, lang), hide_index=True, width="stretch")
+            with st.expander(t("forecast.accuracy.periods", lang)):
+                show_table(accuracy, lang, currency)
                 table_downloads(accuracy, f"forecast-accuracy-periods-{period.code}", key="fc-acc-periods")
 
     with months_tab:
-        st.dataframe(readable(monthly), column_config=columns(monthly, lang), hide_index=True, width="stretch")
+        show_table(monthly, lang, currency)
         table_downloads(monthly, f"forecast-months-{period.code}", key="fc-months")
 
 

@@ -7,6 +7,8 @@ breadcrumb goes back up. The URL carries `scope`, so a link reproduces the view.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -38,13 +40,31 @@ if store.is_empty():
 
 
 def _go(scope: str | None) -> None:
-    """Navigate to another scope: the URL changes, chart widgets get fresh keys."""
+    """Navigate to another scope (a widget callback, so the next run draws it directly): the URL
+    changes and the chart widgets get fresh keys."""
     if scope:
         st.query_params["scope"] = scope
     else:
         st.query_params.pop("scope", None)
     st.session_state["overview_nav"] = st.session_state.get("overview_nav", 0) + 1
-    st.rerun()
+
+
+def _picked(key: str, level: str, current: str | None) -> None:
+    """Callback of the share chart and the map: drill into the clicked row (or open the rep)."""
+    state = st.session_state.get(key)
+    if state is None:
+        return
+    selection = state.selection
+    ids = [p.get("id") for p in (selection.get(SELECTION) or [])] if SELECTION in selection else []
+    if "objects" in selection:
+        ids += [o.get("id") for o in (selection["objects"].get(TERRITORY_LAYER) or [])]
+    ids = [i for i in ids if i and i != current]
+    if not ids:
+        return
+    if level == "rep":
+        st.session_state["overview_open_rep"] = ids[0]
+    else:
+        _go(ids[0])
 
 
 def _delta(metric: str, change: float | None) -> str | None:
@@ -84,6 +104,10 @@ except TerrainError as error:
     context.show_error(error)
     st.stop()
 
+rep_to_open = st.session_state.pop("overview_open_rep", None)
+if rep_to_open:
+    st.switch_page("pages/reps.py", query_params={"rep": rep_to_open, "period": period.code})
+
 st.caption(tr("overview.caption", period=period.label(lang), as_of=fmt_date(as_of, lang), currency=currency))
 
 # Breadcrumb: company › region › territory; every step but the last goes back up.
@@ -94,8 +118,9 @@ for depth, step in enumerate(path):
     label = tree.name_of(step)
     if step == node:
         crumbs.markdown(f"`{label}`")
-    elif crumbs.button(label, key=f"crumb-{depth}-{tree.id_of(step)}", type="tertiary"):
-        _go(None if step == tree.root else tree.id_of(step))
+    else:
+        crumbs.button(label, key=f"crumb-{depth}-{tree.id_of(step)}", type="tertiary", on_click=_go,
+                      args=(None if step == tree.root else tree.id_of(step),))
     if step != node:
         crumbs.markdown("›")
 
@@ -121,28 +146,25 @@ level_name = tr(f"metrics.level.{level}")
 st.caption(tr("overview.rep_hint") if level == "rep" else tr("overview.drill_hint"))
 left, right = st.columns([5, 6], gap="medium")
 with left:
-    chart = share_chart(table, lang, currency)
-    picked = st.altair_chart(chart, on_select="rerun", selection_mode=SELECTION, key=f"share-{scope_id}-{nav}")
-    chart_downloads(chart, f"shares-{period.code}", key=f"dl-share-{nav}")
+    chart_key = f"share-{scope_id}-{nav}"
+    if table["won"].sum() or table["target"].drop_nulls().len():
+        chart = share_chart(table, lang, currency)
+        st.altair_chart(chart, on_select=partial(_picked, chart_key, level, scope_id), selection_mode=SELECTION,
+                        key=chart_key)
+        chart_downloads(chart, f"shares-{period.code}", key=f"dl-share-{nav}")
+    else:
+        st.info(tr("metrics.headline.empty"))
 with right:
     st.markdown(f"**{tr('overview.map_title', level=level_name)}**")
     shapes, density = map_layers(data, table, scope, lang=lang, currency=currency,
                                  red_below=settings.attainment_red_below, green_from=settings.attainment_green_from)
     deck = performance_deck(shapes, density, basemap_url=settings.basemap_url, tooltip_labels={
         k: tr(f"metrics.col.{k}") for k in ("won", "target", "attainment", "pipeline", "accounts")})
-    clicked = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", height=460,
-                              key=f"map-{scope_id}-{nav}")
+    map_key = f"map-{scope_id}-{nav}"
+    st.pydeck_chart(deck, on_select=partial(_picked, map_key, level, scope_id), selection_mode="single-object",
+                    height=460, key=map_key)
     st.caption(tr("overview.map_legend", red=fmt_pct(settings.attainment_red_below, lang),
                   green=fmt_pct(settings.attainment_green_from, lang)))
-
-chosen = [p.get("id") for p in (picked.selection.get(SELECTION) or [])]
-chosen += [o.get("id") for o in (clicked.selection.objects.get(TERRITORY_LAYER) or [])]
-chosen = [c for c in chosen if c and c != scope_id]
-if chosen:
-    if level == "rep":
-        st.switch_page("pages/reps.py", query_params={"rep": chosen[0], "period": period.code})
-    elif tree.has(chosen[0]):
-        _go(chosen[0])
 
 st.subheader(tr("overview.table_title", level=level_name))
 if table.is_empty():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_pct, t
 from engine.palette import CATEGORICAL, territory_colour
@@ -27,8 +28,8 @@ def revenue_by_row(kpis: pl.DataFrame, lang: str = "en", currency: str = "USD") 
     else:
         title = t("chart.revenue.title_none", lang)
     chart = base(frame).mark_bar().encode(
-        y=alt.Y("name:N", sort=frame["name"].to_list(), title=None),
-        x=alt.X("won:Q", title=currency, axis=alt.Axis(format="~s")),
+        y=alt.Y("name:N", sort=frame["name"].to_list(), title=None, axis=name_axis()),
+        x=alt.X("won:Q", title=None, axis=money_axis(lang, currency)),
         color=alt.Color("id:N", legend=None, scale=_colours(frame["id"].to_list())),
         tooltip=["name:N", alt.Tooltip("won:Q", format=",.2f"), "won_count:Q",
                  alt.Tooltip("avg_deal_size:Q", format=",.2f"), alt.Tooltip("win_rate:Q", format=".1%")])
@@ -44,10 +45,24 @@ def cycle_by_row(kpis: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
     else:
         title = t("chart.cycle.title_none", lang)
     chart = base(frame).mark_bar(color=CATEGORICAL[2]).encode(
-        y=alt.Y("name:N", sort=frame["name"].to_list(), title=None),
-        x=alt.X("sales_cycle_days:Q", title=t("activity.col.sales_cycle_days", lang)),
+        y=alt.Y("name:N", sort=frame["name"].to_list(), title=None, axis=name_axis()),
+        x=alt.X("sales_cycle_days:Q", title=t("activity.col.sales_cycle_days", lang), axis=alt.Axis(tickCount=8)),
         tooltip=["name:N", alt.Tooltip("sales_cycle_days:Q", format=",.0f"), "won_count:Q"])
     return themed(chart.properties(title=title, height={"step": 26}))
+
+
+def _heatmap_title(frame: pl.DataFrame, lang: str) -> str:
+    """The finding: the month most regions peak in (by share of their own year)."""
+    sold = frame.filter(pl.col("won") > 0)
+    if sold.is_empty():
+        return t("chart.heatmap.title_none", lang)
+    peaks = sold.sort("share", "month", descending=[True, False]).unique("region", keep="first", maintain_order=True)
+    if peaks.height == 1:
+        return t("chart.heatmap.title", lang, region=peaks["region"][0], month=peaks["month_name"][0])
+    common = peaks.group_by("month", "month_name").len().sort("len", "month", descending=[True, False]).row(0, named=True)
+    if common["len"] == peaks.height:
+        return t("chart.heatmap.title_all", lang, month=common["month_name"])
+    return t("chart.heatmap.title_most", lang, month=common["month_name"], count=common["len"], total=peaks.height)
 
 
 def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
@@ -55,12 +70,10 @@ def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelM
     names = MONTHS["zh" if lang == "zh" else "en"]
     frame = matrix.with_columns(pl.col("month").map_elements(lambda m: names[m - 1], return_dtype=pl.String)
                                 .alias("month_name"))
-    peak = frame.filter(pl.col("won") > 0).sort("won", descending=True)
-    title = (t("chart.heatmap.title", lang, region=peak["region"][0], month=peak["month_name"][0])
-             if peak.height else t("chart.heatmap.title_none", lang))
+    title = _heatmap_title(frame, lang)
     chart = base(frame).mark_rect().encode(
-        x=alt.X("month_name:N", sort=list(names), title=t("chart.heatmap.month", lang)),
-        y=alt.Y("region:N", title=t("chart.heatmap.region", lang)),
+        x=alt.X("month_name:N", sort=list(names), title=None, axis=month_axis(orient="top")),
+        y=alt.Y("region:N", title=None, axis=name_axis()),
         color=alt.Color("share:Q", title=t("chart.heatmap.share", lang), scale=alt.Scale(scheme="blues"),
                         legend=alt.Legend(format="%")),
         tooltip=["region:N", "month_name:N", alt.Tooltip("won:Q", format=",.2f"), alt.Tooltip("share:Q", format=".1%")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_month, fmt_pct, t
 from engine.palette import AMBER, CATEGORICAL, GREEN, GREY, RED
@@ -37,9 +38,9 @@ def path_to_target(monthly: pl.DataFrame, lang: str = "en", currency: str = "USD
             .with_columns(pl.col("series").replace_strict(series)))
     order = monthly["month"].map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String).to_list()
     colours = alt.Scale(domain=list(series.values()), range=[CATEGORICAL[0], GREEN, GREY])
-    x = alt.X("label:N", sort=order, title=None)
+    x = alt.X("label:N", sort=order, title=None, axis=month_axis())
     won = base(long.filter(pl.col("series") == series["cumulative_won"])).mark_bar(opacity=0.8).encode(
-        x=x, y=alt.Y("amount:Q", title=None, axis=alt.Axis(format="~s")),
+        x=x, y=alt.Y("amount:Q", title=None, axis=money_axis(lang, currency)),
         color=alt.Color("series:N", scale=colours, title=None),
         tooltip=["label:N", "series:N", alt.Tooltip("amount:Q", format=",.2f")])
     lines = base(long.filter(pl.col("series") != series["cumulative_won"])).mark_line(point=True).encode(
@@ -49,23 +50,36 @@ def path_to_target(monthly: pl.DataFrame, lang: str = "en", currency: str = "USD
     return themed(alt.layer(won, lines).properties(title=title, height=320))
 
 
-def methods_side_by_side(table: pl.DataFrame, lang: str = "en", currency: str = "USD") -> alt.TopLevelMixin:
-    """Per row, the win-rate forecast beside the CRM-probability forecast (from `forecast_table`)."""
-    weighted = table["weighted_forecast"].fill_null(0.0).sum()
-    probability = table["probability_forecast"].fill_null(0.0).sum()
+def methods_side_by_side(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
+                         totals: dict | None = None) -> alt.TopLevelMixin:
+    """Per row, the win-rate forecast beside the CRM-probability forecast (from `forecast_table`).
+
+    The title compares the two methods' totals — `totals` (the company row, as the tiles show it)
+    when given, else the sum of the rows — and says whether reps are more optimistic than history.
+    """
+    totals = totals or {}
+    weighted = totals.get("weighted_forecast")
+    weighted = table["weighted_forecast"].fill_null(0.0).sum() if weighted is None else weighted
+    probability = totals.get("probability_forecast")
+    probability = table["probability_forecast"].fill_null(0.0).sum() if probability is None else probability
     names = {"weighted_forecast": t("fk.col.weighted_forecast", lang),
              "probability_forecast": t("fk.col.probability_forecast", lang)}
     long = (table.select("name", *names).unpivot(index="name", variable_name="method", value_name="amount")
             .with_columns(pl.col("method").replace_strict(names)))
     chart = base(long).mark_bar().encode(
-        y=alt.Y("name:N", sort=table["name"].to_list(), title=None),
+        y=alt.Y("name:N", sort=table["name"].to_list(), title=None, axis=name_axis()),
         yOffset=alt.YOffset("method:N"),
-        x=alt.X("amount:Q", title=None, axis=alt.Axis(format="~s")),
+        x=alt.X("amount:Q", title=None, axis=money_axis(lang, currency)),
         color=alt.Color("method:N", title=t("chart.methods.method", lang),
                         scale=alt.Scale(domain=list(names.values()), range=[CATEGORICAL[0], CATEGORICAL[1]])),
         tooltip=["name:N", "method:N", alt.Tooltip("amount:Q", format=",.2f")])
-    title = t("chart.methods.title", lang, weighted=_money(weighted, lang, currency),
-              probability=_money(probability, lang, currency))
+    values = {"weighted": _money(weighted, lang, currency), "probability": _money(probability, lang, currency)}
+    if weighted and probability > weighted * 1.1:
+        title = t("chart.methods.title_optimistic", lang, ratio=f"{probability / weighted:.1f}", **values)
+    elif weighted and probability < weighted * 0.9:
+        title = t("chart.methods.title_cautious", lang, **values)
+    else:
+        title = t("chart.methods.title", lang, **values)
     return themed(chart.properties(title=title, height={"step": 22}))
 
 
@@ -80,7 +94,7 @@ def categories_funnel(categories: pl.DataFrame, lang: str = "en", currency: str 
         pl.col("category").map_elements(lambda c: t(f"forecast.cat.{c}", lang), return_dtype=pl.String).alias("label"))
     chart = base(frame).mark_bar().encode(
         y=alt.Y("label:N", sort=frame["label"].to_list(), title=None),
-        x=alt.X("amount:Q", title=None, axis=alt.Axis(format="~s")),
+        x=alt.X("amount:Q", title=None, axis=money_axis(lang, currency)),
         color=alt.Color("label:N", legend=None, scale=alt.Scale(
             domain=frame["label"].to_list(), range=[CATEGORY_COLOURS[c] for c in categories["category"]])),
         tooltip=["label:N", "deals:Q", alt.Tooltip("amount:Q", format=",.2f"),
@@ -99,8 +113,8 @@ def accuracy_bars(summary: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
     else:
         title = t("chart.accuracy.title_none", lang)
     chart = base(rated).mark_bar().encode(
-        y=alt.Y("name:N", sort=rated["name"].to_list(), title=None),
-        x=alt.X("mape:Q", title=t("fk.col.mape", lang), axis=alt.Axis(format="%")),
+        y=alt.Y("name:N", sort=rated["name"].to_list(), title=None, axis=name_axis()),
+        x=alt.X("mape:Q", title=t("fk.col.mape", lang), axis=alt.Axis(format="%", tickCount=6)),
         color=alt.Color("mape:Q", legend=None, scale=alt.Scale(
             type="threshold", domain=[0.15, 0.35], range=[GREEN, AMBER, RED])),
         tooltip=["name:N", alt.Tooltip("mape:Q", format=".1%"), alt.Tooltip("bias:Q", format="+.1%"), "periods:Q"])

@@ -71,7 +71,7 @@ def share_chart(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
     labels = chart.mark_text(align="left", dx=4, color="#3E4C59", fontSize=12).encode(
         x="won:Q", y=y, text="share_text:N")
     layered = alt.layer(bars, ticks, labels).properties(
-        title=title or headline(table, lang, currency), height=max(120, 34 * frame.height), width="container")
+        title=title or headline(table, lang, currency), height=alt.Step(34), width="container")
     return themed(layered)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_month, fmt_pct, t
 from engine.palette import CATEGORICAL, territory_colour
@@ -19,8 +20,8 @@ def region_split(nodes: pl.DataFrame, lang: str = "en", currency: str = "USD") -
     else:
         title = t("targets.tile.plan", lang)
     chart = base(regions).mark_bar().encode(
-        y=alt.Y("name:N", sort=regions["name"].to_list(), title=None),
-        x=alt.X("amount:Q", title=currency, axis=alt.Axis(format="~s")),
+        y=alt.Y("name:N", sort=regions["name"].to_list(), title=None, axis=name_axis()),
+        x=alt.X("amount:Q", title=None, axis=money_axis(lang, currency)),
         color=alt.Color("scope_id:N", legend=None, scale=alt.Scale(
             domain=regions["scope_id"].to_list(), range=[territory_colour(r) for r in regions["scope_id"]])),
         tooltip=["name:N", alt.Tooltip("amount:Q", format=",.2f"), alt.Tooltip("share:Q", format=".1%")])
@@ -37,7 +38,7 @@ def month_split(weights: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
     else:
         title = t("targets.months", lang)
     chart = base(frame).mark_bar(color=CATEGORICAL[0]).encode(
-        x=alt.X("label:N", sort=frame["label"].to_list(), title=None),
+        x=alt.X("label:N", sort=frame["label"].to_list(), title=None, axis=month_axis()),
         y=alt.Y("share:Q", title=t("chart.seasonality.share", lang), axis=alt.Axis(format="%")),
         tooltip=["label:N", alt.Tooltip("share:Q", format=".1%")])
     return themed(chart.properties(title=title, height=240))

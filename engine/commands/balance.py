@@ -8,7 +8,7 @@ from datetime import datetime
 import polars as pl
 
 from engine.balance import METRICS, BalanceRequest
-from engine.balance_plan import apply_result, balance_plan, resolve_locks
+from engine.balance_plan import apply_result, balance_plan, resolve_locks, scope_territories
 from engine.balance_units import UNIT_KINDS
 from engine.cli import EXIT_OK, add_db_argument
 from engine.store import Store
@@ -28,6 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--tolerance", type=float, default=0.05, help="allowed deviation from the mean (0.05 = ±5%%)")
     parser.add_argument("--lock", nargs="+", default=[], metavar="TERRITORY_OR_ACCOUNT",
                         help="territories (id or name) that neither give nor take accounts, or accounts that stay")
+    parser.add_argument("--within", metavar="TERRITORY",
+                        help="redraw only the territories at or below this one (id or name), e.g. a region")
     parser.add_argument("--contiguous", action="store_true", help="keep every territory's units connected")
     parser.add_argument("--unit", choices=UNIT_KINDS, default="postal_code", help="what moves as one piece")
     parser.add_argument("--travel-weight", type=float, default=1.0,
@@ -49,7 +51,8 @@ def run(args: argparse.Namespace, settings) -> int:
     request = BalanceRequest(metrics=tuple(dict.fromkeys(args.metric)), tolerance=args.tolerance,
                              locked_territories=locked_territories, locked_accounts=locked_accounts,
                              contiguous=args.contiguous, unit=args.unit, travel_weight=args.travel_weight,
-                             time_limit=args.time_limit)
+                             time_limit=args.time_limit,
+                             territories=scope_territories(baseline, args.within) if args.within else None)
     result = balance_plan(Plan(baseline), request)
     plan = Plan(baseline)
     apply_result(plan, result)

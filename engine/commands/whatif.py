@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 import polars as pl
 
@@ -23,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_argument(parser)
     parser.add_argument("--moves", required=True, help="CSV of moves")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="day the trailing 12 months end (default: today, or the day after the last won "
+                             "deal when the data ends more than a year ago)")
     parser.add_argument("--save", metavar="NAME", help="also save the moves as a scenario with this name")
     parser.add_argument("--author", help="author of the saved scenario")
     parser.add_argument("--note", help="note on the saved scenario")
@@ -45,7 +49,7 @@ def write_table(frame: pl.DataFrame, fmt: str) -> None:
 
 def run(args: argparse.Namespace, settings) -> int:
     store = Store.open(settings.db_path)
-    baseline = build_baseline(store, settings=settings)
+    baseline = build_baseline(store, as_of=args.as_of, settings=settings)
     try:
         moves = read_moves(args.moves, baseline)
     except ImportFailed as error:

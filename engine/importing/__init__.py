@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from engine.importing.fields import ENTITIES, FIELDS
-from engine.importing.load import ImportResult, check_plan, problems_frame, run_import
+from engine.importing.load import ImportResult, check_plan, problems_frame, run_import, unknown_stages
 from engine.importing.mapping import (list_profiles, load_profile, mapping_dict, parse_overrides,
                                       save_profile, suggest_mapping)
 from engine.importing.plan import UNKNOWN, FilePlan, ImportPlan, plan_files
@@ -22,7 +22,7 @@ from engine.store import Session, Store
 __all__ = ["ENTITIES", "FIELDS", "SOURCES", "UNKNOWN", "FilePlan", "ImportPlan", "ImportResult",
            "check_plan", "import_files", "import_history", "import_rejects", "list_profiles",
            "load_profile", "mapping_dict", "parse_overrides", "plan_files", "problems_frame",
-           "run_import", "save_profile", "suggest_mapping"]
+           "run_import", "save_profile", "suggest_mapping", "unknown_stages"]
 
 
 def import_files(store: Store, files: Sequence[Path | tuple[str, Path]], *, reporting_currency: str,

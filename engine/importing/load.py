@@ -27,6 +27,7 @@ from engine.store import Session, Store
 
 Progress = Callable[[float, str], None]
 MAX_LISTED_PROBLEMS = 1000
+_INSERT_SLICE = 500_000
 _KEYS = {"accounts": ["account_id"], "deals": ["deal_id"], "reps": ["rep_id"], "activities": ["activity_id"],
          "territories": ["territory_id"], "territory_members": ["territory_id", "rep_id"],
          "targets": ["scope", "scope_id", "period_start"], "fx_rates": ["currency", "valid_from"]}
@@ -66,6 +67,12 @@ def problems_frame(outcomes: list[_Outcome]) -> pl.DataFrame:
     return pl.concat(frames) if frames else empty_problems().select(pl.lit("").alias("file"), pl.all())
 
 
+def unknown_stages(problems: pl.DataFrame) -> list[str]:
+    """The distinct stage names the problems call unknown (the Import page asks what each means)."""
+    stages = problems.filter(pl.col("reason").str.starts_with("is not a known stage"))["value"]
+    return sorted(stages.drop_nulls().unique().to_list())
+
+
 def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
                stage_overrides: dict[str, str] | None = None, skip_invalid: bool = False,
                progress: Progress | None = None) -> tuple[list[_Outcome], resolve.Context]:
@@ -75,15 +82,19 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
     context = resolve.Context.from_store(store, reporting_currency)
     outcomes = []
     for position, file_plan in enumerate(ordered):
-        progress(position / max(len(ordered), 1) * 0.8, file_plan.file_name)
+        progress(position / max(len(ordered), 1) * 0.8, f"{file_plan.file_name} ({position + 1}/{len(ordered)})")
         outcome = _Outcome(file_plan)
         outcomes.append(outcome)
         blocking = file_plan.blocking_problems()
         if blocking:
             outcome.problems = _file_problems(file_plan.file_name, blocking)
             continue
-        checked = check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns,
-                              stage_overrides)
+        try:
+            checked = check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns,
+                                  stage_overrides)
+        except ImportFailed as unreadable:
+            outcome.problems = _file_problems(file_plan.file_name, unreadable.problems)
+            continue
         reader_problems = _file_problems(file_plan.file_name, file_plan.table.problems)
         outcome.rows_in = checked.rows_in
         problems = pl.concat([reader_problems, checked.problems])
@@ -134,26 +145,24 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
                          "(the 'skip invalid rows' box) to load the valid rows and keep the rest aside.")
         error.problems_frame = problems  # type: ignore[attr-defined]
         raise error
-    progress(0.85, "writing")
+    rows = sum(o.frame.height for o in outcomes if o.frame is not None)
+    progress(0.85, f"{rows:,} rows → database")
     summary = _write(store, outcomes, context)
-    progress(1.0, "done")
+    progress(1.0, f"{int(summary['rows_loaded'].sum()):,} rows")
     return ImportResult(summary, problems, context.warnings)
-
-
-def _rows_rejected(outcome: _Outcome) -> int:
-    if outcome.frame is None:
-        return outcome.rows_in
-    return outcome.problems["row"].drop_nulls().n_unique()
 
 
 def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> pl.DataFrame:
     tables: dict[str, list[pl.DataFrame]] = {}
-    for outcome in outcomes:
+    loaded: dict[int, int] = {}
+    for position, outcome in enumerate(outcomes):
         if outcome.frame is None:
             continue
-        rejected_rows = outcome.problems["row"].drop_nulls().implode()
-        frame = outcome.frame.filter(~pl.col(ROW).is_in(rejected_rows))
-        outcome.frame = frame
+        frame = outcome.frame
+        if outcome.problems.height:
+            frame = frame.filter(~pl.col(ROW).is_in(outcome.problems["row"].drop_nulls().implode()))
+        loaded[position] = frame.height
+        outcome.frame = None  # the only reference left is in `tables`, released once written
         tables.setdefault(outcome.plan.entity, []).append(frame)
     for table, frames in context.created.items():
         tables.setdefault(table, []).extend(frames)  # after imported rows: imported rows win a clash
@@ -162,15 +171,15 @@ def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> 
     with store.transaction() as tx:
         for table in _WRITE_ORDER:
             if table in tables:
-                _write_table(tx, table, tables[table])
-        for outcome in outcomes:
+                _write_table(tx, table, tables.pop(table))
+        for position, outcome in enumerate(outcomes):
             import_id = uuid.uuid4().hex
-            rejected = _rows_rejected(outcome)
-            loaded = 0 if outcome.frame is None else outcome.frame.height
-            status = "loaded" if not outcome.problems.height else ("partial" if loaded else "rejected")
+            rows = loaded.get(position, 0)
+            rejected = outcome.rows_in if position not in loaded else outcome.problems["row"].drop_nulls().n_unique()
+            status = "loaded" if not outcome.problems.height else ("partial" if rows else "rejected")
             plan = outcome.plan
             log.append((import_id, now, plan.file_name, plan.table.sha256, plan.source, plan.entity,
-                        outcome.rows_in, loaded, rejected, status))
+                        outcome.rows_in, rows, rejected, status))
             if outcome.problems.height:
                 tx.insert_frame("import_rejects", _rejects(import_id, outcome))
         frame = pl.DataFrame(log, orient="row", schema={
@@ -187,8 +196,14 @@ def _write_table(tx: Session, table: str, frames: list[pl.DataFrame]) -> None:
     frames = [f.select([c for c in f.columns if c in columns]) for f in frames if f.height]
     if not frames:
         return
-    frame = pl.concat(frames, how="diagonal_relaxed").unique(_KEYS[table], keep="first", maintain_order=True)
-    tx.insert_frame(table, frame, upsert=tx.count(table) > 0)
+    frame = frames[0]
+    if len(frames) > 1:  # several files or created rows: the first row of a key wins
+        frame = pl.concat(frames, how="diagonal_relaxed").unique(_KEYS[table], keep="first", maintain_order=True)
+    upsert = tx.count(table) > 0
+    # Slices keep the Arrow copy DuckDB reads from small; the ids are unique, so the slices of a
+    # first import can all be plain INSERTs.
+    for offset in range(0, frame.height, _INSERT_SLICE):
+        tx.insert_frame(table, frame.slice(offset, _INSERT_SLICE), upsert=upsert)
 
 
 def _rejects(import_id: str, outcome: _Outcome) -> pl.DataFrame:

@@ -20,7 +20,7 @@ from engine.importing.fields import FIELDS
 from engine.importing.sources import column_map, normalise
 from engine.store import Session
 
-AUTO_ACCEPT = 0.8
+AUTO_ACCEPT = 0.85
 SUGGEST_FROM = 0.6
 MAPPING_SCHEMA = {"column": pl.String, "field": pl.String, "suggestion": pl.String,
                   "confidence": pl.Float64, "how": pl.String}

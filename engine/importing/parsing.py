@@ -109,6 +109,14 @@ def parse_dates(raw: pl.Series) -> pl.Series:
     parsed = text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     needs = (parsed.is_null() & text.is_not_null()).fill_null(False)
     if needs.any():
+        # Second fast path: ISO timestamps (Salesforce's CreatedDate) are a date and a time.
+        rest = text.filter(needs)
+        stamped = rest.str.slice(10, 1).is_in(["T", " "]).fill_null(False)
+        dated = pl.select(pl.when(stamped).then(rest.str.head(10).str.strptime(
+            pl.Date, "%Y-%m-%d", strict=False))).to_series()
+        parsed = _fill(parsed, needs, dated)
+        needs = (parsed.is_null() & text.is_not_null()).fill_null(False)
+    if needs.any():
         parsed = _fill(parsed, needs, _parse_date_text(text.filter(needs)))
     in_range = parsed.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)
     return pl.select(pl.when(in_range).then(parsed).alias(raw.name)).to_series()
@@ -136,7 +144,7 @@ def _parse_date_text(text: pl.Series) -> pl.Series:
     serial = text.cast(pl.Float64, strict=False)
     serial_ok = serial.is_between(10000, 99999).fill_null(False)
     from_serial = pl.select(
-        pl.when(serial_ok).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64)))
+        pl.when(serial_ok).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64, strict=False)))
     ).to_series()
     named = [text.str.strptime(pl.Date, fmt, strict=False) for fmt in _MONTH_NAME_FORMATS]
     return pl.select(pl.coalesce(iso, from_serial, *named)).to_series()
@@ -147,6 +155,8 @@ def parse_timestamps(raw: pl.Series) -> pl.Series:
     text = _text(raw)
     zoned = text.str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%z", strict=False)
     parsed = zoned.dt.replace_time_zone(None)
+    if parsed.null_count() == text.null_count():
+        return _years_in_range(parsed, raw.name)
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S",
                 "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M"):
         needs = (parsed.is_null() & text.is_not_null()).fill_null(False)
@@ -156,8 +166,12 @@ def parse_timestamps(raw: pl.Series) -> pl.Series:
     needs = (parsed.is_null() & text.is_not_null()).fill_null(False)
     if needs.any():
         parsed = _fill(parsed, needs, parse_dates(text.filter(needs)).cast(pl.Datetime("us")))
+    return _years_in_range(parsed, raw.name)
+
+
+def _years_in_range(parsed: pl.Series, name: str) -> pl.Series:
     in_range = parsed.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)
-    return pl.select(pl.when(in_range).then(parsed).alias(raw.name)).to_series()
+    return pl.select(pl.when(in_range).then(parsed).alias(name)).to_series()
 
 
 def parse_numbers(raw: pl.Series) -> pl.Series:
@@ -175,14 +189,51 @@ def parse_percent(raw: pl.Series, scale: str) -> pl.Series:
     return (values / 100 if scale == "percent" else values).alias(raw.name)
 
 
-def parse_flags(raw: pl.Series) -> pl.Series:
+def flag_expression(raw: pl.Expr) -> pl.Expr:
     """Checkbox cells (`1`, `true`, `yes`, `是` / blank, `0`, `false`) → Boolean; other text → null."""
-    text = _text(raw).str.to_lowercase()
-    return pl.select(
-        pl.when(text.is_null()).then(False)
-        .when(text.is_in(TRUE_WORDS)).then(True)
-        .when(text.is_in(FALSE_WORDS)).then(False)
-        .alias(raw.name)).to_series()
+    text = raw.str.strip_chars().str.to_lowercase()
+    return (pl.when(text.is_null() | (text == "")).then(False)
+            .when(text.is_in(TRUE_WORDS)).then(True)
+            .when(text.is_in(FALSE_WORDS)).then(False))
+
+
+def parse_flags(raw: pl.Series) -> pl.Series:
+    return pl.select(flag_expression(pl.lit(raw.cast(pl.String))).alias(raw.name)).to_series()
+
+
+def fast_expression(kind: str, raw: pl.Expr) -> pl.Expr:
+    """The clean common form of a kind as a lazy expression (null where the cell needs the slow
+    parsers above): plain numbers, ISO dates, ISO/Salesforce timestamps. Used inside the CSV scan
+    so that a clean column never exists as text in memory."""
+    text = raw.str.strip_chars()
+    if kind in ("amount", "number", "integer", "percent"):
+        value = text.cast(pl.Float64, strict=False)
+        return pl.when(value.is_finite()).then(value)
+    if kind == "date":
+        # An ISO date, or the date part of an ISO timestamp: one strptime on the first ten characters.
+        iso = (text.str.len_bytes() == 10) | text.str.slice(10, 1).is_in(["T", " "])
+        day = text.str.head(10).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        return pl.when(iso & day.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)).then(day)
+    if kind == "timestamp":
+        moment = pl.coalesce(
+            text.str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%z", strict=False)
+            .dt.replace_time_zone(None),
+            text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False))
+        return pl.when(moment.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)).then(moment)
+    raise ValueError(f"no fast form for {kind}")
+
+
+def slow_parse(kind: str, raw: pl.Series) -> pl.DataFrame:
+    """The full parsers for the cells the fast form could not read: `value` (+ `currency`)."""
+    if kind == "amount":
+        return parse_amounts(raw).rename({"amount": "value"})
+    if kind in ("number", "integer"):
+        return pl.DataFrame({"value": parse_numbers(raw)})
+    if kind == "percent":
+        return pl.DataFrame({"value": parse_numbers(_text(raw).str.replace(r"\s*%$", ""))})
+    if kind == "date":
+        return pl.DataFrame({"value": parse_dates(raw)})
+    return pl.DataFrame({"value": parse_timestamps(raw)})
 
 
 def parse_amount(text: str | None) -> tuple[float | None, str | None]:

@@ -214,6 +214,13 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+def unreadable_reason(error: Exception) -> str:
+    """A CSV the parser gave up on (typically an unbalanced quote), in one sentence."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return (f"cannot be read as CSV ({first}); look for an unbalanced double quote, "
+            "or save the file again from Excel as 'CSV UTF-8'")
+
+
 def _bad_encoding_problem(name: str, sha: str, row: int, sample: bytes) -> RawTable:
     return _unreadable(name, sha, row, None, sample.hex(" "),
                        "contains bytes that are not UTF-8, UTF-16 or GB18030/GBK text; "
@@ -245,59 +252,66 @@ def _read_delimited(path: Path, name: str, sha: str, head: bytes, temp: TempFile
         lines = lines[:-1]  # the last sampled line may be cut
     delimiter = sniff_delimiter(lines)
     header_record = next(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter), [])
+    if not any(cell.strip() for cell in header_record):
+        return _unreadable(name, sha, 1, None, None,
+                           "has no header row: the first line must name the columns")
     headers = unique_headers(header_record)
+    lazy = (pl.scan_csv(utf8_path, has_header=False, skip_rows=1, separator=delimiter,
+                        schema={h: pl.String for h in headers}, missing_columns="insert", extra_columns="ignore",
+                        truncate_ragged_lines=True, encoding="utf8", raise_if_empty=False)
+            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
     try:
-        problems = _ragged_rows(utf8_path, name, delimiter, headers)
+        problems, blank_rows, records = _ragged_rows(utf8_path, name, delimiter, headers)
+        has_rows = records > 1 + len(blank_rows)
+        if blank_rows:  # empty lines are no rows (filtering by number keeps the column projection)
+            lazy = lazy.filter(~pl.col(ROW).is_in(pl.Series(blank_rows, dtype=pl.Int64).implode()))
     except pl.exceptions.ComputeError as error:
         if "utf-8" not in str(error).lower():
-            raise
+            return _unreadable(name, sha, None, None, None, unreadable_reason(error))
         row, sample = _first_bad_byte(path, "utf-8")
         return _bad_encoding_problem(name, sha, row, sample)
-    if problems is None:
+    if not has_rows:
         return _unreadable(name, sha, 2, None, None, "has a header row but no data rows", headers)
-    lazy = (pl.scan_csv(utf8_path, has_header=False, skip_rows=1, separator=delimiter,
-                        schema={h: pl.String for h in headers}, missing_columns="insert",
-                        truncate_ragged_lines=True, encoding="utf8", raise_if_empty=False)
-            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-            .filter(pl.any_horizontal(pl.col(h).is_not_null() for h in headers)))
     return RawTable(name, headers, lazy, sha, problems, encoding, delimiter)
 
 
-def _ragged_rows(path: Path, name: str, delimiter: str, headers: list[str]) -> list[Problem] | None:
-    """Rows whose number of fields differs from the header's (None when there are no data rows).
+def _ragged_rows(path: Path, name: str, delimiter: str,
+                 headers: list[str]) -> tuple[list[Problem], list[int], int]:
+    """Rows whose number of fields differs from the header's, the row numbers of empty lines, and
+    the number of records (header included).
 
-    Reads every line as one text value (one streaming pass); a line that starts a record and has
-    balanced quotes is split by counting delimiters outside quoted parts. Lines inside a quoted
-    multi-line cell are not judged."""
+    Reads every line as one text value in one streaming pass and counts quotes and delimiters
+    (literal counts, cheap). A line that starts a record and has balanced quotes is judged: without
+    quotes by its delimiter count, with quotes after removing the quoted parts (only those lines
+    pay for the regular expression). Lines inside a quoted multi-line cell are not judged."""
     lines = pl.scan_csv(path, has_header=False, separator=_LINE_SEPARATOR, quote_char=None,
                         schema={"line": pl.String}, truncate_ragged_lines=True,
                         empty_string_is_null=False, encoding="utf8", raise_if_empty=False)
-    quotes = pl.col("line").str.count_matches('"')
     width = len(headers)
-    judged = (lines
-              .with_columns(quotes.alias("quotes"))
-              .with_columns(((pl.col("quotes").cum_sum() - pl.col("quotes")) % 2 == 0).alias("starts"))
-              .with_columns(pl.col("starts").cast(pl.Int64).cum_sum().alias("record"))
-              .with_columns(
-                  (pl.col("line").str.replace_all('"[^"]*"', "")
-                   .str.count_matches(re.escape(delimiter)) + 1).alias("fields"),
-                  pl.col("line").str.strip_chars().eq("").alias("blank")))
-    summary = judged.select(
-        (pl.col("starts") & ~pl.col("blank")).sum().alias("records"),
-    ).collect()
-    if summary["records"][0] <= 1:
-        return None
-    bad = (judged
-           .filter(pl.col("starts") & (pl.col("quotes") % 2 == 0) & ~pl.col("blank")
-                   & (pl.col("fields") != width))
-           .select("record", "fields", pl.col("line").str.slice(0, 200))
-           .collect())
+    line = pl.col("line")
+    counted = (lines
+               .with_columns(line.str.count_matches('"', literal=True).alias("quotes"),
+                             line.str.count_matches(delimiter, literal=True).alias("delimiters"))
+               .with_columns(((pl.col("quotes").cum_sum() - pl.col("quotes")) % 2 == 0).alias("starts"))
+               .with_columns(pl.col("starts").cast(pl.Int64).cum_sum().alias("record")))
+    candidates = (counted
+                  .filter(pl.col("starts") & (pl.col("quotes") % 2 == 0)
+                          & ((pl.col("quotes") > 0) | (pl.col("delimiters") + 1 != width)))
+                  .with_columns((line.str.strip_chars().str.len_bytes() == 0).alias("blank"))
+                  .with_columns((pl.when(pl.col("quotes") > 0)
+                                 .then(line.str.replace_all('"[^"]*"', "").str.count_matches(delimiter, literal=True))
+                                 .otherwise(pl.col("delimiters")) + 1).alias("fields"))
+                  .filter(pl.col("blank") | (pl.col("fields") != width))
+                  .select("record", "fields", "blank", line.str.slice(0, 200)))
+    records = counted.select(pl.col("record").max())
+    candidates, records = pl.collect_all([candidates, records], engine="streaming")
     problems = []
-    for record, fields, line in bad.iter_rows():
+    blank_rows = [int(r) for r in candidates.filter(pl.col("blank"))["record"]]
+    for record, fields, _, text in candidates.filter(~pl.col("blank")).iter_rows():
         if fields > width:
             column, reason = f"(field {width + 1})", f"has {fields} fields but the header has {width}"
         else:
             column, reason = headers[fields], f"has only {fields} fields but the header has {width}"
-        problems.append(Problem(name, int(record), column, line,
+        problems.append(Problem(name, int(record), column, text,
                                 reason + "; an unquoted delimiter or line break split the row"))
-    return problems
+    return problems, blank_rows, int(records.item() or 0)

@@ -70,6 +70,15 @@ def _lookup(values: pl.Series, known: pl.DataFrame, id_column: str) -> pl.DataFr
             .select(pl.coalesce("_by_id", "_by_name").alias("found")))
 
 
+def _column_lookup(keys: pl.Series, table: pl.DataFrame, key: str, value: str) -> pl.Series:
+    """`table[value]` for each of `keys` (null when absent), joining only the key column so a
+    5-million-row frame is never copied for one looked-up column."""
+    if table.height == 0 or keys.null_count() == len(keys):
+        return pl.Series(value, [None] * len(keys), dtype=pl.String)
+    return (keys.alias(key).to_frame().join(table.select(key, value), on=key, how="left", maintain_order="left")
+            [value])
+
+
 def resolve_territories(values: pl.Series, context: Context, create: bool = True) -> pl.Series:
     """Territory ids for territory ids-or-names; unknown names become new territories when `create`."""
     if values.null_count() == len(values):
@@ -134,10 +143,8 @@ def resolve_accounts(frame: pl.DataFrame, context: Context, source: str) -> pl.D
     frame = frame.with_columns(pl.coalesce(pl.col("owner_rep_id"), resolve_reps(frame["owner_name"], context))
                                .alias("owner_rep_id"))
     frame = frame.with_columns(resolve_territories(frame["territory"], context))
-    frame = (frame.join(primary_territory(context), left_on="owner_rep_id", right_on="rep_id", how="left",
-                        maintain_order="left")
-             .with_columns(pl.coalesce("territory_id", "_owner_territory").alias("territory_id"))
-             .drop("_owner_territory"))
+    owner_territory = _column_lookup(frame["owner_rep_id"], primary_territory(context), "rep_id", "_owner_territory")
+    frame = frame.with_columns(pl.coalesce(pl.col("territory_id"), owner_territory).alias("territory_id"))
     frame = place_accounts(frame).with_columns(pl.lit(source).alias("source"))
     context.accounts = pl.concat([context.accounts, frame.select("account_id", "name", "territory_id")])
     return frame
@@ -166,11 +173,10 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
     frame = frame.with_columns(resolve_territories(frame["territory"], context))
     accounts = context.accounts.unique("account_id", keep="last").select(
         "account_id", pl.col("territory_id").alias("_account_territory"))
-    frame = (frame.join(accounts, on="account_id", how="left", maintain_order="left")
-             .join(primary_territory(context), left_on="owner_rep_id", right_on="rep_id", how="left",
-                   maintain_order="left")
-             .with_columns(pl.coalesce("territory_id", "_account_territory", "_owner_territory").alias("territory_id"))
-             .drop("_account_territory", "_owner_territory"))
+    account_territory = _column_lookup(frame["account_id"], accounts, "account_id", "_account_territory")
+    owner_territory = _column_lookup(frame["owner_rep_id"], primary_territory(context), "rep_id", "_owner_territory")
+    frame = frame.with_columns(
+        pl.coalesce(pl.col("territory_id"), account_territory, owner_territory).alias("territory_id"))
     frame, problems = convert_currency(frame, context)
     return frame.with_columns(pl.lit(source).alias("source")), problems
 
@@ -179,11 +185,17 @@ def convert_currency(frame: pl.DataFrame, context: Context, currency_header: str
     reporting = context.reporting_currency
     frame = frame.with_columns(pl.coalesce("currency", pl.lit(reporting)).alias("currency"),
                                pl.coalesce("close_date", pl.lit(date.today())).alias("_rate_day"))
-    rates = (context.rates.unique(["currency", "valid_from"], keep="last")
-             .sort("valid_from").select("currency", pl.col("valid_from").alias("_rate_day"), "rate_to_reporting"))
-    frame = (frame.with_row_index("_order").sort("_rate_day")
-             .join_asof(rates, on="_rate_day", by="currency", strategy="backward", check_sortedness=False)
-             .sort("_order").drop("_order"))
+    foreign = ((frame["currency"] != reporting) & frame["exchange_rate"].is_null()).fill_null(False)
+    rate_column = pl.Series("rate_to_reporting", [None] * frame.height, dtype=pl.Float64)
+    if foreign.any():  # only rows in another currency without their own rate need the rates table
+        rates = (context.rates.unique(["currency", "valid_from"], keep="last")
+                 .sort("valid_from").select("currency", pl.col("valid_from").alias("_rate_day"), "rate_to_reporting"))
+        looked_up = (frame.filter(foreign).select("currency", "_rate_day").with_row_index("_order")
+                     .sort("_rate_day")
+                     .join_asof(rates, on="_rate_day", by="currency", strategy="backward", check_sortedness=False)
+                     .sort("_order"))["rate_to_reporting"]
+        rate_column = rate_column.scatter(foreign.arg_true(), looked_up)
+    frame = frame.with_columns(rate_column)
     rate = (pl.when(pl.col("currency") == reporting).then(pl.lit(1.0))
             .when(pl.col("exchange_rate").is_not_null()).then(1.0 / pl.col("exchange_rate"))
             .otherwise(pl.col("rate_to_reporting")))

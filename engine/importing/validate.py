@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from engine.errors import ImportFailed, Problem
 from engine.importing import parsing
 from engine.importing.fields import FIELDS, ID_FIELD, REQUIRED
-from engine.importing.readers import ROW, RawTable
+from engine.importing.readers import ROW, RawTable, unreadable_reason
 from engine.importing.sources import PROBABILITY_SCALE, STAGE_MAPS, STATUS_WORDS, normalise
 
+_RAW = "_raw:"  # the original text of cells the fast parse could not read
+_SLOW_KINDS = ("amount", "number", "integer", "date", "timestamp", "percent")
 PROBLEM_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 _KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number",
                "date": "a date", "timestamp": "a date/time", "percent": "a percentage",
@@ -59,43 +62,55 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     """Parse and check `table` mapped by `mapping` (export header → field)."""
     header_of = {field: header for header, field in mapping.items()}
     fields = FIELDS[entity]
-    raw = (table.frame.select(pl.col(ROW), *[pl.col(h).alias(f) for h, f in mapping.items()])
-           .collect(engine="streaming"))
-    rows_in = raw.height
-    parsed: dict[str, pl.Series] = {ROW: raw[ROW]}
+    # Source columns get internal names first (a header may equal a field name); each parsed field
+    # is computed once, then the text of the cells it could not read is kept for the slow parsers.
+    sources = {header: f"_src:{index}" for index, header in enumerate(mapping)}
+    parsed, kept = [], []
+    for header, field in mapping.items():
+        kind = fields[field].kind
+        raw = pl.col(sources[header])
+        if kind in _SLOW_KINDS:
+            parsed.append(parsing.fast_expression(kind, raw).alias(field))
+            kept.append(pl.when(pl.col(field).is_null() & (raw.str.strip_chars() != "")).then(raw).alias(_RAW + field))
+        elif kind == "flag":
+            parsed.append(parsing.flag_expression(raw).alias(field))
+            kept.append(pl.when(pl.col(field).is_null()).then(raw).alias(_RAW + field))
+        else:
+            text = raw.str.strip_chars()
+            parsed.append(pl.when(text != "").then(text).alias(field))
+    query = (table.frame.select(pl.col(ROW), *[pl.col(h).alias(sources[h]) for h in mapping])
+             .with_columns(parsed).with_columns(kept).drop(list(sources.values())))
+    try:
+        frame = query.collect(engine="streaming")
+    except pl.exceptions.ComputeError as error:
+        raise ImportFailed(table.file_name, [Problem(table.file_name, None, None, None,
+                                                     unreadable_reason(error))]) from None
+    rows_in = frame.height
     problems: list[pl.DataFrame] = []
+    if "amount" in header_of:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("_symbol_currency"))
     for field, header in header_of.items():
         kind = fields[field].kind
-        column = raw[field]
-        if kind == "amount":
-            amounts = parsing.parse_amounts(column)
-            parsed[field] = amounts["amount"].alias(field)
+        if _RAW + field not in frame.columns:
+            continue
+        raw_cells = frame[_RAW + field]
+        needs = raw_cells.is_not_null()
+        if needs.any() and kind != "flag":
+            slow = parsing.slow_parse(kind, raw_cells.filter(needs))
+            positions = needs.arg_true()
+            frame = frame.with_columns(frame[field].scatter(positions, slow["value"].cast(frame[field].dtype)))
             if field == "amount":
-                parsed["_symbol_currency"] = amounts["currency"]
-        elif kind in ("number", "integer"):
-            parsed[field] = parsing.parse_numbers(column).alias(field)
-        elif kind == "date":
-            parsed[field] = parsing.parse_dates(column)
-        elif kind == "timestamp":
-            parsed[field] = parsing.parse_timestamps(column)
-        elif kind == "percent":
-            parsed[field] = parsing.parse_percent(column, PROBABILITY_SCALE.get(source, "auto"))
-        elif kind == "flag":
-            parsed[field] = parsing.parse_flags(column)
-        else:
-            parsed[field] = column.str.strip_chars()
-        if kind in _KIND_WORDS:
-            text = column.str.strip_chars()
-            bad = text.is_not_null() & (text != "") & parsed[field].is_null()
-            problems.append(problem_rows(
-                pl.DataFrame({ROW: raw[ROW], "value": column, "bad": bad}), pl.col("bad"), header,
-                pl.col("value"), f"is not {_KIND_WORDS[kind]}"))
-    frame = pl.DataFrame(parsed)
+                frame = frame.with_columns(frame["_symbol_currency"].scatter(positions, slow["currency"]))
+        if kind == "percent":
+            frame = frame.with_columns(_scaled(frame[field], raw_cells, PROBABILITY_SCALE.get(source, "auto")))
+        problems.append(problem_rows(frame, pl.col(_RAW + field).is_not_null() & pl.col(field).is_null(), header,
+                                     pl.col(_RAW + field), f"is not {_KIND_WORDS[kind]}"))
+        frame = frame.drop(_RAW + field)
     for field in fields:
         if field not in frame.columns:
             frame = frame.with_columns(pl.lit(None, _dtype(fields[field].kind)).alias(field))
     checker = _ENTITY_CHECKS[entity]
-    frame, extra = checker(frame, raw, header_of, source, stage_overrides or {})
+    frame, extra = checker(frame, None, header_of, source, stage_overrides or {})
     frame = frame.drop("_symbol_currency", strict=False)
     problems.extend(extra)
     id_field = ID_FIELD.get(entity)
@@ -107,6 +122,14 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in)
 
 
+def _scaled(values: pl.Series, raw_cells: pl.Series, scale: str) -> pl.Series:
+    """Probabilities as fractions: 'auto' reads a column as percent when any value exceeds 1 or
+    any cell carries a % sign (CRMs export whole columns of one kind)."""
+    if scale == "auto":
+        scale = "percent" if (values.max() or 0) > 1 or raw_cells.str.contains("%").any() else "fraction"
+    return values / 100 if scale == "percent" else values
+
+
 def _dtype(kind: str) -> pl.DataType:
     return {"amount": pl.Float64, "number": pl.Float64, "integer": pl.Float64, "date": pl.Date,
             "timestamp": pl.Datetime("us"), "percent": pl.Float64, "flag": pl.Boolean}.get(kind, pl.String)
@@ -114,7 +137,10 @@ def _dtype(kind: str) -> pl.DataType:
 
 def _duplicates(frame: pl.DataFrame, id_field: str, header: str) -> pl.DataFrame:
     """Every row after the first that repeats a record id (the first keeps it)."""
-    ids = frame.select(ROW, id_field).with_columns(
+    repeated = frame[id_field].is_duplicated() & frame[id_field].is_not_null()
+    if not repeated.any():
+        return empty_problems()
+    ids = frame.filter(repeated).select(ROW, id_field).with_columns(
         pl.col(ROW).first().over(id_field).alias("_first"))
     return problem_rows(ids, pl.col(id_field).is_not_null() & (pl.col(ROW) != pl.col("_first")),
                         header, pl.col(id_field),
@@ -127,7 +153,8 @@ def _required_value(frame: pl.DataFrame, field: str, header: str, when: pl.Expr 
 
 
 def _id_or_name(frame: pl.DataFrame, id_field: str, name_field: str, header_of: dict[str, str]) -> tuple[pl.DataFrame, list]:
-    frame = frame.with_columns(pl.coalesce(pl.col(id_field), derived_id(pl.col(name_field))).alias(id_field))
+    if frame[id_field].null_count():
+        frame = frame.with_columns(pl.coalesce(pl.col(id_field), derived_id(pl.col(name_field))).alias(id_field))
     header = header_of.get(name_field) or header_of.get(id_field, name_field)
     return frame, [_required_value(frame, id_field, header)]
 
@@ -139,31 +166,41 @@ def _check_accounts(frame, raw, header_of, source, stages):
     return frame, problems
 
 
-def deal_status(frame: pl.DataFrame, source: str, overrides: dict[str, str]) -> pl.Expr:
+def _words_to_status(values: pl.Series, words: dict[str, str], key) -> pl.Series:
+    """Map each distinct value once (a 5M-row column has a handful of stages)."""
+    distinct = values.drop_nulls().unique().to_list()
+    mapping = {value: words[key(value)] for value in distinct if key(value) in words}
+    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def deal_status(frame: pl.DataFrame, source: str, overrides: dict[str, str]) -> pl.Series:
     """open/won/lost from (in order) a direct status column, IsClosed/IsWon flags, the stage."""
     stage_map = {**STAGE_MAPS[source], **{normalise(k): v for k, v in overrides.items()}}
-    stage_key = pl.col("stage").str.to_lowercase().str.replace_all(r"[\s_\-./()%#:：（）\[\]]+", "")
-    status_key = pl.col("status").str.to_lowercase().str.strip_chars()
-    from_flags = (pl.when(pl.col("is_closed") & pl.col("is_won")).then(pl.lit("won"))
-                  .when(pl.col("is_closed")).then(pl.lit("lost"))
-                  .when(pl.col("is_closed").not_()).then(pl.lit("open")))
+    direct = _words_to_status(frame["status"], STATUS_WORDS, lambda v: v.strip().lower())
+    by_stage = _words_to_status(frame["stage"], stage_map, normalise)
     has_flags = frame["is_closed"].null_count() < frame.height
-    return pl.coalesce(
-        status_key.replace_strict(STATUS_WORDS, default=None, return_dtype=pl.String),
-        from_flags if has_flags else pl.lit(None, pl.String),
-        stage_key.replace_strict(stage_map, default=None, return_dtype=pl.String))
+    from_flags = frame.select(
+        pl.when(pl.col("is_closed") & pl.col("is_won")).then(pl.lit("won"))
+        .when(pl.col("is_closed")).then(pl.lit("lost"))
+        .when(pl.col("is_closed").not_()).then(pl.lit("open"))).to_series() if has_flags else None
+    status = direct
+    for fallback in (from_flags, by_stage):
+        if fallback is not None and status.null_count():
+            status = status.fill_null(fallback) if status.null_count() < len(status) else fallback
+    return status.alias("status")
 
 
 def _check_deals(frame, raw, header_of, source, stages):
     problems = []
-    frame = frame.with_columns(
-        pl.coalesce(pl.col("deal_id"), derived_id(pl.concat_str(
+    if frame["deal_id"].null_count():
+        frame = frame.with_columns(pl.coalesce(pl.col("deal_id"), derived_id(pl.concat_str(
             [pl.coalesce("account_id", "account_name", pl.lit("")), pl.col("name")], separator="/")))
-        .alias("deal_id"),
+            .alias("deal_id"))
+    frame = frame.with_columns(
         pl.coalesce(pl.col("currency").str.to_uppercase().str.strip_chars(), pl.col("_symbol_currency"))
         .alias("currency"))
     frame = frame.with_columns(pl.coalesce("stage", "status").alias("_stage_text"))
-    frame = frame.with_columns(deal_status(frame, source, stages).alias("status"))
+    frame = frame.with_columns(deal_status(frame, source, stages))
     problems.append(_required_value(frame, "deal_id", header_of.get("deal_id") or header_of.get("name", "name")))
     stage_header = header_of.get("stage") or header_of.get("status") or header_of.get("is_closed", "stage")
     problems.append(problem_rows(
@@ -204,6 +241,8 @@ def _check_activities(frame, raw, header_of, source, stages):
         pl.coalesce("account_id", pl.when(related.str.starts_with("001")).then(related)).alias("account_id"),
         pl.coalesce("deal_id", pl.when(related.str.starts_with("006") | ~related.str.starts_with("001"))
                     .then(related)).alias("deal_id"))
+    if not frame["activity_id"].null_count():
+        return frame, [_required_value(frame, "ts", header_of["ts"])]
     frame = frame.with_columns(pl.coalesce(
         pl.col("activity_id"),
         pl.lit("activity:") + pl.concat_str([pl.coalesce("rep_id", "owner_name", pl.lit("")),

@@ -26,6 +26,7 @@ def _run(period="2024", scope=None, lang="en") -> AppTest:
     app = AppTest.from_file(PAGE, default_timeout=60)
     app.session_state["period"] = parse_period(period)
     app.session_state["lang"] = lang
+    app.session_state["_shell"] = True  # the page runs alone here, as app.py would run it
     if scope:
         app.query_params["scope"] = scope
     return app.run()
@@ -68,6 +69,8 @@ def test_unknown_scope_warns_and_shows_the_company(seed_db):
 
 def test_empty_database_teaches_where_to_import(tmp_path, monkeypatch):
     monkeypatch.setenv("TERRAIN_DB", str(tmp_path / "empty.duckdb"))
-    app = AppTest.from_file(PAGE, default_timeout=30).run()
+    app = AppTest.from_file(PAGE, default_timeout=30)
+    app.session_state["_shell"] = True
+    app.run()
     assert not app.exception
     assert "Import" in app.info[0].value

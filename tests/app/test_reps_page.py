@@ -26,6 +26,7 @@ def _run(period="2024-Q2", rep=None, lang="en") -> AppTest:
     app = AppTest.from_file(PAGE, default_timeout=60)
     app.session_state["period"] = parse_period(period)
     app.session_state["lang"] = lang
+    app.session_state["_shell"] = True  # the page runs alone here, as app.py would run it
     if rep:
         app.query_params["rep"] = rep
     return app.run()

@@ -52,3 +52,25 @@ def test_targets_page_shows_pacing_for_the_as_of_month(app):
     assert list(pacing["name"])[:1] == ["Company"]
     assert list(pacing["target"])[:1] == [1900.0]
     assert list(pacing["expected_now"])[:1] == [0.0]
+
+
+def test_targets_page_plans_the_territory_in_the_url(app):
+    at = app("pages/targets.py")
+    at.query_params["scope"] = "AM"  # as the Overview's drill-down links it
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Targets — Americas, FY2024"
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Saved target"] == "$18K"  # Ada West 1,000 + Bo East 500 a month
+    assert tiles["Territories below"] == "2"
+    at.number_input(key="tg-total-2024-AM").set_value(12_000.0).run()
+    at.selectbox(key="tg-method").set_value("even").run()
+    plan = at.dataframe[0].value
+    assert dict(zip(plan["node_id"], plan["amount"])) == {"AM": 12_000, "AM-W": 6_000, "AM-E": 6_000,
+                                                          "AM-W/R1": 6_000, "AM-E/R2": 6_000}
+    assert "levels above keep their saved targets" in at.warning[0].value
+    at.button(key="tg-save").click().run()
+    assert not at.exception
+    from ui import context
+    stored = dict(context.store().query("SELECT scope_id, round(sum(amount), 2) FROM targets GROUP BY scope_id").rows())
+    assert (stored["AM"], stored["R1"], stored["R2"], stored["R3"]) == (12_000.0, 6_000.0, 6_000.0, 4_800.0)

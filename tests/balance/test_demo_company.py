@@ -5,18 +5,22 @@ import polars as pl
 import pytest
 
 from engine.balance import BalanceRequest
-from engine.balance_plan import apply_result, balance_plan
+from engine.balance import InfeasibleBalance
+from engine.balance_plan import apply_result, balance_plan, scope_territories
 from engine.whatif import Plan, before_after
 
 
-@pytest.mark.parametrize("metric, unit, contiguous", [
-    ("accounts", "postal_code", False),
-    ("won", "postal_code", False),
-    ("potential", "city", True),
+@pytest.mark.parametrize("within, metric, unit, contiguous", [
+    ("Americas", "won", "postal_code", False),
+    ("US East", "accounts", "postal_code", False),
+    ("US East", "potential", "city", True),
 ])
-def test_every_territory_ends_within_tolerance_of_the_mean(demo_baseline, metric, unit, contiguous):
+def test_every_territory_ends_within_tolerance_of_the_mean(demo_baseline, within, metric, unit, contiguous):
     plan = Plan(demo_baseline)
-    result = balance_plan(plan, BalanceRequest(metrics=(metric,), tolerance=0.05, unit=unit, contiguous=contiguous))
+    scope = scope_territories(demo_baseline, within)
+    result = balance_plan(plan, BalanceRequest(metrics=(metric,), tolerance=0.05, unit=unit,
+                                               contiguous=contiguous, territories=scope))
+    assert set(result.loads["territory_id"]) == scope
     assert result.max_deviation_before > 0.05
     assert apply_result(plan, result) == result.accounts_moved > 0
     # checked independently of the optimizer, on the planner's own before/after
@@ -30,9 +34,17 @@ def test_every_territory_ends_within_tolerance_of_the_mean(demo_baseline, metric
 
 def test_locked_territory_keeps_exactly_its_accounts(demo_baseline):
     plan = Plan(demo_baseline)
-    locked = demo_baseline.territories.filter(pl.col("plannable"))["territory_id"][0]
-    result = balance_plan(plan, BalanceRequest(metrics=("accounts",), tolerance=0.1,
-                                               locked_territories=frozenset({locked})))
+    locked = "T-AMER-HLS"
+    result = balance_plan(plan, BalanceRequest(metrics=("won",), tolerance=0.1, locked_territories=frozenset({locked}),
+                                               territories=scope_territories(demo_baseline, "Americas")))
+    assert result.accounts_moved > 0
     apply_result(plan, result)
     changes = plan.changes()
     assert changes.filter((pl.col("from_territory_id") == locked) | (pl.col("to_territory_id") == locked)).is_empty()
+
+
+def test_an_island_territory_is_named_when_no_plan_exists(demo_baseline):
+    # Middle East & Africa touches no other EMEA territory's units: it cannot be filled up to ±5%
+    with pytest.raises(InfeasibleBalance, match="T-EMEA-MEA"):
+        balance_plan(Plan(demo_baseline), BalanceRequest(metrics=("accounts",), territories=scope_territories(
+            demo_baseline, "EMEA")))

@@ -39,14 +39,15 @@ def test_a_unit_split_between_territories_is_one_piece_per_territory():
     accounts = data.accounts.with_columns(postal_code=pl.lit("90001"), value=pl.lit(1.0), locked=pl.lit(False))
     pieces = build_pieces(accounts, data.homes, unit="postal_code")
     assert pieces.size == 2
-    assert pieces.unit == ["US/90001", "US/90001"]
+    assert pieces.unit == ["postal_code:US/90001", "postal_code:US/90001"]
     assert pieces.accounts.tolist() == [2, 2]
     assert pieces.territories == ["T1", "T2"]
 
 
-def test_accounts_without_a_unit_value_stay_units_of_their_own():
-    data = line_company({"T1": 3})
-    accounts = data.accounts.with_columns(city=pl.lit(None, dtype=pl.String), value=pl.lit(1.0),
-                                          locked=pl.lit(False))
-    pieces = build_pieces(accounts, data.homes, unit="city")
-    assert sorted(pieces.unit) == ["account:A000", "account:A001", "account:A002"]
+def test_accounts_without_a_unit_value_fall_back_to_a_coarser_unit_then_to_themselves():
+    data = line_company({"T1": 4})
+    accounts = data.accounts.with_columns(
+        postal_code=pl.Series([None, "", None, "90003"]), city=pl.Series(["Fresno", None, None, "Napa"]),
+        state=pl.Series(["CA", "CA", None, "CA"]), value=pl.lit(1.0), locked=pl.lit(False))
+    pieces = build_pieces(accounts, data.homes, unit="postal_code")
+    assert sorted(pieces.unit) == ["account:A002", "city:US/CA/Fresno", "postal_code:US/90003", "state:US/CA"]

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
 from engine.periods import parse_period
-from engine.targets import (COMPANY_ID, TargetPlanError, check_sums, decompose, load_tree, plan,
-                            save_targets, saved_total, split_cents)
+from engine.seasonality import month_weights
+from engine.targets import (COMPANY_ID, TargetPlanError, check_sums, decompose, load_tree, monthly_targets, plan,
+                            save_scoped_targets, save_targets, saved_total, split_cents)
 from tests.forecast.conftest import fill_seed_company
 
 FY2025 = parse_period("2025")
@@ -172,3 +173,27 @@ def test_every_plan_sums_to_its_parent(total, potentials):
         assert round(company["amount"].sum() * 100) == round(total * 100)
     finally:
         store.close()
+
+
+def test_a_territory_splits_its_own_target_to_its_children(tiny_store):
+    nodes = decompose(tiny_store, 1000.0, parse_period("2024"), "even", root="AM")
+    assert amounts(nodes) == {"AM": 1000.0, "AM-W": 500.0, "AM-E": 500.0, "AM-W/R1": 500.0, "AM-E/R2": 500.0}
+    assert nodes["depth"][0] == 0 and nodes["kind"][0] == "region"
+    assert check_sums(nodes)["ok"].all()
+    with pytest.raises(TargetPlanError, match="NOWHERE"):
+        decompose(tiny_store, 1000.0, parse_period("2024"), "even", root="NOWHERE")
+
+
+def test_saving_a_territory_plan_leaves_the_rest_of_the_company(tiny_store):
+    # R1 also co-owns DACH: the part of R1's target that belongs there must survive a plan for Americas.
+    tiny_store.insert_frame("territory_members", pl.DataFrame({"territory_id": ["EU-DE"], "rep_id": ["R1"],
+                                                               "role": ["owner"]}))
+    year = parse_period("2024")
+    nodes, monthly = plan(tiny_store, 2000.0, year, "even")
+    save_targets(tiny_store, monthly, replace_months=True)  # AM 1000, EU 1000; R1 500 + 500, R2 500, R3 500
+    nodes = decompose(tiny_store, 1200.0, year, "even", root="AM")
+    save_scoped_targets(tiny_store, monthly_targets(nodes, month_weights(tiny_store, year)), "AM")
+    saved = dict(tiny_store.query("SELECT scope_id, round(sum(amount), 2) FROM targets GROUP BY scope_id").rows())
+    assert (saved["AM"], saved["AM-W"], saved["AM-E"], saved["EU"], saved["EU-DE"]) == (1200.0, 600.0, 600.0, 1000.0, 1000.0)
+    assert (saved["R1"], saved["R2"], saved["R3"]) == (1100.0, 600.0, 500.0)  # R1: 600 new + half of 1,000 kept
+    assert saved["CO"] == 2000.0  # the company row is not the territory plan's to change

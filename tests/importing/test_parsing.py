@@ -117,3 +117,23 @@ def test_fuzz_parsers_never_raise(values):
     finite = amounts["amount"].drop_nulls()
     assert finite.is_finite().all()
     assert dates.drop_nulls().dt.year().is_between(1900, 2199).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False),
+       st.sampled_from(["us", "eu", "plain", "yen", "paren"]))
+def test_formatted_amounts_round_trip(value, style):
+    amount = float(value)
+    us = f"{value:,.2f}"
+    text = {"us": f"${us}", "eu": us.replace(",", "_").replace(".", ",").replace("_", ".") + " €",
+            "plain": f"{value:.2f}", "yen": f"￥{us}", "paren": f"({us})"}[style]
+    parsed, _ = parse_amount(text)
+    assert parsed == pytest.approx(-amount if style == "paren" else amount, abs=1e-6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2149, 12, 31)),
+       st.sampled_from(["%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d",
+                        "%Y-%m-%dT%H:%M:%S.000+0000"]))
+def test_formatted_dates_round_trip(day, fmt):
+    assert parse_date(day.strftime(fmt)) == day

@@ -1,0 +1,159 @@
+"""Benchmark: a large Salesforce-format export through the real importer, beside plain pandas.
+
+    .venv/bin/python bench/bench_import.py                          # 1M accounts, 5M deals
+    .venv/bin/python bench/bench_import.py --accounts 200000 --deals 1000000
+
+Generates Account.csv and Opportunity.csv (Data Loader style: API headers, UTF-8 BOM, Salesforce
+timestamps, IsClosed/IsWon as 1/blank) under bench/out/, then imports them into a fresh database
+twice, each in its own process so peak memory (ru_maxrss) is the run's own:
+  terrain  — engine.importing.import_files: detection, mapping, parsing, validation, geo placement,
+             territory derivation, fx, one transaction;
+  pandas   — the naive baseline: pandas.read_csv of both files and a DuckDB CREATE TABLE AS of
+             each frame (no validation at all; DuckDB is used directly here only as that baseline).
+Prints seconds and peak MB of each and the ratio. Budget: 5M deals ≤ 60 s and ≤ 4 GB, and no slower
+than the baseline.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+OUT = REPO / "bench" / "out"
+STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review",
+          "Closed Won", "Closed Lost"]
+STATES = [("CA", "94105", "San Francisco"), ("NY", "10001", "New York"), ("TX", "73301", "Austin"),
+          ("IL", "60601", "Chicago"), ("WA", "98101", "Seattle"), ("MA", "02108", "Boston"),
+          ("GA", "30301", "Atlanta"), ("CO", "80202", "Denver")]
+INDUSTRIES = ["Finance", "Healthcare", "Retail", "Manufacturing", "Technology", "Energy"]
+
+
+def generate(accounts: int, deals: int, folder: Path) -> tuple[Path, Path]:
+    """Write the two export files (vectorised, seeded, so every run writes the same bytes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    account_path, deal_path = folder / "Account.csv", folder / "Opportunity.csv"
+    i = pl.int_range(0, accounts, eager=True)
+    place = i % len(STATES)
+    frame = pl.DataFrame({"i": i}).select(
+        (pl.lit("001") + pl.col("i").cast(pl.String).str.zfill(12)).alias("Id"),
+        (pl.lit("Account ") + pl.col("i").cast(pl.String)).alias("Name"),
+        pl.lit("1 Main St").alias("BillingStreet"),
+        pl.Series([s[2] for s in STATES]).gather(place).alias("BillingCity"),
+        pl.Series([s[0] for s in STATES]).gather(place).alias("BillingState"),
+        pl.Series([s[1] for s in STATES]).gather(place).alias("BillingPostalCode"),
+        pl.lit("United States").alias("BillingCountry"),
+        pl.Series(INDUSTRIES).gather(i % len(INDUSTRIES)).alias("Industry"),
+        ((pl.col("i") * 7919) % 50_000_000 + 100_000).cast(pl.String).alias("AnnualRevenue"),
+        ((pl.col("i") * 31) % 5000 + 5).cast(pl.String).alias("NumberOfEmployees"),
+        (pl.lit("005Ec00000") + (pl.col("i") % 80).cast(pl.String).str.zfill(4) + pl.lit("IAQ")).alias("OwnerId"),
+        pl.lit("2024-01-22T16:14:25.000+0000").alias("CreatedDate"))
+    frame.write_csv(account_path, include_bom=True)
+    j = pl.int_range(0, deals, eager=True)
+    stage = (j * 2654435761) % len(STAGES)
+    day = (j * 40503) % 1096
+    frame = pl.DataFrame({"j": j, "stage": stage, "day": day}).select(
+        (pl.lit("006") + pl.col("j").cast(pl.String).str.zfill(12)).alias("Id"),
+        pl.lit("").alias("IsDeleted"),
+        (pl.lit("001") + ((pl.col("j") * 97) % accounts).cast(pl.String).str.zfill(12)).alias("AccountId"),
+        (pl.lit("Deal ") + pl.col("j").cast(pl.String)).alias("Name"),
+        pl.col("stage").replace_strict(dict(enumerate(STAGES)), return_dtype=pl.String).alias("StageName"),
+        (((pl.col("j") * 7907) % 2_000_000) / 100 + 500).round(2).cast(pl.String).alias("Amount"),
+        pl.col("stage").replace_strict(dict(enumerate(["10", "20", "40", "60", "80", "100", "0"])),
+                                       return_dtype=pl.String).alias("Probability"),
+        (pl.date(2023, 1, 1) + pl.duration(days=pl.col("day"))).cast(pl.String).alias("CloseDate"),
+        pl.when(pl.col("stage") >= 5).then(pl.lit("1")).otherwise(pl.lit("")).alias("IsClosed"),
+        pl.when(pl.col("stage") == 5).then(pl.lit("1")).otherwise(pl.lit("")).alias("IsWon"),
+        pl.col("stage").replace_strict(
+            dict(enumerate(["Pipeline", "Pipeline", "Pipeline", "Best Case", "Commit", "Closed", "Omitted"])),
+            return_dtype=pl.String).alias("ForecastCategoryName"),
+        (pl.lit("005Ec00000") + (pl.col("j") % 80).cast(pl.String).str.zfill(4) + pl.lit("IAQ")).alias("OwnerId"),
+        pl.lit("2024-01-22T16:14:25.000+0000").alias("CreatedDate"),
+        pl.lit("Business Loans").alias("Product__c"))
+    frame.write_csv(deal_path, include_bom=True)
+    return account_path, deal_path
+
+
+def run_terrain(db: Path, files: list[Path]) -> dict:
+    from engine.importing import import_files
+    from engine.store import Store
+
+    start = time.perf_counter()
+    store = Store.open(db)
+    result = import_files(store, files, reporting_currency="USD")
+    counts = {"accounts": store.count("accounts"), "deals": store.count("deals")}
+    store.close()
+    return {"seconds": time.perf_counter() - start, "rows": counts,
+            "loaded": int(result.files["rows_loaded"].sum())}
+
+
+def run_pandas(db: Path, files: list[Path]) -> dict:
+    import duckdb
+    import pandas as pd
+
+    start = time.perf_counter()
+    connection = duckdb.connect(str(db))
+    counts = {}
+    for number, path in enumerate(files):
+        frame = pd.read_csv(path)  # noqa: F841 - read by DuckDB's replacement scan below
+        connection.execute(f"CREATE TABLE t{number} AS SELECT * FROM frame")
+        counts[path.stem] = connection.execute(f"SELECT count(*) FROM t{number}").fetchone()[0]
+    connection.close()
+    return {"seconds": time.perf_counter() - start, "rows": counts}
+
+
+def _child(kind: str, db: Path, files: list[Path]) -> dict:
+    output = subprocess.run([sys.executable, __file__, "--child", kind, "--db", str(db), *map(str, files)],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument("--deals", type=int, default=5_000_000)
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--child", choices=("terrain", "pandas"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        runner = run_terrain if args.child == "terrain" else run_pandas
+        report = runner(Path(args.db), [Path(f) for f in args.files])
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        report["peak_mb"] = usage.ru_maxrss / 1024
+        report["cpu_seconds"] = usage.ru_utime + usage.ru_stime  # fairer than wall time on a busy machine
+        print(json.dumps(report))
+        return
+    folder = OUT / f"import_{args.accounts}_{args.deals}"
+    start = time.perf_counter()
+    files = list(generate(args.accounts, args.deals, folder))
+    size = sum(f.stat().st_size for f in files) / 1e6
+    print(f"generated {args.accounts:,} accounts + {args.deals:,} deals ({size:,.0f} MB) "
+          f"in {time.perf_counter() - start:.1f} s")
+    results = {}
+    for kind in ("terrain",) + (() if args.skip_baseline else ("pandas",)):
+        db = folder / f"{kind}.duckdb"
+        for stale in (db, db.with_suffix(".duckdb.wal")):
+            stale.unlink(missing_ok=True)
+        results[kind] = _child(kind, db, files)
+        print(f"{kind:8} {results[kind]['seconds']:7.1f} s wall  {results[kind]['cpu_seconds']:7.1f} s cpu   "
+              f"peak {results[kind]['peak_mb']:7,.0f} MB   rows {results[kind]['rows']}")
+    if "pandas" in results:
+        ratio = results["terrain"]["seconds"] / results["pandas"]["seconds"]
+        cpu_ratio = results["terrain"]["cpu_seconds"] / results["pandas"]["cpu_seconds"]
+        print(f"terrain / pandas ratio: {ratio:.2f} wall, {cpu_ratio:.2f} cpu "
+              "(≤ 1 means the importer, with validation, is faster)")
+    verdict = results["terrain"]["seconds"] <= 60 and results["terrain"]["peak_mb"] <= 4096
+    print(f"budget (≤ 60 s, ≤ 4 GB at 5M deals): {'met' if verdict else 'NOT met'} at this size")
+
+
+if __name__ == "__main__":
+    main()

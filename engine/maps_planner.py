@@ -1,0 +1,99 @@
+"""The planner's map and selectors: accounts coloured by the territory a plan gives them.
+
+Few accounts are drawn as pickable points (click or box-select them on the map); many are drawn as
+hexagon density and selected by filter or table instead — a million clickable points would swamp the
+browser. No basemap (map_style None) unless one is configured: the map works offline.
+"""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pydeck as pdk
+
+from engine.maps import fit_view
+from engine.palette import hex_to_rgb, territory_colour
+from engine.whatif import Plan
+from engine.whatif_select import SIZE_BANDS
+
+ACCOUNT_LAYER = "planner_accounts"
+POINTS_UP_TO = 5_000
+
+
+def plan_accounts(plan: Plan, positions: np.ndarray | None = None) -> pl.DataFrame:
+    """Accounts at `positions` (all when None) under the plan: `position, account_id, name, industry,
+    state, city, postal_code, annual_revenue, territory_id, territory, rep_id, rep, lat, lon, moved`."""
+    base = plan.baseline
+    positions = np.arange(base.n_accounts) if positions is None else np.asarray(positions, dtype=np.int64)
+    t_ids = base.territories["territory_id"].append(pl.Series([None], dtype=pl.String))
+    t_names = base.territories["name"].append(pl.Series([None], dtype=pl.String))
+    r_ids = base.reps["rep_id"].append(pl.Series([None], dtype=pl.String))
+    r_names = base.reps["name"].append(pl.Series([None], dtype=pl.String))
+    t_code, r_code = plan.territory_code[positions], plan.rep_code[positions]
+    moved = (t_code != base.territory_code[positions]) | (r_code != base.rep_code[positions])
+    return base.accounts[positions].select(
+        "account_id", "name", "industry", "state", "city", "postal_code", "annual_revenue", "lat", "lon"
+    ).with_columns(
+        position=pl.Series(positions), territory_id=t_ids.gather(t_code), territory=t_names.gather(t_code),
+        rep_id=r_ids.gather(r_code), rep=r_names.gather(r_code), moved=pl.Series(moved),
+    ).select("position", "account_id", "name", "industry", "state", "city", "postal_code", "annual_revenue",
+             "territory_id", "territory", "rep_id", "rep", "lat", "lon", "moved")
+
+
+def filter_options(plan: Plan) -> dict[str, list[str]]:
+    """Choices for the planner's filter form: states, industries, size bands, reps and territories
+    (ids), each sorted."""
+    base = plan.baseline
+
+    def distinct(column: str) -> list[str]:
+        return sorted(base.accounts[column].drop_nulls().cast(pl.String).unique().to_list())
+
+    return {"state": distinct("state"), "industry": distinct("industry"), "size_band": list(SIZE_BANDS),
+            "rep": base.reps["rep_id"].to_list(),
+            "territory": base.territories.filter(pl.col("plannable"))["territory_id"].to_list()}
+
+
+def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, basemap_url: str = "",
+                 points_up_to: int = POINTS_UP_TO) -> pdk.Deck:
+    """Accounts from `plan_accounts` as points coloured by territory (selected ones ringed, moved
+    ones outlined), or as hexagon density when there are more than `points_up_to`."""
+    located = accounts.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
+    view = fit_view(located["lon"].to_numpy(), located["lat"].to_numpy())
+    tooltip = None
+    if located.height > points_up_to:
+        layer = pdk.Layer("HexagonLayer", data=located.select("lon", "lat").to_dicts(), id="planner_density",
+                          get_position=["lon", "lat"], radius=25_000, elevation_scale=0, extruded=False,
+                          coverage=0.9, pickable=False, opacity=0.8)
+        layers = [layer]
+    else:
+        selected = selected or set()
+        colours = {t: hex_to_rgb(territory_colour(t), 200) for t in located["territory_id"].unique().to_list()}
+        points = located.select("account_id", "name", "territory", "rep", "lon", "lat", "territory_id", "moved") \
+            .with_columns(
+                fill=pl.col("territory_id").replace_strict(colours, default=hex_to_rgb(territory_colour(None), 200),
+                                                           return_dtype=pl.List(pl.Int64)),
+                line=pl.when(pl.col("account_id").is_in(list(selected))).then(pl.lit([20, 20, 20, 255]))
+                .when(pl.col("moved")).then(pl.lit([255, 255, 255, 255])).otherwise(pl.lit([0, 0, 0, 0])),
+                width=pl.when(pl.col("account_id").is_in(list(selected))).then(3)
+                .when(pl.col("moved")).then(2).otherwise(0))
+        layers = [pdk.Layer("ScatterplotLayer", data=points.drop("territory_id", "moved").to_dicts(),
+                            id=ACCOUNT_LAYER, get_position=["lon", "lat"], get_fill_color="fill",
+                            get_line_color="line", get_line_width="width", stroked=True,
+                            # literal strings: pydeck reads a bare string as an accessor expression
+                            line_width_units=pdk.types.String("pixels"), radius_units=pdk.types.String("pixels"),
+                            get_radius=5, pickable=True,
+                            auto_highlight=True)]
+        tooltip = {"html": "<b>{name}</b><br/>{territory} · {rep}", "style": {"fontSize": "12px"}}
+    if basemap_url:
+        return pdk.Deck(layers=layers, initial_view_state=view, map_style=basemap_url, tooltip=tooltip,
+                        map_provider="carto")
+    # pydeck's placeholder style, not map_style=None: Streamlit then draws no basemap at all (None
+    # would make it fetch Carto's style from the internet), as on the Overview map.
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
+
+
+def selected_ids(event: dict | None) -> list[str]:
+    """Account ids picked on the map, from `st.pydeck_chart`'s selection state."""
+    if not event:
+        return []
+    objects = (event.get("selection") or {}).get("objects") or {}
+    return sorted({o["account_id"] for o in objects.get(ACCOUNT_LAYER, []) if "account_id" in o})

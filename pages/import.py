@@ -1,0 +1,211 @@
+"""Import: upload CRM exports, check the detected source/entity and the column mapping, see every
+problem, say what unknown stages mean, confirm, and read the summary and the import history.
+
+The page only holds widgets: planning, checking and loading are engine.importing's. Uploads are
+written to a per-session temporary folder because the importer streams files from disk.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from engine.errors import ImportFailed, TerrainError
+from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_history, import_rejects,
+                              list_profiles, load_profile, plan_files, problems_frame, run_import,
+                              save_profile, suggest_mapping, unknown_stages)
+from engine.importing.fields import FIELDS
+from ui import context
+
+tr = context.tr
+STATE = "import_state"
+
+
+def _state() -> dict:
+    return st.session_state.setdefault(STATE, {"signature": None, "plan": None, "base": {}, "stages": {},
+                                               "result": None, "folder": None})
+
+
+def _plan_uploads(uploads) -> None:
+    """Plan the uploaded files once per distinct upload set (re-planning only when it changes)."""
+    state = _state()
+    signature = tuple((u.name, u.size, u.file_id) for u in uploads)
+    if state["signature"] == signature:
+        return
+    if state["plan"] is not None:
+        state["plan"].close()
+    folder = Path(state["folder"] or tempfile.mkdtemp(prefix="terrain-upload-"))
+    files = []
+    for upload in uploads:
+        target = folder / upload.file_id
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        files.append((upload.name, path))
+    plan = plan_files(files)
+    state.update(signature=signature, plan=plan, folder=str(folder), stages={}, result=None,
+                 base={i: (f.source, f.entity, f.mapping) for i, f in enumerate(plan.files)})
+
+
+def _mapping_editor(index: int, file_plan, key: str) -> None:
+    """Source/entity choice and the editable mapping table of one file; edits go into the plan."""
+    state = _state()
+    plan = state["plan"]
+    left, right = st.columns(2)
+    source = left.selectbox(tr("import.source"), SOURCES, index=SOURCES.index(file_plan.source),
+                            key=f"{key}-source")
+    entities = [*ENTITIES, UNKNOWN]
+    entity = right.selectbox(tr("import.entity"), entities, index=entities.index(file_plan.entity),
+                             key=f"{key}-entity",
+                             format_func=lambda e: tr("import.entity.unknown") if e == UNKNOWN else e)
+    if entity == UNKNOWN:
+        plan.remap(index, entity=UNKNOWN, source=source)
+        return
+    base_source, base_entity, base = state["base"][index]
+    if (base_source, base_entity) != (source, entity):
+        base = suggest_mapping(file_plan.table.headers, source, entity)
+        state["base"][index] = (source, entity, base)
+    profiles = list_profiles(context.store())
+    names = profiles.filter(pl.col("entity") == entity)["name"].to_list()
+    chosen = st.selectbox(tr("import.profile_apply"), [None, *names], key=f"{key}-{entity}-profile",
+                          format_func=lambda n: tr("import.profile_none") if n is None else n)
+    if chosen:
+        _, _, profile = load_profile(context.store(), chosen)
+        base = suggest_mapping(file_plan.table.headers, source, entity,
+                               {c: f for c, f in profile.items() if c in file_plan.table.headers})
+    st.caption(f"**{tr('import.mapping')}** — {tr('import.mapping_help')}")
+    edited = st.data_editor(
+        base, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True, disabled=("column", "suggestion",
+                                                                                      "confidence", "how"),
+        column_config={
+            "column": tr("import.col.column"),
+            "field": st.column_config.SelectboxColumn(tr("import.col.field"), options=list(FIELDS[entity])),
+            "suggestion": tr("import.col.suggestion"),
+            "confidence": st.column_config.ProgressColumn(tr("import.col.confidence"), min_value=0, max_value=1,
+                                                          format="percent"),
+            "how": tr("import.col.how")})
+    edited = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+    overrides = {c: (f or "") for c, f in edited.select("column", "field").iter_rows()}
+    plan.remap(index, source=source, entity=entity, overrides=overrides)
+    name_col, button_col = st.columns([3, 1])
+    profile_name = name_col.text_input(tr("import.profile_name"), key=f"{key}-profile-name")
+    if button_col.button(tr("import.profile_save"), key=f"{key}-profile-save", disabled=not profile_name):
+        save_profile(context.store(), profile_name, source, entity, plan.files[index].columns)
+        st.toast(tr("import.profile_saved", name=profile_name))
+
+
+def _stage_editor(stages: list[str]) -> None:
+    state = _state()
+    known = sorted(set(stages) | set(state["stages"]))
+    if not known:
+        return
+    st.subheader(tr("import.stages"))
+    frame = pl.DataFrame({"stage": known, "status": [state["stages"].get(s) for s in known]},
+                         schema={"stage": pl.String, "status": pl.String})
+    edited = st.data_editor(frame, key=f"import-stages-{'|'.join(known)}", hide_index=True, disabled=("stage",),
+                            column_config={"stage": tr("import.col.stage"),
+                                           "status": st.column_config.SelectboxColumn(
+                                               tr("import.col.status"), options=["open", "won", "lost"])})
+    edited = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+    chosen = {s: v for s, v in edited.iter_rows() if v}
+    if chosen != state["stages"]:
+        state["stages"] = chosen
+        st.rerun()
+
+
+def _problem_table(problems: pl.DataFrame) -> None:
+    st.dataframe(problems, hide_index=True, column_config={
+        "file": tr("import.col.file"), "row": tr("import.col.row"), "column": tr("import.col.column"),
+        "value": tr("import.col.value"), "reason": tr("import.col.reason")})
+
+
+def _summary(result) -> None:
+    files = result.files
+    st.success(tr("import.done", loaded=f"{int(files['rows_loaded'].sum()):,}", files=files.height,
+                  rejected=f"{int(files['rows_rejected'].sum()):,}"))
+    st.dataframe(files.drop("import_id"), hide_index=True, column_config={
+        "file": tr("import.col.file"), "source": tr("import.col.source"), "entity": tr("import.col.entity"),
+        "rows_in": tr("import.col.rows_in"), "rows_loaded": tr("import.col.rows_loaded"),
+        "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")})
+    for warning in result.warnings:
+        st.info(warning)
+    store = context.store()
+    for file, import_id in files.filter(pl.col("status") != "loaded").select("file", "import_id").iter_rows():
+        rejects = import_rejects(store, import_id)
+        st.download_button(tr("import.rejects_download", file=file), rejects.write_csv().encode("utf-8-sig"),
+                           f"{Path(file).stem}-rejected.csv", "text/csv", key=f"rejects-{import_id}",
+                           on_click="ignore")
+
+
+def _check_and_confirm() -> None:
+    state = _state()
+    plan, store, settings = state["plan"], context.store(), context.settings()
+    skip_invalid = st.checkbox(tr("import.skip_invalid"), key="import-skip-invalid")
+    # Widgets rerun the page on every click: check again only when something that matters changed.
+    check_key = (state["signature"], skip_invalid, tuple(sorted(state["stages"].items())),
+                 tuple((f.source, f.entity, tuple(sorted(f.columns.items()))) for f in plan.files))
+    if state.get("check_key") != check_key:
+        outcomes, _ = check_plan(store, plan, reporting_currency=settings.reporting_currency,
+                                 stage_overrides=state["stages"], skip_invalid=skip_invalid)
+        state.update(check_key=check_key, problems=problems_frame(outcomes),
+                     rows=sum(o.rows_in for o in outcomes))
+    problems = state["problems"]
+    _stage_editor(unknown_stages(problems))
+    if problems.height:
+        st.warning(tr("import.problems", count=f"{problems.height:,}"))
+        _problem_table(problems)
+    else:
+        st.success(tr("import.no_problems", rows=f"{state['rows']:,}"))
+    if not st.button(tr("import.confirm"), type="primary", disabled=bool(problems.height) and not skip_invalid):
+        return
+    bar = st.progress(0.0, text=tr("import.progress", file=""))
+    try:
+        result = run_import(store, plan, reporting_currency=settings.reporting_currency, skip_invalid=skip_invalid,
+                            stage_overrides=state["stages"],
+                            progress=lambda fraction, message: bar.progress(
+                                min(fraction, 1.0), text=tr("import.progress", file=message)))
+    except ImportFailed as failure:
+        context.show_error(failure)
+        return
+    state.update(result=result, check_key=None)
+    st.cache_data.clear()
+
+
+def main() -> None:
+    st.title(tr("import.title"))
+    st.caption(tr("import.caption"))
+    uploads = st.file_uploader(tr("import.upload"), accept_multiple_files=True, key="import-uploads",
+                               type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"], help=tr("import.upload_help"))
+    state = _state()
+    try:
+        if uploads:
+            _plan_uploads(uploads)
+            st.caption(tr("import.files", count=len(state["plan"].files)))
+            for index, file_plan in enumerate(state["plan"].files):
+                label = tr("import.file_header", file=file_plan.file_name, source=file_plan.source,
+                           entity=file_plan.entity, rows=len(file_plan.table.headers))
+                with st.expander(label, expanded=len(state["plan"].files) <= 3):
+                    if file_plan.table.frame is None:
+                        st.error(tr("import.unreadable", reason=file_plan.table.problems[0]))
+                    else:
+                        _mapping_editor(index, file_plan, f"import-{index}-{state['signature'][index][2]}")
+            _check_and_confirm()
+        if state["result"] is not None:
+            _summary(state["result"])
+    except TerrainError as error:
+        context.show_error(error)
+    st.subheader(tr("import.history"))
+    history = import_history(context.store())
+    if history.height:
+        st.dataframe(history.drop("import_id"), hide_index=True, column_config={
+            "ts": tr("import.col.ts"), "file_name": tr("import.col.file"), "source": tr("import.col.source"),
+            "entity": tr("import.col.entity"), "rows_in": tr("import.col.rows_in"),
+            "rows_loaded": tr("import.col.rows_loaded"), "rows_rejected": tr("import.col.rows_rejected"),
+            "status": tr("import.col.status_")})
+    else:
+        st.caption(tr("import.history_empty"))
+
+
+main()
