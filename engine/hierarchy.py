@@ -24,7 +24,7 @@ UNASSIGNED_NAME = "Unassigned"
 @dataclass(frozen=True)
 class Hierarchy:
     """The tree. `nodes` has columns node (u32), territory_id, name, parent_id, parent_node, depth,
-    region_node, is_leaf, owner_rep_id; row i describes node i. `pairs` has one row per
+    region_node, is_leaf, owner_rep_id, type (geo, industry, named-accounts …); row i describes node i. `pairs` has one row per
     (node, ancestor) including the node itself, for rolling figures up."""
 
     nodes: pl.DataFrame
@@ -121,6 +121,8 @@ def build_hierarchy(territories: pl.DataFrame, *, with_unassigned: bool = False)
         (pl.col("owner_rep_id") if "owner_rep_id" in territories.columns else pl.lit(None))
         .cast(pl.String).alias("owner_rep_id"),
     ).unique("territory_id", keep="first", maintain_order=True).rows()
+    types = dict(zip(territories["territory_id"].to_list(), territories["type"].to_list())) \
+        if "type" in territories.columns else {}
     known = {r[0] for r in rows}
     roots = [r for r in rows if r[2] is None or r[2] not in known or r[2] == r[0]]
     ids, names, parents, owners = [], [], [], []
@@ -171,6 +173,7 @@ def build_hierarchy(territories: pl.DataFrame, *, with_unassigned: bool = False)
         "parent_node": pl.Series(parent_node, dtype=pl.UInt32), "depth": depth,
         "region_node": pl.Series(region, dtype=pl.UInt32),
         "is_leaf": [not c for c in children], "owner_rep_id": pl.Series(owners, dtype=pl.String),
+        "type": pl.Series([types.get(i) for i in ids], dtype=pl.String),
     })
     pair_node, pair_ancestor = [], []
     for node in range(len(ids)):

@@ -196,6 +196,10 @@ def map_layers(data: SalesData, table: pl.DataFrame, scope: list[str] | None, *,
 
     def compute():
         cells = row_accounts(data, table, data.tree.scope_members(scope))
-        return row_geometry(cells), account_density(cells.select("lon", "lat", "accounts"))
+        # Industry, segment or named-account territories span the globe: their hull would only
+        # cover the others, so they are drawn as accounts, not as a shape.
+        not_places = data.tree.nodes.filter(pl.col("type").is_not_null() & (pl.col("type") != "geo"))["territory_id"]
+        shaped = cells.filter(~pl.col("id").is_in(not_places.to_list()))
+        return row_geometry(shaped), account_density(cells.select("lon", "lat", "accounts"))
     geometry, density = data.cached(key, compute)
     return territory_shapes(table, geometry, lang, currency, red_below, green_from), density

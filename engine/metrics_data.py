@@ -177,7 +177,7 @@ def _load(store: Store, version: str, reporting_currency: str) -> SalesData:
     deals = store.table("deals", list(DEAL_COLUMNS)).with_columns(
         pl.col("created_date").cast(pl.Date), pl.col("close_date").cast(pl.Date))
     deals = to_reporting_currency(deals, store.table("fx_rates"), reporting_currency)
-    territories = store.table("territories", ["territory_id", "name", "parent_id", "owner_rep_id"])
+    territories = store.table("territories", ["territory_id", "name", "parent_id", "owner_rep_id", "type"])
     known = set(territories["territory_id"].to_list())
     orphan_deals = deals.filter(~pl.col("territory_id").is_in(list(known)) | pl.col("territory_id").is_null())
     tree = build_hierarchy(territories, with_unassigned=orphan_deals.height > 0)

@@ -116,8 +116,8 @@ def node_targets(data: SalesData, period: Period) -> dict[int, float]:
     """Target of every node over the months of `period`. Month by month, a node's own target
     (scope territory, or company for the root) is used when it has one for that month, else the
     sum of its children's targets for that month; a leaf territory without its own target takes
-    the targets of the reps who own it (a rep owning several territories is split evenly, so
-    company totals never count a rep twice). Nodes without any target are absent."""
+    the targets of the reps who own it and sell (own deals: a manager's target is a roll-up; a rep
+    owning several territories is split evenly, so company totals never count a rep twice). Nodes without any target are absent."""
     def compute() -> dict[int, float]:
         tree = data.tree
         own_rows = data.targets.filter(pl.col("node").is_not_null() & pl.col("month").is_in(period.months))
@@ -143,8 +143,10 @@ def node_targets(data: SalesData, period: Period) -> dict[int, float]:
 
 
 def _rep_targets_by_territory(data: SalesData, period: Period) -> dict[int, dict[date, float]]:
+    # Only people who own deals carry a quota of their own; a manager's target is a roll-up.
     owners = (data.members.filter(pl.col("node").is_not_null()
-                                  & (pl.col("role").is_null() | (pl.col("role") == "owner")))
+                                  & (pl.col("role").is_null() | (pl.col("role") == "owner"))
+                                  & pl.col("rep_id").is_in(data.rep_ids))
               .select("node", "rep_id").unique()
               .with_columns((1.0 / pl.len().over("rep_id")).alias("weight")))
     rows = (data.targets.filter((pl.col("scope") == "rep") & pl.col("month").is_in(period.months))

@@ -25,10 +25,13 @@ def leaderboard(store, period: Period, scope: Iterable[str] | None = None, setti
                 as_of: date | None = None) -> pl.DataFrame:
     """Reps ranked by attainment (then won): columns rank, name, territories (names of the
     territories they sit in), target, won, attainment, gap, pipeline, coverage, projected,
-    projected_attainment, id. Reps without a target rank after those with one."""
+    projected_attainment, id. Only people who own deals are ranked (managers, directors and
+    overlay specialists carry roll-up targets, not deals of their own); reps without a target rank
+    after those with one."""
     settings = settings or load_settings()
     data = sales_data(store, settings.reporting_currency)
-    table = attainment_table(store, period, "rep", scope, settings, as_of)
+    table = attainment_table(store, period, "rep", scope, settings, as_of).filter(
+        pl.col("id").is_in(data.rep_ids))
     names = data.tree.nodes.select("territory_id", pl.col("name").alias("territory_name"))
     sits_in = (data.members.join(names, on="territory_id").sort("territory_name")
                .group_by("rep_id").agg(pl.col("territory_name").str.join(", ").alias("territories")))

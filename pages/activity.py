@@ -9,8 +9,9 @@ import streamlit as st
 
 from engine.charts.activity import cycle_by_row, revenue_by_row, seasonality_heatmap
 from engine.errors import TerrainError
-from engine.i18n import fmt_money, fmt_number, fmt_pct, t
+from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from engine.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
+from engine.metrics import as_of_date
 from engine.metrics_data import sales_data
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
@@ -91,7 +92,9 @@ def main() -> None:
     response = [lead_response(store, p, "company", settings, scope)["median_response_hours"][0]
                 for p in (period, period.previous())]
     tiles(now, before, response[0], response[1], lang, currency)
-    st.caption(t("fk.compared_with", lang, period=period.previous().label(lang)))
+    as_of = as_of_date(store)
+    partial = t("fk.to_date", lang, as_of=fmt_date(as_of, lang)) + " " if period.start <= as_of < period.end else ""
+    st.caption(partial + t("fk.compared_with", lang, period=period.previous().label(lang)))
 
     wanted = st.query_params.get("level")
     level = st.segmented_control(t("fk.level", lang), LEVELS, default=wanted if wanted in LEVELS else "region",

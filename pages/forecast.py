@@ -11,8 +11,8 @@ from engine.charts.forecast import accuracy_bars, categories_funnel, methods_sid
 from engine.errors import TerrainError
 from engine.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_detail,
                              forecast_table, monthly_forecast)
-from engine.i18n import fmt_money, fmt_month, fmt_pct, t
-from engine.metrics import monthly_trend
+from engine.i18n import fmt_date, fmt_money, fmt_month, fmt_pct, t
+from engine.metrics import as_of_date, monthly_trend
 from engine.metrics_data import sales_data
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
@@ -103,7 +103,9 @@ def main() -> None:
     previous = forecast_table(store, period.previous(), "company", settings, scope).row(0, named=True)
     trend = monthly_trend(store, period, scope, months=12, settings=settings)["won"].to_list()
     tiles(company, previous, trend, {"previous": t("fk.vs_previous_short", lang)}, lang, currency)
-    st.caption(t("fk.compared_with", lang, period=period.previous().label(lang)))
+    as_of = as_of_date(store)
+    partial = t("fk.to_date", lang, as_of=fmt_date(as_of, lang)) + " " if period.start <= as_of < period.end else ""
+    st.caption(partial + t("fk.compared_with", lang, period=period.previous().label(lang)))
 
     monthly = monthly_forecast(store, period, settings, scope)
     chart = path_to_target(monthly, lang, currency)

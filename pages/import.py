@@ -21,6 +21,7 @@ from ui import context
 
 tr = context.tr
 STATE = "import_state"
+HOW = ("known", "suggested", "override", "weak", "unknown", "duplicate")
 
 
 def _state() -> dict:
@@ -59,7 +60,7 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
     entities = [*ENTITIES, UNKNOWN]
     entity = right.selectbox(tr("import.entity"), entities, index=entities.index(file_plan.entity),
                              key=f"{key}-entity",
-                             format_func=lambda e: tr("import.entity.unknown") if e == UNKNOWN else e)
+                             format_func=lambda e: tr(f"import.entity.{e}"))
     if entity == UNKNOWN:
         plan.remap(index, entity=UNKNOWN, source=source)
         return
@@ -76,8 +77,9 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
         base = suggest_mapping(file_plan.table.headers, source, entity,
                                {c: f for c, f in profile.items() if c in file_plan.table.headers})
     st.caption(f"**{tr('import.mapping')}** — {tr('import.mapping_help')}")
+    shown = base.with_columns(pl.col("how").replace_strict({h: tr(f"import.how.{h}") for h in HOW}, default=None))
     edited = st.data_editor(
-        base, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True, disabled=("column", "suggestion",
+        shown, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True, disabled=("column", "suggestion",
                                                                                       "confidence", "how"),
         column_config={
             "column": tr("import.col.column"),
@@ -185,7 +187,7 @@ def main() -> None:
             st.caption(tr("import.files", count=len(state["plan"].files)))
             for index, file_plan in enumerate(state["plan"].files):
                 label = tr("import.file_header", file=file_plan.file_name, source=file_plan.source,
-                           entity=file_plan.entity, rows=len(file_plan.table.headers))
+                           entity=tr(f"import.entity.{file_plan.entity}"), rows=len(file_plan.table.headers))
                 with st.expander(label, expanded=len(state["plan"].files) <= 3):
                     if file_plan.table.frame is None:
                         st.error(tr("import.unreadable", reason=file_plan.table.problems[0]))

@@ -27,12 +27,12 @@ def change_bars(before_after: pl.DataFrame, figure: str, *, title: str, before_l
         change=pl.when(pl.col("delta") > 0).then(pl.lit("▲")).when(pl.col("delta") < 0).then(pl.lit("▼"))
         .otherwise(pl.lit("")),
         before_label=pl.lit(before_label), after_label=pl.lit(after_label))
+    frame = frame.sort(["after", "name"], descending=[True, False])
     ids = frame["territory_id"].to_list()
     colours = [territory_colour(t or None) for t in ids]
-    order = alt.EncodingSortField(field="after", order="descending")
-    height = max(160, 22 * frame.height)
     chart = base(frame)
-    y = alt.Y("name:N", sort=order, title=None)
+    # an explicit order (biggest after first) and a fixed step per row keep every label readable
+    y = alt.Y("name:N", sort=frame["name"].to_list(), title=None, axis=alt.Axis(labelLimit=180))
     bars = chart.mark_bar(height=14).encode(
         y=y, x=alt.X("after:Q", title=axis_title),
         color=alt.Color("territory_id:N", scale=territory_scale(ids, colours), legend=None),
@@ -42,7 +42,7 @@ def change_bars(before_after: pl.DataFrame, figure: str, *, title: str, before_l
     ticks = chart.mark_tick(color="#1F2933", thickness=2, size=20).encode(y=y, x="before:Q")
     labels = chart.mark_text(align="left", dx=6, fontSize=12, color="#3E4C59").encode(
         y=y, x=alt.X("after:Q"), text="change:N")
-    return themed((bars + ticks + labels).properties(title=title, height=height, width="container"))
+    return themed((bars + ticks + labels).properties(title=title, height=alt.Step(24), width="container"))
 
 
 def tradeoff_chart(curve: pl.DataFrame, *, title: str, x_title: str, y_title: str,

@@ -8,6 +8,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fk.level.rep": ("Reps", "销售代表"),
     "fk.vs_previous": ("vs previous period", "较上期"),
     "fk.vs": ("vs {period}", "较 {period}"),
+    "fk.to_date": ("The period is still running: figures up to {as_of}.", "本期尚未结束：数据截至 {as_of}。"),
     "fk.vs_previous_short": ("vs previous", "较上期"),
     "fk.compared_with": ("Changes are against {period}.", "变化均与 {period} 相比。"),
     "fk.pp": ("{value} pp", "{value} 个百分点"),

@@ -46,7 +46,7 @@ def test_uploading_salesforce_files_shows_detection_mapping_and_imports(empty_db
     mapping = next(d.value for d in app.dataframe if "how" in d.value.columns)
     fields = dict(zip(mapping["column"], mapping["field"]))
     assert fields["StageName"] == "stage" and fields["CloseDate"] == "close_date" and fields["Amount"] == "amount"
-    assert set(mapping.loc[mapping["how"] == "known", "confidence"]) == {1.0}
+    assert set(mapping.loc[mapping["how"] == "known column", "confidence"]) == {1.0}
     assert any("72 rows are ready to load" in s.value for s in app.success)
     _button(app, "Import").click()
     app.run()

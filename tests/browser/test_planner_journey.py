@@ -49,10 +49,11 @@ def _tick_rows(page, rows: int) -> None:
     # the first visible grid under the Scenarios tab (the other tabs' grids are hidden)
     grid = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
     grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
     for row in range(rows):
+        box = grid.bounding_box()
         page.mouse.click(box["x"] + 16, box["y"] + 35 * (row + 1) + 17)
         wait_for_app(page)
+        page.wait_for_timeout(700)  # let the grid settle before the next tick
 
 
 def test_move_save_and_compare_two_scenarios(serve_app, page, tmp_path):
