@@ -57,7 +57,7 @@ def save_scenario(store: Store, plan: Plan, name: str, *, author: str | None = N
     changes = plan.changes()
     if changes.is_empty():
         raise ScenarioError(f"Scenario '{name}' would change nothing.", hint="Move some accounts first.")
-    with store.transaction() as tx:
+    with store.transaction(data_changed=False) as tx:  # a plan on paper: the live data is unchanged
         if tx.scalar("SELECT count(*) FROM scenarios WHERE lower(name) = lower(?)", [name]):
             raise ScenarioError(f"A scenario named '{name}' already exists.", hint="Choose another name or delete the old one.")
         last = tx.scalar("SELECT max(TRY_CAST(substr(scenario_id, 2) AS INTEGER)) FROM scenarios "
@@ -100,7 +100,7 @@ def scenario_moves(store: Store, scenario_id: str) -> pl.DataFrame:
 def delete_scenario(store: Store, scenario_id: str) -> None:
     """Delete a scenario and its moves (an applied one stays in `assignment_log`)."""
     _scenario(store, scenario_id)
-    with store.transaction() as tx:
+    with store.transaction(data_changed=False) as tx:
         tx.execute("DELETE FROM scenario_moves WHERE scenario_id = ?", [scenario_id])
         tx.execute("DELETE FROM scenarios WHERE scenario_id = ?", [scenario_id])
 

@@ -118,8 +118,12 @@ class Store(Session):
         return self._connection.cursor()
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """All-or-nothing writes: everything done on the yielded session commits together or not at all."""
+    def transaction(self, *, data_changed: bool = True) -> Iterator[Session]:
+        """All-or-nothing writes: everything done on the yielded session commits together or not at all.
+
+        `data_changed=False` marks bookkeeping (saving a scenario, a mapping profile) that leaves the
+        sales data as it was, so caches keyed on `data_version()` stay valid.
+        """
         with self._write_lock:
             cursor = self._connection.cursor()
             cursor.begin()
@@ -130,9 +134,10 @@ class Store(Session):
                 raise
             else:
                 # Every committed write moves the data version on, so readers' caches know to reload.
-                cursor.execute(
-                    "INSERT OR REPLACE INTO meta SELECT 'data_version', CAST(coalesce(max(CAST(value AS BIGINT)), 0) + 1 "
-                    "AS VARCHAR) FROM meta WHERE key = 'data_version'")
+                if data_changed:
+                    cursor.execute(
+                        "INSERT OR REPLACE INTO meta SELECT 'data_version', "
+                        "CAST(coalesce(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR) FROM meta WHERE key = 'data_version'")
                 cursor.commit()
             finally:
                 cursor.close()

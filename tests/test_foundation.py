@@ -153,3 +153,10 @@ def test_data_version_moves_with_every_committed_write(store):
     with store.transaction() as tx:
         tx.execute("DELETE FROM reps")
     assert store.data_version() == after_insert + 1
+
+
+def test_bookkeeping_transactions_keep_the_data_version(store):
+    before = store.data_version()
+    with store.transaction(data_changed=False) as tx:
+        tx.execute("INSERT INTO scenarios (scenario_id, name) VALUES ('S1', 'paper plan')")
+    assert store.data_version() == before and store.count("scenarios") == 1

@@ -34,7 +34,7 @@ def _require_shell() -> None:
     app.py has called st.navigation once; a deep link (/reps?period=2024-Q3) opened then would run
     the page alone, without the sidebar. Route it via app.py, which switches back to the page.
     """
-    if st.session_state.get("_shell") or st.get_option("global.appTest"):
+    if st.session_state.get("_shell"):  # AppTests of a single page set it themselves
         return
     page = next((Path(f.filename).stem for f in inspect.stack() if Path(f.filename).parent.name == "pages"), None)
     if page:
