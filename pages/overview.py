@@ -67,13 +67,16 @@ def _picked(key: str, level: str, current: str | None) -> None:
         _go(ids[0])
 
 
+# Open pipeline is a snapshot: a past period's open deals have all closed or rolled forward into
+# the current one, so comparing it (or what is derived from it alone) with a past period says nothing.
+SNAPSHOT = ("pipeline", "weighted_forecast", "coverage")
+
+
 def _delta(metric: str, change: float | None) -> str | None:
-    if change is None:
+    if change is None or metric in SNAPSHOT:
         return None
     if metric in FRACTIONS:
         return tr("metrics.pp", value=f"{change * 100:+.1f}")
-    if metric == "coverage":
-        return f"{change:+.2f}×"
     return ("+" if change > 0 else "") + fmt_money(change, lang, currency)
 
 
@@ -132,9 +135,9 @@ for row_of_tiles in (TILES[:4], TILES[4:]):
         column.metric(
             tr(f"metrics.col.{metric}"), _value(metric, figure["value"]),
             delta=_delta(metric, figure["change_previous"]), delta_color=colour,
-            delta_description=tr("metrics.vs_previous", period=previous.label(lang)),
-            help=tr("metrics.vs_last_year", period=last_year.label(lang),
-                    change=_delta(metric, figure["change_last_year"]) or "–"),
+            delta_description=None if metric in SNAPSHOT else tr("metrics.vs_previous", period=previous.label(lang)),
+            help=None if metric in SNAPSHOT else tr("metrics.vs_last_year", period=last_year.label(lang),
+                                                    change=_delta(metric, figure["change_last_year"]) or "–"),
             chart_data=trend["won"].to_list() if metric == "won" else None, chart_type="area", border=True)
 
 overdue = table["overdue_pipeline"].sum()

@@ -113,7 +113,9 @@ chart_downloads(trend_view, f"rep-trend-{rep_id}", key="dl-rep-trend")
 deals_tab, accounts_tab = st.tabs([tr("reps.deals", period=period.label(lang)), tr("reps.accounts")])
 with deals_tab:
     deals = rep_deals(store, rep_id, period, settings, as_of)
-    st.dataframe(deals, hide_index=True, column_config={
+    shown = deals.with_columns(deals["status"].replace_strict(
+        {s: tr(f"metrics.status.{s}") for s in ("won", "lost", "open")}, default=deals["status"]))
+    st.dataframe(shown, hide_index=True, column_config={
         "deal_id": "ID", "account": tr("metrics.col.account"), "status": tr("metrics.col.status"),
         "amount": st.column_config.NumberColumn(f"{tr('metrics.col.amount')} ({currency})", format="compact"),
         "probability": st.column_config.NumberColumn(tr("metrics.col.probability"), format="percent"),

@@ -75,7 +75,8 @@ def _editor_frame(nodes: pl.DataFrame, lang: str) -> pl.DataFrame:
 def _show_plan(nodes: pl.DataFrame, method: str, lang: str, currency: str) -> None:
     """The plan's tree, indented, for reading: amounts compact, shares with one decimal, the
     method's evidence named after what it is (last year's won, accounts' revenue …)."""
-    frame = _editor_frame(nodes, lang)
+    # The top of the plan has no evidence of its own (its weight is a placeholder 1).
+    frame = _editor_frame(nodes.with_columns(pl.when(pl.col("depth") > 0).then(pl.col("weight")).alias("weight")), lang)
     shown, config = readable(
         frame, lambda name: t(f"targets.col.{name}" if name in ("level", "share") else f"fk.col.{name}", lang),
         currency, money=("amount",) + (("weight",) if method in ("last_year", "trailing_12", "potential") else ()),
@@ -107,12 +108,17 @@ def _check_messages(check: pl.DataFrame, lang: str, currency: str) -> None:
                        for row in wrong.iter_rows(named=True)))
 
 
-def _pacing(store, settings, lang: str, currency: str) -> None:
+def _pacing(store, settings, lang: str, currency: str, scope: str | None = None, scope_name: str | None = None) -> None:
+    """This month's milestones for the plan's top (company or the scope's territory) and the level below."""
     as_of = as_of_date(store)
     month = period_containing(as_of, "month", settings.fiscal_year_start_month)
     st.subheader(t("targets.pacing", lang, month=fmt_month(month.start, lang)))
-    figures = pl.concat([attainment_table(store, month, level, None, settings).select("name", "target", "won")
-                         for level in ("company", "region")]).filter(pl.col("target").is_not_null())
+    scoped = None if scope is None else [scope]
+    top = attainment_table(store, month, "company", scoped, settings).select("name", "target", "won")
+    if scope is not None:
+        top = top.with_columns(pl.lit(scope_name).alias("name"))
+    below = attainment_table(store, month, "region" if scope is None else "children", scoped, settings)
+    figures = pl.concat([top, below.select("name", "target", "won")]).filter(pl.col("target").is_not_null())
     if figures.is_empty():
         st.info(t("targets.pacing.none", lang, month=fmt_month(month.start, lang)))
         return
@@ -228,7 +234,7 @@ def main() -> None:
         st.success(st.session_state.pop("tg-saved"))
     if wrong:
         st.caption(t("targets.save_blocked", lang))
-    _pacing(store, settings, lang, currency)
+    _pacing(store, settings, lang, currency, scope, scope_name)
 
 
 try:
