@@ -1,7 +1,8 @@
-"""`python -m engine bench [NAME ...] [-- ARGS]`: run the benchmarks in bench/ (timings, peak memory).
+"""`python -m engine bench [NAME [ARGS ...]]`: run the benchmarks in bench/ (timings, peak memory).
 
 Benchmarks are scripts, not tests: they generate data at scale and print figures beside their
-budgets. With no name, all of them run, each in its own process so peak memory is its own.
+budgets. With no name all of them run at full size, each in its own process so peak memory is its
+own; with a name, the remaining arguments go to that script (e.g. `bench import --deals 100000`).
 """
 from __future__ import annotations
 
@@ -18,22 +19,19 @@ def available() -> list[str]:
 
 
 def run(args: argparse.Namespace, settings) -> int:
-    names = args.names or available()
-    unknown = [n for n in names if n not in available()]
-    if unknown:
-        sys.stderr.write(f"error: no benchmark {', '.join(unknown)}; choose from {', '.join(available())}\n")
+    if args.name and args.name not in available():
+        sys.stderr.write(f"error: no benchmark '{args.name}'; choose from {', '.join(available())}\n")
         return 2
     status = 0
-    for name in names:
+    for name in [args.name] if args.name else available():
         print(f"== bench {name}", flush=True)
-        command = [sys.executable, str(BENCH / f"bench_{name}.py"), *args.extra]
+        command = [sys.executable, str(BENCH / f"bench_{name}.py"), *args.script_args]
         status |= subprocess.run(command, cwd=BENCH.parent).returncode
     return 1 if status else 0
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("bench", help="run the benchmarks in bench/ and print timings")
-    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
-    parser.add_argument("--quick", dest="extra", action="append_const", const="--quick",
-                        help="smaller data, for a smoke run")
-    parser.set_defaults(handler=run, extra=[])
+    parser.add_argument("name", nargs="?", help="one benchmark (default: all, full size)")
+    parser.add_argument("script_args", nargs=argparse.REMAINDER, help="arguments for that benchmark")
+    parser.set_defaults(handler=run)
