@@ -40,12 +40,17 @@ def t(key: str, lang: str = "en", **values: object) -> str:
 
 
 def _compact(value: float, units: tuple[tuple[float, str], ...]) -> str:
-    # Pick the unit after rounding, so 999,999.99 reads 1M (not 1000K) and 99,999,999 reads 1亿.
+    """`units` largest first. The unit is the largest the value reaches, moved up one when
+    rounding to one decimal would show a full next unit (999,999.99 → 1M, never 1000K)."""
     size = abs(value)
     for index, (limit, suffix) in enumerate(units):
-        smallest = index == len(units) - 1
-        if size >= limit or (not smallest and round(size / limit, 1) >= 1):
-            return f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
+        if size < limit:
+            continue
+        if index > 0 and round(size / limit, 1) >= units[index - 1][0] / limit:
+            limit, suffix = units[index - 1]
+        return f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
+    if units and round(size, 0) >= units[-1][0]:  # 999.6 shows as 1K, not 1,000
+        return f"{value / units[-1][0]:.1f}".rstrip("0").rstrip(".") + units[-1][1]
     return f"{value:,.0f}"
 
 
