@@ -12,12 +12,31 @@ from ui import context
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
 
+
+
+def _sticky(key: str, initial) -> None:
+    """Keep a sidebar widget's value across page switches and reruns.
+
+    Streamlit may drop a widget's state when the page changes; a copy under `_<key>` survives,
+    is written back before the widget is drawn, and follows the widget through its on_change.
+    """
+    copy = f"_{key}"
+    if copy not in st.session_state:
+        st.session_state[copy] = initial
+    st.session_state[key] = st.session_state[copy]
+
+
+def _remember(key: str) -> None:
+    # A segmented control clicked on its selected option returns None: keep the previous choice.
+    if st.session_state.get(key) is not None:
+        st.session_state[f"_{key}"] = st.session_state[key]
+
+
 # Language: from the URL (?lang=zh) so a link keeps it, else the setting.
-if "lang" not in st.session_state:
-    st.session_state["lang"] = st.query_params.get("lang", context.settings().language)
+_sticky("lang", st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES else context.settings().language)
 lang = st.sidebar.selectbox(
     t("sidebar.language", st.session_state["lang"]), list(LANGUAGES),
-    format_func=LANGUAGES.get, key="lang")
+    format_func=LANGUAGES.get, key="lang", on_change=_remember, args=("lang",))
 st.query_params["lang"] = lang
 
 store = context.store()
@@ -31,28 +50,29 @@ if store.is_empty():
 
 
 def _period_picker() -> None:
-    """The shared period filter: kind + period, mirrored in the URL (?period=2024-Q3)."""
-    settings = context.settings()
-    fsm = settings.fiscal_year_start_month
+    """The shared period filter: kind + period, mirrored in the URL (?period=2024-Q3).
+
+    The URL decides on the first run (a shared link); afterwards the widgets do.
+    """
+    fsm = context.settings().fiscal_year_start_month
     from_url = st.query_params.get("period")
-    if "period_kind" not in st.session_state:
-        try:
-            st.session_state["period_kind"] = parse_period(from_url, fsm).kind if from_url else "quarter"
-        except TerrainError:
-            st.session_state["period_kind"] = "quarter"
+    try:
+        linked = parse_period(from_url, fsm) if from_url else None
+    except TerrainError:
+        linked = None
+    _sticky("period_kind", linked.kind if linked else "quarter")
     kind = st.sidebar.segmented_control(
         t("sidebar.period_kind", lang), list(KINDS), format_func=lambda k: t(f"period.{k}", lang),
-        key="period_kind") or "quarter"
+        key="period_kind", on_change=_remember, args=("period_kind",)) or st.session_state["_period_kind"]
     choices = period_choices(store, kind, fsm)
     codes = [p.code for p in choices]
     default = period_containing(as_of_date(store), kind, fsm).code
-    # The URL decides only on the first run (a shared link); afterwards the widget does.
-    wanted = st.session_state.get("period_code", from_url)
-    if wanted not in codes:
-        wanted = default if default in codes else codes[0]
-    st.session_state["period_code"] = wanted
+    _sticky("period_code", linked.code if linked else default)
+    if st.session_state["period_code"] not in codes:  # the kind changed, or the link named no data
+        st.session_state["period_code"] = st.session_state["_period_code"] = default if default in codes else codes[0]
     code = st.sidebar.selectbox(t("sidebar.period", lang), codes, key="period_code",
-                                format_func=lambda c: choices[codes.index(c)].label(lang))
+                                format_func=lambda c: choices[codes.index(c)].label(lang),
+                                on_change=_remember, args=("period_code",))
     st.session_state["period"] = choices[codes.index(code)]
     st.query_params["period"] = code
 

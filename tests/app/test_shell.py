@@ -26,9 +26,9 @@ def test_shell_period_filter_defaults_to_as_of_quarter_and_follows_url(tmp_path,
     assert at.query_params["period"] == "2024-Q2"
 
     # AppTest 1.67 drops the entry script's widgets from its element tree after the first run of an
-    # st.navigation app, so a choice is made through session state on a fresh run instead of a click.
+    # st.navigation app, so a choice comes through the URL here; the browser test clicks.
     chosen = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    chosen.session_state["period_code"] = "2024-Q1"
+    chosen.query_params["period"] = "2024-Q1"
     chosen.run()
     assert chosen.session_state["period"].code == "2024-Q1"
     assert chosen.query_params["period"] == "2024-Q1"
@@ -45,7 +45,7 @@ def test_shell_switches_language(tmp_path, monkeypatch):
     from ui import context
     context._open_store.clear()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.session_state["lang"] = "zh"
+    at.query_params["lang"] = "zh"
     at.run()
     assert not at.exception
     assert at.sidebar.selectbox(key="period_code").label == "期间"

@@ -28,3 +28,24 @@ def test_cold_deep_link_keeps_page_period_and_language(tmp_path, serve_app, page
     assert "2024财年第1季度" in chosen and "简体中文" in chosen
     assert "period=2024-Q1" in page.url and "/reps" in page.url
     screenshot(page, "shell-cold-deep-link-zh")
+
+
+def test_period_choice_survives_page_switches(tmp_path, serve_app, page):
+    db = tmp_path / "tiny.duckdb"
+    store = Store.open(db)
+    fill_tiny_company(store)
+    store.close()
+    url = serve_app(db)
+
+    page.goto(f"{url}/?period=2024")
+    page.wait_for_selector('h1:has-text("Overview")')
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Forecast", exact=True).click()
+    page.wait_for_selector('h1:has-text("Forecast")')
+    sidebar.get_by_text("Reps", exact=True).click()
+    page.wait_for_selector('h1:has-text("Reps")')
+    page.wait_for_timeout(1500)
+    chosen = [box.input_value() for box in sidebar.locator("input").all()]
+    assert "FY2024" in chosen, chosen
+    assert "period=2024" in page.url
+    screenshot(page, "shell-period-kept-across-pages")
