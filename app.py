@@ -6,7 +6,8 @@ import streamlit as st
 from engine.errors import TerrainError
 from engine.i18n import LANGUAGES, t
 from engine.periods import KINDS, parse_period, period_containing
-from engine.timeline import as_of_date, period_choices
+from engine.metrics import as_of_date
+from engine.timeline import period_choices
 from ui import context
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")

@@ -1,12 +1,13 @@
-"""When the data is: the span of dates the loaded deals cover and the as-of date.
+"""When the data is: the span of dates the loaded deals cover, and the periods worth offering.
 
-The as-of date anchors "now" for the default period, overdue flags and trailing windows: today,
-unless the data ends earlier (an old export, or the demo company frozen at its own date).
+"Now" is `engine.metrics.as_of_date`: today, unless the data ends earlier (an old export, or the
+demo company frozen at its own date).
 """
 from __future__ import annotations
 
 from datetime import date
 
+from engine.metrics import as_of_date
 from engine.periods import Period, add_months, period_containing
 from engine.store import Store
 
@@ -17,19 +18,10 @@ def data_span(store: Store) -> tuple[date, date] | None:
     return None if first is None else (first, last)
 
 
-def as_of_date(store: Store, today: date | None = None) -> date:
-    """Today, or the last day anything happened in the data when that is earlier."""
-    today = today or date.today()
-    latest = store.scalar(
-        "SELECT max(d) FROM (SELECT max(close_date) AS d FROM deals WHERE status <> 'open' "
-        "UNION ALL SELECT max(CAST(ts AS DATE)) FROM activities)")
-    return min(today, latest) if latest else today
-
-
-def period_choices(store: Store, kind: str, fiscal_start_month: int, today: date | None = None) -> list[Period]:
+def period_choices(store: Store, kind: str, fiscal_start_month: int) -> list[Period]:
     """Every period of `kind` from the first deal to a year after the as-of date, newest first."""
     span = data_span(store)
-    anchor = as_of_date(store, today)
+    anchor = as_of_date(store)
     if span is None:
         return [period_containing(anchor, kind, fiscal_start_month)]
     first = period_containing(span[0], kind, fiscal_start_month)
