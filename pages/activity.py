@@ -2,7 +2,6 @@
 region, territory and rep; star performers; and when each region sells (seasonality heatmap)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -12,7 +11,6 @@ from engine.errors import TerrainError
 from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from engine.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
 from engine.metrics import as_of_date
-from engine.metrics_data import sales_data
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import readable
@@ -61,30 +59,15 @@ def tiles(now: dict, before: dict, response_now, response_before, lang: str, cur
     cells[5].metric(t("activity.tile.response", lang), hours, delta, delta_color="inverse")
 
 
-def url_scope(store, settings, lang: str) -> list[str] | None:
-    """The territory in the URL (?scope=T-EMEA, as the Overview's drill-down sets it), if it exists."""
-    scope_id = st.query_params.get("scope") or None
-    if scope_id is None:
-        return None
-    tree = sales_data(store, settings.reporting_currency).tree
-    if not tree.has(scope_id):
-        st.warning(t("fk.unknown_scope", lang, scope=scope_id))
-        return None
-    st.caption(t("fk.scope", lang, name=tree.name_of(tree.node_of(scope_id))))
-    return [scope_id]
-
-
 def main() -> None:
     lang, settings, store = context.lang(), context.settings(), context.store()
     currency = settings.reporting_currency
     period = context.period()
-    scope = url_scope(store, settings, lang)
+    scope = context.url_scope()
     st.title(t("activity.title", lang, period=period.label(lang)))
     st.caption(t("activity.caption", lang))
     if store.count("deals") == 0:
-        st.info(t("fk.empty", lang))
-        if (Path(__file__).parent / "import.py").exists():
-            st.page_link("pages/import.py", label=t("fk.to_import", lang), icon="📥")
+        context.empty_state("fk.empty")
         return
 
     now = kpi_table(store, period, "company", settings, scope).row(0, named=True)

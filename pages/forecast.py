@@ -2,7 +2,6 @@
 forecast categories and the accuracy of past forecasts per territory."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -13,7 +12,6 @@ from engine.forecast import (accuracy_summary, forecast_accuracy, forecast_categ
                              forecast_table, monthly_forecast)
 from engine.i18n import fmt_date, fmt_money, fmt_month, fmt_pct, t
 from engine.metrics import as_of_date, monthly_trend
-from engine.metrics_data import sales_data
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import readable
@@ -37,13 +35,6 @@ def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
     shown, config = readable(frame, lambda name: t(f"fk.col.{name}", lang), currency, money=MONEY,
                              fractions=FRACTIONS, counts=COUNTS, extra=extra)
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
-
-
-def empty_state(lang: str) -> None:
-    """Teach what to import, with a link to the Import page when the app has one."""
-    st.info(t("fk.empty", lang))
-    if (Path(__file__).parent / "import.py").exists():
-        st.page_link("pages/import.py", label=t("fk.to_import", lang), icon="📥")
 
 
 def tiles(now: dict, before: dict, trend: list[float], labels: dict, lang: str, currency: str) -> None:
@@ -75,28 +66,15 @@ def tiles(now: dict, before: dict, trend: list[float], labels: dict, lang: str, 
                     delta_description=labels["previous"])
 
 
-def url_scope(store, settings, lang: str) -> list[str] | None:
-    """The territory in the URL (?scope=T-EMEA, as the Overview's drill-down sets it), if it exists."""
-    scope_id = st.query_params.get("scope") or None
-    if scope_id is None:
-        return None
-    tree = sales_data(store, settings.reporting_currency).tree
-    if not tree.has(scope_id):
-        st.warning(t("fk.unknown_scope", lang, scope=scope_id))
-        return None
-    st.caption(t("fk.scope", lang, name=tree.name_of(tree.node_of(scope_id))))
-    return [scope_id]
-
-
 def main() -> None:
     lang, settings, store = context.lang(), context.settings(), context.store()
     currency = settings.reporting_currency
     period = context.period()
-    scope = url_scope(store, settings, lang)
+    scope = context.url_scope()
     st.title(t("forecast.title", lang, period=period.label(lang)))
     st.caption(t("forecast.caption", lang))
     if store.count("deals") == 0:
-        empty_state(lang)
+        context.empty_state("fk.empty")
         return
 
     company = forecast_table(store, period, "company", settings, scope).row(0, named=True)

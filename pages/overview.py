@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from engine.charts.overview import SELECTION, share_chart
 from engine.errors import NotFoundError, TerrainError
@@ -31,11 +30,7 @@ TILES = (("won", "normal"), ("target", "off"), ("attainment", "normal"), ("gap",
 
 st.title(tr("overview.title"))
 if store.is_empty():
-    st.info(tr("common.no_data"))
-    try:
-        st.page_link("pages/import.py", label=tr("overview.import_link"), icon="📥")
-    except StreamlitAPIException:  # the Import page is not part of this app (e.g. run on its own)
-        pass
+    context.empty_state()
     st.stop()
 
 

@@ -35,7 +35,7 @@ TABLE_ROWS = 500
 st.title(tr("planner.title"))
 st.caption(tr("planner.caption"))
 if store.is_empty():
-    st.info(tr("common.no_data"))
+    context.empty_state()
     st.stop()
 
 

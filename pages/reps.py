@@ -23,7 +23,7 @@ red, green = settings.attainment_red_below, settings.attainment_green_from
 
 st.title(tr("reps.title"))
 if store.is_empty():
-    st.info(tr("common.no_data"))
+    context.empty_state()
     st.stop()
 
 try:

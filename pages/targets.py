@@ -2,7 +2,6 @@
 level adds up to the cent, save it, and see where this month should stand by day 10 and day 20."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -147,9 +146,7 @@ def main() -> None:
     year = fiscal_year(context.period().fiscal_year, settings.fiscal_year_start_month)
     if store.count("territories") == 0:
         st.title(t("targets.title", lang, period=year.label(lang)))
-        st.info(t("targets.no_territories", lang))
-        if (Path(__file__).parent / "import.py").exists():
-            st.page_link("pages/import.py", label=t("fk.to_import", lang), icon="📥")
+        context.empty_state("targets.no_territories")
         return
     scope, scope_name = _url_scope(store, lang)
     if scope is None:

@@ -62,6 +62,33 @@ def period() -> Period:
     return chosen
 
 
+def empty_state(message_key: str = "common.no_data") -> None:
+    """Teach what to do with no data: say what to import and link to the Import page."""
+    from streamlit.errors import StreamlitAPIException
+
+    st.info(tr(message_key))
+    try:
+        st.page_link("pages/import.py", label=tr("page.import"), icon="📥")
+    except StreamlitAPIException:  # the page runs on its own (an AppTest), without the navigation
+        pass
+
+
 def show_error(error: TerrainError) -> None:
     """One sentence of what happened plus what to do; never a traceback."""
     st.error(f"**{error.title}** — {error}")
+
+
+def url_scope() -> list[str] | None:
+    """The territory in the URL (?scope=T-EMEA, as the Overview's drill-down sets it), if it exists;
+    a caption says whose figures these are, a warning when the link names an unknown territory."""
+    from engine.metrics_data import sales_data
+
+    scope_id = st.query_params.get("scope") or None
+    if scope_id is None:
+        return None
+    tree = sales_data(store(), settings().reporting_currency).tree
+    if not tree.has(scope_id):
+        st.warning(tr("fk.unknown_scope", scope=scope_id))
+        return None
+    st.caption(tr("fk.scope", name=tree.name_of(tree.node_of(scope_id))))
+    return [scope_id]

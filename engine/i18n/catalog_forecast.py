@@ -19,7 +19,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forecast.tile.vs_win_rate": ("vs win rate", "较赢单率法"),
     "fk.empty": ("No deals yet, so there is nothing to forecast or measure. Import your CRM's deals "
                  "(opportunities) first.", "还没有商机数据，无法预测或统计。请先导入 CRM 的商机数据。"),
-    "fk.to_import": ("Go to Import", "前往导入"),
     "fk.col.name": ("Name", "名称"),
     "fk.col.won": ("Won", "已赢单"),
     "fk.col.pipeline": ("Open pipeline", "未结商机"),

@@ -64,7 +64,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overview.no_rows": ("No figures for this scope and period.", "该范围和期间没有数据。"),
     "overview.overdue": ("{amount} of the open pipeline is overdue (close date passed) and is counted in this period.",
                          "在途商机中有 {amount} 已逾期（预计成交日已过），计入本期。"),
-    "overview.import_link": ("Go to Import", "前往导入"),
     "overview.unknown_scope": ("The scope in the link ({scope}) is not a territory any more; showing the whole company.",
                                "链接中的范围（{scope}）已不存在，显示全公司。"),
     # Reps
