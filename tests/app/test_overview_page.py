@@ -4,32 +4,16 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.periods import parse_period
-from engine.store import Store
-from tests.conftest import REPO
+from tests.app.conftest import database_for_app, run_page
 from tests.metrics.conftest import fill_seed_company
-
-PAGE = str(REPO / "pages" / "overview.py")
-
 
 @pytest.fixture
 def seed_db(tmp_path, monkeypatch):
-    path = tmp_path / "seed.duckdb"
-    store = Store.open(path)
-    fill_seed_company(store)
-    store.close()
-    monkeypatch.setenv("TERRAIN_DB", str(path))
-    return path
+    return database_for_app(tmp_path, monkeypatch, fill_seed_company)
 
 
 def _run(period="2024", scope=None, lang="en") -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    app.session_state["period"] = parse_period(period)
-    app.session_state["lang"] = lang
-    app.session_state["_shell"] = True  # the page runs alone here, as app.py would run it
-    if scope:
-        app.query_params["scope"] = scope
-    return app.run()
+    return run_page("overview", period=period, lang=lang, scope=scope)
 
 
 def test_company_view_shows_tiles_regions_and_map(seed_db):
@@ -68,9 +52,7 @@ def test_unknown_scope_warns_and_shows_the_company(seed_db):
 
 
 def test_empty_database_teaches_where_to_import(tmp_path, monkeypatch):
-    monkeypatch.setenv("TERRAIN_DB", str(tmp_path / "empty.duckdb"))
-    app = AppTest.from_file(PAGE, default_timeout=30)
-    app.session_state["_shell"] = True
-    app.run()
+    database_for_app(tmp_path, monkeypatch)
+    app = run_page("overview")
     assert not app.exception
     assert "Import" in app.info[0].value

@@ -4,32 +4,16 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.periods import parse_period
-from engine.store import Store
-from tests.conftest import REPO
+from tests.app.conftest import database_for_app, run_page
 from tests.metrics.conftest import fill_seed_company
-
-PAGE = str(REPO / "pages" / "reps.py")
-
 
 @pytest.fixture
 def seed_db(tmp_path, monkeypatch):
-    path = tmp_path / "seed.duckdb"
-    store = Store.open(path)
-    fill_seed_company(store)
-    store.close()
-    monkeypatch.setenv("TERRAIN_DB", str(path))
-    return path
+    return database_for_app(tmp_path, monkeypatch, fill_seed_company)
 
 
 def _run(period="2024-Q2", rep=None, lang="en") -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    app.session_state["period"] = parse_period(period)
-    app.session_state["lang"] = lang
-    app.session_state["_shell"] = True  # the page runs alone here, as app.py would run it
-    if rep:
-        app.query_params["rep"] = rep
-    return app.run()
+    return run_page("reps", period=period, lang=lang, rep=rep)
 
 
 def test_stars_and_reps_who_need_help_are_the_seed(seed_db):
