@@ -19,7 +19,7 @@ def test_unknown_command_and_unknown_benchmark_exit_2(capsys):
     result = subprocess.run([sys.executable, "-m", "engine", "frobnicate"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2 and "invalid choice" in result.stderr
     assert main(["bench", "nope"]) == 2
-    assert "choose from balance, import, metrics, whatif" in capsys.readouterr().err
+    assert "choose from balance, first_paint, import, metrics, whatif" in capsys.readouterr().err
 
 
 def test_a_bad_setting_is_reported_not_raised(monkeypatch, capsys):

@@ -1,0 +1,74 @@
+"""First paint of the Overview in a real browser: the app served on a database, chromium timing how
+long until the KPI tiles are on screen — cold (first request: data loaded into memory) and warm.
+
+Budget (issue 3): warm first paint ≤ 2 s at 1M accounts / 6M deals. Usage:
+    python bench/bench_first_paint.py --db big.duckdb     (build one: python -m engine demo --scale 40)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _serve(db: str) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none"],
+        cwd=REPO, env={**os.environ, "TERRAIN_DB": db}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("the app did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="database to serve (default: a fresh demo company at scale 1)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    db = args.db or str(Path(tempfile.mkdtemp()) / "demo.duckdb")
+    from playwright.sync_api import sync_playwright
+
+    process, url = _serve(db)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            timings = []
+            for attempt in range(args.repeat + 1):
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                start = time.perf_counter()
+                page.goto(url)
+                page.wait_for_selector('[data-testid="stMetric"]', timeout=600_000)
+                timings.append(time.perf_counter() - start)
+                page.close()
+            browser.close()
+    finally:
+        process.terminate()
+    warm = sorted(timings[1:])[len(timings[1:]) // 2]
+    print(f"database {db}")
+    print(f"first paint, cold (loads the data): {timings[0]:.2f} s")
+    print(f"first paint, warm (median of {args.repeat}): {warm:.2f} s — budget 2 s: {'ok' if warm <= 2 else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
