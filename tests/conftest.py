@@ -88,3 +88,12 @@ def fill_tiny_company(store: Store) -> None:
 def tiny_store(store: Store) -> Store:
     fill_tiny_company(store)
     return store
+
+
+def database_file(path: Path, fill=None) -> Path:
+    """A Terrain database file at `path`, filled by `fill(store)` and closed (ready to be served)."""
+    store = Store.open(path)
+    if fill:
+        fill(store)
+    store.close()
+    return path

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.periods import parse_period
 from engine.store import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, database_file
 
 
 def database_for_app(tmp_path: Path, monkeypatch, fill: Callable[[Store], None] | None = None,
@@ -17,11 +17,7 @@ def database_for_app(tmp_path: Path, monkeypatch, fill: Callable[[Store], None] 
     """A database file filled by `fill(store)`, which the app under test opens (TERRAIN_DB)."""
     from ui import context
 
-    path = tmp_path / f"{name}.duckdb"
-    store = Store.open(path)
-    if fill:
-        fill(store)
-    store.close()
+    path = database_file(tmp_path / f"{name}.duckdb", fill)
     monkeypatch.setenv("TERRAIN_DB", str(path))
     context._open_store.clear()
     return path

@@ -3,20 +3,11 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from engine.store import Store
-from tests.conftest import REPO, fill_tiny_company
-
-
-def _tiny_db(tmp_path):
-    path = tmp_path / "tiny.duckdb"
-    store = Store.open(path)
-    fill_tiny_company(store)
-    store.close()
-    return path
+from tests.conftest import REPO, database_file, fill_tiny_company
 
 
 def test_shell_period_filter_defaults_to_as_of_quarter_and_follows_url(tmp_path, monkeypatch):
-    monkeypatch.setenv("TERRAIN_DB", str(_tiny_db(tmp_path)))
+    monkeypatch.setenv("TERRAIN_DB", str(database_file(tmp_path / "tiny.duckdb", fill_tiny_company)))
     from ui import context
     context._open_store.clear()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
@@ -41,7 +32,7 @@ def test_shell_period_filter_defaults_to_as_of_quarter_and_follows_url(tmp_path,
 
 
 def test_shell_switches_language(tmp_path, monkeypatch):
-    monkeypatch.setenv("TERRAIN_DB", str(_tiny_db(tmp_path)))
+    monkeypatch.setenv("TERRAIN_DB", str(database_file(tmp_path / "tiny.duckdb", fill_tiny_company)))
     from ui import context
     context._open_store.clear()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)

@@ -28,11 +28,19 @@ def _click_bar(page, index: int = 0) -> None:
     page.mouse.click(x + min(width / 2, 40), y + height / 2)
 
 
-def _url_changes(page, before: str) -> str:
-    """Streamlit changes query parameters with history.replaceState: wait for the href itself."""
-    page.wait_for_function(f"() => location.href !== {before!r}", timeout=30_000)
+def _drilled(page, scope_before: str | None) -> str | None:
+    """Wait until the view moved on: another `scope` in the URL, or the Reps page. Streamlit changes
+    query parameters with history.replaceState (no navigation event), and the shell adds its own
+    (lang, period), so only the scope and the path are watched. Returns the new scope."""
+    page.wait_for_function(
+        """before => new URL(location.href).searchParams.get('scope') !== before
+                     || location.pathname.endsWith('/reps')""", arg=scope_before, timeout=30_000)
     wait_for_app(page)
-    return page.url
+    return _scope(page)
+
+
+def _scope(page) -> str | None:
+    return page.evaluate("() => new URL(location.href).searchParams.get('scope')")
 
 
 def test_overview_drill_down_to_a_rep(serve_app, page, tmp_path):
@@ -49,17 +57,17 @@ def test_overview_drill_down_to_a_rep(serve_app, page, tmp_path):
     screenshot(page, "overview-company")
 
     _click_bar(page)  # the region with the most revenue
-    current = _url_changes(page, page.url)
-    assert "scope=" in current
+    scope = _drilled(page, None)
+    assert scope
     page.get_by_role("button", name="Terrain Demo Corp").wait_for()  # the breadcrumb leads back up
     page.wait_for_timeout(1500)
     screenshot(page, "overview-region")
 
     for _ in range(4):  # down the tree until the chart lists reps, then open the top rep
         _click_bar(page)
-        current = _url_changes(page, current)
-        if "/reps" in current:
+        scope = _drilled(page, scope)
+        if page.url.split("?")[0].endswith("/reps"):
             break
-    assert "/reps" in current and "rep=" in current
+    assert page.url.split("?")[0].endswith("/reps") and "rep=" in page.url
     page.get_by_text("won revenue by month").first.wait_for()
     screenshot(page, "reps-rep")

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from engine.store import Store
 from tests.browser.conftest import screenshot, wait_for_app
-from tests.conftest import fill_tiny_company
+from tests.conftest import database_file, fill_tiny_company
 
 pytestmark = pytest.mark.browser
 
 
 def test_cold_deep_link_keeps_page_period_and_language(tmp_path, serve_app, page):
-    db = tmp_path / "tiny.duckdb"
-    store = Store.open(db)
-    fill_tiny_company(store)
-    store.close()
-    url = serve_app(db)
+    url = serve_app(database_file(tmp_path / "tiny.duckdb", fill_tiny_company))
 
     page.goto(f"{url}/reps?period=2024-Q1&lang=zh")
     wait_for_app(page)
@@ -31,11 +26,7 @@ def test_cold_deep_link_keeps_page_period_and_language(tmp_path, serve_app, page
 
 
 def test_period_choice_survives_page_switches(tmp_path, serve_app, page):
-    db = tmp_path / "tiny.duckdb"
-    store = Store.open(db)
-    fill_tiny_company(store)
-    store.close()
-    url = serve_app(db)
+    url = serve_app(database_file(tmp_path / "tiny.duckdb", fill_tiny_company))
 
     page.goto(f"{url}/?period=2024")
     page.wait_for_selector('h1:has-text("Overview")')
