@@ -5,14 +5,13 @@ import streamlit as st
 
 from engine.errors import TerrainError
 from engine.i18n import LANGUAGES, t
-from engine.periods import KINDS, parse_period, period_containing
 from engine.metrics import as_of_date
+from engine.periods import KINDS, parse_period, period_containing
 from engine.timeline import period_choices
 from ui import context
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
-
 
 
 def _sticky(key: str, initial) -> None:
@@ -42,12 +41,10 @@ st.query_params["lang"] = lang
 
 store = context.store()
 if store.is_empty():
-    from engine.demo import build_demo
-
     with st.spinner(t("demo.building", lang)):
-        summary = build_demo(store)
-    st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
-
+        summary = context.build_demo_once(store)
+    if summary:
+        st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
 
 
 def _period_picker() -> None:

@@ -6,6 +6,7 @@ these functions so that no page re-declares a shared filter.
 from __future__ import annotations
 
 import inspect
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,18 @@ from engine.store import Store
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
     return Store.open(path)
+
+
+_demo_lock = threading.Lock()
+
+
+def build_demo_once(store: Store) -> dict | None:
+    """Build the demo company into an empty database; sessions arriving meanwhile wait, then find
+    it built (returns None for them) instead of racing to build it twice."""
+    from engine.demo import build_demo
+
+    with _demo_lock:
+        return build_demo(store) if store.is_empty() else None
 
 
 def settings() -> Settings:

@@ -41,3 +41,18 @@ def test_shell_switches_language(tmp_path, monkeypatch):
     assert not at.exception
     assert at.sidebar.selectbox(key="period_code").label == "期间"
     assert at.query_params["lang"] == "zh"
+
+
+def test_first_start_on_a_new_database_builds_the_demo_company(tmp_path, monkeypatch):
+    db = tmp_path / "fresh" / "terrain.duckdb"
+    monkeypatch.setenv("TERRAIN_DB", str(db))
+    from ui import context
+    context._open_store.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    store = context.store()
+    assert (store.count("accounts"), store.count("deals")) == (25_010, 150_000)
+    assert at.session_state["period"].code == "2026-Q4"  # the demo is frozen at 23 Nov 2026
+    context._open_store.clear()
+    store.close()
