@@ -39,7 +39,7 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def _compact(value: float, units: tuple[tuple[float, str], ...]) -> str:
+def _compact(value: float, units: tuple[tuple[float, str], ...], whole_from: float = float("inf")) -> str:
     """`units` largest first. The unit is the largest the value reaches, moved up one when
     rounding to one decimal would show a full next unit (999,999.99 → 1M, never 1000K)."""
     size = abs(value)
@@ -48,7 +48,9 @@ def _compact(value: float, units: tuple[tuple[float, str], ...]) -> str:
             continue
         if index > 0 and round(size / limit, 1) >= units[index - 1][0] / limit:
             limit, suffix = units[index - 1]
-        return f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
+        text = f"{value / limit:.0f}" if size / limit >= whole_from else \
+            f"{value / limit:.1f}".rstrip("0").rstrip(".")
+        return text + suffix
     if units and round(size, 0) >= units[-1][0]:  # 999.6 shows as 1K, not 1,000
         return f"{value / units[-1][0]:.1f}".rstrip("0").rstrip(".") + units[-1][1]
     return f"{value:,.0f}"
@@ -60,7 +62,8 @@ def _compact_en(value: float) -> str:
 
 def _compact_zh(value: float) -> str:
     # Chinese groups by 万 (10^4) and 亿 (10^8), not by thousands.
-    return _compact(value, ((1e8, "亿"), (1e4, "万")))
+    # 1457.3万 reads as 1457万: beyond a hundred of a unit the decimal adds nothing.
+    return _compact(value, ((1e8, "亿"), (1e4, "万")), whole_from=100)
 
 
 def fmt_number(value: float | None, lang: str = "en", compact: bool = True) -> str:
