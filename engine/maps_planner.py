@@ -13,10 +13,11 @@ import pydeck as pdk
 from engine.maps import fit_view
 from engine.palette import hex_to_rgb, territory_colour
 from engine.whatif import Plan
-from engine.whatif_select import SIZE_BANDS
+from engine.whatif_select import SIZE_BANDS, UNITS, MoveError
 
 ACCOUNT_LAYER = "planner_accounts"
 POINTS_UP_TO = 5_000
+CELL_DEG = 0.25  # density grid, about the size of the 25 km hexagons it feeds
 
 
 def plan_accounts(plan: Plan, positions: np.ndarray | None = None) -> pl.DataFrame:
@@ -39,17 +40,76 @@ def plan_accounts(plan: Plan, positions: np.ndarray | None = None) -> pl.DataFra
              "territory_id", "territory", "rep_id", "rep", "lat", "lon", "moved")
 
 
+def _distinct(base, column: str) -> list[str]:
+    """Sorted distinct non-null values of an account column, computed once per baseline (a baseline
+    never changes, and at a million accounts a distinct costs tens of ms on every rerun)."""
+    memo = base.__dict__.setdefault("_planner_distinct", {})
+    if column not in memo:
+        memo[column] = sorted(base.accounts[column].drop_nulls().cast(pl.String).unique().to_list())
+    return memo[column]
+
+
 def filter_options(plan: Plan) -> dict[str, list[str]]:
     """Choices for the planner's filter form: states, industries, size bands, reps and territories
     (ids), each sorted."""
     base = plan.baseline
-
-    def distinct(column: str) -> list[str]:
-        return sorted(base.accounts[column].drop_nulls().cast(pl.String).unique().to_list())
-
-    return {"state": distinct("state"), "industry": distinct("industry"), "size_band": list(SIZE_BANDS),
-            "rep": base.reps["rep_id"].to_list(),
+    return {"state": _distinct(base, "state"), "industry": _distinct(base, "industry"),
+            "size_band": list(SIZE_BANDS), "rep": base.reps["rep_id"].to_list(),
             "territory": base.territories.filter(pl.col("plannable"))["territory_id"].to_list()}
+
+
+def unit_values(plan: Plan, unit: str) -> list[str]:
+    """The values of a geographic unit (one of `engine.whatif_select.UNITS`: postal_code, city,
+    state, country) that accounts have, sorted: the choices of a whole-unit move."""
+    if unit not in UNITS:
+        raise MoveError(f"'{unit}' is not a geographic unit.", hint=f"Use one of {', '.join(UNITS)}.")
+    return _distinct(plan.baseline, unit)
+
+
+def density_cells(lon: np.ndarray, lat: np.ndarray, cell_deg: float = CELL_DEG) -> pl.DataFrame:
+    """Accounts counted per grid cell of `cell_deg` degrees: `lon, lat` (cell centre), `count`.
+
+    The density map draws these weighted cells instead of every account: a million accounts as
+    JSON is ~40 MB and seconds of serialising on every rerun; their cells are a few thousand rows."""
+    known = ~(np.isnan(lon) | np.isnan(lat))
+    frame = pl.DataFrame({"lon": lon[known], "lat": lat[known]})
+    return frame.select(((pl.col("lon") / cell_deg).floor() * cell_deg + cell_deg / 2).round(4),
+                        ((pl.col("lat") / cell_deg).floor() * cell_deg + cell_deg / 2).round(4)) \
+        .group_by("lon", "lat").agg(count=pl.len()).sort("lon", "lat")
+
+
+def _density_layer(cells: pl.DataFrame) -> pdk.Layer:
+    return pdk.Layer("HexagonLayer", data=cells.to_dicts(), id="planner_density", get_position=["lon", "lat"],
+                     get_color_weight="count", color_aggregation=pdk.types.String("SUM"),
+                     get_elevation_weight="count", elevation_aggregation=pdk.types.String("SUM"),
+                     radius=25_000, elevation_scale=0, extruded=False, coverage=0.9, pickable=False, opacity=0.8)
+
+
+def density_deck(plan: Plan, positions: np.ndarray, *, basemap_url: str = "") -> pdk.Deck:
+    """The planner's map for many accounts (those at `positions`): hexagon density of their grid
+    cells (`density_cells`), straight from the baseline's coordinates — no per-account frame."""
+    base = plan.baseline
+    # the cells depend only on which accounts are shown: kept per baseline for the last few selections
+    memo = base.__dict__.setdefault("_planner_cells", {})
+    key = hash(np.asarray(positions, dtype=np.int64).tobytes())
+    cells = memo.get(key)
+    if cells is None:
+        lon = base.accounts["lon"].cast(pl.Float64).to_numpy()[positions]
+        lat = base.accounts["lat"].cast(pl.Float64).to_numpy()[positions]
+        cells = memo[key] = density_cells(lon, lat)
+        while len(memo) > 4:
+            memo.pop(next(iter(memo)))
+    view = fit_view(cells["lon"].to_numpy(), cells["lat"].to_numpy())
+    return _deck([_density_layer(cells)], view, None, basemap_url)
+
+
+def _deck(layers: list, view: pdk.ViewState, tooltip: dict | None, basemap_url: str) -> pdk.Deck:
+    if basemap_url:
+        return pdk.Deck(layers=layers, initial_view_state=view, map_style=basemap_url, tooltip=tooltip,
+                        map_provider="carto")
+    # pydeck's placeholder style, not map_style=None: Streamlit then draws no basemap at all (None
+    # would make it fetch Carto's style from the internet), as on the Overview map.
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
 
 
 def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, basemap_url: str = "",
@@ -60,10 +120,7 @@ def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, ba
     view = fit_view(located["lon"].to_numpy(), located["lat"].to_numpy())
     tooltip = None
     if located.height > points_up_to:
-        layer = pdk.Layer("HexagonLayer", data=located.select("lon", "lat").to_dicts(), id="planner_density",
-                          get_position=["lon", "lat"], radius=25_000, elevation_scale=0, extruded=False,
-                          coverage=0.9, pickable=False, opacity=0.8)
-        layers = [layer]
+        layers = [_density_layer(density_cells(located["lon"].to_numpy(), located["lat"].to_numpy()))]
     else:
         selected = selected or set()
         colours = {t: hex_to_rgb(territory_colour(t), 200) for t in located["territory_id"].unique().to_list()}
@@ -83,12 +140,7 @@ def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, ba
                             get_radius=5, pickable=True,
                             auto_highlight=True)]
         tooltip = {"html": "<b>{name}</b><br/>{territory} · {rep}", "style": {"fontSize": "12px"}}
-    if basemap_url:
-        return pdk.Deck(layers=layers, initial_view_state=view, map_style=basemap_url, tooltip=tooltip,
-                        map_provider="carto")
-    # pydeck's placeholder style, not map_style=None: Streamlit then draws no basemap at all (None
-    # would make it fetch Carto's style from the internet), as on the Overview map.
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
+    return _deck(layers, view, tooltip, basemap_url)
 
 
 def selected_ids(event: dict | None) -> list[str]:

@@ -34,7 +34,7 @@ def change_bars(before_after: pl.DataFrame, figure: str, *, title: str, before_l
     # an explicit order (biggest after first) and a fixed step per row keep every label readable
     y = alt.Y("name:N", sort=frame["name"].to_list(), title=None, axis=alt.Axis(labelLimit=180))
     bars = chart.mark_bar(height=14).encode(
-        y=y, x=alt.X("after:Q", title=axis_title),
+        y=y, x=alt.X("after:Q", title=axis_title, axis=alt.Axis(tickCount=6, tickMinStep=1)),
         color=alt.Color("territory_id:N", scale=territory_scale(ids, colours), legend=None),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("before:Q", format=",.0f", title=before_label),
                  alt.Tooltip("after:Q", format=",.0f", title=after_label),

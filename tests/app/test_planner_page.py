@@ -64,7 +64,7 @@ def test_filter_select_all_and_move_updates_before_after_and_undo_restores(tiny_
     _button(app, "Move selection").click()
     app.run()
     assert not app.exception, app.exception
-    assert any("Moved 2 accounts." in s.value for s in app.success)
+    assert any("Moved 2 accounts to DACH." in s.value for s in app.success)
     assert _tiles(app)["Accounts moved"] == "2"
     assert _tiles(app)["Max / min"] == "∞"  # West 3, East 0, DACH 3: an empty territory
     _button(app, "Undo").click()
@@ -127,3 +127,88 @@ def test_page_speaks_chinese(tiny_db):
     assert not app.exception, app.exception
     assert app.title[0].value == "假设规划"
     assert "已移动客户" in _tiles(app)
+
+
+def _territory_accounts(app: AppTest) -> dict[str, tuple[int, int]]:
+    """name → (accounts before, accounts after) from the before/after table under the tabs."""
+    table = app.dataframe[1].value
+    return {n: (b, a) for n, b, a in zip(table["name"], table["accounts_before"], table["accounts_after"])}
+
+
+def test_a_whole_state_moves_to_a_territory_and_undo_redo_it(tiny_db):
+    app = _run()
+    assert app.radio(key="planner_whole_kind").value == "unit"
+    assert app.selectbox(key="planner_unit_type").value == "state"
+    assert app.selectbox(key="planner_unit_value_state").options == ["BE", "CA", "NY"]
+    app.selectbox(key="planner_unit_value_state").set_value("NY")
+    app.selectbox(key="planner_unit_territory").set_value("EU-DE")
+    app.run()
+    app.button(key="planner_unit_move").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert any("Moved 2 accounts to DACH." in s.value for s in app.success)
+    assert _tiles(app)["Accounts moved"] == "2"
+    accounts = _territory_accounts(app)
+    assert accounts["US East"] == (2, 0) and accounts["DACH"] == (1, 3) and accounts["US West"] == (3, 3)
+    _button(app, "Undo").click()
+    app.run()
+    assert _tiles(app)["Accounts moved"] == "0"
+    assert _territory_accounts(app)["DACH"] == (1, 1)
+    _button(app, "Redo").click()
+    app.run()
+    assert _territory_accounts(app)["DACH"] == (1, 3)
+
+
+def test_a_city_moves_to_a_rep_only(tiny_db):
+    app = _run()
+    app.selectbox(key="planner_unit_type").set_value("city")
+    app.run()
+    app.selectbox(key="planner_unit_value_city").set_value("Berlin")
+    app.selectbox(key="planner_unit_rep").set_value("R2")
+    app.run()
+    app.button(key="planner_unit_move").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert any("Moved 1 accounts to Bo East." in s.value for s in app.success)
+    assert _territory_accounts(app)["DACH"] == (1, 1)  # the territory stays, the rep changes
+    assert _tiles(app)["Accounts moved"] == "1"
+
+
+def test_merging_one_territory_into_another_and_undo(tiny_db):
+    app = _run()
+    app.radio(key="planner_whole_kind").set_value("merge")
+    app.run()
+    app.selectbox(key="planner_merge_from").set_value("AM-E")
+    app.run()
+    assert "AM-E" not in app.selectbox(key="planner_merge_into").options
+    app.selectbox(key="planner_merge_into").set_value("AM-W")
+    app.button(key="planner_merge").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert any("Moved 2 accounts to US West." in s.value for s in app.success)
+    accounts = _territory_accounts(app)
+    assert accounts["US West"] == (3, 5) and accounts["US East"] == (2, 0)
+    _button(app, "Undo").click()
+    app.run()
+    assert _territory_accounts(app)["US West"] == (3, 3)
+
+
+def test_splitting_a_territory_by_the_filter_moves_only_its_matching_accounts(tiny_db):
+    app = _run()
+    app.radio(key="planner_whole_kind").set_value("split")
+    app.run()
+    assert app.button(key="planner_split").disabled  # no rule yet
+    industry = next(m for m in app.multiselect if m.label == "Industry")
+    industry.set_value(["Software"])  # A3 (US East) and A5 (US West)
+    next(b for b in app.button if b.label == "Apply filter").click()
+    app.run()
+    assert any("Industry: Software" in c.value for c in app.caption)
+    app.selectbox(key="planner_split_from").set_value("AM-W")
+    app.run()
+    app.selectbox(key="planner_split_territory").set_value("EU-DE")
+    app.button(key="planner_split").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert any("Moved 1 accounts to DACH." in s.value for s in app.success)
+    accounts = _territory_accounts(app)
+    assert accounts["US West"] == (3, 2) and accounts["US East"] == (2, 2) and accounts["DACH"] == (1, 2)

@@ -8,7 +8,8 @@ from engine.balance import BalanceRequest
 from engine.balance_plan import balance_input, plan_tradeoff
 from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
 from engine.errors import TerrainError
-from engine.maps_planner import ACCOUNT_LAYER, filter_options, plan_accounts, planner_deck, selected_ids
+from engine.maps_planner import (ACCOUNT_LAYER, density_cells, density_deck, filter_options, plan_accounts,
+                                 planner_deck, selected_ids, unit_values)
 from engine.scenarios import save_scenario
 from engine.signoff import render, scenario_signoff, signoff_chart
 from engine.whatif import Plan, before_after, build_baseline
@@ -35,6 +36,36 @@ def test_few_accounts_are_pickable_points_many_are_density(moved_plan):
     assert ACCOUNT_LAYER in points and "ScatterplotLayer" in points and '"pickable": true' in points
     density = planner_deck(accounts, points_up_to=3).to_json()
     assert "HexagonLayer" in density and ACCOUNT_LAYER not in density
+
+
+def test_unit_values_list_what_accounts_have(moved_plan):
+    assert unit_values(moved_plan, "state") == ["BE", "CA", "NY"]
+    assert unit_values(moved_plan, "country") == ["DE", "US"]
+    assert unit_values(moved_plan, "city") == ["Berlin", "Brooklyn", "New York", "Oakland", "Palo Alto",
+                                               "San Francisco"]
+    with pytest.raises(TerrainError):
+        unit_values(moved_plan, "industry")
+
+
+@pytest.mark.parametrize(("lon", "lat", "cells"), [
+    # two accounts in one 0.25° cell, one in the next cell east, one without coordinates
+    ([13.40, 13.45, 13.60, float("nan")], [52.52, 52.55, 52.52, 1.0],
+     [(13.375, 52.625, 2), (13.625, 52.625, 1)]),
+    ([-0.1, 0.1], [-0.1, 0.1], [(-0.125, -0.125, 1), (0.125, 0.125, 1)]),
+    ([], [], []),
+])
+def test_density_cells_count_accounts_per_grid_cell(lon, lat, cells):
+    import numpy as np
+
+    frame = density_cells(np.array(lon, dtype=float), np.array(lat, dtype=float))
+    assert frame.rows() == cells
+
+
+def test_density_deck_draws_weighted_cells(moved_plan):
+    import numpy as np
+
+    deck = density_deck(moved_plan, np.arange(6)).to_json()
+    assert "HexagonLayer" in deck and '"getColorWeight": "@@=count"' in deck and ACCOUNT_LAYER not in deck
 
 
 def test_selected_ids_read_the_map_selection():

@@ -19,9 +19,18 @@ def _fill(page, label: str, text: str) -> None:
 def _choose(page, label: str, option: str) -> None:
     """Open a Streamlit selectbox by its label and pick an option."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.click()
-    page.keyboard.type(option)  # the list is virtualised: type to bring the option into view
-    page.get_by_role("option", name=option, exact=True).first.click()
+    choice = page.get_by_role("option", name=option, exact=True).first
+    for attempt in range(3):  # on a busy machine the keys can land before the list listens: retry
+        box.click()
+        page.keyboard.type(option)  # the list is virtualised: type to bring the option into view
+        try:
+            choice.wait_for(timeout=10_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    choice.click()
 
 
 def _filter_and_move(page, prefix: str, territory: str) -> None:
@@ -69,14 +78,14 @@ def test_move_save_and_compare_two_scenarios(serve_app, page, tmp_path):
     screenshot(page, "planner-open")
 
     _filter_and_move(page, "100", "US Southeast")  # New York City accounts go south-east
-    page.get_by_text("Moved 407 accounts.").wait_for()
+    page.get_by_text("Moved 407 accounts to US Southeast.").wait_for()
     page.get_by_text("Accounts per territory: 407 accounts moved").first.wait_for()
     screenshot(page, "planner-moved")
     _save(page, "NYC to Southeast")
 
     page.get_by_role("tab", name="Select & move").click()
     _filter_and_move(page, "606", "US Mountain")  # and Chicago's to the mountains
-    page.get_by_text("Moved 208 accounts.").wait_for()
+    page.get_by_text("Moved 208 accounts to US Mountain.").wait_for()
     _save(page, "Chicago to Mountain too")
 
     _tick_rows(page, 2)
@@ -86,3 +95,96 @@ def test_move_save_and_compare_two_scenarios(serve_app, page, tmp_path):
     page.get_by_text("Scenario × metric").wait_for()
     page.get_by_text("Accounts the scenarios move").wait_for()
     screenshot(page, "planner-compare")
+
+
+def _pixel_of(view, lon: float, lat: float, box: dict) -> tuple[float, float]:
+    """Where deck.gl draws (lon, lat) on a canvas at `box` for a flat Web-Mercator `view` state."""
+    import math
+
+    scale = 512 * 2 ** view.zoom
+
+    def world(lo: float, la: float) -> tuple[float, float]:
+        return (scale * (lo + 180) / 360,
+                scale * (0.5 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / (2 * math.pi)))
+
+    x, y = world(lon, lat)
+    x0, y0 = world(view.longitude, view.latitude)
+    return box["x"] + box["width"] / 2 + x - x0, box["y"] + box["height"] / 2 + y - y0
+
+
+def test_clicking_points_on_the_map_selects_accounts(serve_app, page, tmp_path):
+    """Tiny company: six points; click Berlin, then New York, and the selection count follows."""
+    import numpy as np
+
+    from engine.maps import fit_view
+    from tests.conftest import database_file, fill_tiny_company
+
+    path = database_file(tmp_path / "tiny.duckdb", fill_tiny_company)
+    store = Store.open(path)
+    located = store.query("SELECT lon, lat FROM accounts ORDER BY account_id")
+    store.close()
+    view = fit_view(np.asarray(located["lon"]), np.asarray(located["lat"]))
+    url = serve_app(path)
+    page.goto(f"{url}/planner")
+    wait_for_app(page)
+    page.get_by_text("Nothing selected yet").first.wait_for()
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for()
+    canvas.scroll_into_view_if_needed()  # mouse clicks land on the viewport: bring the map into it
+    page.wait_for_timeout(1500)  # let deck.gl draw its first frame
+    box = canvas.bounding_box()
+    screenshot(page, "planner-map-before")
+    page.mouse.click(*_pixel_of(view, 13.40, 52.52, box))  # Siemens Kunde, Berlin
+    wait_for_app(page)
+    page.get_by_text("1 accounts selected").wait_for()
+    page.mouse.click(*_pixel_of(view, -74.01, 40.71, box))  # New York (Initech or its neighbour Umbrella)
+    wait_for_app(page)
+    page.get_by_text("2 accounts selected").wait_for()
+    screenshot(page, "planner-map-selected")
+    _choose(page, "Move to territory", "US West")
+    page.get_by_role("button", name="Move selection").click()
+    wait_for_app(page)
+    page.get_by_text("Moved 2 accounts to US West.").wait_for()
+    screenshot(page, "planner-map-moved")
+
+
+def test_whole_units_move_merge_and_undo(serve_app, page, tmp_path):
+    """Tiny company: move the state NY to DACH as a unit, merge US West into US East, undo both."""
+    from tests.conftest import database_file, fill_tiny_company
+
+    url = serve_app(database_file(tmp_path / "tiny.duckdb", fill_tiny_company))
+    page.goto(f"{url}/planner")
+    wait_for_app(page)
+    controls = page.get_by_text("Or move whole units").first
+    controls.scroll_into_view_if_needed()
+    _choose(page, "Which one", "NY")
+    wait_for_app(page)
+    unit_target = page.locator('[data-testid="stSelectbox"]').filter(has_text="Move to territory").nth(1)
+    unit_target.click()
+    page.get_by_role("option", name="DACH", exact=True).first.click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Move the unit").click()
+    wait_for_app(page)
+    page.get_by_text("Moved 2 accounts to DACH.").wait_for()
+    page.get_by_text("Accounts per territory: 2 accounts moved").first.wait_for()
+    screenshot(page, "planner-unit-moved")
+
+    page.get_by_text("Merge two territories", exact=True).click()
+    wait_for_app(page)
+    _choose(page, "Merge territory", "US West")
+    wait_for_app(page)
+    _choose(page, "Into", "US East")
+    wait_for_app(page)
+    page.get_by_role("button", name="Merge", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("Moved 3 accounts to US East.").wait_for()
+    page.get_by_text("Accounts per territory: 5 accounts moved").first.wait_for()
+    page.get_by_text("Accounts per territory: 5 accounts moved").first.scroll_into_view_if_needed()
+    screenshot(page, "planner-merged")
+
+    page.get_by_role("button", name="Undo").click()
+    wait_for_app(page)
+    page.get_by_text("Accounts per territory: 2 accounts moved").first.wait_for()
+    page.get_by_role("button", name="Undo").click()
+    wait_for_app(page)
+    page.get_by_text("Accounts per territory today").first.wait_for()
