@@ -75,6 +75,36 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE import_rejects ADD COLUMN record VARCHAR;
     """,
+    # 4: the three big tables lose their PRIMARY KEY index: maintaining it cost a bulk import ~1 s per
+    # million rows (more than parsing them). Ids stay unique: the importer rejects duplicate ids and
+    # writes with Session.upsert_frame (delete by key + insert). DuckDB cannot drop a constraint, so
+    # each table is rebuilt with the same columns, order and other constraints, keeping every row.
+    """
+    CREATE TABLE accounts_v4 (
+        account_id VARCHAR NOT NULL, name VARCHAR NOT NULL, industry VARCHAR, segment VARCHAR,
+        annual_revenue DOUBLE, employees BIGINT, country VARCHAR, state VARCHAR, city VARCHAR,
+        postal_code VARCHAR, lat DOUBLE, lon DOUBLE, geo_precision VARCHAR, website VARCHAR,
+        owner_rep_id VARCHAR, territory_id VARCHAR, parent_account_id VARCHAR,
+        created_at TIMESTAMP, source VARCHAR);
+    INSERT INTO accounts_v4 SELECT * FROM accounts;
+    DROP TABLE accounts;
+    ALTER TABLE accounts_v4 RENAME TO accounts;
+    CREATE TABLE deals_v4 (
+        deal_id VARCHAR NOT NULL, account_id VARCHAR, name VARCHAR, amount DOUBLE,
+        currency VARCHAR, amount_rc DOUBLE, stage VARCHAR, status VARCHAR NOT NULL
+            CHECK (status IN ('open', 'won', 'lost')),
+        probability DOUBLE, forecast_category VARCHAR, product_line VARCHAR, created_date DATE,
+        close_date DATE, owner_rep_id VARCHAR, territory_id VARCHAR, source VARCHAR);
+    INSERT INTO deals_v4 SELECT * FROM deals;
+    DROP TABLE deals;
+    ALTER TABLE deals_v4 RENAME TO deals;
+    CREATE TABLE activities_v4 (
+        activity_id VARCHAR NOT NULL, account_id VARCHAR, deal_id VARCHAR, rep_id VARCHAR,
+        type VARCHAR, ts TIMESTAMP, outcome VARCHAR, subject VARCHAR, source VARCHAR);
+    INSERT INTO activities_v4 SELECT * FROM activities;
+    DROP TABLE activities;
+    ALTER TABLE activities_v4 RENAME TO activities;
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,56 @@ class Session:
             cursor.unregister(view)
         return frame.height
 
+    def upsert_frame(self, name: str, frame: pl.DataFrame, key_columns: Sequence[str]) -> int:
+        """Write `frame` into table `name`, replacing the stored rows whose `key_columns` match.
+
+        For tables without a PRIMARY KEY (accounts, deals, activities: a key index made bulk loads
+        slow), so it does not rely on one: into an empty table a plain INSERT; when the frame has
+        every column of the table, a DELETE of the matching keys then an INSERT; otherwise the
+        given columns of matching rows are UPDATEd (the others keep their values, as INSERT OR
+        REPLACE does) and the new keys INSERTed. Keys must be unique within `frame` (checked,
+        StoreError otherwise); call inside a transaction so the delete and insert commit together.
+        Returns the number of rows written."""
+        if frame.is_empty():
+            return 0
+        keys = list(key_columns)
+        table_cols = self.columns(name)
+        unknown = [c for c in frame.columns if c not in table_cols] + [k for k in keys if k not in frame.columns]
+        if unknown or not keys:
+            raise StoreError(f"Table {name} cannot take column(s) {', '.join(unknown) or '(no key)'} "
+                             f"for an upsert by {', '.join(keys) or 'nothing'}.")
+        key_expr = pl.col(keys[0]) if len(keys) == 1 else pl.struct(keys)
+        # Distinct 64-bit hashes prove distinct keys (fast); only a hash clash needs the exact test.
+        if (frame.select(key_expr.hash().n_unique()).item() < frame.height
+                and frame.select(key_expr.is_duplicated().any()).item()):
+            raise StoreError(f"The rows written to {name} repeat a key ({', '.join(keys)}).",
+                             hint="Each record id may appear once per import.")
+        view = f"_terrain_upsert_{threading.get_ident()}"
+        target = quote_ident(name)
+        cols = ", ".join(quote_ident(c) for c in frame.columns)
+        match = " AND ".join(f"{target}.{quote_ident(k)} = {quote_ident(view)}.{quote_ident(k)}" for k in keys)
+        cursor = self._cursor()
+        # String views travel to DuckDB without a copy (the default export copies every string).
+        cursor.register(view, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+        try:
+            insert = f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {quote_ident(view)}"
+            if cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {target} LIMIT 1)").fetchone()[0]:
+                if set(frame.columns) == set(table_cols):
+                    cursor.execute(f"DELETE FROM {target} USING {quote_ident(view)} WHERE {match}")
+                else:
+                    given = [c for c in frame.columns if c not in keys]
+                    if given:
+                        sets = ", ".join(f"{quote_ident(c)} = {quote_ident(view)}.{quote_ident(c)}" for c in given)
+                        cursor.execute(f"UPDATE {target} SET {sets} FROM {quote_ident(view)} WHERE {match}")
+                    insert += f" WHERE NOT EXISTS (SELECT 1 FROM {target} WHERE {match})"
+            cursor.execute(insert)
+        finally:
+            # After a failed statement the transaction is aborted and unregistering would raise,
+            # hiding the real error; the cursor goes with the transaction anyway.
+            with suppress(duckdb.Error):
+                cursor.unregister(view)
+        return frame.height
+
 
 class Store(Session):
     """The Terrain database. Create it with `Store.open(path)`; `":memory:"` for tests."""
@@ -146,6 +196,11 @@ class Store(Session):
         """As Session.insert_frame, in a transaction of its own (so the data version moves on)."""
         with self.transaction() as tx:
             return tx.insert_frame(name, frame, upsert=upsert)
+
+    def upsert_frame(self, name: str, frame: pl.DataFrame, key_columns: Sequence[str]) -> int:
+        """As Session.upsert_frame, in a transaction of its own (delete and insert commit together)."""
+        with self.transaction() as tx:
+            return tx.upsert_frame(name, frame, key_columns)
 
     def data_version(self) -> int:
         """A number that grows with every committed write: the key for caches of derived data."""

@@ -5,8 +5,8 @@ resolved against each other and the database in load order. Strict (the default)
 raises `ImportFailed` listing all of them and the database is not touched. With `skip_invalid`
 the valid rows load, each rejected row is kept in `import_rejects` with its original cells (JSON),
 and a file that cannot be read at all loads nothing. Writes upsert by record id (a re-import
-replaces rows, never doubles them); into an empty table a plain INSERT is used, which is what
-makes a first 5-million-deal import fast. Each file gets a row in `imports` (sha256, source,
+replaces rows, never doubles them) through `Session.upsert_frame`; into an empty table that is a
+plain bulk INSERT, which is what makes a first 5-million-deal import fast. Each file gets a row in `imports` (sha256, source,
 entity, rows in / loaded / rejected).
 """
 from __future__ import annotations
@@ -27,7 +27,6 @@ from engine.store import Session, Store
 
 Progress = Callable[[float, str], None]
 MAX_LISTED_PROBLEMS = 1000
-_INSERT_SLICE = 500_000
 _KEYS = {"accounts": ["account_id"], "deals": ["deal_id"], "reps": ["rep_id"], "activities": ["activity_id"],
          "territories": ["territory_id"], "territory_members": ["territory_id", "rep_id"],
          "targets": ["scope", "scope_id", "period_start"], "fx_rates": ["currency", "valid_from"]}
@@ -199,11 +198,9 @@ def _write_table(tx: Session, table: str, frames: list[pl.DataFrame]) -> None:
     frame = frames[0]
     if len(frames) > 1:  # several files or created rows: the first row of a key wins
         frame = pl.concat(frames, how="diagonal_relaxed").unique(_KEYS[table], keep="first", maintain_order=True)
-    upsert = tx.count(table) > 0
-    # Slices keep the Arrow copy DuckDB reads from small; the ids are unique, so the slices of a
-    # first import can all be plain INSERTs.
-    for offset in range(0, frame.height, _INSERT_SLICE):
-        tx.insert_frame(table, frame.slice(offset, _INSERT_SLICE), upsert=upsert)
+    # One statement for the whole table: the frame's strings reach DuckDB as views (no copy), and
+    # the big tables have no key index to maintain, so a first import is a plain bulk INSERT.
+    tx.upsert_frame(table, frame, _KEYS[table])
 
 
 def _rejects(import_id: str, outcome: _Outcome) -> pl.DataFrame:

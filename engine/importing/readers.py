@@ -283,31 +283,19 @@ def _ragged_rows(path: Path, name: str, delimiter: str,
     Reads every line as one text value in one streaming pass and counts quotes and delimiters
     (literal counts, cheap). A line that starts a record and has balanced quotes is judged: without
     quotes by its delimiter count, with quotes after removing the quoted parts (only those lines
-    pay for the regular expression). Lines inside a quoted multi-line cell are not judged."""
+    pay for the regular expression). Lines inside a quoted multi-line cell are not judged. Most
+    exports have no multi-line cell: every line is then a record and the pass streams; only a file
+    with a line of odd quote count pays for the exact record numbering."""
     lines = pl.scan_csv(path, has_header=False, separator=_LINE_SEPARATOR, quote_char=None,
-                        schema={"line": pl.String}, truncate_ragged_lines=True,
+                        schema={"line": pl.String}, truncate_ragged_lines=True, extra_columns="ignore",
                         empty_string_is_null=False, encoding="utf8", raise_if_empty=False)
+    candidates, records = _ragged_candidates(lines, delimiter, len(headers), every_line_a_record=True)
+    if candidates["odd"].any():  # a quoted cell spans lines: number records exactly
+        candidates, records = _ragged_candidates(lines, delimiter, len(headers), every_line_a_record=False)
     width = len(headers)
-    line = pl.col("line")
-    counted = (lines
-               .with_columns(line.str.count_matches('"', literal=True).alias("quotes"),
-                             line.str.count_matches(delimiter, literal=True).alias("delimiters"))
-               .with_columns(((pl.col("quotes").cum_sum() - pl.col("quotes")) % 2 == 0).alias("starts"))
-               .with_columns(pl.col("starts").cast(pl.Int64).cum_sum().alias("record")))
-    candidates = (counted
-                  .filter(pl.col("starts") & (pl.col("quotes") % 2 == 0)
-                          & ((pl.col("quotes") > 0) | (pl.col("delimiters") + 1 != width)))
-                  .with_columns((line.str.strip_chars().str.len_bytes() == 0).alias("blank"))
-                  .with_columns((pl.when(pl.col("quotes") > 0)
-                                 .then(line.str.replace_all('"[^"]*"', "").str.count_matches(delimiter, literal=True))
-                                 .otherwise(pl.col("delimiters")) + 1).alias("fields"))
-                  .filter(pl.col("blank") | (pl.col("fields") != width))
-                  .select("record", "fields", "blank", line.str.slice(0, 200)))
-    records = counted.select(pl.col("record").max())
-    candidates, records = pl.collect_all([candidates, records], engine="streaming")
     problems = []
     blank_rows = [int(r) for r in candidates.filter(pl.col("blank"))["record"]]
-    for record, fields, _, text in candidates.filter(~pl.col("blank")).iter_rows():
+    for record, fields, text in candidates.filter(~pl.col("blank")).select("record", "fields", "line").iter_rows():
         if fields > width:
             column, reason = f"(field {width + 1})", f"has {fields} fields but the header has {width}"
         else:
@@ -315,3 +303,35 @@ def _ragged_rows(path: Path, name: str, delimiter: str,
         problems.append(Problem(name, int(record), column, text,
                                 reason + "; an unquoted delimiter or line break split the row"))
     return problems, blank_rows, int(records.item() or 0)
+
+
+def _ragged_candidates(lines: pl.LazyFrame, delimiter: str, width: int,
+                       every_line_a_record: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The lines to report (record, fields, blank, line, odd) and the number of records.
+
+    `every_line_a_record` numbers records by line and streams; lines with an odd number of quotes
+    come back with `odd` set, telling the caller a cell spans lines and the exact numbering (a
+    running count of quotes, which holds the whole file in memory) is needed."""
+    line = pl.col("line")
+    counted = lines.with_columns(line.str.count_matches('"', literal=True).alias("quotes"),
+                                 line.str.count_matches(delimiter, literal=True).alias("delimiters"))
+    if every_line_a_record:
+        counted = counted.with_row_index("record", offset=1).with_columns(
+            pl.col("record").cast(pl.Int64), pl.lit(True).alias("starts"))
+    else:
+        counted = (counted
+                   .with_columns(((pl.col("quotes").cum_sum() - pl.col("quotes")) % 2 == 0).alias("starts"))
+                   .with_columns(pl.col("starts").cast(pl.Int64).cum_sum().alias("record")))
+    odd = (pl.col("quotes") % 2 == 1) & pl.lit(every_line_a_record)
+    candidates = (counted
+                  .filter((pl.col("starts") & (pl.col("quotes") % 2 == 0)
+                           & ((pl.col("quotes") > 0) | (pl.col("delimiters") + 1 != width))) | odd)
+                  .with_columns((line.str.strip_chars().str.len_bytes() == 0).alias("blank"), odd.alias("odd"))
+                  .with_columns((pl.when(pl.col("quotes") > 0)
+                                 .then(line.str.replace_all('"[^"]*"', "").str.count_matches(delimiter, literal=True))
+                                 .otherwise(pl.col("delimiters")) + 1).alias("fields"))
+                  .filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("odd"))
+                  .select("record", "fields", "blank", line.str.slice(0, 200), "odd"))
+    records = counted.select(pl.col("record").max())
+    candidates, records = pl.collect_all([candidates, records], engine="streaming")
+    return candidates, records

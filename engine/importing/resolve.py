@@ -73,7 +73,7 @@ def _lookup(values: pl.Series, known: pl.DataFrame, id_column: str) -> pl.DataFr
 def _column_lookup(keys: pl.Series, table: pl.DataFrame, key: str, value: str) -> pl.Series:
     """`table[value]` for each of `keys` (null when absent), joining only the key column so a
     5-million-row frame is never copied for one looked-up column."""
-    if table.height == 0 or keys.null_count() == len(keys):
+    if table.height == 0 or keys.null_count() == len(keys) or table[value].null_count() == table.height:
         return pl.Series(value, [None] * len(keys), dtype=pl.String)
     return (keys.alias(key).to_frame().join(table.select(key, value), on=key, how="left", maintain_order="left")
             [value])
@@ -164,7 +164,7 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
             context.add("accounts", new.with_columns(pl.lit(source).alias("source")))
             context.accounts = pl.concat([context.accounts, new.with_columns(pl.lit(None, pl.String).alias("territory_id"))])
             context.warnings.append(f"{new.height} accounts were created from account names on deal rows")
-    unknown = frame.filter(pl.col("account_id").is_not_null()).join(
+    unknown = frame.select("account_id").drop_nulls().join(  # one column: filtering all would copy them
         context.accounts.select("account_id"), on="account_id", how="anti").height
     if unknown:
         context.warnings.append(f"{unknown} deals refer to accounts that are not in the database")
