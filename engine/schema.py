@@ -113,3 +113,9 @@ DATA_TABLES: tuple[str, ...] = (
     "activities", "targets", "fx_rates", "assignment_log", "scenarios", "scenario_moves",
     "imports", "import_rejects",
 )
+
+# Tables whose ids are kept unique by the writers, not by a PRIMARY KEY index (migration 4): an
+# upsert into them goes through Session.upsert_frame on these columns.
+UNINDEXED_KEYS: dict[str, tuple[str, ...]] = {
+    "accounts": ("account_id",), "deals": ("deal_id",), "activities": ("activity_id",),
+}

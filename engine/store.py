@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from engine.errors import DatabaseBusyError, StoreError
-from engine.schema import DATA_TABLES, MIGRATIONS
+from engine.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
 
 Params = Sequence[Any] | dict[str, Any] | None
 
@@ -67,6 +67,8 @@ class Session:
         exists replace the stored row's given columns. Returns the number of rows written."""
         if frame.is_empty():
             return 0
+        if upsert and name in UNINDEXED_KEYS:  # no PK index to replace by: upsert on the id instead
+            return self.upsert_frame(name, frame, UNINDEXED_KEYS[name])
         table_cols = set(self.columns(name))
         unknown = [c for c in frame.columns if c not in table_cols]
         if unknown:

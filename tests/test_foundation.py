@@ -57,6 +57,13 @@ def test_upsert_replaces_by_primary_key(store):
     assert store.query("SELECT rep_id, name FROM reps ORDER BY rep_id").rows() == [("R1", "Anna"), ("R2", "Bob")]
 
 
+def test_upsert_works_on_tables_without_a_primary_key_index(store):
+    store.insert_frame("deals", pl.DataFrame({"deal_id": ["D1", "D2"], "status": ["open", "open"], "amount": [1.0, 2.0]}))
+    store.insert_frame("deals", pl.DataFrame({"deal_id": ["D1", "D3"], "status": ["won", "lost"]}), upsert=True)
+    assert store.query("SELECT deal_id, status, amount FROM deals ORDER BY deal_id").rows() == [
+        ("D1", "won", 1.0), ("D2", "open", 2.0), ("D3", "lost", None)]
+
+
 def test_values_are_bound_not_pasted(store):
     store.insert_frame("reps", pl.DataFrame({"rep_id": ["R1"], "name": ["x'); DROP TABLE reps; --"]}))
     assert store.scalar("SELECT name FROM reps WHERE name = ?", ["x'); DROP TABLE reps; --"]).startswith("x'")
