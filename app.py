@@ -77,40 +77,39 @@ def _period_picker() -> None:
 
 _period_picker()
 
+# (file, title key, stable URL path, icon) per navigation section: DESIGN.md's URL paths are the contract.
 PAGES = {
     "nav.desk": [
-        ("pages/overview.py", "page.overview", "overview", "🧭", True),
-        ("pages/reps.py", "page.reps", "reps", "🧑‍💼", False),
-        ("pages/forecast.py", "page.forecast", "forecast", "📈", False),
-        ("pages/targets.py", "page.targets", "targets", "🎯", False),
-        ("pages/activity.py", "page.activity", "activity", "📊", False),
+        ("pages/overview.py", "page.overview", "overview", "🧭"),
+        ("pages/reps.py", "page.reps", "reps", "🧑‍💼"),
+        ("pages/forecast.py", "page.forecast", "forecast", "📈"),
+        ("pages/targets.py", "page.targets", "targets", "🎯"),
+        ("pages/activity.py", "page.activity", "activity", "📊"),
     ],
     "nav.planning": [
-        ("pages/planner.py", "page.planner", "planner", "🗺️", False),
+        ("pages/planner.py", "page.planner", "planner", "🗺️"),
     ],
     "nav.data": [
-        ("pages/import.py", "page.import", "import", "📥", False),
+        ("pages/import.py", "page.import", "import", "📥"),
     ],
 }
 
-
-def _page(path: str, title_key: str, url: str, icon: str, default: bool) -> st.Page:
-    return st.Page(path, title=t(title_key, lang), url_path=url, icon=icon, default=default)
-
-
-def _available(entries):
-    from pathlib import Path
-
-    here = Path(__file__).parent
-    return [entry for entry in entries if (here / entry[0]).exists()]
+sections = {t(section, lang): [st.Page(path, title=t(title, lang), url_path=url, icon=icon)
+                               for path, title, url, icon in entries]
+            for section, entries in PAGES.items()}
+pages = {page.url_path: page for section in sections.values() for page in section}
 
 
-sections = {t(section, lang): [_page(*entry) for entry in _available(entries)]
-            for section, entries in PAGES.items() if _available(entries)}
-navigation = st.navigation(sections)
+def _home() -> None:
+    # Streamlit serves the default page at "/", not at its url_path; a hidden default that moves on
+    # to the Overview keeps /overview a real, stable address (and "/" still opens the Overview).
+    st.switch_page(pages["overview"], query_params=st.query_params.to_dict())
+
+
+home = st.Page(_home, title=t("page.overview", lang), url_path="home", default=True, visibility="hidden")
+navigation = st.navigation({**sections, t("nav.desk", lang): [home, *sections[t("nav.desk", lang)]]})
 goto = st.query_params.pop("goto", None)  # a deep link that arrived before the shell ran
-target = next((p for pages in sections.values() for p in pages if p.url_path == goto), None)
-if target is not None:
-    st.switch_page(target, query_params=st.query_params.to_dict())
+if goto in pages:
+    st.switch_page(pages[goto], query_params=st.query_params.to_dict())
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
 navigation.run()

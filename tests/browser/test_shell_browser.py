@@ -28,8 +28,9 @@ def test_cold_deep_link_keeps_page_period_and_language(tmp_path, serve_app, page
 def test_period_choice_survives_page_switches(tmp_path, serve_app, page):
     url = serve_app(database_file(tmp_path / "tiny.duckdb", fill_tiny_company))
 
-    page.goto(f"{url}/?period=2024")
+    page.goto(f"{url}/overview?period=2024")  # DESIGN's stable path of the default page
     page.wait_for_selector('h1:has-text("Overview")')
+    assert page.get_by_text("Page not found").count() == 0
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Forecast", exact=True).click()
     page.wait_for_selector('h1:has-text("Forecast")')
@@ -40,3 +41,11 @@ def test_period_choice_survives_page_switches(tmp_path, serve_app, page):
     assert "FY2024" in chosen, chosen
     assert "period=2024" in page.url
     screenshot(page, "shell-period-kept-across-pages")
+
+
+def test_root_opens_the_overview_at_its_stable_path(tmp_path, serve_app, page):
+    url = serve_app(database_file(tmp_path / "tiny.duckdb", fill_tiny_company))
+    page.goto(f"{url}/?lang=zh&period=2024-Q1")
+    page.wait_for_selector('h1:has-text("总览")')
+    page.wait_for_url("**/overview?*")
+    assert "period=2024-Q1" in page.url and "lang=zh" in page.url
