@@ -3,6 +3,7 @@ see the before/after change, save two scenarios and compare them side by side.""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from engine.demo import build_demo
 from engine.store import Store
@@ -56,8 +57,14 @@ def _save(page, name: str) -> None:
 def _tick_rows(page, rows: int) -> None:
     """Tick the first `rows` rows of the scenario list (a canvas grid: click the row-marker column)."""
     # the first visible grid under the Scenarios tab (the other tabs' grids are hidden)
+    wait_for_app(page)
     grid = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
-    grid.scroll_into_view_if_needed()
+    for _ in range(5):
+        try:
+            grid.scroll_into_view_if_needed()
+            break
+        except PlaywrightError:  # a rerun replaced the grid while we reached for it: take the new one
+            page.wait_for_timeout(500)
     for row in range(rows):
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 16, box["y"] + 35 * (row + 1) + 17)
