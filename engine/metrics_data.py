@@ -3,13 +3,12 @@
 Reading 6M deals out of DuckDB takes a second; computing a quarter's figures from an in-memory,
 close-date-sorted frame takes milliseconds. So `sales_data(store)` reads the tables once, joins each
 deal to its territory node and rep, fills missing reporting-currency amounts from `fx_rates`, and
-keeps the result until the data changes (the store's `data_version`, which every committed
-transaction moves on, plus the tables' row counts for writes made outside a transaction).
+keeps the result until the store's `data_version()` moves on (every committed data transaction
+does that; writes go through `store.transaction()`).
 """
 from __future__ import annotations
 
 import threading
-import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,12 +23,6 @@ DEAL_COLUMNS = ("deal_id", "account_id", "amount", "currency", "amount_rc", "sta
                 "forecast_category", "created_date", "close_date", "owner_rep_id", "territory_id")
 ACCOUNT_COLUMNS = ("account_id", "name", "lat", "lon", "owner_rep_id", "territory_id", "industry", "segment")
 
-_SIGNATURE_SQL = """
-SELECT (SELECT value FROM meta WHERE key = 'data_version'),
-       (SELECT count(*) FROM deals), (SELECT count(*) FROM accounts), (SELECT count(*) FROM territories),
-       (SELECT count(*) FROM reps), (SELECT count(*) FROM territory_members), (SELECT count(*) FROM targets),
-       (SELECT count(*) FROM fx_rates), (SELECT count(*) FROM activities)
-"""
 
 
 def month_index(day: pl.Expr) -> pl.Expr:
@@ -96,33 +89,11 @@ _cache: "weakref.WeakKeyDictionary[Store, SalesData]" = weakref.WeakKeyDictionar
 _lock = threading.Lock()
 
 
-_SIGNATURE_TTL = 2.0  # seconds between the row-count checks (the meta data version is read every time)
-_signatures: "weakref.WeakKeyDictionary[Store, tuple[float, str]]" = weakref.WeakKeyDictionary()
-
-
-def data_version(store: Store) -> str:
-    """A string that changes whenever the data changes: the store's data version (moved on by every
-    committed transaction, read on every call) plus the tables' row counts, for writes made outside a
-    transaction (re-counted at most every two seconds: counting 6M deals costs tens of ms)."""
-    meta = store.scalar("SELECT value FROM meta WHERE key = 'data_version'")
-    now = time.monotonic()
-    checked = _signatures.get(store)
-    if checked is None or now - checked[0] > _SIGNATURE_TTL or not checked[1].startswith(f"{meta}|"):
-        checked = (now, "|".join(str(v) for v in store.rows(_SIGNATURE_SQL)[0]))
-        _signatures[store] = checked
-    return checked[1]
-
-
-def bump_data_version(store, tx=None) -> None:
-    """Move the data version on by hand (a committed `store.transaction()` already does this)."""
-    (tx or store).execute(
-        "INSERT OR REPLACE INTO meta SELECT 'data_version', CAST(coalesce(max(TRY_CAST(value AS BIGINT)), 0) + 1 "
-        "AS VARCHAR) FROM meta WHERE key = 'data_version'")
 
 
 def sales_data(store: Store, reporting_currency: str = "USD") -> SalesData:
-    """The cached SalesData of `store`, reloaded when `data_version(store)` changed."""
-    version = data_version(store) + "|" + reporting_currency
+    """The cached SalesData of `store`, reloaded when the store's data version moved on."""
+    version = f"{store.data_version()}|{reporting_currency}"
     with _lock:
         current = _cache.get(store)
         if current is None or current.version != version:

@@ -17,7 +17,6 @@ import polars as pl
 
 from engine.errors import TerrainError
 from engine.hierarchy import COMPANY_ID, build_hierarchy
-from engine.metrics_data import bump_data_version
 from engine.periods import Period, add_months
 from engine.seasonality import month_weights
 from engine.store import Store
@@ -316,7 +315,6 @@ def save_targets(store: Store, frame: pl.DataFrame, *, replace_months: bool = Fa
             for month in frame["period_start"].unique().to_list():
                 tx.execute("DELETE FROM targets WHERE period_start = ?", [month])
         written = tx.insert_frame("targets", frame, upsert=True)
-        bump_data_version(store, tx)
     return written
 
 
@@ -360,7 +358,6 @@ def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str) -> int:
                        "(SELECT unnest(?))) OR (scope = 'rep' AND scope_id IN (SELECT unnest(?))))",
                        [month, sorted(inside), reps])
         written = tx.insert_frame("targets", frame, upsert=True)
-        bump_data_version(store, tx)
     return written
 
 

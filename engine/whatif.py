@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from engine.whatif_balance import balance_indices, balance_table  # noqa: F401  (public API)
-from engine.whatif_baseline import METRICS, Baseline, build_baseline, data_version, haversine_km  # noqa: F401
+from engine.whatif_baseline import METRICS, Baseline, build_baseline, haversine_km  # noqa: F401
 from engine.whatif_select import (Move, MoveError, resolve, select_accounts, select_unit,  # noqa: F401
                                   rep_code_of, territory_code_of)
 

@@ -235,10 +235,3 @@ def build_baseline(store: Session, *, as_of: date | None = None,
         rep_index=dict(zip(reps["rep_id"], range(n_r))))
     baseline.distance_km = baseline.distances(np.arange(accounts.height), territory_code, rep_code)
     return baseline
-
-
-def data_version(store: Session) -> tuple:
-    """A cheap fingerprint of the data a baseline is built from: cache a baseline under this key."""
-    return (store.count("accounts"), store.count("deals"), store.count("activities"),
-            store.count("targets"), store.count("assignment_log"), store.count("territories"),
-            store.count("reps"), store.scalar("SELECT value FROM meta WHERE key = 'data_version'"))

@@ -23,7 +23,7 @@ from engine.maps_planner import POINTS_UP_TO, density_deck, filter_options, plan
 from engine.scenarios import (apply_scenario, compare_accounts, compare_scenarios, delete_scenario, list_scenarios,
                               load_plan, save_scenario, undo_scenario)
 from engine.signoff import scenario_signoff
-from engine.whatif import Plan, balance_table, before_after, build_baseline, data_version, rep_before_after, \
+from engine.whatif import Plan, balance_table, before_after, build_baseline, rep_before_after, \
     select_accounts
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
@@ -46,7 +46,7 @@ def _baseline(path: str, version: tuple):
     return build_baseline(store, settings=settings)
 
 
-baseline = _baseline(settings.db_path, data_version(store))
+baseline = _baseline(settings.db_path, store.data_version())
 plan: Plan = st.session_state.get("planner_plan")
 if plan is None or plan.baseline is not baseline:
     # Any committed write (even saving a scenario) renews the baseline: carry the planner's moves over.
