@@ -160,14 +160,20 @@ def apply_scenario(store: Store, scenario_id: str, *, actor: str | None = None) 
         pl.col("to_territory_id").alias("to_territory"), pl.col("owner_rep_id").alias("from_rep"),
         pl.col("to_rep_id").alias("to_rep"), pl.lit(reason).alias("reason"), pl.lit(actor).alias("actor"))
     with store.transaction() as tx:
-        tx.insert_frame("assignment_log", log)
-        tx.execute("UPDATE accounts SET territory_id = l.to_territory, owner_rep_id = l.to_rep "
-                   "FROM assignment_log l WHERE l.reason = ? AND l.ts = ? AND accounts.account_id = l.account_id",
-                   [reason, now])
-        tx.execute(_FOLLOW_ACCOUNTS, [reason, now])
+        _reassign(tx, log, reason, now)
         tx.execute("UPDATE scenarios SET applied_at = ?, applied_by = ?, undone_at = NULL WHERE scenario_id = ?",
                    [now, actor, scenario_id])
     return log.height
+
+
+def _reassign(tx, log: pl.DataFrame, reason: str, now) -> None:
+    """Log each account's change, give it its new territory and owner, and let its open deals follow
+    (the one way ownership changes, for applying and for undoing alike)."""
+    tx.insert_frame("assignment_log", log)
+    tx.execute("UPDATE accounts SET territory_id = l.to_territory, owner_rep_id = l.to_rep "
+               "FROM assignment_log l WHERE l.reason = ? AND l.ts = ? AND accounts.account_id = l.account_id",
+               [reason, now])
+    tx.execute(_FOLLOW_ACCOUNTS, [reason, now])
 
 
 def undo_scenario(store: Store, scenario_id: str, *, actor: str | None = None) -> int:
@@ -191,11 +197,7 @@ def undo_scenario(store: Store, scenario_id: str, *, actor: str | None = None) -
                       pl.col("from_territory").alias("to_territory"), pl.col("to_rep").alias("from_rep"),
                       pl.col("from_rep").alias("to_rep"), pl.lit(reason).alias("reason"), pl.lit(actor).alias("actor"))
     with store.transaction() as tx:
-        tx.insert_frame("assignment_log", back)
-        tx.execute("UPDATE accounts SET territory_id = l.to_territory, owner_rep_id = l.to_rep "
-                   "FROM assignment_log l WHERE l.reason = ? AND l.ts = ? AND accounts.account_id = l.account_id",
-                   [reason, now])
-        tx.execute(_FOLLOW_ACCOUNTS, [reason, now])
+        _reassign(tx, back, reason, now)
         tx.execute("UPDATE scenarios SET applied_at = NULL, undone_at = ? WHERE scenario_id = ?", [now, scenario_id])
     return back.height
 
