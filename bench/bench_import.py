@@ -34,6 +34,16 @@ STATES = [("CA", "94105", "San Francisco"), ("NY", "10001", "New York"), ("TX", 
           ("IL", "60601", "Chicago"), ("WA", "98101", "Seattle"), ("MA", "02108", "Boston"),
           ("GA", "30301", "Atlanta"), ("CO", "80202", "Denver")]
 INDUSTRIES = ["Finance", "Healthcare", "Retail", "Manufacturing", "Technology", "Energy"]
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def salesforce_id(prefix: str, number: pl.Expr) -> pl.Expr:
+    """An 18-character record id as Salesforce writes it (key prefix, pod, base-62 serial, checksum
+    suffix), e.g. 006Ec00000AieKFIAZ. Ids of digits only would be read as integers by pandas,
+    which would make the baseline both wrong (leading zeros lost) and unrealistically fast."""
+    digits = [pl.lit(pl.Series(list(BASE62))).get((number // 62 ** k) % 62) for k in range(5, -1, -1)]
+    suffix = [pl.lit(pl.Series(list(BASE62[10:36]))).get((number * m // 7) % 26) for m in (3, 5, 11)]
+    return pl.concat_str([pl.lit(prefix + "Ec0000"), *digits, *suffix])
 
 
 def generate(accounts: int, deals: int, folder: Path) -> tuple[Path, Path]:
@@ -43,7 +53,7 @@ def generate(accounts: int, deals: int, folder: Path) -> tuple[Path, Path]:
     i = pl.int_range(0, accounts, eager=True)
     place = i % len(STATES)
     frame = pl.DataFrame({"i": i}).select(
-        (pl.lit("001") + pl.col("i").cast(pl.String).str.zfill(12)).alias("Id"),
+        salesforce_id("001", pl.col("i")).alias("Id"),
         (pl.lit("Account ") + pl.col("i").cast(pl.String)).alias("Name"),
         pl.lit("1 Main St").alias("BillingStreet"),
         pl.Series([s[2] for s in STATES]).gather(place).alias("BillingCity"),
@@ -60,9 +70,9 @@ def generate(accounts: int, deals: int, folder: Path) -> tuple[Path, Path]:
     stage = (j * 2654435761) % len(STAGES)
     day = (j * 40503) % 1096
     frame = pl.DataFrame({"j": j, "stage": stage, "day": day}).select(
-        (pl.lit("006") + pl.col("j").cast(pl.String).str.zfill(12)).alias("Id"),
+        salesforce_id("006", pl.col("j")).alias("Id"),
         pl.lit("").alias("IsDeleted"),
-        (pl.lit("001") + ((pl.col("j") * 97) % accounts).cast(pl.String).str.zfill(12)).alias("AccountId"),
+        salesforce_id("001", (pl.col("j") * 97) % accounts).alias("AccountId"),
         (pl.lit("Deal ") + pl.col("j").cast(pl.String)).alias("Name"),
         pl.col("stage").replace_strict(dict(enumerate(STAGES)), return_dtype=pl.String).alias("StageName"),
         (((pl.col("j") * 7907) % 2_000_000) / 100 + 500).round(2).cast(pl.String).alias("Amount"),

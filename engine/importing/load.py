@@ -21,7 +21,7 @@ import polars as pl
 from engine.errors import ImportFailed, Problem
 from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
-from engine.importing.readers import ROW
+from engine.importing.readers import BEYOND, ROW
 from engine.importing.validate import PROBLEM_SCHEMA, check_table, empty_problems
 from engine.store import Session, Store
 
@@ -212,7 +212,7 @@ def _rejects(import_id: str, outcome: _Outcome) -> pl.DataFrame:
     if table.frame is not None and rows.len():
         original = table.frame.filter(pl.col(ROW).is_in(rows.implode())).collect()
         records = original.select(pl.col(ROW).alias("row"),
-                                  pl.struct(pl.exclude(ROW)).struct.json_encode().alias("record"))
+                                  pl.struct(pl.exclude(ROW, BEYOND)).struct.json_encode().alias("record"))
     return (problems.join(records, on="row", how="left")
             .select(pl.lit(import_id).alias("import_id"), pl.col("row").alias("row_number"), "column", "value",
                     "reason", "record"))

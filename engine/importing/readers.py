@@ -8,9 +8,10 @@ parsing decides what a value means and reports what it cannot read. Rows are num
 spreadsheet user counts them: the header is row 1, the first record row 2 (a quoted multi-line
 cell stays one row, as in Excel).
 
-Problems that make a file unreadable (empty, header only, binary, wrong encoding, ragged rows)
-are returned on the `RawTable` rather than raised, so that every file's problems are reported
-together.
+Problems that make a file unreadable (empty, header only, binary, wrong encoding) are returned on
+the `RawTable` rather than raised, so that every file's problems are reported together. Ragged
+rows (more or fewer fields than the header) are found while the table is read for checking, by
+`structure_problems`, so a big export is read once.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import hashlib
 import io
 import re
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,8 @@ SAMPLE_BYTES = 1 << 16
 CHUNK_BYTES = 1 << 22
 DELIMITERS = (",", ";", "\t", "|")
 _LINE_SEPARATOR = "\x1f"  # a byte that does not occur in text exports: reads each line whole
+Digest = str | Future[str]  # a file's sha256, or its computation under way
+BEYOND = "_beyond"  # the first field past the header's last column, in delimited text
 
 
 @dataclass
@@ -41,10 +45,22 @@ class RawTable:
     file_name: str
     headers: list[str]
     frame: pl.LazyFrame | None  # columns = headers (deduplicated) + ROW; None when unreadable
-    sha256: str
+    digest: Digest  # the file's sha256, computed beside the reading (see read_tables)
     problems: list[Problem] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    text_path: Path | None = None  # delimited text (as UTF-8): its rows' fields are counted on check
+
+    @property
+    def sha256(self) -> str:
+        return self.digest if isinstance(self.digest, str) else self.digest.result()
+
+    def structure_columns(self) -> list[pl.Expr]:
+        """For delimited text: `_long` (a field past the header's last) and `_open_end` (the last
+        column empty: the row may have fewer fields). Only such rows need their fields counted."""
+        if self.text_path is None:
+            return []
+        return [pl.col(BEYOND).is_not_null().alias("_long"), pl.col(self.headers[-1]).is_null().alias("_open_end")]
 
 
 class TempFiles:
@@ -62,6 +78,9 @@ class TempFiles:
         self._directory.cleanup()
 
 
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="terrain-sha256")
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -73,7 +92,8 @@ def file_sha256(path: Path) -> str:
 def read_tables(path: Path, temp: TempFiles, display_name: str | None = None) -> list[RawTable]:
     """All tables of the file at `path`: one for CSV/Parquet, one per non-empty XLSX sheet."""
     name = display_name or path.name
-    sha = file_sha256(path)
+    # hashlib releases the GIL: a gigabyte export is hashed while polars reads and checks it.
+    sha = _HASHING.submit(file_sha256, path)
     with open(path, "rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     if head.startswith(b"PK\x03\x04"):
@@ -83,7 +103,7 @@ def read_tables(path: Path, temp: TempFiles, display_name: str | None = None) ->
     return [_read_delimited(path, name, sha, head, temp)]
 
 
-def _unreadable(name: str, sha: str, row: int | None, column: str | None, value: str | None,
+def _unreadable(name: str, sha: Digest, row: int | None, column: str | None, value: str | None,
                 reason: str, headers: list[str] | None = None) -> RawTable:
     return RawTable(name, headers or [], None, sha, [Problem(name, row, column, value, reason)])
 
@@ -99,7 +119,7 @@ def unique_headers(headers: list[str]) -> list[str]:
     return result
 
 
-def _read_workbook(path: Path, name: str, sha: str) -> list[RawTable]:
+def _read_workbook(path: Path, name: str, sha: Digest) -> list[RawTable]:
     try:
         sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0,
                                raise_if_empty=False)
@@ -125,7 +145,7 @@ def _read_workbook(path: Path, name: str, sha: str) -> list[RawTable]:
     return tables
 
 
-def _read_parquet(path: Path, name: str, sha: str) -> RawTable:
+def _read_parquet(path: Path, name: str, sha: Digest) -> RawTable:
     try:
         lazy = pl.scan_parquet(path)
         headers = list(lazy.collect_schema().names())
@@ -221,13 +241,21 @@ def unreadable_reason(error: Exception) -> str:
             "or save the file again from Excel as 'CSV UTF-8'")
 
 
-def _bad_encoding_problem(name: str, sha: str, row: int, sample: bytes) -> RawTable:
+def read_failure(table: RawTable, error: Exception) -> Problem:
+    """What a failed read of `table` means for the user: bytes that are not UTF-8 (found only
+    past the sampled head, with their row), or a CSV the parser gave up on."""
+    if "utf-8" in str(error).lower() and table.text_path is not None:
+        return _bad_encoding_problem(table.file_name, table.sha256, *_first_bad_byte(table.text_path, "utf-8")).problems[0]
+    return Problem(table.file_name, None, None, None, unreadable_reason(error))
+
+
+def _bad_encoding_problem(name: str, sha: Digest, row: int, sample: bytes) -> RawTable:
     return _unreadable(name, sha, row, None, sample.hex(" "),
                        "contains bytes that are not UTF-8, UTF-16 or GB18030/GBK text; "
                        "save the file as 'CSV UTF-8' and import it again")
 
 
-def _read_delimited(path: Path, name: str, sha: str, head: bytes, temp: TempFiles) -> RawTable:
+def _read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFiles) -> RawTable:
     if not head.strip():
         return _unreadable(name, sha, None, None, None, "is empty")
     encoding = detect_encoding(head)
@@ -256,82 +284,77 @@ def _read_delimited(path: Path, name: str, sha: str, head: bytes, temp: TempFile
         return _unreadable(name, sha, 1, None, None,
                            "has no header row: the first line must name the columns")
     headers = unique_headers(header_record)
-    lazy = (pl.scan_csv(utf8_path, has_header=False, skip_rows=1, separator=delimiter,
-                        schema={h: pl.String for h in headers}, missing_columns="insert", extra_columns="ignore",
-                        truncate_ragged_lines=True, encoding="utf8", raise_if_empty=False)
-            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
-    try:
-        problems, blank_rows, records = _ragged_rows(utf8_path, name, delimiter, headers)
-        has_rows = records > 1 + len(blank_rows)
-        if blank_rows:  # empty lines are no rows (filtering by number keeps the column projection)
-            lazy = lazy.filter(~pl.col(ROW).is_in(pl.Series(blank_rows, dtype=pl.Int64).implode()))
-    except pl.exceptions.ComputeError as error:
-        if "utf-8" not in str(error).lower():
-            return _unreadable(name, sha, None, None, None, unreadable_reason(error))
-        row, sample = _first_bad_byte(path, "utf-8")
-        return _bad_encoding_problem(name, sha, row, sample)
-    if not has_rows:
+    if len(head) < SAMPLE_BYTES and not any(line.strip() for line in lines[1:]):
         return _unreadable(name, sha, 2, None, None, "has a header row but no data rows", headers)
-    return RawTable(name, headers, lazy, sha, problems, encoding, delimiter)
+    # One column more than the header catches the rows with too many fields (see structure_problems).
+    schema = {h: pl.String for h in headers} | {BEYOND: pl.String}
+    lazy = (pl.scan_csv(utf8_path, has_header=False, skip_rows=1, separator=delimiter, schema=schema,
+                        missing_columns="insert", extra_columns="ignore", truncate_ragged_lines=True,
+                        encoding="utf8", raise_if_empty=False)
+            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
+    return RawTable(name, headers, lazy, sha, [], encoding, delimiter, utf8_path)
 
 
-def _ragged_rows(path: Path, name: str, delimiter: str,
-                 headers: list[str]) -> tuple[list[Problem], list[int], int]:
-    """Rows whose number of fields differs from the header's, the row numbers of empty lines, and
-    the number of records (header included).
+def structure_problems(table: RawTable, suspects: pl.Series, records: int) -> tuple[list[Problem], list[int]]:
+    """The ragged rows of a delimited table and the row numbers of its empty lines.
 
-    Reads every line as one text value in one streaming pass and counts quotes and delimiters
-    (literal counts, cheap). A line that starts a record and has balanced quotes is judged: without
-    quotes by its delimiter count, with quotes after removing the quoted parts (only those lines
-    pay for the regular expression). Lines inside a quoted multi-line cell are not judged. Most
-    exports have no multi-line cell: every line is then a record and the pass streams; only a file
-    with a line of odd quote count pays for the exact record numbering."""
-    lines = pl.scan_csv(path, has_header=False, separator=_LINE_SEPARATOR, quote_char=None,
+    `suspects` are the rows `structure_columns` marks (a field past the header, or an empty last
+    column) among the `records` rows the CSV reader gave. When the file has as many lines as
+    records (no quoted cell spans lines), a row's line is its number and only the suspects' lines
+    are read and counted. Otherwise every line is judged in one exact pass."""
+    if suspects.is_empty() or table.text_path is None:
+        return [], []
+    lines = pl.scan_csv(table.text_path, has_header=False, separator=_LINE_SEPARATOR, quote_char=None,
                         schema={"line": pl.String}, truncate_ragged_lines=True, extra_columns="ignore",
                         empty_string_is_null=False, encoding="utf8", raise_if_empty=False)
-    candidates, records = _ragged_candidates(lines, delimiter, len(headers), every_line_a_record=True)
-    if candidates["odd"].any():  # a quoted cell spans lines: number records exactly
-        candidates, records = _ragged_candidates(lines, delimiter, len(headers), every_line_a_record=False)
-    width = len(headers)
+    width = len(table.headers)
+    candidates = None
+    if lines.select(pl.len()).collect().item() == records + 1:
+        candidates = _ragged_candidates(lines, table.delimiter, width, suspects)
+    if candidates is None or candidates["odd"].any():  # a quoted cell spans lines: number records exactly
+        candidates = _ragged_candidates(lines, table.delimiter, width, None)
     problems = []
     blank_rows = [int(r) for r in candidates.filter(pl.col("blank"))["record"]]
     for record, fields, text in candidates.filter(~pl.col("blank")).select("record", "fields", "line").iter_rows():
         if fields > width:
             column, reason = f"(field {width + 1})", f"has {fields} fields but the header has {width}"
         else:
-            column, reason = headers[fields], f"has only {fields} fields but the header has {width}"
-        problems.append(Problem(name, int(record), column, text,
+            column, reason = table.headers[fields], f"has only {fields} fields but the header has {width}"
+        problems.append(Problem(table.file_name, int(record), column, text,
                                 reason + "; an unquoted delimiter or line break split the row"))
-    return problems, blank_rows, int(records.item() or 0)
+    return problems, blank_rows
 
 
 def _ragged_candidates(lines: pl.LazyFrame, delimiter: str, width: int,
-                       every_line_a_record: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The lines to report (record, fields, blank, line, odd) and the number of records.
+                       suspects: pl.Series | None) -> pl.DataFrame:
+    """The lines to report: record, fields, blank, line (cut to 200 characters), odd.
 
-    `every_line_a_record` numbers records by line and streams; lines with an odd number of quotes
-    come back with `odd` set, telling the caller a cell spans lines and the exact numbering (a
-    running count of quotes, which holds the whole file in memory) is needed."""
+    With `suspects` every line is a record (numbered like rows: the header is 1) and only those
+    records are judged; lines with an odd number of quotes come back with `odd` set, telling the
+    caller a cell spans lines after all. Without, records are numbered by a running count of
+    quotes (a line inside a quoted cell starts none), which holds the whole file in memory.
+    A line that starts a record and has balanced quotes is judged by its delimiter count, after
+    removing the quoted parts when it has quotes (only those lines pay for the regular expression)."""
     line = pl.col("line")
+    if suspects is not None:
+        lines = (lines.with_row_index("record", offset=1).with_columns(pl.col("record").cast(pl.Int64))
+                 .filter(pl.col("record").is_in(suspects.cast(pl.Int64).implode())))
     counted = lines.with_columns(line.str.count_matches('"', literal=True).alias("quotes"),
                                  line.str.count_matches(delimiter, literal=True).alias("delimiters"))
-    if every_line_a_record:
-        counted = counted.with_row_index("record", offset=1).with_columns(
-            pl.col("record").cast(pl.Int64), pl.lit(True).alias("starts"))
+    if suspects is not None:
+        counted = counted.with_columns(pl.lit(True).alias("starts"))
     else:
         counted = (counted
                    .with_columns(((pl.col("quotes").cum_sum() - pl.col("quotes")) % 2 == 0).alias("starts"))
                    .with_columns(pl.col("starts").cast(pl.Int64).cum_sum().alias("record")))
-    odd = (pl.col("quotes") % 2 == 1) & pl.lit(every_line_a_record)
-    candidates = (counted
-                  .filter((pl.col("starts") & (pl.col("quotes") % 2 == 0)
-                           & ((pl.col("quotes") > 0) | (pl.col("delimiters") + 1 != width))) | odd)
-                  .with_columns((line.str.strip_chars().str.len_bytes() == 0).alias("blank"), odd.alias("odd"))
-                  .with_columns((pl.when(pl.col("quotes") > 0)
-                                 .then(line.str.replace_all('"[^"]*"', "").str.count_matches(delimiter, literal=True))
-                                 .otherwise(pl.col("delimiters")) + 1).alias("fields"))
-                  .filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("odd"))
-                  .select("record", "fields", "blank", line.str.slice(0, 200), "odd"))
-    records = counted.select(pl.col("record").max())
-    candidates, records = pl.collect_all([candidates, records], engine="streaming")
-    return candidates, records
+    odd = (pl.col("quotes") % 2 == 1) & pl.lit(suspects is not None)
+    return (counted
+            .filter((pl.col("starts") & (pl.col("quotes") % 2 == 0)
+                     & ((pl.col("quotes") > 0) | (pl.col("delimiters") + 1 != width))) | odd)
+            .with_columns((line.str.strip_chars().str.len_bytes() == 0).alias("blank"), odd.alias("odd"))
+            .with_columns((pl.when(pl.col("quotes") > 0)
+                           .then(line.str.replace_all('"[^"]*"', "").str.count_matches(delimiter, literal=True))
+                           .otherwise(pl.col("delimiters")) + 1).alias("fields"))
+            .filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("odd"))
+            .select("record", "fields", "blank", line.str.slice(0, 200), "odd")
+            .collect(engine="streaming"))

@@ -20,6 +20,7 @@ from datetime import date
 
 import polars as pl
 
+from engine.importing.parsing import nulls
 from engine.importing.readers import ROW
 from engine.importing.validate import derived_id, empty_problems, problem_rows
 from engine.store import Session
@@ -74,7 +75,7 @@ def _column_lookup(keys: pl.Series, table: pl.DataFrame, key: str, value: str) -
     """`table[value]` for each of `keys` (null when absent), joining only the key column so a
     5-million-row frame is never copied for one looked-up column."""
     if table.height == 0 or keys.null_count() == len(keys) or table[value].null_count() == table.height:
-        return pl.Series(value, [None] * len(keys), dtype=pl.String)
+        return nulls(value, len(keys), pl.String)
     return (keys.alias(key).to_frame().join(table.select(key, value), on=key, how="left", maintain_order="left")
             [value])
 
@@ -101,7 +102,7 @@ def resolve_territories(values: pl.Series, context: Context, create: bool = True
 def resolve_reps(names: pl.Series, context: Context, role: str | None = None) -> pl.Series:
     """Rep ids for rep names (or ids); unknown names become reps with that name."""
     if names.null_count() == len(names):
-        return pl.Series("rep_id", [None] * len(names), dtype=pl.String)
+        return nulls("rep_id", len(names), pl.String)
     found = _lookup(names, context.reps, "rep_id")["found"]
     new = pl.DataFrame({"name": names, "found": found}).filter(
         pl.col("found").is_null() & pl.col("name").is_not_null())
@@ -186,7 +187,7 @@ def convert_currency(frame: pl.DataFrame, context: Context, currency_header: str
     frame = frame.with_columns(pl.coalesce("currency", pl.lit(reporting)).alias("currency"),
                                pl.coalesce("close_date", pl.lit(date.today())).alias("_rate_day"))
     foreign = ((frame["currency"] != reporting) & frame["exchange_rate"].is_null()).fill_null(False)
-    rate_column = pl.Series("rate_to_reporting", [None] * frame.height, dtype=pl.Float64)
+    rate_column = nulls("rate_to_reporting", frame.height, pl.Float64)
     if foreign.any():  # only rows in another currency without their own rate need the rates table
         rates = (context.rates.unique(["currency", "valid_from"], keep="last")
                  .sort("valid_from").select("currency", pl.col("valid_from").alias("_rate_day"), "rate_to_reporting"))

@@ -15,7 +15,7 @@ import polars as pl
 from engine.errors import ImportFailed, Problem
 from engine.importing import parsing
 from engine.importing.fields import FIELDS, ID_FIELD, REQUIRED
-from engine.importing.readers import ROW, RawTable, unreadable_reason
+from engine.importing.readers import ROW, RawTable, read_failure, structure_problems
 from engine.importing.sources import PROBABILITY_SCALE, STAGE_MAPS, STATUS_WORDS, normalise
 
 _RAW = "_raw:"  # the original text of cells the fast parse could not read
@@ -62,35 +62,43 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     """Parse and check `table` mapped by `mapping` (export header → field)."""
     header_of = {field: header for header, field in mapping.items()}
     fields = FIELDS[entity]
-    # Source columns get internal names first (a header may equal a field name); each parsed field
-    # is computed once, then the text of the cells it could not read is kept for the slow parsers.
+    # Source columns get internal names first (a header may equal a field name). Each step below
+    # reads the previous one's columns, so every cell is trimmed once and parsed once; the text
+    # of the cells the fast parse could not read is kept for the slow parsers.
     sources = {header: f"_src:{index}" for index, header in enumerate(mapping)}
-    parsed, kept = [], []
+    trimmed = [pl.col(header).str.strip_chars().alias(source) for header, source in sources.items()]
+    blanked = [pl.when(pl.col(source) != "").then(pl.col(source)).alias(source) for source in sources.values()]
+    parsed, trusted, kept = [], [], []
     for header, field in mapping.items():
-        kind = fields[field].kind
-        raw = pl.col(sources[header])
+        kind, text = fields[field].kind, pl.col(sources[header])
         if kind in _SLOW_KINDS:
-            parsed.append(parsing.fast_expression(kind, raw).alias(field))
-            kept.append(pl.when(pl.col(field).is_null()).then(raw).alias(_RAW + field))  # blanks: below
+            parsed.append(parsing.fast_expression(kind, text).alias(field))
+            trusted.append(pl.when(parsing.fast_is_valid(kind, pl.col(field), text)).then(pl.col(field)).alias(field))
         elif kind == "flag":
-            parsed.append(parsing.flag_expression(raw).alias(field))
-            kept.append(pl.when(pl.col(field).is_null()).then(raw).alias(_RAW + field))
+            parsed.append(parsing.flag_expression(text).alias(field))
         else:
-            text = raw.str.strip_chars()
-            parsed.append(pl.when(text != "").then(text).alias(field))
-    query = (table.frame.select(pl.col(ROW), *[pl.col(h).alias(sources[h]) for h in mapping])
-             .with_columns(parsed).with_columns(kept).drop(list(sources.values())))
+            parsed.append(text.alias(field))
+        if kind in _SLOW_KINDS or kind == "flag":
+            kept.append(pl.when(pl.col(field).is_null()).then(text).alias(_RAW + field))
+    query = (table.frame.select(pl.col(ROW), *table.structure_columns(), *trimmed).with_columns(blanked)
+             .with_columns(parsed).with_columns(trusted).with_columns(kept).drop(list(sources.values())))
     try:
         frame = query.collect(engine="streaming")
+        problems: list[pl.DataFrame] = []
+        if "_long" in frame.columns:  # delimited text: count the fields of the rows that may be ragged
+            suspects = frame.filter(pl.col("_long") | pl.col("_open_end"))[ROW]
+            ragged, blank_rows = structure_problems(table, suspects, frame.height)
+            frame = frame.drop("_long", "_open_end")
+            if blank_rows:  # empty lines are no rows
+                frame = frame.filter(~pl.col(ROW).is_in(pl.Series(blank_rows, dtype=pl.Int64).implode()))
+            problems.append(pl.DataFrame([(p.row, p.column, p.value, p.reason) for p in ragged],
+                                         schema=PROBLEM_SCHEMA, orient="row"))
     except pl.exceptions.ComputeError as error:
-        raise ImportFailed(table.file_name, [Problem(table.file_name, None, None, None,
-                                                     unreadable_reason(error))]) from None
+        raise ImportFailed(table.file_name, [read_failure(table, error)]) from None
     rows_in = frame.height
-    # A blank cell is no unreadable value; trimming only the few cells kept is cheaper than every cell.
-    frame = frame.with_columns(pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
-                               for field in set(mapping.values()) if fields[field].kind in _SLOW_KINDS
-                               for c in [_RAW + field])
-    problems: list[pl.DataFrame] = []
+    if not rows_in:
+        raise ImportFailed(table.file_name, [Problem(table.file_name, 2, None, None,
+                                                     "has a header row but no data rows")])
     if "amount" in header_of:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("_symbol_currency"))
     for field, header in header_of.items():
