@@ -85,7 +85,8 @@ class Session:
             cursor.unregister(view)
         return frame.height
 
-    def upsert_frame(self, name: str, frame: pl.DataFrame, key_columns: Sequence[str]) -> int:
+    def upsert_frame(self, name: str, frame: pl.DataFrame, key_columns: Sequence[str], *,
+                     keys_checked: bool = False) -> int:
         """Write `frame` into table `name`, replacing the stored rows whose `key_columns` match.
 
         For tables without a PRIMARY KEY (accounts, deals, activities: a key index made bulk loads
@@ -93,7 +94,8 @@ class Session:
         every column of the table, a DELETE of the matching keys then an INSERT; otherwise the
         given columns of matching rows are UPDATEd (the others keep their values, as INSERT OR
         REPLACE does) and the new keys INSERTed. Keys must be unique within `frame` (checked,
-        StoreError otherwise); call inside a transaction so the delete and insert commit together.
+        StoreError otherwise, unless the caller has checked them: `keys_checked`, as the importer
+        does); call inside a transaction so the delete and insert commit together.
         Returns the number of rows written."""
         if frame.is_empty():
             return 0
@@ -105,7 +107,7 @@ class Session:
                              f"for an upsert by {', '.join(keys) or 'nothing'}.")
         key_expr = pl.col(keys[0]) if len(keys) == 1 else pl.struct(keys)
         # Distinct 64-bit hashes prove distinct keys (fast); only a hash clash needs the exact test.
-        if (frame.select(key_expr.hash().n_unique()).item() < frame.height
+        if (not keys_checked and frame.select(key_expr.hash().n_unique()).item() < frame.height
                 and frame.select(key_expr.is_duplicated().any()).item()):
             raise StoreError(f"The rows written to {name} repeat a key ({', '.join(keys)}).",
                              hint="Each record id may appear once per import.")

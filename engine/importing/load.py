@@ -200,7 +200,7 @@ def _write_table(tx: Session, table: str, frames: list[pl.DataFrame]) -> None:
         frame = pl.concat(frames, how="diagonal_relaxed").unique(_KEYS[table], keep="first", maintain_order=True)
     # One statement for the whole table: the frame's strings reach DuckDB as views (no copy), and
     # the big tables have no key index to maintain, so a first import is a plain bulk INSERT.
-    tx.upsert_frame(table, frame, _KEYS[table])
+    tx.upsert_frame(table, frame, _KEYS[table], keys_checked=True)  # validate: no repeated id in a file
 
 
 def _rejects(import_id: str, outcome: _Outcome) -> pl.DataFrame:

@@ -220,7 +220,7 @@ _FIRST_DAY, _LAST_DAY = date(_MIN_YEAR, 1, 1), date(_MAX_YEAR, 12, 31)
 
 def fast_expression(kind: str, text: pl.Expr) -> pl.Expr:
     """The clean common form of a kind as a lazy expression: plain numbers, ISO dates, ISO/Salesforce
-    timestamps; `text` is trimmed and null when blank (`clean_text`). A value it gives is kept only
+    timestamps, from the cell as read (a padded cell gives null). A value it gives is kept only
     where `fast_is_valid` holds; the other cells go to the slow parsers above. Used inside the CSV
     scan so that a clean column never exists as text in memory. Each expression reads its text
     once: polars does not share repeated sub-expressions across a streaming projection."""

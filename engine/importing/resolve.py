@@ -165,16 +165,18 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
             context.add("accounts", new.with_columns(pl.lit(source).alias("source")))
             context.accounts = pl.concat([context.accounts, new.with_columns(pl.lit(None, pl.String).alias("territory_id"))])
             context.warnings.append(f"{new.height} accounts were created from account names on deal rows")
-    unknown = frame.select("account_id").drop_nulls().join(  # one column: filtering all would copy them
-        context.accounts.select("account_id"), on="account_id", how="anti").height
-    if unknown:
-        context.warnings.append(f"{unknown} deals refer to accounts that are not in the database")
     frame = frame.with_columns(pl.coalesce(pl.col("owner_rep_id"), resolve_reps(frame["owner_name"], context))
                                .alias("owner_rep_id"))
     frame = frame.with_columns(resolve_territories(frame["territory"], context))
+    # One join of the account ids gives both each deal's account territory and the unknown accounts.
     accounts = context.accounts.unique("account_id", keep="last").select(
-        "account_id", pl.col("territory_id").alias("_account_territory"))
-    account_territory = _column_lookup(frame["account_id"], accounts, "account_id", "_account_territory")
+        "account_id", pl.col("territory_id").alias("_account_territory"), pl.lit(True).alias("_known"))
+    looked_up = (frame.select("account_id")  # one column: joining the whole frame would copy it
+                 .join(accounts, on="account_id", how="left", maintain_order="left"))
+    unknown = looked_up.select(pl.col("account_id").is_not_null() & pl.col("_known").is_null()).sum().item()
+    if unknown:
+        context.warnings.append(f"{unknown} deals refer to accounts that are not in the database")
+    account_territory = looked_up["_account_territory"]
     owner_territory = _column_lookup(frame["owner_rep_id"], primary_territory(context), "rep_id", "_owner_territory")
     frame = frame.with_columns(
         pl.coalesce(pl.col("territory_id"), account_territory, owner_territory).alias("territory_id"))

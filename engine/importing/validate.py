@@ -63,11 +63,13 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     header_of = {field: header for header, field in mapping.items()}
     fields = FIELDS[entity]
     # Source columns get internal names first (a header may equal a field name). Each step below
-    # reads the previous one's columns, so every cell is trimmed once and parsed once; the text
-    # of the cells the fast parse could not read is kept for the slow parsers.
+    # reads the previous one's columns, so a cell is parsed once; the text of the cells the fast
+    # parse could not read is kept for the slow parsers. Text and flags are trimmed (blank → null)
+    # first; numbers and dates are not: a padded one fails the fast parse and the slow parsers trim.
     sources = {header: f"_src:{index}" for index, header in enumerate(mapping)}
-    trimmed = [pl.col(header).str.strip_chars().alias(source) for header, source in sources.items()]
-    blanked = [pl.when(pl.col(source) != "").then(pl.col(source)).alias(source) for source in sources.values()]
+    padded = {sources[h] for h, f in mapping.items() if fields[f].kind not in _SLOW_KINDS}
+    trimmed = [pl.col(h).str.strip_chars().alias(s) if s in padded else pl.col(h).alias(s) for h, s in sources.items()]
+    blanked = [pl.when(pl.col(source) != "").then(pl.col(source)).alias(source) for source in padded]
     parsed, trusted, kept = [], [], []
     for header, field in mapping.items():
         kind, text = fields[field].kind, pl.col(sources[header])
@@ -96,6 +98,10 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     except pl.exceptions.ComputeError as error:
         raise ImportFailed(table.file_name, [read_failure(table, error)]) from None
     rows_in = frame.height
+    # A blank cell is no unreadable value; trimming only the few cells kept is cheaper than every cell.
+    frame = frame.with_columns(pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
+                               for field in set(mapping.values()) if fields[field].kind in _SLOW_KINDS
+                               for c in [_RAW + field])
     if not rows_in:
         raise ImportFailed(table.file_name, [Problem(table.file_name, 2, None, None,
                                                      "has a header row but no data rows")])
