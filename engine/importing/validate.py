@@ -190,6 +190,8 @@ def _check_accounts(frame, raw, header_of, source, stages):
 
 def _words_to_status(values: pl.Series, words: dict[str, str], key) -> pl.Series:
     """Map each distinct value once (a 5M-row column has a handful of stages)."""
+    if values.null_count() == len(values):  # the column is not in this export
+        return values.cast(pl.String)
     distinct = values.drop_nulls().unique().to_list()
     mapping = {value: words[key(value)] for value in distinct if key(value) in words}
     return values.replace_strict(mapping, default=None, return_dtype=pl.String)
