@@ -1,6 +1,10 @@
 """First paint of the Overview in a real browser: the app served on a database, chromium timing how
 long until the KPI tiles are on screen — cold (first request: data loaded into memory) and warm.
 
+Two clocks: the page's own (from navigation start to the frame that shows the first tile, as web
+vitals are measured) and the harness's wall time around it (adds playwright's round trips and its
+polling, ~0.3 s here). The budget applies to the page's clock; both are printed.
+
 Budget (issue 3): warm first paint ≤ 2 s at 1M accounts / 6M deals. Usage:
     python bench/bench_first_paint.py --db big.duckdb     (build one: python -m engine demo --scale 40)
 """
@@ -17,6 +21,15 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# Stamps, in the page's clock, the frame after the first KPI tile enters the DOM.
+PAINT_PROBE = """
+new MutationObserver((_, observer) => {
+  if (document.querySelector('[data-testid="stMetric"]')) {
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => { window.__terrainFirstTile = performance.now(); }));
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -52,21 +65,25 @@ def main() -> int:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            timings = []
+            timings, walls = [], []
             for attempt in range(args.repeat + 1):
                 page = browser.new_page(viewport={"width": 1440, "height": 900})
+                page.add_init_script(PAINT_PROBE)
                 start = time.perf_counter()
                 page.goto(url)
                 page.wait_for_selector('[data-testid="stMetric"]', timeout=600_000)
-                timings.append(time.perf_counter() - start)
+                walls.append(time.perf_counter() - start)
+                page.wait_for_function("window.__terrainFirstTile", timeout=60_000)
+                timings.append(page.evaluate("window.__terrainFirstTile") / 1000)
                 page.close()
             browser.close()
     finally:
         process.terminate()
-    warm = sorted(timings[1:])[len(timings[1:]) // 2]
+    warm, warm_wall = (sorted(values[1:])[len(values[1:]) // 2] for values in (timings, walls))
     print(f"database {db}")
-    print(f"first paint, cold (loads the data): {timings[0]:.2f} s")
-    print(f"first paint, warm (median of {args.repeat}): {warm:.2f} s — budget 2 s: {'ok' if warm <= 2 else 'OVER'}")
+    print(f"first paint, cold (loads the data): {timings[0]:.2f} s  (harness wall {walls[0]:.2f} s)")
+    print(f"first paint, warm (median of {args.repeat}): {warm:.2f} s  (harness wall {warm_wall:.2f} s)"
+          f" — budget 2 s: {'ok' if warm <= 2 else 'OVER'}")
     return 0
 
 

@@ -43,9 +43,12 @@ def test_period_choice_survives_page_switches(tmp_path, serve_app, page):
     screenshot(page, "shell-period-kept-across-pages")
 
 
-def test_root_opens_the_overview_at_its_stable_path(tmp_path, serve_app, page):
+@pytest.mark.parametrize("path", ["/", "/overview"])
+def test_root_and_the_stable_path_both_open_the_overview(tmp_path, serve_app, page, path):
+    """The Overview is the default page: drawn by the first run at "/", and at DESIGN's /overview."""
     url = serve_app(database_file(tmp_path / "tiny.duckdb", fill_tiny_company))
-    page.goto(f"{url}/?lang=zh&period=2024-Q1")
+    page.goto(f"{url}{path}?lang=zh&period=2024-Q1")
     page.wait_for_selector('h1:has-text("总览")')
-    page.wait_for_url("**/overview?*")
+    page.wait_for_selector('[data-testid="stMetric"]')
+    assert page.get_by_text("Page not found").count() == 0
     assert "period=2024-Q1" in page.url and "lang=zh" in page.url
