@@ -1,8 +1,8 @@
 """The planner's map and selectors: accounts coloured by the territory a plan gives them.
 
-Few accounts are drawn as pickable points (click or box-select them on the map); many are drawn as
-hexagon density and selected by filter or table instead — a million clickable points would swamp the
-browser. No basemap (map_style None) unless one is configured: the map works offline.
+Few accounts are drawn as pickable points (click them on the map: st.pydeck_chart offers no box
+selection); many are drawn as hexagon density and selected by filter or table instead — a million
+clickable points would swamp the browser. No basemap (map_style None) unless one is configured: the map works offline.
 """
 from __future__ import annotations
 

@@ -119,6 +119,17 @@ def _pixel_of(view, lon: float, lat: float, box: dict) -> tuple[float, float]:
     return box["x"] + box["width"] / 2 + x - x0, box["y"] + box["height"] / 2 + y - y0
 
 
+def _drawn_at(page, x: float, y: float, radius: int = 4) -> bool:
+    """Whether the map draws something coloured around (x, y): the background is white or grey."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    shot = Image.open(BytesIO(page.screenshot(clip={"x": x - radius, "y": y - radius, "width": 2 * radius,
+                                                    "height": 2 * radius}))).convert("RGB")
+    return any(max(pixel) - min(pixel) > 60 for _, pixel in shot.getcolors(shot.width * shot.height))
+
+
 def test_clicking_points_on_the_map_selects_accounts(serve_app, page, tmp_path):
     """Tiny company: six points; click Berlin, then New York, and the selection count follows."""
     import numpy as np
@@ -138,10 +149,14 @@ def test_clicking_points_on_the_map_selects_accounts(serve_app, page, tmp_path):
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     canvas.wait_for()
     canvas.scroll_into_view_if_needed()  # mouse clicks land on the viewport: bring the map into it
-    page.wait_for_timeout(1500)  # let deck.gl draw its first frame
     box = canvas.bounding_box()
+    berlin = _pixel_of(view, 13.40, 52.52, box)
+    for _ in range(40):  # a click before deck.gl has drawn the point picks nothing: wait until it shows
+        if _drawn_at(page, *berlin):
+            break
+        page.wait_for_timeout(250)
     screenshot(page, "planner-map-before")
-    page.mouse.click(*_pixel_of(view, 13.40, 52.52, box))  # Siemens Kunde, Berlin
+    page.mouse.click(*berlin)  # Siemens Kunde, Berlin
     wait_for_app(page)
     page.get_by_text("1 accounts selected").wait_for()
     page.mouse.click(*_pixel_of(view, -74.01, 40.71, box))  # New York (Initech or its neighbour Umbrella)
