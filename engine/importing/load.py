@@ -22,7 +22,7 @@ from engine.errors import ImportFailed, Problem
 from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.readers import BEYOND, ROW
-from engine.importing.validate import PROBLEM_SCHEMA, check_table, empty_problems
+from engine.importing.validate import check_table, empty_problems, problem_frame
 from engine.store import Session, Store
 
 Progress = Callable[[float, str], None]
@@ -55,11 +55,6 @@ class _Outcome:
     problems: pl.DataFrame = field(default_factory=empty_problems)
 
 
-def _file_problems(name: str, problems: list[Problem]) -> pl.DataFrame:
-    rows = [(p.row, p.column, p.value, p.reason) for p in problems]
-    return pl.DataFrame(rows, schema=PROBLEM_SCHEMA, orient="row")
-
-
 def problems_frame(outcomes: list[_Outcome]) -> pl.DataFrame:
     """All problems with their file: file, row, column, value, reason."""
     frames = [o.problems.select(pl.lit(o.plan.file_name).alias("file"), pl.all()) for o in outcomes]
@@ -86,17 +81,16 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
         outcomes.append(outcome)
         blocking = file_plan.blocking_problems()
         if blocking:
-            outcome.problems = _file_problems(file_plan.file_name, blocking)
+            outcome.problems = problem_frame(blocking)
             continue
         try:
             checked = check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns,
                                   stage_overrides)
         except ImportFailed as unreadable:
-            outcome.problems = _file_problems(file_plan.file_name, unreadable.problems)
+            outcome.problems = problem_frame(unreadable.problems)
             continue
-        reader_problems = _file_problems(file_plan.file_name, file_plan.table.problems)
         outcome.rows_in = checked.rows_in
-        problems = pl.concat([reader_problems, checked.problems])
+        problems = checked.problems
         frame = checked.frame.filter(~pl.col(ROW).is_in(problems["row"].drop_nulls().implode())) \
             if skip_invalid else checked.frame
         frame, more = _resolve(file_plan, frame, context)

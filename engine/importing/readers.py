@@ -36,6 +36,7 @@ DELIMITERS = (",", ";", "\t", "|")
 _LINE_SEPARATOR = "\x1f"  # a byte that does not occur in text exports: reads each line whole
 Digest = str | Future[str]  # a file's sha256, or its computation under way
 BEYOND = "_beyond"  # the first field past the header's last column, in delimited text
+NO_DATA_ROWS = "has a header row but no data rows"
 
 
 @dataclass
@@ -136,7 +137,7 @@ def _read_workbook(path: Path, name: str, sha: Digest) -> list[RawTable]:
         frame = frame.rename(dict(zip(frame.columns, headers)))
         if frame.height == 0:
             tables.append(_unreadable(sheet_name, sha, 2, None, None,
-                                      "has a header row but no data rows", headers))
+                                      NO_DATA_ROWS, headers))
             continue
         lazy = frame.lazy().with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
         tables.append(RawTable(sheet_name, headers, lazy, sha, encoding="xlsx"))
@@ -245,14 +246,17 @@ def read_failure(table: RawTable, error: Exception) -> Problem:
     """What a failed read of `table` means for the user: bytes that are not UTF-8 (found only
     past the sampled head, with their row), or a CSV the parser gave up on."""
     if "utf-8" in str(error).lower() and table.text_path is not None:
-        return _bad_encoding_problem(table.file_name, table.sha256, *_first_bad_byte(table.text_path, "utf-8")).problems[0]
+        return _bad_encoding(table.file_name, *_first_bad_byte(table.text_path, "utf-8"))
     return Problem(table.file_name, None, None, None, unreadable_reason(error))
 
 
+def _bad_encoding(name: str, row: int, sample: bytes) -> Problem:
+    return Problem(name, row, None, sample.hex(" "), "contains bytes that are not UTF-8, UTF-16 or "
+                   "GB18030/GBK text; save the file as 'CSV UTF-8' and import it again")
+
+
 def _bad_encoding_problem(name: str, sha: Digest, row: int, sample: bytes) -> RawTable:
-    return _unreadable(name, sha, row, None, sample.hex(" "),
-                       "contains bytes that are not UTF-8, UTF-16 or GB18030/GBK text; "
-                       "save the file as 'CSV UTF-8' and import it again")
+    return RawTable(name, [], None, sha, [_bad_encoding(name, row, sample)])
 
 
 def _read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFiles) -> RawTable:
@@ -285,7 +289,7 @@ def _read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempF
                            "has no header row: the first line must name the columns")
     headers = unique_headers(header_record)
     if len(head) < SAMPLE_BYTES and not any(line.strip() for line in lines[1:]):
-        return _unreadable(name, sha, 2, None, None, "has a header row but no data rows", headers)
+        return _unreadable(name, sha, 2, None, None, NO_DATA_ROWS, headers)
     # One column more than the header catches the rows with too many fields (see structure_problems).
     schema = {h: pl.String for h in headers} | {BEYOND: pl.String}
     lazy = (pl.scan_csv(utf8_path, has_header=False, skip_rows=1, separator=delimiter, schema=schema,

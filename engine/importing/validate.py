@@ -15,7 +15,7 @@ import polars as pl
 from engine.errors import ImportFailed, Problem
 from engine.importing import parsing
 from engine.importing.fields import FIELDS, ID_FIELD, REQUIRED
-from engine.importing.readers import ROW, RawTable, read_failure, structure_problems
+from engine.importing.readers import NO_DATA_ROWS, ROW, RawTable, read_failure, structure_problems
 from engine.importing.sources import PROBABILITY_SCALE, STAGE_MAPS, STATUS_WORDS, normalise
 
 _RAW = "_raw:"  # the original text of cells the fast parse could not read
@@ -35,6 +35,11 @@ class CheckedTable:
 
 def empty_problems() -> pl.DataFrame:
     return pl.DataFrame(schema=PROBLEM_SCHEMA)
+
+
+def problem_frame(problems: list[Problem]) -> pl.DataFrame:
+    """Problems (of one file) as a PROBLEM_SCHEMA frame."""
+    return pl.DataFrame([(p.row, p.column, p.value, p.reason) for p in problems], schema=PROBLEM_SCHEMA, orient="row")
 
 
 def problem_rows(frame: pl.DataFrame, bad: pl.Expr, column: str, value: pl.Expr | None,
@@ -93,8 +98,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
             frame = frame.drop("_long", "_open_end")
             if blank_rows:  # empty lines are no rows
                 frame = frame.filter(~pl.col(ROW).is_in(pl.Series(blank_rows, dtype=pl.Int64).implode()))
-            problems.append(pl.DataFrame([(p.row, p.column, p.value, p.reason) for p in ragged],
-                                         schema=PROBLEM_SCHEMA, orient="row"))
+            problems.append(problem_frame(ragged))
     except pl.exceptions.ComputeError as error:
         raise ImportFailed(table.file_name, [read_failure(table, error)]) from None
     rows_in = frame.height
@@ -103,8 +107,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
                                for field in set(mapping.values()) if fields[field].kind in _SLOW_KINDS
                                for c in [_RAW + field])
     if not rows_in:
-        raise ImportFailed(table.file_name, [Problem(table.file_name, 2, None, None,
-                                                     "has a header row but no data rows")])
+        raise ImportFailed(table.file_name, [Problem(table.file_name, 2, None, None, NO_DATA_ROWS)])
     if "amount" in header_of:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("_symbol_currency"))
     for field, header in header_of.items():
