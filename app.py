@@ -94,14 +94,23 @@ PAGES = {
     ],
 }
 
-# The Overview is the default page: "/" draws it in the first run, and its stable path /overview
-# opens it too (Streamlit then shows the address as "/"). A hidden home page that switched to
-# /overview kept the path in the address bar but cost every first visit a second run (~0.7 s).
-sections = {t(section, lang): [st.Page(path, title=t(title, lang), url_path=url, icon=icon, default=url == "overview")
+# The Overview is the default page, so "/" draws it in the first run (a hidden home that switched
+# to it cost every first visit a second run, ~0.7 s). Streamlit serves a default page only at "/",
+# so DESIGN's stable path /overview is a hidden page that moves on to it, keeping the query.
+sections = {t(section, lang): [st.Page(path, title=t(title, lang), icon=icon, default=url == "overview",
+                                       url_path="home" if url == "overview" else url)  # reserved, never shown
                                for path, title, url, icon in entries]
             for section, entries in PAGES.items()}
-pages = {page.url_path: page for section in sections.values() for page in section}
-navigation = st.navigation(sections)
+pages = {url: page for (section, entries) in PAGES.items() for (_, _, url, _), page in zip(entries, sections[t(section, lang)])}
+overview = pages["overview"]
+
+
+def _to_overview() -> None:
+    st.switch_page(overview, query_params=st.query_params.to_dict())
+
+
+stable_path = st.Page(_to_overview, title=t("page.overview", lang), url_path="overview", visibility="hidden")
+navigation = st.navigation({**sections, t("nav.desk", lang): [*sections[t("nav.desk", lang)], stable_path]})
 goto = st.query_params.pop("goto", None)  # a deep link that arrived before the shell ran
 if goto in pages:
     st.switch_page(pages[goto], query_params=st.query_params.to_dict())

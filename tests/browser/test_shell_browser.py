@@ -47,8 +47,12 @@ def test_period_choice_survives_page_switches(tmp_path, serve_app, page):
 def test_root_and_the_stable_path_both_open_the_overview(tmp_path, serve_app, page, path):
     """The Overview is the default page: drawn by the first run at "/", and at DESIGN's /overview."""
     url = serve_app(database_file(tmp_path / "tiny.duckdb", fill_tiny_company))
+    page.goto(f"{url}/reps")  # a server that has served a session before, as in real use
+    page.wait_for_selector('h1:has-text("Reps")')
     page.goto(f"{url}{path}?lang=zh&period=2024-Q1")
     page.wait_for_selector('h1:has-text("总览")')
     page.wait_for_selector('[data-testid="stMetric"]')
+    wait_for_app(page)
+    page.wait_for_timeout(1500)  # Streamlit's "Page not found" dialog comes after the first paint
     assert page.get_by_text("Page not found").count() == 0
     assert "period=2024-Q1" in page.url and "lang=zh" in page.url
