@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from engine.demo import build_demo
 from engine.store import Store
@@ -21,17 +22,22 @@ def _choose(page, label: str, option: str) -> None:
     """Open a Streamlit selectbox by its label and pick an option."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
     choice = page.get_by_role("option", name=option, exact=True).first
-    for attempt in range(3):  # on a busy machine the keys can land before the list listens: retry
+    # On a busy machine the keys can land before the list listens, or a late rerun closes the list
+    # under the pointer (the option detaches): open, type and click again until the box shows it.
+    for attempt in range(4):
+        wait_for_app(page)
         box.click()
+        page.keyboard.press("Control+a")  # a retry types over what the last attempt left
         page.keyboard.type(option)  # the list is virtualised: type to bring the option into view
         try:
-            choice.wait_for(timeout=10_000)
-            break
-        except Exception:
-            if attempt == 2:
+            choice.click(timeout=10_000)
+            # the chosen value lives in the combobox input's value, not in its text
+            expect(box.get_by_role("combobox")).to_have_value(option, timeout=5_000)
+            return
+        except (PlaywrightError, AssertionError):  # expect() raises AssertionError
+            if attempt == 3:
                 raise
             page.keyboard.press("Escape")
-    choice.click()
 
 
 def _filter_and_move(page, prefix: str, territory: str) -> None:
