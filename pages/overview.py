@@ -17,7 +17,7 @@ from engine.i18n import fmt_date, fmt_money, fmt_pct
 from engine.maps import TERRITORY_LAYER, map_layers, performance_deck
 from engine.metrics import as_of_date, attainment_table, kpi_tiles, monthly_trend
 from engine.metrics_data import sales_data
-from ui import context
+from ui import context, first_paint
 from ui.downloads import chart_downloads, table_downloads
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
@@ -25,6 +25,7 @@ currency = settings.reporting_currency
 MONEY = ("target", "won", "gap", "pipeline", "weighted_forecast", "projected", "probability_forecast",
          "overdue_pipeline")
 FRACTIONS = ("attainment", "win_rate", "coverage", "projected_attainment")
+MAP_HEIGHT, SHARE_CHART_HEIGHT, TABLE_HEIGHT = 460, 420, 260  # px; placeholders keep the page still
 TILES = (("won", "normal"), ("target", "off"), ("attainment", "normal"), ("gap", "inverse"),
          ("pipeline", "normal"), ("weighted_forecast", "normal"), ("projected", "normal"), ("coverage", "normal"))
 
@@ -142,37 +143,52 @@ if overdue:
 nav = st.session_state.get("overview_nav", 0)
 level_name = tr(f"metrics.level.{level}")
 st.caption(tr("overview.rep_hint") if level == "rep" else tr("overview.drill_hint"))
-left, right = st.columns([5, 6], gap="medium")
-with left:
-    chart_key = f"share-{scope_id}-{nav}"
-    if table["won"].sum() or table["target"].drop_nulls().len():
-        chart = share_chart(table, lang, currency)
-        st.altair_chart(chart, on_select=partial(_picked, chart_key, level, scope_id), selection_mode=SELECTION,
-                        key=chart_key)
-        chart_downloads(chart, f"shares-{period.code}", key=f"dl-share-{nav}")
-    else:
-        st.info(tr("metrics.headline.empty"))
-with right:
-    st.markdown(f"**{tr('overview.map_title', level=level_name)}**")
-    shapes, density = map_layers(data, table, scope, lang=lang, currency=currency,
-                                 red_below=settings.attainment_red_below, green_from=settings.attainment_green_from)
-    deck = performance_deck(shapes, density, basemap_url=settings.basemap_url, tooltip_labels={
-        k: tr(f"metrics.col.{k}") for k in ("won", "target", "attainment", "pipeline", "accounts")})
-    map_key = f"map-{scope_id}-{nav}"
-    st.pydeck_chart(deck, on_select=partial(_picked, map_key, level, scope_id), selection_mode="single-object",
-                    height=460, key=map_key)
-    st.caption(tr("overview.map_legend", red=fmt_pct(settings.attainment_red_below, lang),
-                  green=fmt_pct(settings.attainment_green_from, lang)))
 
-st.subheader(tr("overview.table_title", level=level_name))
-if table.is_empty():
-    st.info(tr("overview.no_rows"))
-shown = table.select("name", "target", "won", "attainment", "gap", "pipeline", "win_rate", "weighted_forecast",
-                     "projected", "projected_attainment", "coverage", "probability_forecast", "overdue_pipeline")
-config = {c: st.column_config.NumberColumn(f"{tr(f'metrics.col.{c}')} ({currency})", format="compact")
-          for c in MONEY}
-config |= {c: st.column_config.NumberColumn(tr(f"metrics.col.{c}"), format="percent") for c in FRACTIONS}
-config["coverage"] = st.column_config.NumberColumn(tr("metrics.col.coverage"), format="%.2f×")
-config["name"] = st.column_config.TextColumn(tr("metrics.col.name"), pinned=True)
-st.dataframe(shown, column_config=config, hide_index=True)
-table_downloads(table, f"attainment-{level}-{period.code}", key=f"dl-table-{nav}")
+
+def _chart_map_and_table() -> None:
+    left, right = st.columns([5, 6], gap="medium")
+    with left:
+        chart_key = f"share-{scope_id}-{nav}"
+        if table["won"].sum() or table["target"].drop_nulls().len():
+            chart = share_chart(table, lang, currency)
+            st.altair_chart(chart, on_select=partial(_picked, chart_key, level, scope_id), selection_mode=SELECTION,
+                            key=chart_key)
+            chart_downloads(chart, f"shares-{period.code}", key=f"dl-share-{nav}")
+        else:
+            st.info(tr("metrics.headline.empty"))
+    with right:
+        st.markdown(f"**{tr('overview.map_title', level=level_name)}**")
+        shapes, density = map_layers(data, table, scope, lang=lang, currency=currency,
+                                     red_below=settings.attainment_red_below, green_from=settings.attainment_green_from)
+        deck = performance_deck(shapes, density, basemap_url=settings.basemap_url, tooltip_labels={
+            k: tr(f"metrics.col.{k}") for k in ("won", "target", "attainment", "pipeline", "accounts")})
+        map_key = f"map-{scope_id}-{nav}"
+        st.pydeck_chart(deck, on_select=partial(_picked, map_key, level, scope_id), selection_mode="single-object",
+                        height=MAP_HEIGHT, key=map_key)
+        st.caption(tr("overview.map_legend", red=fmt_pct(settings.attainment_red_below, lang),
+                      green=fmt_pct(settings.attainment_green_from, lang)))
+
+    st.subheader(tr("overview.table_title", level=level_name))
+    if table.is_empty():
+        st.info(tr("overview.no_rows"))
+    shown = table.select("name", "target", "won", "attainment", "gap", "pipeline", "win_rate", "weighted_forecast",
+                         "projected", "projected_attainment", "coverage", "probability_forecast", "overdue_pipeline")
+    config = {c: st.column_config.NumberColumn(f"{tr(f'metrics.col.{c}')} ({currency})", format="compact")
+              for c in MONEY}
+    config |= {c: st.column_config.NumberColumn(tr(f"metrics.col.{c}"), format="percent") for c in FRACTIONS}
+    config["coverage"] = st.column_config.NumberColumn(tr("metrics.col.coverage"), format="%.2f×")
+    config["name"] = st.column_config.TextColumn(tr("metrics.col.name"), pinned=True)
+    st.dataframe(shown, column_config=config, hide_index=True)
+    table_downloads(table, f"attainment-{level}-{period.code}", key=f"dl-table-{nav}")
+
+
+def _hold_their_space() -> None:
+    left, right = st.columns([5, 6], gap="medium")
+    left.skeleton(height=SHARE_CHART_HEIGHT)
+    right.skeleton(height=MAP_HEIGHT)
+    st.skeleton(height=TABLE_HEIGHT)
+
+
+# On this tab's first draw the figures above go out alone and the chart, the map and the table
+# follow once they are on screen (ui/first_paint.py says why).
+first_paint.after_first_paint("overview", _chart_map_and_table, hold=_hold_their_space)

@@ -24,9 +24,16 @@ def database_for_app(tmp_path: Path, monkeypatch, fill: Callable[[Store], None] 
 
 
 def run_page(page: str, *, period: str | None = None, lang: str = "en", timeout: float = 60,
-             **query: str | None) -> AppTest:
-    """Run pages/<page>.py alone, with what app.py would have put in the session."""
+             first_draw: bool = False, **query: str | None) -> AppTest:
+    """Run pages/<page>.py alone, with what app.py would have put in the session.
+
+    AppTest runs no JavaScript, so the browser's report of the first paint (ui/first_paint.py)
+    never comes: unless `first_draw`, the session is one whose tab has painted the page already."""
+    from ui.first_paint import painted_key
+
     app = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=timeout)
+    if not first_draw:
+        app.session_state[painted_key(page)] = True
     if period:
         app.session_state["period"] = parse_period(period)
     app.session_state["lang"] = lang

@@ -27,6 +27,23 @@ def test_company_view_shows_tiles_regions_and_map(seed_db):
     assert len(app.get("vega_lite_chart")) == 1 and len(app.get("deck_gl_json_chart")) == 1
 
 
+def test_first_draw_sends_the_tiles_alone_and_the_paint_report_brings_the_rest(seed_db):
+    from ui.first_paint import painted_key
+
+    app = run_page("overview", period="2024", first_draw=True)
+    assert not app.exception, app.exception
+    assert {m.label: m.value for m in app.metric}["Won"] == "$1M"
+    assert len(app.get("skeleton")) == 3  # the chart's, the map's and the table's space held
+    assert not app.dataframe and not app.get("vega_lite_chart") and not app.get("deck_gl_json_chart")
+    probe = app.get("bidi_component")  # the browser-side probe that reports the paint
+    assert [p.key for p in probe] == ["first-paint-overview"]
+
+    app.session_state[painted_key("overview")] = True  # what the probe's report sets, then reruns
+    app.run()
+    assert not app.get("skeleton") and not app.get("bidi_component")
+    assert len(app.dataframe[0].value) == 6 and len(app.get("vega_lite_chart")) == 1
+
+
 def test_scope_in_the_url_drills_into_a_region_and_breadcrumb_goes_back(seed_db):
     app = _run(scope="NA")
     assert not app.exception, app.exception
