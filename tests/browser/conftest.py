@@ -111,3 +111,33 @@ def wait_for_app(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     page.wait_for_timeout(300)
+
+
+def selectbox(page, label: str, nth: int = 0):
+    """The nth Streamlit selectbox whose label contains `label`."""
+    return page.locator('[data-testid="stSelectbox"]').filter(has_text=label).nth(nth)
+
+
+def choose(page, box, option: str) -> None:
+    """Pick `option` in the selectbox `box` (see `selectbox`), and wait until the box holds it.
+
+    On a busy machine the keys can land before the list listens, or a late rerun closes the list
+    under the pointer (the option detaches): open, type and click again until the box shows it."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect
+
+    choice = page.get_by_role("option", name=option, exact=True).first
+    for attempt in range(4):
+        wait_for_app(page)
+        box.click()
+        page.keyboard.press("Control+a")  # a retry types over what the last attempt left
+        page.keyboard.type(option)  # the list is virtualised: type to bring the option into view
+        try:
+            choice.click(timeout=10_000)
+            # the chosen value lives in the combobox input's value, not in its text
+            expect(box.get_by_role("combobox")).to_have_value(option, timeout=5_000)
+            return
+        except (PlaywrightError, AssertionError):  # expect() raises AssertionError
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")

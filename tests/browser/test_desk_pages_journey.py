@@ -9,7 +9,7 @@ import pytest
 
 from engine.demo import build_demo
 from engine.store import Store
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import choose, screenshot, selectbox, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -76,8 +76,7 @@ def test_desk_pages_in_english_and_chinese(demo_url, page):
 
     # Targets: choose a method, see the split and the sum check.
     _open(page, f"{demo_url}/targets?period=2026", "Targets — FY2026")
-    page.get_by_label("Split method").click()
-    page.get_by_role("option", name="Trailing 12 months' share").click()
+    choose(page, selectbox(page, "Split method"), "Trailing 12 months' share")
     page.get_by_text("Won, last 12 months (USD)").first.wait_for(state="attached")  # the basis column names its evidence
     wait_for_app(page)
     tiles = _tiles(page)

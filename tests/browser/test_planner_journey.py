@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect
 
 from engine.demo import build_demo
 from engine.store import Store
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import choose, screenshot, selectbox, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -18,28 +17,6 @@ def _fill(page, label: str, text: str) -> None:
     page.get_by_label(label, exact=True).first.fill(text)
 
 
-def _choose(page, label: str, option: str) -> None:
-    """Open a Streamlit selectbox by its label and pick an option."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    choice = page.get_by_role("option", name=option, exact=True).first
-    # On a busy machine the keys can land before the list listens, or a late rerun closes the list
-    # under the pointer (the option detaches): open, type and click again until the box shows it.
-    for attempt in range(4):
-        wait_for_app(page)
-        box.click()
-        page.keyboard.press("Control+a")  # a retry types over what the last attempt left
-        page.keyboard.type(option)  # the list is virtualised: type to bring the option into view
-        try:
-            choice.click(timeout=10_000)
-            # the chosen value lives in the combobox input's value, not in its text
-            expect(box.get_by_role("combobox")).to_have_value(option, timeout=5_000)
-            return
-        except (PlaywrightError, AssertionError):  # expect() raises AssertionError
-            if attempt == 3:
-                raise
-            page.keyboard.press("Escape")
-
-
 def _filter_and_move(page, prefix: str, territory: str) -> None:
     _fill(page, "Postal code starts with", prefix)
     page.get_by_role("button", name="Apply filter").click()
@@ -47,7 +24,7 @@ def _filter_and_move(page, prefix: str, territory: str) -> None:
     if not page.get_by_role("checkbox", name="Select every account matching the filter").is_checked():
         page.get_by_text("Select every account matching the filter", exact=True).click()
         wait_for_app(page)
-    _choose(page, "Move to territory", territory)
+    choose(page, selectbox(page, "Move to territory"), territory)
     page.get_by_role("button", name="Move selection").click()
     wait_for_app(page)
 
@@ -169,7 +146,7 @@ def test_clicking_points_on_the_map_selects_accounts(serve_app, page, tmp_path):
     wait_for_app(page)
     page.get_by_text("2 accounts selected").wait_for()
     screenshot(page, "planner-map-selected")
-    _choose(page, "Move to territory", "US West")
+    choose(page, selectbox(page, "Move to territory"), "US West")
     page.get_by_role("button", name="Move selection").click()
     wait_for_app(page)
     page.get_by_text("Moved 2 accounts to US West.").wait_for()
@@ -185,11 +162,9 @@ def test_whole_units_move_merge_and_undo(serve_app, page, tmp_path):
     wait_for_app(page)
     controls = page.get_by_text("Or move whole units").first
     controls.scroll_into_view_if_needed()
-    _choose(page, "Which one", "NY")
+    choose(page, selectbox(page, "Which one"), "NY")
     wait_for_app(page)
-    unit_target = page.locator('[data-testid="stSelectbox"]').filter(has_text="Move to territory").nth(1)
-    unit_target.click()
-    page.get_by_role("option", name="DACH", exact=True).first.click()
+    choose(page, selectbox(page, "Move to territory", nth=1), "DACH")
     wait_for_app(page)
     page.get_by_role("button", name="Move the unit").click()
     wait_for_app(page)
@@ -199,9 +174,9 @@ def test_whole_units_move_merge_and_undo(serve_app, page, tmp_path):
 
     page.get_by_text("Merge two territories", exact=True).click()
     wait_for_app(page)
-    _choose(page, "Merge territory", "US West")
+    choose(page, selectbox(page, "Merge territory"), "US West")
     wait_for_app(page)
-    _choose(page, "Into", "US East")
+    choose(page, selectbox(page, "Into"), "US East")
     wait_for_app(page)
     page.get_by_role("button", name="Merge", exact=True).click()
     wait_for_app(page)
