@@ -7,6 +7,7 @@ opens the Reps page on that rep. Screenshots: overview-company, overview-region,
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from engine.demo import build_demo
 from engine.store import Store
@@ -15,16 +16,27 @@ from tests.browser.conftest import screenshot, wait_for_app
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+BAR_BOXES = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg g.mark-rect path')]
+    .map(p => p.getBoundingClientRect()).filter(r => r.width > 6 && r.height > 8)
+    .map(r => [r.x, r.y, r.width, r.height]).sort((a, b) => a[1] - b[1])"""
+
+
 def _click_bar(page, index: int = 0) -> None:
     """Click the index-th bar (top to bottom) of the chart: Vega draws bars as SVG paths; target
     ticks are thin paths too, so only wide ones count."""
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    boxes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg g.mark-rect path')]
-        .map(p => p.getBoundingClientRect()).filter(r => r.width > 6 && r.height > 8)
-        .map(r => [r.x, r.y, r.width, r.height]).sort((a, b) => a[1] - b[1])""")
-    x, y, width, height = boxes[index]
+    for attempt in range(5):
+        try:  # a late rerun may replace the chart while we reach for it: take the new one
+            chart = page.locator('[data-testid="stVegaLiteChart"]').first
+            chart.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            boxes = page.evaluate(BAR_BOXES)
+            x, y, width, height = boxes[index]
+            break
+        except (PlaywrightError, IndexError):
+            if attempt == 4:
+                raise
+            wait_for_app(page)
+            page.wait_for_timeout(500)
     page.mouse.click(x + min(width / 2, 40), y + height / 2)
 
 
