@@ -74,6 +74,19 @@ def serve_app(tmp_path):
             process.kill()
 
 
+@pytest.fixture
+def demo_url(serve_app, tmp_path):
+    """The app served on a fresh demo company (built here; the app opens the file itself)."""
+    from engine.demo import build_demo
+    from engine.store import Store
+
+    path = tmp_path / "demo.duckdb"
+    store = Store.open(path)
+    build_demo(store)
+    store.close()
+    return serve_app(path)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

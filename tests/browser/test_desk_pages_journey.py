@@ -7,22 +7,11 @@ import re
 
 import pytest
 
-from engine.demo import build_demo
-from engine.store import Store
 from tests.browser.conftest import choose, screenshot, selectbox, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 PERIOD = "2026-Q4"  # the demo's running quarter (as of 23 Nov 2026): won, open pipeline, past quarters to rate
-
-
-@pytest.fixture
-def demo_url(serve_app, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    store = Store.open(path)
-    build_demo(store)
-    store.close()  # the app opens the file itself
-    return serve_app(path)
 
 
 def _open(page, url: str, title: str) -> None:

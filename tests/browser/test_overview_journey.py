@@ -9,8 +9,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from engine.demo import build_demo
-from engine.store import Store
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -55,12 +53,8 @@ def _scope(page) -> str | None:
     return page.evaluate("() => new URL(location.href).searchParams.get('scope')")
 
 
-def test_overview_drill_down_to_a_rep(serve_app, page, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    store = Store.open(path)
-    build_demo(store)
-    store.close()
-    url = serve_app(path)
+def test_overview_drill_down_to_a_rep(demo_url, page):
+    url = demo_url
 
     page.goto(f"{url}/")  # Overview is the default page: its URL is the root
     wait_for_app(page)

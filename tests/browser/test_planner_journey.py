@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from engine.demo import build_demo
 from engine.store import Store
 from tests.browser.conftest import choose, screenshot, selectbox, wait_for_app
 
@@ -55,12 +54,8 @@ def _tick_rows(page, rows: int) -> None:
         page.wait_for_timeout(700)  # let the grid settle before the next tick
 
 
-def test_move_save_and_compare_two_scenarios(serve_app, page, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    store = Store.open(path)
-    build_demo(store)
-    store.close()
-    url = serve_app(path)
+def test_move_save_and_compare_two_scenarios(demo_url, page):
+    url = demo_url
 
     page.goto(f"{url}/planner")
     wait_for_app(page)
