@@ -31,9 +31,14 @@ def painted_key(page: str) -> str:
     return f"_painted_{page}"
 
 
+def _draw_now_key(page: str) -> str:
+    """One-shot flag: the fragment rerun that follows the paint report is the deferred draw."""
+    return f"_draw_now_{page}"
+
+
 def _report_paint(page: str) -> None:
     st.session_state[painted_key(page)] = True
-    st.session_state[f"_draw_now_{page}"] = True  # one-shot: this fragment rerun is the deferred draw
+    st.session_state[_draw_now_key(page)] = True
 
 
 def after_first_paint(page: str, draw: Callable[[], None], hold: Callable[[], None]) -> None:
@@ -52,7 +57,7 @@ def _deferred(page: str, draw: Callable[[], None], hold: Callable[[], None]) -> 
     if not st.session_state.get(painted_key(page)):
         hold()
         _PROBE(key=f"first-paint-{page}", on_painted_change=partial(_report_paint, page), height=0)
-    elif st.session_state.pop(f"_draw_now_{page}", False):
+    elif st.session_state.pop(_draw_now_key(page), False):
         draw()
     else:
         # A click on what draw() drew (a chart selection, …) reruns this fragment; the whole page

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.store import Store
+from tests.app.conftest import database_for_app
 from tests.conftest import REPO, fill_tiny_company
 
 PAGE = str(REPO / "pages" / "planner.py")
@@ -13,12 +14,7 @@ PAGE = str(REPO / "pages" / "planner.py")
 
 @pytest.fixture
 def tiny_db(tmp_path, monkeypatch):
-    path = tmp_path / "tiny.duckdb"
-    store = Store.open(path)
-    fill_tiny_company(store)
-    store.close()
-    monkeypatch.setenv("TERRAIN_DB", str(path))
-    return path
+    return database_for_app(tmp_path, monkeypatch, fill_tiny_company, name="tiny")
 
 
 def _run(lang: str = "en") -> AppTest:

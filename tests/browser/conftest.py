@@ -76,15 +76,11 @@ def serve_app(tmp_path):
 
 @pytest.fixture
 def demo_url(serve_app, tmp_path):
-    """The app served on a fresh demo company (built here; the app opens the file itself)."""
+    """The app served on a fresh demo company."""
     from engine.demo import build_demo
-    from engine.store import Store
+    from tests.conftest import database_file
 
-    path = tmp_path / "demo.duckdb"
-    store = Store.open(path)
-    build_demo(store)
-    store.close()
-    return serve_app(path)
+    return serve_app(database_file(tmp_path / "demo.duckdb", build_demo))
 
 
 @pytest.fixture(scope="session")
