@@ -71,13 +71,40 @@ def _lookup(values: pl.Series, known: pl.DataFrame, id_column: str) -> pl.DataFr
             .select(pl.coalesce("_by_id", "_by_name").alias("found")))
 
 
+def _positions(ids: pl.Series, keys: pl.Series) -> pl.Series | None:
+    """For each of `ids` the position of the equal value in `keys`, else null; None when two keys
+    share a 64-bit hash (or repeat). Joining hashes costs a third of joining millions of strings;
+    every match is confirmed by a second, independently seeded hash, so a wrong match would need
+    two 64-bit collisions on the same pair."""
+    first = keys.hash(seed=0)
+    if first.n_unique() < keys.len():
+        return None
+    table = pl.DataFrame({"_h": first, "_at": pl.int_range(keys.len(), dtype=pl.UInt32, eager=True)})
+    at = ids.hash(seed=0).alias("_h").to_frame().join(table, on="_h", how="left", maintain_order="left")["_at"]
+    confirmed = (ids.hash(seed=1) == keys.hash(seed=1).gather(at)) & ids.is_not_null()
+    return pl.select(pl.when(confirmed).then(at)).to_series()
+
+
+def lookup_ids(ids: pl.Series, table: pl.DataFrame, key: str, value: str) -> pl.DataFrame:
+    """For each of `ids`: `found` (whether `table` has it) and `table[value]` (null when absent).
+    The last row of a repeated key wins (imported rows come after stored ones)."""
+    at = _positions(ids, table[key])
+    if at is None:
+        table = table.unique(key, keep="last", maintain_order=True)
+        at = _positions(ids, table[key])
+    if at is None:  # distinct keys with one 64-bit hash: join the strings themselves
+        joined = ids.alias(key).to_frame().join(table.select(key, value, pl.lit(True).alias("found")),
+                                                on=key, how="left", maintain_order="left")
+        return joined.select(pl.col("found").fill_null(False), value)
+    return pl.DataFrame({"found": at.is_not_null(), value: table[value].gather(at)})
+
+
 def _column_lookup(keys: pl.Series, table: pl.DataFrame, key: str, value: str) -> pl.Series:
-    """`table[value]` for each of `keys` (null when absent), joining only the key column so a
-    5-million-row frame is never copied for one looked-up column."""
+    """`table[value]` for each of `keys` (null when absent); a 5-million-row frame is never copied
+    for one looked-up column."""
     if table.height == 0 or keys.null_count() == len(keys) or table[value].null_count() == table.height:
         return nulls(value, len(keys), pl.String)
-    return (keys.alias(key).to_frame().join(table.select(key, value), on=key, how="left", maintain_order="left")
-            [value])
+    return lookup_ids(keys, table, key, value)[value]
 
 
 def resolve_territories(values: pl.Series, context: Context, create: bool = True) -> pl.Series:
@@ -168,15 +195,12 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
     frame = frame.with_columns(pl.coalesce(pl.col("owner_rep_id"), resolve_reps(frame["owner_name"], context))
                                .alias("owner_rep_id"))
     frame = frame.with_columns(resolve_territories(frame["territory"], context))
-    # One join of the account ids gives both each deal's account territory and the unknown accounts.
-    accounts = context.accounts.unique("account_id", keep="last").select(
-        "account_id", pl.col("territory_id").alias("_account_territory"), pl.lit(True).alias("_known"))
-    looked_up = (frame.select("account_id")  # one column: joining the whole frame would copy it
-                 .join(accounts, on="account_id", how="left", maintain_order="left"))
-    unknown = looked_up.select(pl.col("account_id").is_not_null() & pl.col("_known").is_null()).sum().item()
+    # One lookup of the account ids gives both each deal's account territory and the unknown accounts.
+    looked_up = lookup_ids(frame["account_id"], context.accounts, "account_id", "territory_id")
+    unknown = (frame["account_id"].is_not_null() & ~looked_up["found"]).sum()
     if unknown:
         context.warnings.append(f"{unknown} deals refer to accounts that are not in the database")
-    account_territory = looked_up["_account_territory"]
+    account_territory = looked_up["territory_id"]
     owner_territory = _column_lookup(frame["owner_rep_id"], primary_territory(context), "rep_id", "_owner_territory")
     frame = frame.with_columns(
         pl.coalesce(pl.col("territory_id"), account_territory, owner_territory).alias("territory_id"))
@@ -186,29 +210,30 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
 
 def convert_currency(frame: pl.DataFrame, context: Context, currency_header: str = "currency") -> tuple[pl.DataFrame, pl.DataFrame]:
     reporting = context.reporting_currency
-    frame = frame.with_columns(pl.coalesce("currency", pl.lit(reporting)).alias("currency"),
-                               pl.coalesce("close_date", pl.lit(date.today())).alias("_rate_day"))
-    foreign = ((frame["currency"] != reporting) & frame["exchange_rate"].is_null()).fill_null(False)
-    rate_column = nulls("rate_to_reporting", frame.height, pl.Float64)
-    if foreign.any():  # only rows in another currency without their own rate need the rates table
-        rates = (context.rates.unique(["currency", "valid_from"], keep="last")
-                 .sort("valid_from").select("currency", pl.col("valid_from").alias("_rate_day"), "rate_to_reporting"))
-        looked_up = (frame.filter(foreign).select("currency", "_rate_day").with_row_index("_order")
-                     .sort("_rate_day")
-                     .join_asof(rates, on="_rate_day", by="currency", strategy="backward", check_sortedness=False)
-                     .sort("_order"))["rate_to_reporting"]
-        rate_column = rate_column.scatter(foreign.arg_true(), looked_up)
-    frame = frame.with_columns(rate_column)
+    if frame["currency"].null_count() == frame.height:  # no currency anywhere: all in the reporting currency
+        return (frame.with_columns(pl.lit(reporting).alias("currency"), pl.col("amount").alias("amount_rc")),
+                empty_problems())
+    frame = frame.with_columns(pl.col("currency").fill_null(reporting))
     rate = (pl.when(pl.col("currency") == reporting).then(pl.lit(1.0))
-            .when(pl.col("exchange_rate").is_not_null()).then(1.0 / pl.col("exchange_rate"))
-            .otherwise(pl.col("rate_to_reporting")))
-    frame = frame.with_columns((pl.col("amount") * rate).alias("amount_rc"), rate.alias("_rate"))
+            .when(pl.col("exchange_rate").is_not_null()).then(1.0 / pl.col("exchange_rate")))
+    frame = frame.with_columns(rate.alias("_rate"))
+    # Only rows in another currency without their own rate need the rates table.
+    foreign = frame["_rate"].is_null()
+    if not foreign.any():
+        return frame.with_columns((pl.col("amount") * pl.col("_rate")).alias("amount_rc")).drop("_rate"), empty_problems()
+    rates = (context.rates.unique(["currency", "valid_from"], keep="last")
+             .sort("valid_from").select("currency", pl.col("valid_from").alias("_rate_day"), "rate_to_reporting"))
+    needing = (frame.filter(foreign).select(ROW, "currency", pl.coalesce("close_date", pl.lit(date.today())).alias("_rate_day"))
+               .with_row_index("_order").sort("_rate_day")
+               .join_asof(rates, on="_rate_day", by="currency", strategy="backward", check_sortedness=False)
+               .sort("_order"))
+    frame = frame.with_columns(frame["_rate"].scatter(foreign.arg_true(), needing["rate_to_reporting"]))
     problems = problem_rows(
-        frame, pl.col("_rate").is_null(), currency_header, pl.col("currency"),
+        needing, pl.col("rate_to_reporting").is_null(), currency_header, pl.col("currency"),
         pl.format("has no exchange rate to {} on or before {}: import a rates sheet "
                   "(columns currency, rate_to_reporting, valid_from)", pl.lit(reporting),
                   pl.col("_rate_day").cast(pl.String)))
-    return frame.drop("_rate_day", "rate_to_reporting", "_rate"), problems
+    return frame.with_columns((pl.col("amount") * pl.col("_rate")).alias("amount_rc")).drop("_rate"), problems
 
 
 def resolve_activities(frame: pl.DataFrame, context: Context, source: str) -> pl.DataFrame:
