@@ -195,6 +195,10 @@ def parse_percent(raw: pl.Series, scale: str) -> pl.Series:
 
 
 _FLAG_WORDS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
+# The spellings exports write (1, TRUE, Yes, …), matched as written: lowercasing every cell of a
+# 5-million-row column costs five times more. Other spellings (tRuE) go to the slow path.
+_FLAG_TRUE = sorted({form for word in TRUE_WORDS for form in (word, word.upper(), word.title())})
+_FLAG_FALSE = sorted({form for word in FALSE_WORDS for form in (word, word.upper(), word.title())})
 
 
 def clean_text(raw: pl.Expr) -> pl.Expr:
@@ -205,45 +209,70 @@ def clean_text(raw: pl.Expr) -> pl.Expr:
 
 
 def flag_expression(text: pl.Expr) -> pl.Expr:
-    """Checkbox cells (`1`, `true`, `yes`, `是` / blank, `0`, `false`) → Boolean; other text → null.
-    `text` is trimmed and null when blank (`clean_text`)."""
-    return pl.when(text.is_null()).then(False).otherwise(
-        text.str.to_lowercase().replace_strict(_FLAG_WORDS, default=None, return_dtype=pl.Boolean))
+    """Checkbox cells in their usual spellings (`1`, `TRUE`, `Yes`, `是` / blank, `0`, `false`) →
+    Boolean; anything else → null (`parse_flags` reads the rest). `text` is trimmed, null when blank."""
+    return (pl.when(text.is_null()).then(False).when(text.is_in(_FLAG_TRUE)).then(True)
+            .when(text.is_in(_FLAG_FALSE)).then(False))
 
 
 def parse_flags(raw: pl.Series) -> pl.Series:
-    return pl.select(flag_expression(clean_text(pl.lit(raw.cast(pl.String)))).alias(raw.name)).to_series()
+    """Checkbox cells in any case → Boolean; blank → False; other text → null."""
+    text = clean_text(pl.lit(raw.cast(pl.String)))
+    return pl.select(pl.when(text.is_null()).then(False).otherwise(
+        text.str.to_lowercase().replace_strict(_FLAG_WORDS, default=None, return_dtype=pl.Boolean))
+        .alias(raw.name)).to_series()
 
 
 _FIRST_DAY, _LAST_DAY = date(_MIN_YEAR, 1, 1), date(_MAX_YEAR, 12, 31)
+_ZONED, _PLAIN = "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S"
+# The fast forms of dates and timestamps, the general one last. check_table picks per column the
+# form that reads most of a sample of its cells (`fast_form`): one strptime per cell instead of two.
+FAST_FORMS = {"date": ("date", "date or timestamp"), "timestamp": ("zoned", "plain", "zoned or plain")}
 
 
-def fast_expression(kind: str, text: pl.Expr) -> pl.Expr:
+def fast_form(kind: str, sample: pl.Series) -> str | None:
+    """The first fast form (see FAST_FORMS) that reads most of `sample`, a few cells of the column;
+    the general form when none reads any. The form only decides speed: what it cannot read goes to
+    the slow parsers."""
+    forms = FAST_FORMS.get(kind)
+    if not forms:
+        return None
+    frame = pl.DataFrame({"text": sample.cast(pl.String)})
+    read = [frame.select(fast_is_valid(kind, fast_expression(kind, pl.col("text"), form), pl.col("text"), form)
+                         .fill_null(False).sum()).item() for form in forms]
+    return forms[read.index(max(read))] if max(read) else forms[-1]
+
+
+def fast_expression(kind: str, text: pl.Expr, form: str | None = None) -> pl.Expr:
     """The clean common form of a kind as a lazy expression: plain numbers, ISO dates, ISO/Salesforce
     timestamps, from the cell as read (a padded cell gives null). A value it gives is kept only
     where `fast_is_valid` holds; the other cells go to the slow parsers above. Used inside the CSV
     scan so that a clean column never exists as text in memory. Each expression reads its text
     once: polars does not share repeated sub-expressions across a streaming projection."""
+    form = form or FAST_FORMS.get(kind, ("",))[-1]
     if kind in ("amount", "number", "integer", "percent"):
         return text.cast(pl.Float64, strict=False)
-    if kind == "date":  # an ISO date, or the date part of an ISO timestamp
-        return text.str.head(10).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    if kind == "date":
+        if form == "date":  # exactly an ISO date
+            return text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        return text.str.head(10).str.strptime(pl.Date, "%Y-%m-%d", strict=False)  # or a timestamp's date
     if kind == "timestamp":
-        return pl.coalesce(
-            text.str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%z", strict=False)
-            .dt.replace_time_zone(None),
-            text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False))
+        zoned = text.str.strptime(pl.Datetime("us", "UTC"), _ZONED, strict=False).dt.replace_time_zone(None)
+        plain = text.str.strptime(pl.Datetime("us"), _PLAIN, strict=False)
+        return {"zoned": zoned, "plain": plain}.get(form, pl.coalesce(zoned, plain))
     raise ValueError(f"no fast form for {kind}")
 
 
-def fast_is_valid(kind: str, value: pl.Expr, text: pl.Expr) -> pl.Expr:
+def fast_is_valid(kind: str, value: pl.Expr, text: pl.Expr, form: str | None = None) -> pl.Expr:
     """Whether the fast `value` of a cell is its meaning: finite numbers, dates in the years
     Terrain accepts, and for dates only a cell that is a date or starts a timestamp."""
     if kind in ("amount", "number", "integer", "percent"):
         return value.is_finite()
     if kind == "date":
-        shaped = (text.str.len_bytes() == 10) | text.str.slice(10, 1).is_in(["T", " "])
-        return shaped & value.is_between(_FIRST_DAY, _LAST_DAY)
+        in_years = value.is_between(_FIRST_DAY, _LAST_DAY)
+        if form == "date":
+            return in_years
+        return ((text.str.len_bytes() == 10) | text.str.slice(10, 1).is_in(["T", " "])) & in_years
     return value.is_between(datetime.combine(_FIRST_DAY, time.min), datetime.combine(_LAST_DAY, time.max))
 
 
@@ -257,6 +286,8 @@ def slow_parse(kind: str, raw: pl.Series) -> pl.DataFrame:
         return pl.DataFrame({"value": parse_numbers(_text(raw).str.replace(r"\s*%$", ""))})
     if kind == "date":
         return pl.DataFrame({"value": parse_dates(raw)})
+    if kind == "flag":
+        return pl.DataFrame({"value": parse_flags(raw)})
     return pl.DataFrame({"value": parse_timestamps(raw)})
 
 

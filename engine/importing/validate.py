@@ -19,6 +19,7 @@ from engine.importing.readers import NO_DATA_ROWS, ROW, RawTable, read_failure, 
 from engine.importing.sources import PROBABILITY_SCALE, STAGE_MAPS, STATUS_WORDS, normalise
 
 _RAW = "_raw:"  # the original text of cells the fast parse could not read
+_SAMPLE_ROWS = 200  # cells per column that choose its fast form (see parsing.fast_form)
 _SLOW_KINDS = ("amount", "number", "integer", "date", "timestamp", "percent")
 PROBLEM_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 _KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number",
@@ -47,9 +48,10 @@ def problem_rows(frame: pl.DataFrame, bad: pl.Expr, column: str, value: pl.Expr 
     """One problem per row of `frame` where `bad` holds."""
     reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
     value_expr = pl.lit(None, pl.String) if value is None else value.cast(pl.String)
-    return frame.filter(bad.fill_null(False)).select(
+    # Lazily, so that only the columns the check names are filtered, not the whole frame.
+    return frame.lazy().filter(bad.fill_null(False)).select(
         pl.col(ROW).cast(pl.Int64).alias("row"), pl.lit(column).alias("column"),
-        value_expr.alias("value"), reason_expr.cast(pl.String).alias("reason"))
+        value_expr.alias("value"), reason_expr.cast(pl.String).alias("reason")).collect()
 
 
 def derived_id(expr: pl.Expr) -> pl.Expr:
@@ -75,12 +77,14 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     padded = {sources[h] for h, f in mapping.items() if fields[f].kind not in _SLOW_KINDS}
     trimmed = [pl.col(h).str.strip_chars().alias(s) if s in padded else pl.col(h).alias(s) for h, s in sources.items()]
     blanked = [pl.when(pl.col(source) != "").then(pl.col(source)).alias(source) for source in padded]
+    forms = _fast_forms(table, {header: fields[field].kind for header, field in mapping.items()})
     parsed, trusted, kept = [], [], []
     for header, field in mapping.items():
-        kind, text = fields[field].kind, pl.col(sources[header])
+        kind, text, form = fields[field].kind, pl.col(sources[header]), forms.get(header)
         if kind in _SLOW_KINDS:
-            parsed.append(parsing.fast_expression(kind, text).alias(field))
-            trusted.append(pl.when(parsing.fast_is_valid(kind, pl.col(field), text)).then(pl.col(field)).alias(field))
+            parsed.append(parsing.fast_expression(kind, text, form).alias(field))
+            trusted.append(pl.when(parsing.fast_is_valid(kind, pl.col(field), text, form)).then(pl.col(field))
+                           .alias(field))
         elif kind == "flag":
             parsed.append(parsing.flag_expression(text).alias(field))
         else:
@@ -116,7 +120,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
             continue
         raw_cells = frame[_RAW + field]
         needs = raw_cells.is_not_null()
-        if needs.any() and kind != "flag":
+        if needs.any():
             slow = parsing.slow_parse(kind, raw_cells.filter(needs))
             positions = needs.arg_true()
             frame = frame.with_columns(frame[field].scatter(positions, slow["value"].cast(frame[field].dtype)))
@@ -141,6 +145,18 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     # A cell that could not be parsed is also empty afterwards: report it once, as unreadable.
     found = found.unique(["row", "column"], keep="first", maintain_order=True)
     return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in)
+
+
+def _fast_forms(table: RawTable, kinds: dict[str, str]) -> dict[str, str | None]:
+    """For each date and timestamp column, the fast form that reads most of its first cells."""
+    headers = [header for header, kind in kinds.items() if kind in parsing.FAST_FORMS]
+    if not headers or table.frame is None:
+        return {}
+    try:
+        sample = table.frame.select(headers).head(_SAMPLE_ROWS).collect()
+    except pl.exceptions.PolarsError:  # the full read reports what is wrong with the file
+        return {}
+    return {header: parsing.fast_form(kinds[header], sample[header]) for header in headers}
 
 
 def _scaled(values: pl.Series, raw_cells: pl.Series, scale: str) -> pl.Series:
