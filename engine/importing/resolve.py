@@ -79,8 +79,8 @@ def _positions(ids: pl.Series, keys: pl.Series) -> pl.Series | None:
     first = keys.hash(seed=0)
     if first.n_unique() < keys.len():
         return None
-    table = pl.DataFrame({"_h": first, "_at": pl.int_range(keys.len(), dtype=pl.UInt32, eager=True)})
-    at = ids.hash(seed=0).alias("_h").to_frame().join(table, on="_h", how="left", maintain_order="left")["_at"]
+    at = ids.hash(seed=0).replace_strict(first, pl.int_range(keys.len(), dtype=pl.UInt32, eager=True),
+                                         default=None, return_dtype=pl.UInt32)
     confirmed = (ids.hash(seed=1) == keys.hash(seed=1).gather(at)) & ids.is_not_null()
     return pl.select(pl.when(confirmed).then(at)).to_series()
 
