@@ -51,6 +51,13 @@ class RawTable:
     encoding: str = ""
     delimiter: str = ""
     text_path: Path | None = None  # delimited text (as UTF-8): its rows' fields are counted on check
+    sample: pl.DataFrame | None = None  # the first records as text, when they came with the sniffing
+
+    def first_rows(self, headers: list[str], rows: int) -> pl.DataFrame:
+        """Up to `rows` first records of the columns `headers`, as text (to choose parsers by)."""
+        if self.sample is not None:
+            return self.sample.select(headers).head(rows)
+        return self.frame.select(headers).head(rows).collect() if self.frame is not None else pl.DataFrame()
 
     @property
     def sha256(self) -> str:
@@ -296,7 +303,17 @@ def _read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempF
                         missing_columns="insert", extra_columns="ignore", truncate_ragged_lines=True,
                         encoding="utf8", raise_if_empty=False)
             .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
-    return RawTable(name, headers, lazy, sha, [], encoding, delimiter, utf8_path)
+    return RawTable(name, headers, lazy, sha, [], encoding, delimiter, utf8_path,
+                    _sample(lines[1:], delimiter, headers))
+
+
+def _sample(lines: list[str], delimiter: str, headers: list[str]) -> pl.DataFrame:
+    """The sniffed lines after the header as text columns (short records padded, long ones cut)."""
+    width = len(headers)
+    records = [(record + [""] * width)[:width]
+               for record in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+    columns = {header: [record[i] or None for record in records] for i, header in enumerate(headers)}
+    return pl.DataFrame(columns, schema={header: pl.String for header in headers})
 
 
 def structure_problems(table: RawTable, suspects: pl.Series, records: int) -> tuple[list[Problem], list[int]]:

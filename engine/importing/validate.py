@@ -155,7 +155,7 @@ def _fast_forms(table: RawTable, kinds: dict[str, str]) -> dict[str, str | None]
     if not headers or table.frame is None:
         return {}
     try:
-        sample = table.frame.select(headers).head(_SAMPLE_ROWS).collect()
+        sample = table.first_rows(headers, _SAMPLE_ROWS)
     except pl.exceptions.PolarsError:  # the full read reports what is wrong with the file
         return {}
     return {header: parsing.fast_form(kinds[header], sample[header]) for header in headers}
@@ -218,20 +218,30 @@ def _words_to_status(values: pl.Series, words: dict[str, str], key) -> pl.Series
     return values.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
+_STATUS_BY_CODE = pl.Series(["open", "lost", "won"])
+
+
 def deal_status(frame: pl.DataFrame, source: str, overrides: dict[str, str]) -> pl.Series:
-    """open/won/lost from (in order) a direct status column, IsClosed/IsWon flags, the stage."""
-    stage_map = {**STAGE_MAPS[source], **{normalise(k): v for k, v in overrides.items()}}
-    direct = _words_to_status(frame["status"], STATUS_WORDS, lambda v: v.strip().lower())
-    by_stage = _words_to_status(frame["stage"], stage_map, normalise)
-    has_flags = frame["is_closed"].null_count() < frame.height
-    from_flags = frame.select(
-        pl.when(pl.col("is_closed") & pl.col("is_won")).then(pl.lit("won"))
-        .when(pl.col("is_closed")).then(pl.lit("lost"))
-        .when(pl.col("is_closed").not_()).then(pl.lit("open"))).to_series() if has_flags else None
-    status = direct
-    for fallback in (from_flags, by_stage):
-        if fallback is not None and status.null_count():
-            status = status.fill_null(fallback) if status.null_count() < len(status) else fallback
+    """open/won/lost from (in order) a direct status column, IsClosed/IsWon flags, the stage. A
+    later source is read only for the rows the earlier ones leave open (often none)."""
+    def from_flags() -> pl.Series | None:
+        if frame["is_closed"].null_count() == frame.height:
+            return None
+        # 0 open, 1 lost, 2 won: picking from three strings is cheaper than building each one.
+        code = pl.col("is_closed").cast(pl.UInt8) + (pl.col("is_closed") & pl.col("is_won").fill_null(False)).cast(pl.UInt8)
+        return frame.select(pl.lit(_STATUS_BY_CODE).gather(code)).to_series()
+
+    def from_stage() -> pl.Series:
+        stage_map = {**STAGE_MAPS[source], **{normalise(k): v for k, v in overrides.items()}}
+        return _words_to_status(frame["stage"], stage_map, normalise)
+
+    status = _words_to_status(frame["status"], STATUS_WORDS, lambda v: v.strip().lower())
+    for fallback in (from_flags, from_stage):
+        if not status.null_count():
+            break
+        found = fallback()
+        if found is not None:
+            status = status.fill_null(found) if status.null_count() < len(status) else found
     return status.alias("status")
 
 
