@@ -12,6 +12,7 @@ entity, rows in / loaded / rejected).
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +23,7 @@ from engine.errors import ImportFailed, Problem
 from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.readers import BEYOND, ROW
-from engine.importing.validate import check_table, empty_problems, problem_frame
+from engine.importing.validate import CheckedTable, check_table, empty_problems, problem_frame
 from engine.store import Session, Store
 
 Progress = Callable[[float, str], None]
@@ -74,20 +75,26 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
     progress = progress or (lambda fraction, message: None)
     ordered = plan.ordered()
     context = resolve.Context.from_store(store, reporting_currency)
+    # The files are read and checked side by side (polars releases the GIL, and one file's
+    # single-threaded steps fill the other's gaps); they are resolved in load order after.
+    checks = [_CHECKING.submit(_check_file, file_plan, stage_overrides) for file_plan in ordered]
+    try:
+        return _resolve_checked(ordered, checks, context, skip_invalid, progress), context
+    finally:
+        for check in checks:  # after a failure, the files not yet started are not read for nothing
+            check.cancel()
+
+
+def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: resolve.Context,
+                     skip_invalid: bool, progress: Progress) -> list[_Outcome]:
     outcomes = []
-    for position, file_plan in enumerate(ordered):
+    for position, (file_plan, check) in enumerate(zip(ordered, checks)):
         progress(position / max(len(ordered), 1) * 0.8, f"{file_plan.file_name} ({position + 1}/{len(ordered)})")
         outcome = _Outcome(file_plan)
         outcomes.append(outcome)
-        blocking = file_plan.blocking_problems()
-        if blocking:
-            outcome.problems = problem_frame(blocking)
-            continue
-        try:
-            checked = check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns,
-                                  stage_overrides)
-        except ImportFailed as unreadable:
-            outcome.problems = problem_frame(unreadable.problems)
+        checked = check.result()
+        if isinstance(checked, pl.DataFrame):  # the file could not be read: its problems
+            outcome.problems = checked
             continue
         outcome.rows_in = checked.rows_in
         problems = checked.problems
@@ -96,7 +103,21 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
         frame, more = _resolve(file_plan, frame, context)
         outcome.frame = frame
         outcome.problems = pl.concat([problems, more]).sort("row", nulls_last=True)
-    return outcomes, context
+    return outcomes
+
+
+_CHECKING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="terrain-check")
+
+
+def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None) -> CheckedTable | pl.DataFrame:
+    """The checked table of one file, or the problems that keep it from being read."""
+    blocking = file_plan.blocking_problems()
+    if blocking:
+        return problem_frame(blocking)
+    try:
+        return check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns, stage_overrides)
+    except ImportFailed as unreadable:
+        return problem_frame(unreadable.problems)
 
 
 def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context) -> tuple[pl.DataFrame, pl.DataFrame]:
