@@ -209,6 +209,9 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
 
 
 def convert_currency(frame: pl.DataFrame, context: Context, currency_header: str = "currency") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`amount_rc` (the amount in the reporting currency) and the rows whose currency has no rate.
+    Rows in the reporting currency or with their own exchange rate (most exports: all of them)
+    never touch the rates table."""
     reporting = context.reporting_currency
     if frame["currency"].null_count() == frame.height:  # no currency anywhere: all in the reporting currency
         return (frame.with_columns(pl.lit(reporting).alias("currency"), pl.col("amount").alias("amount_rc")),
@@ -220,11 +223,11 @@ def convert_currency(frame: pl.DataFrame, context: Context, currency_header: str
     # Only rows in another currency without their own rate need the rates table.
     foreign = frame["_rate"].is_null()
     if not foreign.any():
-        return frame.with_columns((pl.col("amount") * pl.col("_rate")).alias("amount_rc")).drop("_rate"), empty_problems()
+        return _in_reporting_currency(frame), empty_problems()
     rates = (context.rates.unique(["currency", "valid_from"], keep="last")
              .sort("valid_from").select("currency", pl.col("valid_from").alias("_rate_day"), "rate_to_reporting"))
-    needing = (frame.filter(foreign).select(ROW, "currency", pl.coalesce("close_date", pl.lit(date.today())).alias("_rate_day"))
-               .with_row_index("_order").sort("_rate_day")
+    rate_day = pl.coalesce("close_date", pl.lit(date.today())).alias("_rate_day")  # open deals: today's rate
+    needing = (frame.filter(foreign).select(ROW, "currency", rate_day).with_row_index("_order").sort("_rate_day")
                .join_asof(rates, on="_rate_day", by="currency", strategy="backward", check_sortedness=False)
                .sort("_order"))
     frame = frame.with_columns(frame["_rate"].scatter(foreign.arg_true(), needing["rate_to_reporting"]))
@@ -233,7 +236,11 @@ def convert_currency(frame: pl.DataFrame, context: Context, currency_header: str
         pl.format("has no exchange rate to {} on or before {}: import a rates sheet "
                   "(columns currency, rate_to_reporting, valid_from)", pl.lit(reporting),
                   pl.col("_rate_day").cast(pl.String)))
-    return frame.with_columns((pl.col("amount") * pl.col("_rate")).alias("amount_rc")).drop("_rate"), problems
+    return _in_reporting_currency(frame), problems
+
+
+def _in_reporting_currency(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns((pl.col("amount") * pl.col("_rate")).alias("amount_rc")).drop("_rate")
 
 
 def resolve_activities(frame: pl.DataFrame, context: Context, source: str) -> pl.DataFrame:
