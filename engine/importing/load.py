@@ -28,6 +28,8 @@ from engine.store import Session, Store
 
 Progress = Callable[[float, str], None]
 MAX_LISTED_PROBLEMS = 1000
+# Reads and checks the files of an import side by side (see check_plan).
+_CHECKING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="terrain-check")
 _KEYS = {"accounts": ["account_id"], "deals": ["deal_id"], "reps": ["rep_id"], "activities": ["activity_id"],
          "territories": ["territory_id"], "territory_members": ["territory_id", "rep_id"],
          "targets": ["scope", "scope_id", "period_start"], "fx_rates": ["currency", "valid_from"]}
@@ -105,8 +107,6 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
         outcome.problems = pl.concat([problems, more]).sort("row", nulls_last=True)
     return outcomes
 
-
-_CHECKING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="terrain-check")
 
 
 def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None) -> CheckedTable | pl.DataFrame:
