@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.errors import TerrainError
+from engine.store.errors import TerrainError
 from engine.i18n import LANGUAGES, t
-from engine.metrics import as_of_date
-from engine.periods import KINDS, parse_period, period_containing
-from engine.timeline import period_choices
+from engine.metrics.performance import as_of_date
+from engine.metrics.periods import KINDS, parse_period, period_containing
+from engine.metrics.timeline import period_choices
 from ui import context
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")

@@ -1,7 +1,7 @@
 """Auto-balance at planning scale: 3,000 postal-code units into 50 territories (budget ≤ 10 s).
 
 Run: `.venv/bin/python bench/bench_balance.py [--units 3000] [--territories 50] [--seed 7]`.
-The company is synthetic and seeded (engine.balance_synthetic), territories start as Voronoi cells
+The company is synthetic and seeded (engine.planner.balance.synthetic), territories start as Voronoi cells
 of random home bases, so they are far apart in size — a harder start than most real maps. Prints,
 per metric and mode, the wall time, accounts moved, the largest deviation before/after, and the
 peak resident memory of the process so far (RSS).
@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.balance import BalanceRequest, InfeasibleBalance, auto_balance  # noqa: E402
-from engine.balance_synthetic import synthetic_company  # noqa: E402
+from engine.planner.balance.auto import BalanceRequest, InfeasibleBalance, auto_balance  # noqa: E402
+from engine.planner.balance.synthetic import synthetic_company  # noqa: E402
 
 BUDGET_SECONDS = 10.0
 

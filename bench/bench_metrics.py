@@ -29,12 +29,12 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.maps import map_layers  # noqa: E402
-from engine.metrics import attainment_table, kpi_tiles, monthly_trend, shares_table  # noqa: E402
-from engine.metrics_data import sales_data  # noqa: E402
-from engine.metrics_reps import leaderboard  # noqa: E402
-from engine.periods import add_months, period_containing  # noqa: E402
-from engine.settings import load_settings  # noqa: E402
+from engine.charts.maps import map_layers  # noqa: E402
+from engine.metrics.performance import attainment_table, kpi_tiles, monthly_trend, shares_table  # noqa: E402
+from engine.metrics.sales_data import sales_data  # noqa: E402
+from engine.metrics.reps import leaderboard  # noqa: E402
+from engine.metrics.periods import add_months, period_containing  # noqa: E402
+from engine.store.settings import load_settings  # noqa: E402
 from engine.store import Store  # noqa: E402
 
 AS_OF = date(2026, 11, 23)

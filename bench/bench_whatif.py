@@ -22,9 +22,9 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.settings import load_settings  # noqa: E402
+from engine.store.settings import load_settings  # noqa: E402
 from engine.store import Store  # noqa: E402
-from engine.whatif import Move, Plan, before_after, build_baseline, recompute_before_after, rep_before_after  # noqa: E402
+from engine.planner.plan import Move, Plan, before_after, build_baseline, recompute_before_after, rep_before_after  # noqa: E402
 
 STATES = ["CA", "NY", "TX", "FL", "IL", "WA", "MA", "GA", "CO", "AZ", "OH", "NC", "MI", "PA", "OR"]
 INDUSTRIES = ["Manufacturing", "Finance", "Software", "Health", "Retail", "Energy", "Logistics"]

@@ -12,10 +12,9 @@ import pkgutil
 import sys
 
 from engine import commands
-from engine.errors import TerrainError
-from engine.settings import load_settings
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from engine.commands import EXIT_USAGE
+from engine.store.errors import TerrainError
+from engine.store.settings import load_settings
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,10 +30,6 @@ def build_parser() -> argparse.ArgumentParser:
     for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"{commands.__name__}.{module.name}").register(sub)
     return parser
-
-
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="DuckDB database file (default: $TERRAIN_DB or terrain.duckdb)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,10 +7,10 @@ import polars as pl
 import streamlit as st
 
 from engine.charts.activity import cycle_by_row, revenue_by_row, seasonality_heatmap
-from engine.errors import TerrainError
+from engine.store.errors import TerrainError
 from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
-from engine.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
-from engine.metrics import as_of_date
+from engine.metrics.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
+from engine.metrics.performance import as_of_date
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import readable

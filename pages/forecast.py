@@ -7,11 +7,11 @@ import polars as pl
 import streamlit as st
 
 from engine.charts.forecast import accuracy_bars, categories_funnel, methods_side_by_side, path_to_target
-from engine.errors import TerrainError
-from engine.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_detail,
-                             forecast_table, monthly_forecast)
+from engine.store.errors import TerrainError
+from engine.metrics.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_detail,
+                                     forecast_table, monthly_forecast)
 from engine.i18n import fmt_date, fmt_money, fmt_month, fmt_pct, t
-from engine.metrics import as_of_date, monthly_trend
+from engine.metrics.performance import as_of_date, monthly_trend
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import readable

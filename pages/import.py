@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from engine.errors import ImportFailed, TerrainError
+from engine.store.errors import ImportFailed, TerrainError
 from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_history, import_rejects,
                               list_profiles, load_profile, plan_files, problems_frame, run_import,
                               save_profile, suggest_mapping, unknown_stages)

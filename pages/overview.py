@@ -12,11 +12,11 @@ from functools import partial
 import streamlit as st
 
 from engine.charts.overview import SELECTION, share_chart
-from engine.errors import NotFoundError, TerrainError
+from engine.store.errors import NotFoundError, TerrainError
 from engine.i18n import fmt_date, fmt_money, fmt_pct
-from engine.maps import TERRITORY_LAYER, map_layers, performance_deck
-from engine.metrics import as_of_date, attainment_table, kpi_tiles, monthly_trend
-from engine.metrics_data import sales_data
+from engine.charts.maps import TERRITORY_LAYER, map_layers, performance_deck
+from engine.metrics.performance import as_of_date, attainment_table, kpi_tiles, monthly_trend
+from engine.metrics.sales_data import sales_data
 from ui import context, first_paint
 from ui.downloads import chart_downloads, table_downloads
 

@@ -11,20 +11,20 @@ import math
 
 import streamlit as st
 
-from engine.balance import METRICS, BalanceRequest
-from engine.balance_plan import apply_result, balance_plan, carry_over, plan_tradeoff, scope_territories
-from engine.balance_units import UNIT_KINDS
+from engine.planner.balance.auto import METRICS, BalanceRequest
+from engine.planner.balance.plan import apply_result, balance_plan, carry_over, plan_tradeoff, scope_territories
+from engine.planner.balance.units import UNIT_KINDS
 from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
-from engine.crm_export import FORMATS
-from engine.errors import TerrainError
+from engine.planner.crm_export import FORMATS
+from engine.store.errors import TerrainError
 from engine.i18n import fmt_money, fmt_number, fmt_pct
-from engine.maps_planner import POINTS_UP_TO, density_deck, filter_options, plan_accounts, planner_deck, \
+from engine.charts.planner_map import POINTS_UP_TO, density_deck, filter_options, plan_accounts, planner_deck, \
     selected_ids
-from engine.scenarios import (apply_scenario, compare_accounts, compare_scenarios, delete_scenario, list_scenarios,
-                              load_plan, save_scenario, undo_scenario)
-from engine.signoff import scenario_signoff
-from engine.whatif import Plan, balance_table, before_after, build_baseline, rep_before_after, \
-    select_accounts
+from engine.planner.scenarios import (apply_scenario, compare_accounts, compare_scenarios, delete_scenario, list_scenarios,
+                                      load_plan, save_scenario, undo_scenario)
+from engine.charts.signoff import scenario_signoff
+from engine.planner.indices import balance_table
+from engine.planner.plan import Plan, before_after, build_baseline, rep_before_after, select_accounts
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.planner_units import whole_unit_controls

@@ -10,10 +10,10 @@ import streamlit as st
 
 from engine.charts.overview import trend_chart
 from engine.charts.reps import SELECTION, attainment_chart
-from engine.errors import TerrainError
+from engine.store.errors import TerrainError
 from engine.i18n import fmt_money, fmt_pct
-from engine.metrics import as_of_date, monthly_trend
-from engine.metrics_reps import leaderboard, rep_accounts, rep_deals, stars_and_strugglers
+from engine.metrics.performance import as_of_date, monthly_trend
+from engine.metrics.reps import leaderboard, rep_accounts, rep_deals, stars_and_strugglers
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.geo_sources import write_all  # noqa: E402
+from engine.geo.sources import write_all  # noqa: E402
 
 if __name__ == "__main__":
     started = time.perf_counter()

@@ -6,10 +6,10 @@ from datetime import date
 import polars as pl
 import pytest
 
-from engine import demo
+from engine.demo import company as demo
 from engine.cli import main as cli_main
-from engine.demo import ANCHOR, DatabaseNotEmpty, build_demo, checksum, generate_demo
-from engine.errors import TerrainError
+from engine.demo.company import ANCHOR, DatabaseNotEmpty, build_demo, checksum, generate_demo
+from engine.store.errors import TerrainError
 from engine.store import Store
 
 SMALL = 0.02  # 500 accounts, 3,000 deals: enough for consistency checks that need a fresh build

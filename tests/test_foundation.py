@@ -9,10 +9,10 @@ from datetime import date
 import polars as pl
 import pytest
 
-from engine.errors import PeriodError, SettingsError
+from engine.store.errors import PeriodError, SettingsError
 from engine.i18n import catalog, fmt_date, fmt_money, fmt_month, fmt_number, fmt_pct, t
-from engine.periods import parse_period, period_containing
-from engine.settings import SETTINGS, load_settings
+from engine.metrics.periods import parse_period, period_containing
+from engine.store.settings import SETTINGS, load_settings
 from engine.store import Store
 from tests.conftest import REPO
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import geo
+from engine.geo import geocoding as geo
 
 
 def place(**columns) -> dict:
@@ -158,9 +158,9 @@ def test_place_accounts_never_fails_on_arbitrary_text(rows):
 
 
 def test_shipped_tables_match_a_fresh_build_from_the_packages():
-    # Catches data/geo/ going stale after a change to engine/geo_sources.py or geo_names.py:
+    # Catches data/geo/ going stale after a change to engine/geo/sources.py or geo_names.py:
     # regenerate with `.venv/bin/python scripts/build_geodata.py`.
-    from engine.geo_sources import build_all
+    from engine.geo.sources import build_all
 
     built = build_all()
     for name, frame in geo.tables().items():

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from engine.errors import TerrainError
+from engine.store.errors import TerrainError
 from engine.i18n import t
-from engine.periods import Period, period_containing
-from engine.settings import Settings, load_settings
+from engine.metrics.periods import Period, period_containing
+from engine.store.settings import Settings, load_settings
 from engine.store import Store
 
 
@@ -30,7 +30,7 @@ _demo_lock = threading.Lock()
 def build_demo_once(store: Store) -> dict | None:
     """Build the demo company into an empty database; sessions arriving meanwhile wait, then find
     it built (returns None for them) instead of racing to build it twice."""
-    from engine.demo import build_demo
+    from engine.demo.company import build_demo
 
     with _demo_lock:
         return build_demo(store) if store.is_empty() else None
@@ -94,7 +94,7 @@ def show_error(error: TerrainError) -> None:
 def url_scope() -> list[str] | None:
     """The territory in the URL (?scope=T-EMEA, as the Overview's drill-down sets it), if it exists;
     a caption says whose figures these are, a warning when the link names an unknown territory."""
-    from engine.metrics_data import sales_data
+    from engine.metrics.sales_data import sales_data
 
     scope_id = st.query_params.get("scope") or None
     if scope_id is None:

@@ -1,7 +1,7 @@
 """The planner's "move whole units" controls: a geographic unit (postal code, city, state, country)
 to a territory and/or rep, one territory merged into another, or a territory split by the filter.
 
-Rendering only: the buttons hand the engine move (`engine.whatif_select.Move.from_dict` form) to
+Rendering only: the buttons hand the engine move (`engine.planner.moves.Move.from_dict` form) to
 the page's callback, which applies it like any other move (one undo step).
 The unit's value list depends on the unit type, so these are live widgets, not a form.
 """
@@ -12,9 +12,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from engine.i18n import fmt_number
-from engine.maps_planner import unit_values
-from engine.whatif import Plan
-from engine.whatif_select import UNITS
+from engine.charts.planner_map import unit_values
+from engine.planner.plan import Plan
+from engine.planner.moves import UNITS
 from ui import context
 
 KINDS = ("unit", "merge", "split")

@@ -1,1 +1,3 @@
-"""Pure chart builders: functions that take frames and return `altair.Chart`s (no st.* calls)."""
+"""Everything that draws: pure builders that take the features' frames and return `altair.Chart`s,
+`pydeck.Deck`s or the planner's sign-off sheet (no st.* calls), on one theme and one palette.
+"""

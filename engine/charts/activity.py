@@ -7,7 +7,7 @@ import polars as pl
 from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_pct, t
-from engine.palette import CATEGORICAL, territory_colour
+from engine.charts.palette import CATEGORICAL, territory_colour
 
 MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
           "zh": tuple(f"{m}月" for m in range(1, 13))}
@@ -18,7 +18,7 @@ def _colours(ids: list[str | None]) -> alt.Scale:
 
 
 def revenue_by_row(kpis: pl.DataFrame, lang: str = "en", currency: str = "USD") -> alt.TopLevelMixin:
-    """Won revenue per row (from `engine.kpis.kpi_table`), biggest first."""
+    """Won revenue per row (from `engine.metrics.kpis.kpi_table`), biggest first."""
     frame = kpis.sort("won", "name", descending=[True, False]).with_columns(pl.col("id").fill_null(""))
     total = frame["won"].sum()
     if total:
@@ -66,7 +66,7 @@ def _heatmap_title(frame: pl.DataFrame, lang: str) -> str:
 
 
 def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
-    """Share of each region's won revenue per calendar month (from `engine.kpis.seasonality_matrix`)."""
+    """Share of each region's won revenue per calendar month (from `engine.metrics.kpis.seasonality_matrix`)."""
     names = MONTHS["zh" if lang == "zh" else "en"]
     frame = matrix.with_columns(pl.col("month").map_elements(lambda m: names[m - 1], return_dtype=pl.String)
                                 .alias("month_name"))

@@ -8,7 +8,7 @@ import polars as pl
 from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_month, fmt_pct, t
-from engine.palette import AMBER, CATEGORICAL, GREEN, GREY, RED
+from engine.charts.palette import AMBER, CATEGORICAL, GREEN, GREY, RED
 
 
 def _money(value: float | None, lang: str, currency: str) -> str:

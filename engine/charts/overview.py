@@ -11,7 +11,7 @@ import polars as pl
 
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_pct, t
-from engine.palette import territory_colour
+from engine.charts.palette import territory_colour
 
 SELECTION = "pick"
 

@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 
 from engine.charts.theme import base, territory_scale, themed
-from engine.palette import territory_colour
+from engine.charts.palette import territory_colour
 
 TRADEOFF_SELECTION = "tradeoff_point"
 
@@ -16,7 +16,7 @@ TRADEOFF_SELECTION = "tradeoff_point"
 def change_bars(before_after: pl.DataFrame, figure: str, *, title: str, before_label: str, after_label: str,
                 axis_title: str) -> alt.TopLevelMixin:
     """Per territory, the figure before (grey tick) and after (bar in the territory's colour), from a
-    `engine.whatif.before_after` frame; territories whose figure changed carry a ▲/▼ label."""
+    `engine.planner.plan.before_after` frame; territories whose figure changed carry a ▲/▼ label."""
     frame = before_after.filter(pl.col("plannable") | (pl.col(f"{figure}_before") != 0)
                                 | (pl.col(f"{figure}_after") != 0)).select(
         pl.col("territory_id").fill_null(""), pl.col("name").fill_null("–"),
@@ -48,7 +48,7 @@ def change_bars(before_after: pl.DataFrame, figure: str, *, title: str, before_l
 def tradeoff_chart(curve: pl.DataFrame, *, title: str, x_title: str, y_title: str,
                    chosen: float | None = None) -> alt.TopLevelMixin:
     """Accounts moved (x) against the largest deviation from the mean reached (y), one point per
-    tolerance tried, from `engine.balance.tradeoff_curve`. A point selection named
+    tolerance tried, from `engine.planner.balance.auto.tradeoff_curve`. A point selection named
     TRADEOFF_SELECTION (on the `tolerance` field) lets the planner pick a plan; `chosen` is ringed."""
     frame = curve.filter(pl.col("feasible")).with_columns(
         label=(pl.col("tolerance") * 100).round(1).cast(pl.String) + "%",

@@ -7,11 +7,11 @@ import polars as pl
 from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_month, fmt_pct, t
-from engine.palette import CATEGORICAL, territory_colour
+from engine.charts.palette import CATEGORICAL, territory_colour
 
 
 def region_split(nodes: pl.DataFrame, lang: str = "en", currency: str = "USD") -> alt.TopLevelMixin:
-    """The regions' share of the company target (from `engine.targets.decompose`), in the regions'
+    """The regions' share of the company target (from `engine.metrics.targets.decompose`), in the regions'
     own colours."""
     regions = nodes.filter(pl.col("depth") == 1).sort("amount", "name", descending=[True, False])
     if regions.height and regions["amount"].sum() > 0:
@@ -29,7 +29,7 @@ def region_split(nodes: pl.DataFrame, lang: str = "en", currency: str = "USD") -
 
 
 def month_split(weights: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
-    """Each month's share of the year (from `engine.seasonality.month_weights`)."""
+    """Each month's share of the year (from `engine.metrics.seasonality.month_weights`)."""
     frame = weights.with_columns(
         pl.col("period_start").map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String).alias("label"))
     if frame.height:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from engine.palette import AMBER, CATEGORICAL, GREEN, GREY, RED
+from engine.charts.palette import AMBER, CATEGORICAL, GREEN, GREY, RED
 
 FONT = "Inter, 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
 
@@ -32,7 +32,7 @@ def attainment_scale(red_below: float = 0.7, green_from: float = 1.0) -> alt.Sca
 
 
 def territory_scale(ids: list[str], colours: list[str]) -> alt.Scale:
-    """Colour by territory id with the stable palette (see engine.palette.territory_colour)."""
+    """Colour by territory id with the stable palette (see engine.charts.palette.territory_colour)."""
     return alt.Scale(domain=ids, range=colours)
 
 

@@ -7,12 +7,13 @@ from datetime import datetime
 
 import polars as pl
 
-from engine.balance import METRICS, BalanceRequest
-from engine.balance_plan import apply_result, balance_plan, resolve_locks, scope_territories
-from engine.balance_units import UNIT_KINDS
-from engine.cli import EXIT_OK, add_db_argument
+from engine.planner.balance.auto import METRICS, BalanceRequest
+from engine.planner.balance.plan import apply_result, balance_plan, resolve_locks, scope_territories
+from engine.planner.balance.units import UNIT_KINDS
+from engine.commands import EXIT_OK, add_db_argument
 from engine.store import Store
-from engine.whatif import Plan, balance_table, build_baseline, whatif_report
+from engine.planner.indices import balance_table
+from engine.planner.plan import Plan, build_baseline, whatif_report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, settings) -> int:
                                         pl.col("to_rep_id").alias("to_rep"))
         changes.write_csv(args.out)
     if not args.no_save and result.accounts_moved:
-        from engine.scenarios import save_scenario
+        from engine.planner.scenarios import save_scenario
 
         name = args.name or (f"Auto-balance {'+'.join(request.metrics)} ±{request.tolerance:.0%} "
                              f"{datetime.now():%Y-%m-%d %H:%M:%S}")

@@ -9,8 +9,8 @@ import argparse
 import sys
 import time
 
-from engine.cli import EXIT_OK, EXIT_USAGE, add_db_argument
-from engine.demo import build_demo
+from engine.commands import EXIT_OK, EXIT_USAGE, add_db_argument
+from engine.demo.company import build_demo
 from engine.i18n import t
 from engine.store import Store
 

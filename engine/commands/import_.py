@@ -11,11 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_db_argument
-from engine.errors import ImportFailed, TerrainError
+from engine.commands import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_db_argument
+from engine.store.errors import ImportFailed, TerrainError
 from engine.importing import (ENTITIES, SOURCES, load_profile, parse_overrides, plan_files, run_import,
                               save_profile)
-from engine.settings import Settings
+from engine.store.settings import Settings
 from engine.store import Store
 
 

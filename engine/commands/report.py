@@ -11,9 +11,9 @@ import sys
 
 import polars as pl
 
-from engine.cli import EXIT_OK, add_db_argument
-from engine.metrics import REPORT_COLUMNS, as_of_date, attainment_table, shares_table
-from engine.periods import parse_period, period_containing
+from engine.commands import EXIT_OK, add_db_argument
+from engine.metrics.performance import REPORT_COLUMNS, as_of_date, attainment_table, shares_table
+from engine.metrics.periods import parse_period, period_containing
 from engine.store import Store
 
 REPORTS = ("shares", "attainment", "forecast", "kpis")
@@ -45,10 +45,10 @@ def report_frame(store: Store, report: str, period, by: str, settings, scope=Non
     if report == "attainment":
         return attainment_table(store, period, by, scope, settings).select(*REPORT_COLUMNS)
     if report == "forecast":
-        from engine.forecast import forecast_table
+        from engine.metrics.forecast import forecast_table
 
         return forecast_table(store, period, by, settings, scope).drop("id")
-    from engine.kpis import kpi_table
+    from engine.metrics.kpis import kpi_table
 
     return kpi_table(store, period, by, settings, scope).drop("id")
 

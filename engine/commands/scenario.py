@@ -7,11 +7,11 @@ from pathlib import Path
 
 import polars as pl
 
-from engine import crm_export, scenarios
-from engine.cli import EXIT_OK, add_db_argument
+from engine.planner import crm_export, scenarios
+from engine.commands import EXIT_OK, add_db_argument
 from engine.commands.whatif import write_table
 from engine.store import Store
-from engine.whatif import build_baseline, whatif_report
+from engine.planner.plan import build_baseline, whatif_report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -7,11 +7,11 @@ from datetime import date
 
 import polars as pl
 
-from engine.cli import EXIT_OK, EXIT_PROBLEMS, add_db_argument
-from engine.errors import ImportFailed
+from engine.commands import EXIT_OK, EXIT_PROBLEMS, add_db_argument
+from engine.store.errors import ImportFailed
 from engine.store import Store
-from engine.whatif import Plan, build_baseline, whatif_report
-from engine.whatif_moves_file import read_moves
+from engine.planner.plan import Plan, build_baseline, whatif_report
+from engine.planner.moves_file import read_moves
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, settings) -> int:
         pl.col("travel_km_before", "travel_km_after").round(1))
     write_table(report, args.format)
     if args.save:
-        from engine.scenarios import save_scenario
+        from engine.planner.scenarios import save_scenario
 
         scenario_id = save_scenario(store, plan, args.save, author=args.author, note=args.note)
         sys.stderr.write(f"Saved scenario {scenario_id} '{args.save}': {plan.changed_positions().size} account(s).\n")

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import polars as pl
 
-from engine.errors import ImportFailed, Problem
+from engine.store.errors import ImportFailed, Problem
 from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.readers import BEYOND, ROW

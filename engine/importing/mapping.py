@@ -15,7 +15,7 @@ from datetime import datetime
 
 import polars as pl
 
-from engine.errors import NotFoundError, TerrainError
+from engine.store.errors import NotFoundError, TerrainError
 from engine.importing.fields import FIELDS
 from engine.importing.sources import column_map, normalise
 from engine.store import Session

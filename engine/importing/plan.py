@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from engine.errors import Problem, TerrainError
+from engine.store.errors import Problem, TerrainError
 from engine.importing.fields import ENTITIES, LOAD_ORDER
 from engine.importing.mapping import mapping_dict, suggest_mapping
 from engine.importing.readers import RawTable, TempFiles, read_tables

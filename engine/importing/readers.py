@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from engine.errors import Problem
+from engine.store.errors import Problem
 
 ROW = "_row"  # the spreadsheet row number column every raw table carries
 SAMPLE_BYTES = 1 << 16

@@ -166,7 +166,7 @@ def resolve_reps_table(frame: pl.DataFrame, context: Context, source: str) -> pl
 
 
 def resolve_accounts(frame: pl.DataFrame, context: Context, source: str) -> pl.DataFrame:
-    from engine.geo import place_accounts
+    from engine.geo.geocoding import place_accounts
 
     frame = frame.with_columns(pl.coalesce(pl.col("owner_rep_id"), resolve_reps(frame["owner_name"], context))
                                .alias("owner_rep_id"))

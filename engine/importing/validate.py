@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from engine.errors import ImportFailed, Problem
+from engine.store.errors import ImportFailed, Problem
 from engine.importing import parsing
 from engine.importing.fields import FIELDS, ID_FIELD, REQUIRED
 from engine.importing.readers import NO_DATA_ROWS, ROW, RawTable, read_failure, structure_problems

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from engine.periods import parse_period
+from engine.metrics.periods import parse_period
 from engine.store import Store
 from tests.conftest import REPO, database_file
 

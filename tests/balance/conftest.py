@@ -8,8 +8,8 @@ from engine.store import Store
 
 @pytest.fixture(scope="session")
 def demo_baseline():
-    from engine.demo import build_demo
-    from engine.whatif import build_baseline
+    from engine.demo.company import build_demo
+    from engine.planner.plan import build_baseline
 
     store = Store.open(":memory:")
     build_demo(store)

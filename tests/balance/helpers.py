@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from engine.balance import BalanceInput
+from engine.planner.balance.auto import BalanceInput
 
 
 def line_company(counts: dict[str, int], *, spacing: float = 0.01, values: list[float] | None = None) -> BalanceInput:

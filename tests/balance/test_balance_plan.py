@@ -4,12 +4,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from engine.balance import BalanceRequest
-from engine.balance_plan import apply_result, balance_input, balance_plan, resolve_locks
+from engine.planner.balance.auto import BalanceRequest
+from engine.planner.balance.plan import apply_result, balance_input, balance_plan, resolve_locks
 from engine.cli import main
-from engine.errors import NotFoundError
+from engine.store.errors import NotFoundError
 from engine.store import Store
-from engine.whatif import Plan, before_after, build_baseline
+from engine.planner.plan import Plan, before_after, build_baseline
 from tests.conftest import fill_tiny_company
 
 
@@ -73,7 +73,7 @@ def test_balance_command_refuses_an_impossible_tolerance(tiny_db, capsys):
 
 
 def test_carry_over_replays_the_moves_on_a_new_baseline(tiny_store):
-    from engine.balance_plan import carry_over
+    from engine.planner.balance.plan import carry_over
 
     plan = Plan(build_baseline(tiny_store))
     plan.apply({"accounts": ["A1", "A2"], "to_territory": "AM-E"})

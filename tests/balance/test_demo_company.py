@@ -4,10 +4,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from engine.balance import BalanceRequest
-from engine.balance import InfeasibleBalance
-from engine.balance_plan import apply_result, balance_plan, scope_territories
-from engine.whatif import Plan, before_after
+from engine.planner.balance.auto import BalanceRequest
+from engine.planner.balance.auto import InfeasibleBalance
+from engine.planner.balance.plan import apply_result, balance_plan, scope_territories
+from engine.planner.plan import Plan, before_after
 
 
 @pytest.mark.parametrize("within, metric, unit, contiguous", [

@@ -4,8 +4,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from engine.balance import BalanceError, BalanceInput, BalanceRequest, InfeasibleBalance, auto_balance, tradeoff_curve
-from engine.balance_synthetic import synthetic_company
+from engine.planner.balance.auto import BalanceError, BalanceInput, BalanceRequest, InfeasibleBalance, auto_balance, tradeoff_curve
+from engine.planner.balance.synthetic import synthetic_company
 from tests.balance.helpers import line_company
 
 

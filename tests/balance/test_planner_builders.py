@@ -4,15 +4,15 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from engine.balance import BalanceRequest
-from engine.balance_plan import balance_input, plan_tradeoff
+from engine.planner.balance.auto import BalanceRequest
+from engine.planner.balance.plan import balance_input, plan_tradeoff
 from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
-from engine.errors import TerrainError
-from engine.maps_planner import (ACCOUNT_LAYER, density_cells, density_deck, filter_options, plan_accounts,
-                                 planner_deck, selected_ids, unit_values)
-from engine.scenarios import save_scenario
-from engine.signoff import render, scenario_signoff, signoff_chart
-from engine.whatif import Plan, before_after, build_baseline
+from engine.store.errors import TerrainError
+from engine.charts.planner_map import (ACCOUNT_LAYER, density_cells, density_deck, filter_options, plan_accounts,
+                                       planner_deck, selected_ids, unit_values)
+from engine.planner.scenarios import save_scenario
+from engine.charts.signoff import render, scenario_signoff, signoff_chart
+from engine.planner.plan import Plan, before_after, build_baseline
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.balance import BalanceRequest, InfeasibleBalance, auto_balance
+from engine.planner.balance.auto import BalanceRequest, InfeasibleBalance, auto_balance
 from tests.balance.helpers import line_company
 
 companies = st.lists(st.integers(min_value=0, max_value=9), min_size=2, max_size=4).filter(lambda c: sum(c) >= 2)

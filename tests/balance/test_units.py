@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from engine.balance_units import build_pieces, components, haversine_km, knn_graph
+from engine.planner.balance.units import build_pieces, components, haversine_km, knn_graph
 from tests.balance.helpers import line_company
 
 

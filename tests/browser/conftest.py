@@ -77,7 +77,7 @@ def serve_app(tmp_path):
 @pytest.fixture
 def demo_url(serve_app, tmp_path):
     """The app served on a fresh demo company."""
-    from engine.demo import build_demo
+    from engine.demo.company import build_demo
     from tests.conftest import database_file
 
     return serve_app(database_file(tmp_path / "demo.duckdb", build_demo))

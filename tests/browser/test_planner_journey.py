@@ -112,7 +112,7 @@ def test_clicking_points_on_the_map_selects_accounts(serve_app, page, tmp_path):
     """Tiny company: six points; click Berlin, then New York, and the selection count follows."""
     import numpy as np
 
-    from engine.maps import fit_view
+    from engine.charts.maps import fit_view
     from tests.conftest import database_file, fill_tiny_company
 
     path = database_file(tmp_path / "tiny.duckdb", fill_tiny_company)

@@ -127,6 +127,6 @@ def forecast_store(store: Store) -> Store:
 @pytest.fixture
 def settings():
     """Defaults, with a territory needing 5 closed deals (not 20) to keep its own win rate."""
-    from engine.settings import load_settings
+    from engine.store.settings import load_settings
 
     return load_settings(environ={}).with_(win_rate_min_closed=5)

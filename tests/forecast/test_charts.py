@@ -8,11 +8,11 @@ import pytest
 from engine.charts.activity import cycle_by_row, revenue_by_row, seasonality_heatmap
 from engine.charts.forecast import accuracy_bars, categories_funnel, methods_side_by_side, path_to_target
 from engine.charts.targets import month_split, region_split
-from engine.forecast import accuracy_summary, forecast_accuracy, forecast_categories, forecast_table, monthly_forecast
-from engine.kpis import kpi_table, seasonality_matrix
-from engine.periods import parse_period
-from engine.seasonality import month_weights
-from engine.targets import decompose
+from engine.metrics.forecast import accuracy_summary, forecast_accuracy, forecast_categories, forecast_table, monthly_forecast
+from engine.metrics.kpis import kpi_table, seasonality_matrix
+from engine.metrics.periods import parse_period
+from engine.metrics.seasonality import month_weights
+from engine.metrics.targets import decompose
 
 Q3, AS_OF = parse_period("2024-Q3"), date(2024, 7, 15)
 

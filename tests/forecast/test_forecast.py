@@ -7,9 +7,9 @@ import polars as pl
 import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-from engine.forecast import (CATEGORIES, FORECAST_COLUMNS, accuracy_summary, forecast_accuracy, forecast_categories,
-                             forecast_table, monthly_forecast, normalise_category, past_periods)
-from engine.periods import parse_period
+from engine.metrics.forecast import (CATEGORIES, FORECAST_COLUMNS, accuracy_summary, forecast_accuracy, forecast_categories,
+                                     forecast_table, monthly_forecast, normalise_category, past_periods)
+from engine.metrics.periods import parse_period
 
 Q3 = parse_period("2024-Q3")
 AS_OF = date(2024, 7, 15)
@@ -116,7 +116,7 @@ def test_forecast_accuracy_by_rep(forecast_store, settings):
 @hypothesis_settings(max_examples=20, deadline=None)
 @given(st.sampled_from(["2024-Q3", "2024-07", "2024-08", "2024"]), st.sampled_from([None, ["T1"], ["T2"], ["R1"]]))
 def test_months_always_add_up_to_the_period(code, scope):
-    from engine.settings import load_settings
+    from engine.store.settings import load_settings
     from engine.store import Store
     from tests.forecast.conftest import fill_forecast_company
 
@@ -136,7 +136,7 @@ def test_months_always_add_up_to_the_period(code, scope):
 
 
 def test_forecast_detail_says_where_the_rate_comes_from(forecast_store, settings):
-    from engine.forecast import forecast_detail
+    from engine.metrics.forecast import forecast_detail
 
     detail = rows(forecast_detail(forecast_store, Q3, "territory", settings, as_of=AS_OF))
     assert (detail["Tee One"]["win_rate_source"], detail["Tee Two"]["win_rate_source"]) == ("own", "parent")

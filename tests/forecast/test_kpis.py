@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from engine.kpis import KPI_COLUMNS, kpi_table, lead_response, seasonality_matrix, star_performers
-from engine.metrics import attainment_table
-from engine.periods import parse_period
+from engine.metrics.kpis import KPI_COLUMNS, kpi_table, lead_response, seasonality_matrix, star_performers
+from engine.metrics.performance import attainment_table
+from engine.metrics.periods import parse_period
 
 FY2024 = parse_period("2024")
 

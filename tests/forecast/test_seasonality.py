@@ -6,8 +6,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from engine.periods import parse_period
-from engine.seasonality import MIN_DEALS_FOR_CURVE, month_weights, pacing_curve, pacing_milestones
+from engine.metrics.periods import parse_period
+from engine.metrics.seasonality import MIN_DEALS_FOR_CURVE, month_weights, pacing_curve, pacing_milestones
 from tests.forecast.conftest import won_deals
 
 

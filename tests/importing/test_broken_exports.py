@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import ImportFailed
+from engine.store.errors import ImportFailed
 from engine.importing import import_files
 from engine.store import Store
 from tests.importing.conftest import BROKEN, sha256_of

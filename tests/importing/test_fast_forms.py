@@ -7,7 +7,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from engine.errors import ImportFailed
+from engine.store.errors import ImportFailed
 from engine.importing import import_files
 from engine.importing.parsing import fast_form
 from engine.store import Store

@@ -6,7 +6,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.errors import ImportFailed, TerrainError
+from engine.store.errors import ImportFailed, TerrainError
 from engine.importing import (import_files, import_history, import_rejects, list_profiles, load_profile,
                               plan_files, save_profile)
 from engine.importing import load as load_module

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import ImportFailed
+from engine.store.errors import ImportFailed
 from engine.importing import import_files
 from engine.store import Store
 

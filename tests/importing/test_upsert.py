@@ -7,9 +7,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from engine import store as store_module
-from engine.errors import StoreError
-from engine.schema import MIGRATIONS
+from engine.store import database as store_module
+from engine.store.errors import StoreError
+from engine.store.schema import MIGRATIONS
 from engine.store import Store
 
 

@@ -7,14 +7,14 @@ import pytest
 
 from engine.charts.overview import headline, share_chart, trend_chart
 from engine.charts.reps import attainment_chart
-from engine.errors import StoreError
-from engine.hierarchy import COMPANY_ID, build_hierarchy
-from engine.maps import convex_hull, fit_view, map_layers, performance_deck
-from engine.metrics import attainment_table, monthly_trend
-from engine.metrics_data import sales_data
-from engine.metrics_reps import leaderboard, rep_accounts, rep_deals
-from engine.periods import parse_period
-from engine.settings import load_settings
+from engine.store.errors import StoreError
+from engine.territories.hierarchy import COMPANY_ID, build_hierarchy
+from engine.charts.maps import convex_hull, fit_view, map_layers, performance_deck
+from engine.metrics.performance import attainment_table, monthly_trend
+from engine.metrics.sales_data import sales_data
+from engine.metrics.reps import leaderboard, rep_accounts, rep_deals
+from engine.metrics.periods import parse_period
+from engine.store.settings import load_settings
 from tests.metrics.conftest import AS_OF
 
 SETTINGS = load_settings({})

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from engine.commands.report import report_frame, rounded
-from engine.demo import build_demo
-from engine.metrics import as_of_date
-from engine.periods import period_containing
-from engine.settings import load_settings
+from engine.demo.company import build_demo
+from engine.metrics.performance import as_of_date
+from engine.metrics.periods import period_containing
+from engine.store.settings import load_settings
 from engine.store import Store
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,10 +8,10 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.metrics import attainment_table, shares_table
-from engine.metrics_data import CurrencyError, to_reporting_currency
-from engine.periods import period_containing
-from engine.settings import load_settings
+from engine.metrics.performance import attainment_table, shares_table
+from engine.metrics.sales_data import CurrencyError, to_reporting_currency
+from engine.metrics.periods import period_containing
+from engine.store.settings import load_settings
 from engine.store import Store
 
 SETTINGS = load_settings({})

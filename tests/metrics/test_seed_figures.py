@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from engine.metrics import attainment_table, kpi_tiles, shares_table, win_rates
-from engine.periods import parse_period
-from engine.settings import load_settings
+from engine.metrics.performance import attainment_table, kpi_tiles, shares_table, win_rates
+from engine.metrics.periods import parse_period
+from engine.store.settings import load_settings
 from tests.metrics.conftest import AS_OF
 
 SETTINGS = load_settings({})
@@ -108,7 +108,7 @@ def test_kpi_tiles_compare_with_previous_period_and_last_year(seed_store):
 
 
 def test_unknown_level_and_territory_are_explained(seed_store):
-    from engine.errors import NotFoundError, TerrainError
+    from engine.store.errors import NotFoundError, TerrainError
 
     with pytest.raises(TerrainError, match="not a level"):
         attainment_table(seed_store, FY2024, "planet", settings=SETTINGS, as_of=AS_OF)

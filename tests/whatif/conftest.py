@@ -14,9 +14,9 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from engine.settings import load_settings
+from engine.store.settings import load_settings
 from engine.store import Store
-from engine.whatif import build_baseline
+from engine.planner.plan import build_baseline
 
 AS_OF = date(2025, 1, 1)
 PARIS, LONDON, BERLIN = (48.8566, 2.3522), (51.5074, -0.1278), (52.52, 13.405)

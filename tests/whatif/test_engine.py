@@ -7,9 +7,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from engine.errors import NotFoundError
-from engine.whatif import (FIGURES, Move, MoveError, Plan, balance_indices, balance_table, before_after,
-                           haversine_km, rep_before_after, select_accounts, whatif_report)
+from engine.store.errors import NotFoundError
+from engine.planner.indices import balance_indices, balance_table
+from engine.planner.plan import (FIGURES, Move, MoveError, Plan, before_after, haversine_km, rep_before_after,
+                                 select_accounts, whatif_report)
 from tests.whatif.conftest import BERLIN, LONDON, LYON, MANCHESTER, MUNICH, PARIS
 
 

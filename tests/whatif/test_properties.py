@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.settings import load_settings
+from engine.store.settings import load_settings
 from engine.store import Store
-from engine.whatif import METRICS, Plan, before_after, build_baseline, recompute_before_after, rep_before_after
+from engine.planner.plan import METRICS, Plan, before_after, build_baseline, recompute_before_after, rep_before_after
 from tests.whatif.conftest import AS_OF, fill_planner_company
 
 

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import crm_export, scenarios
-from engine.settings import load_settings
+from engine.planner import crm_export, scenarios
+from engine.store.settings import load_settings
 from engine.store import Store
-from engine.whatif import Plan, before_after, build_baseline
+from engine.planner.plan import Plan, before_after, build_baseline
 from tests.whatif.conftest import AS_OF, fill_planner_company
 
 

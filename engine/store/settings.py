@@ -1,0 +1,97 @@
+"""Every setting of Terrain, declared once with its help text.
+
+A setting's value comes from its environment variable when set, else its default. The README's
+settings table is checked against this list by a test, so a new setting cannot go undocumented.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from engine.store.errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Any
+    help: str
+    kind: type = str
+    choices: tuple = ()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db_path", "TERRAIN_DB", "terrain.duckdb",
+            "Path of the DuckDB database file. Built with the demo company when it does not exist or is empty."),
+    Setting("reporting_currency", "TERRAIN_CURRENCY", "USD",
+            "ISO code of the currency every amount is converted to and shown in."),
+    Setting("fiscal_year_start_month", "TERRAIN_FISCAL_START", 1,
+            "Month (1-12) in which the fiscal year starts; FY2025 is the fiscal year that ends in 2025.", int),
+    Setting("language", "TERRAIN_LANG", "en", "Default UI language: en or zh.", str, ("en", "zh")),
+    Setting("attainment_red_below", "TERRAIN_RED_BELOW", 0.7,
+            "Attainment below this fraction is shown red.", float),
+    Setting("attainment_green_from", "TERRAIN_GREEN_FROM", 1.0,
+            "Attainment from this fraction up is shown green (amber in between).", float),
+    Setting("win_rate_min_closed", "TERRAIN_WIN_RATE_MIN", 20,
+            "A territory with fewer closed deals in the trailing 12 months borrows its parent's win rate.", int),
+    Setting("board_rotate_seconds", "TERRAIN_BOARD_ROTATE", 20,
+            "Seconds each panel of the morning-meeting board stays on screen.", int),
+    Setting("basemap_url", "TERRAIN_BASEMAP", "",
+            "Optional map style URL drawn under the maps when reachable; empty = offline shapes only."),
+    Setting("mileage_rate", "TERRAIN_MILEAGE_RATE", 0.58,
+            "Travel cost per km used by the planner, in the reporting currency.", float),
+    Setting("visit_hours", "TERRAIN_VISIT_HOURS", 1.5,
+            "Hours of a rep's time one visit takes, for the planner's workload (visits × hours).", float),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: str
+    reporting_currency: str
+    fiscal_year_start_month: int
+    language: str
+    attainment_red_below: float
+    attainment_green_from: float
+    win_rate_min_closed: int
+    board_rotate_seconds: int
+    basemap_url: str
+    mileage_rate: float
+    visit_hours: float
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+
+def _convert(setting: Setting, raw: Any) -> Any:
+    try:
+        value = setting.kind(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"Setting {setting.env}={raw!r} is not a valid {setting.kind.__name__}.",
+            hint=f"{setting.help} Default: {setting.default!r}.",
+        ) from None
+    if setting.choices and value not in setting.choices:
+        raise SettingsError(f"Setting {setting.env}={raw!r} must be one of {', '.join(setting.choices)}.")
+    if setting.name == "fiscal_year_start_month" and not 1 <= value <= 12:
+        raise SettingsError(f"Setting {setting.env}={raw!r} must be a month number from 1 to 12.")
+    if setting.name == "reporting_currency":
+        value = value.strip().upper()
+    return value
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment (or `environ`), then explicit overrides (CLI flags)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = overrides.get(setting.name)
+        if raw is None:
+            raw = environ.get(setting.env, setting.default)
+        values[setting.name] = _convert(setting, raw)
+    return Settings(**values)
+
+
+assert {f.name for f in fields(Settings)} == {s.name for s in SETTINGS}
