@@ -10,7 +10,7 @@ import pytest
 from engine.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLES = REPO / "tests" / "data" / "crm"
 OUTPUT = REPO / "test-output"
 
 

@@ -1,4 +1,4 @@
-"""The real Salesforce export in ../shared/samples imports with the exact counts its README pins."""
+"""The real Salesforce export in tests/data/crm imports with the exact counts its README pins."""
 from __future__ import annotations
 
 import pytest
