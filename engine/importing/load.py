@@ -22,8 +22,9 @@ import polars as pl
 from engine.store.errors import ImportFailed, Problem
 from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
-from engine.importing.readers import BEYOND, ROW
-from engine.importing.validate import CheckedTable, check_table, empty_problems, problem_frame
+from engine.importing.raw import BEYOND, ROW
+from engine.importing.problems import empty_problems, problem_frame
+from engine.importing.validate import CheckedTable, check_table
 from engine.store import Session, Store
 
 Progress = Callable[[float, str], None]

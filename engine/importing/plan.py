@@ -16,7 +16,8 @@ import polars as pl
 from engine.store.errors import Problem, TerrainError
 from engine.importing.fields import ENTITIES, LOAD_ORDER
 from engine.importing.mapping import mapping_dict, suggest_mapping
-from engine.importing.readers import RawTable, TempFiles, read_tables
+from engine.importing.raw import RawTable, TempFiles
+from engine.importing.readers import read_tables
 from engine.importing.sources import SOURCES, detect, normalise
 from engine.importing.validate import missing_columns
 

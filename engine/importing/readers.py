@@ -1,91 +1,25 @@
 """Reading CRM export files into lazy all-text tables, without loading a big CSV whole.
 
 A file is recognised by its bytes, not its name: XLSX (a zip), Parquet (`PAR1`), else delimited
-text. Text is UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) or GB18030/GBK as Chinese
-Excel writes it; non-UTF-8 text is transcoded to a temporary UTF-8 file in chunks. The delimiter
-(`,` `;` tab `|`) is sniffed from the first lines. Every cell is read as text (`String`), so
-parsing decides what a value means and reports what it cannot read. Rows are numbered as a
-spreadsheet user counts them: the header is row 1, the first record row 2 (a quoted multi-line
-cell stays one row, as in Excel).
-
-Problems that make a file unreadable (empty, header only, binary, wrong encoding) are returned on
-the `RawTable` rather than raised, so that every file's problems are reported together. Ragged
-rows (more or fewer fields than the header) are found while the table is read for checking, by
-`structure_problems`, so a big export is read once.
+text (`delimited.py`). Every cell is read as text (`String`), so parsing decides what a value means
+and reports what it cannot read. Problems that make a file unreadable (empty, header only, binary,
+wrong encoding) are returned on the `RawTable` rather than raised, so that every file's problems
+are reported together.
 """
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
 import mmap
 import os
-import re
-import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
 
-from engine.store.errors import Problem
+from engine.importing.delimited import read_delimited
+from engine.importing.raw import NO_DATA_ROWS, ROW, SAMPLE_BYTES, Digest, RawTable, TempFiles, unique_headers, unreadable
 
-ROW = "_row"  # the spreadsheet row number column every raw table carries
-SAMPLE_BYTES = 1 << 16
-CHUNK_BYTES = 1 << 22
-DELIMITERS = (",", ";", "\t", "|")
-_LINE_SEPARATOR = "\x1f"  # a byte that does not occur in text exports: reads each line whole
-Digest = str | Future[str]  # a file's sha256, or its computation under way
-BEYOND = "_beyond"  # the first field past the header's last column, in delimited text
-NO_DATA_ROWS = "has a header row but no data rows"
-
-
-@dataclass
-class RawTable:
-    """One table of an export (a CSV file, or one sheet of a workbook) as lazy text columns."""
-
-    file_name: str
-    headers: list[str]
-    frame: pl.LazyFrame | None  # columns = headers (deduplicated) + ROW; None when unreadable
-    digest: Digest  # the file's sha256, computed beside the reading (see read_tables)
-    problems: list[Problem] = field(default_factory=list)
-    encoding: str = ""
-    delimiter: str = ""
-    text_path: Path | None = None  # delimited text (as UTF-8): its rows' fields are counted on check
-    sample: pl.DataFrame | None = None  # the first records as text, when they came with the sniffing
-
-    def first_rows(self, headers: list[str], rows: int) -> pl.DataFrame:
-        """Up to `rows` first records of the columns `headers`, as text (to choose parsers by)."""
-        if self.sample is not None:
-            return self.sample.select(headers).head(rows)
-        return self.frame.select(headers).head(rows).collect() if self.frame is not None else pl.DataFrame()
-
-    @property
-    def sha256(self) -> str:
-        return self.digest if isinstance(self.digest, str) else self.digest.result()
-
-    def structure_columns(self) -> list[pl.Expr]:
-        """For delimited text: `_long` (a field past the header's last) and `_open_end` (the last
-        column empty: the row may have fewer fields). Only such rows need their fields counted."""
-        if self.text_path is None:
-            return []
-        return [pl.col(BEYOND).is_not_null().alias("_long"), pl.col(self.headers[-1]).is_null().alias("_open_end")]
-
-
-class TempFiles:
-    """Temporary UTF-8 copies of transcoded files, removed when the import is finished."""
-
-    def __init__(self) -> None:
-        self._directory = tempfile.TemporaryDirectory(prefix="terrain-import-")
-        self._count = 0
-
-    def new_path(self, suffix: str = ".csv") -> Path:
-        self._count += 1
-        return Path(self._directory.name) / f"{self._count}{suffix}"
-
-    def cleanup(self) -> None:
-        self._directory.cleanup()
+__all__ = ["RawTable", "TempFiles", "read_tables"]
 
 
 _HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="terrain-sha256")
@@ -111,23 +45,7 @@ def read_tables(path: Path, temp: TempFiles, display_name: str | None = None) ->
         return _read_workbook(path, name, sha)
     if head.startswith(b"PAR1"):
         return [_read_parquet(path, name, sha)]
-    return [_read_delimited(path, name, sha, head, temp)]
-
-
-def _unreadable(name: str, sha: Digest, row: int | None, column: str | None, value: str | None,
-                reason: str, headers: list[str] | None = None) -> RawTable:
-    return RawTable(name, headers or [], None, sha, [Problem(name, row, column, value, reason)])
-
-
-def unique_headers(headers: list[str]) -> list[str]:
-    """Header names made unique (a repeated 'Amount' becomes 'Amount (2)') and never empty."""
-    seen: dict[str, int] = {}
-    result = []
-    for index, header in enumerate(headers):
-        header = (header or "").replace("\ufeff", "").strip() or f"column {index + 1}"
-        seen[header] = seen.get(header, 0) + 1
-        result.append(header if seen[header] == 1 else f"{header} ({seen[header]})")
-    return result
+    return [read_delimited(path, name, sha, head, temp)]
 
 
 def _read_workbook(path: Path, name: str, sha: Digest) -> list[RawTable]:
@@ -135,7 +53,7 @@ def _read_workbook(path: Path, name: str, sha: Digest) -> list[RawTable]:
         sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0,
                                raise_if_empty=False)
     except Exception as error:  # noqa: BLE001 - any reader failure means a broken workbook
-        return [_unreadable(name, sha, None, None, None,
+        return [unreadable(name, sha, None, None, None,
                             f"is not a readable Excel workbook ({type(error).__name__}); "
                             "open it in Excel and save it again as .xlsx or CSV UTF-8")]
     tables = []
@@ -146,13 +64,13 @@ def _read_workbook(path: Path, name: str, sha: Digest) -> list[RawTable]:
         headers = unique_headers(frame.columns)
         frame = frame.rename(dict(zip(frame.columns, headers)))
         if frame.height == 0:
-            tables.append(_unreadable(sheet_name, sha, 2, None, None,
+            tables.append(unreadable(sheet_name, sha, 2, None, None,
                                       NO_DATA_ROWS, headers))
             continue
         lazy = frame.lazy().with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
         tables.append(RawTable(sheet_name, headers, lazy, sha, encoding="xlsx"))
     if not tables:
-        return [_unreadable(name, sha, None, None, None, "is an empty workbook (no sheet has data)")]
+        return [unreadable(name, sha, None, None, None, "is an empty workbook (no sheet has data)")]
     return tables
 
 
@@ -161,224 +79,10 @@ def _read_parquet(path: Path, name: str, sha: Digest) -> RawTable:
         lazy = pl.scan_parquet(path)
         headers = list(lazy.collect_schema().names())
     except Exception as error:  # noqa: BLE001
-        return _unreadable(name, sha, None, None, None,
+        return unreadable(name, sha, None, None, None,
                            f"is not a readable Parquet file ({type(error).__name__})")
     unique = unique_headers(headers)
     lazy = (lazy.rename(dict(zip(headers, unique)))
             .select([pl.col(h).cast(pl.String) for h in unique])
             .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
     return RawTable(name, unique, lazy, sha, encoding="parquet")
-
-
-def detect_encoding(head: bytes) -> str | None:
-    """'utf-8', 'utf-8-sig', 'utf-16', 'gb18030' or None (binary or an unsupported encoding),
-    judged from the first bytes of the file."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        even, odd = head[0::2], head[1::2]
-        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-            return "utf-16-le"
-        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-            return "utf-16-be"
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < SAMPLE_BYTES)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def _looks_binary(text: str) -> bool:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
-    return controls > max(2, len(text) // 100)
-
-
-def _first_bad_byte(path: Path, encoding: str) -> tuple[int, bytes]:
-    """(row, bytes) of the first sequence that `encoding` cannot decode."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    row = 1
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK_BYTES):
-            try:
-                row += decoder.decode(chunk).count("\n")
-            except UnicodeDecodeError as error:
-                good = chunk[:error.start].decode(encoding, errors="replace")
-                return row + good.count("\n"), chunk[error.start:error.start + 4]
-    return row, b""
-
-
-def _transcode(path: Path, encoding: str, target: Path) -> tuple[int, bytes] | None:
-    """Copy `path` to `target` as UTF-8; returns (row, bytes) of an undecodable sequence, if any."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    row = 1
-    with open(path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
-        while True:
-            chunk = source.read(CHUNK_BYTES)
-            try:
-                text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as error:
-                good = chunk[:error.start].decode(encoding, errors="replace")
-                return row + good.count("\n"), chunk[error.start:error.start + 4]
-            row += text.count("\n")
-            out.write(text.lstrip("\ufeff") if row == 1 else text)
-            if not chunk:
-                return None
-
-
-def sniff_delimiter(lines: list[str]) -> str:
-    """The delimiter that splits the header and the following lines into the same number (> 1) of
-    fields most often; `,` for a single-column file."""
-    best, best_score = ",", (0, 0)
-    for delimiter in DELIMITERS:
-        records = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-        if not records or len(records[0]) < 2:
-            continue
-        width = len(records[0])
-        score = (sum(1 for r in records if len(r) == width), width)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def unreadable_reason(error: Exception) -> str:
-    """A CSV the parser gave up on (typically an unbalanced quote), in one sentence."""
-    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return (f"cannot be read as CSV ({first}); look for an unbalanced double quote, "
-            "or save the file again from Excel as 'CSV UTF-8'")
-
-
-def read_failure(table: RawTable, error: Exception) -> Problem:
-    """What a failed read of `table` means for the user: bytes that are not UTF-8 (found only
-    past the sampled head, with their row), or a CSV the parser gave up on."""
-    if "utf-8" in str(error).lower() and table.text_path is not None:
-        return _bad_encoding(table.file_name, *_first_bad_byte(table.text_path, "utf-8"))
-    return Problem(table.file_name, None, None, None, unreadable_reason(error))
-
-
-def _bad_encoding(name: str, row: int, sample: bytes) -> Problem:
-    return Problem(name, row, None, sample.hex(" "), "contains bytes that are not UTF-8, UTF-16 or "
-                   "GB18030/GBK text; save the file as 'CSV UTF-8' and import it again")
-
-
-def _bad_encoding_problem(name: str, sha: Digest, row: int, sample: bytes) -> RawTable:
-    return RawTable(name, [], None, sha, [_bad_encoding(name, row, sample)])
-
-
-def _read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFiles) -> RawTable:
-    if not head.strip():
-        return _unreadable(name, sha, None, None, None, "is empty")
-    encoding = detect_encoding(head)
-    if encoding is None:
-        if b"\x00" in head or _looks_binary(head.decode("latin-1")):
-            return _unreadable(name, sha, None, None, None,
-                               "is not a CSV, Excel or Parquet file (it looks like binary data)")
-        row, sample = _first_bad_byte(path, "utf-8")
-        return _bad_encoding_problem(name, sha, row, sample)
-    text_head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
-    if _looks_binary(text_head):
-        return _unreadable(name, sha, None, None, None,
-                           "is not a CSV, Excel or Parquet file (it looks like binary data)")
-    utf8_path = path
-    if encoding not in ("utf-8", "utf-8-sig"):
-        utf8_path = temp.new_path()
-        failure = _transcode(path, encoding, utf8_path)
-        if failure:
-            return _bad_encoding_problem(name, sha, *failure)
-    lines = text_head.lstrip("\ufeff").splitlines()[:50]
-    if len(head) >= SAMPLE_BYTES and len(lines) > 1:
-        lines = lines[:-1]  # the last sampled line may be cut
-    delimiter = sniff_delimiter(lines)
-    header_record = next(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter), [])
-    if not any(cell.strip() for cell in header_record):
-        return _unreadable(name, sha, 1, None, None,
-                           "has no header row: the first line must name the columns")
-    headers = unique_headers(header_record)
-    if len(head) < SAMPLE_BYTES and not any(line.strip() for line in lines[1:]):
-        return _unreadable(name, sha, 2, None, None, NO_DATA_ROWS, headers)
-    # One column more than the header catches the rows with too many fields (see structure_problems).
-    schema = {h: pl.String for h in headers} | {BEYOND: pl.String}
-    lazy = (pl.scan_csv(utf8_path, has_header=False, skip_rows=1, separator=delimiter, schema=schema,
-                        missing_columns="insert", extra_columns="ignore", truncate_ragged_lines=True,
-                        encoding="utf8", raise_if_empty=False)
-            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
-    return RawTable(name, headers, lazy, sha, [], encoding, delimiter, utf8_path,
-                    _sample(lines[1:], delimiter, headers))
-
-
-def _sample(lines: list[str], delimiter: str, headers: list[str]) -> pl.DataFrame:
-    """The sniffed lines after the header as text columns (short records padded, long ones cut)."""
-    width = len(headers)
-    records = [(record + [""] * width)[:width]
-               for record in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
-    columns = {header: [record[i] or None for record in records] for i, header in enumerate(headers)}
-    return pl.DataFrame(columns, schema={header: pl.String for header in headers})
-
-
-def structure_problems(table: RawTable, suspects: pl.Series, records: int) -> tuple[list[Problem], list[int]]:
-    """The ragged rows of a delimited table and the row numbers of its empty lines.
-
-    `suspects` are the rows `structure_columns` marks (a field past the header, or an empty last
-    column) among the `records` rows the CSV reader gave. When the file has as many lines as
-    records (no quoted cell spans lines), a row's line is its number and only the suspects' lines
-    are read and counted. Otherwise every line is judged in one exact pass."""
-    if suspects.is_empty() or table.text_path is None:
-        return [], []
-    lines = pl.scan_csv(table.text_path, has_header=False, separator=_LINE_SEPARATOR, quote_char=None,
-                        schema={"line": pl.String}, truncate_ragged_lines=True, extra_columns="ignore",
-                        empty_string_is_null=False, encoding="utf8", raise_if_empty=False)
-    width = len(table.headers)
-    candidates = None
-    if lines.select(pl.len()).collect().item() == records + 1:
-        candidates = _ragged_candidates(lines, table.delimiter, width, suspects)
-    if candidates is None or candidates["odd"].any():  # a quoted cell spans lines: number records exactly
-        candidates = _ragged_candidates(lines, table.delimiter, width, None)
-    problems = []
-    blank_rows = [int(r) for r in candidates.filter(pl.col("blank"))["record"]]
-    for record, fields, text in candidates.filter(~pl.col("blank")).select("record", "fields", "line").iter_rows():
-        if fields > width:
-            column, reason = f"(field {width + 1})", f"has {fields} fields but the header has {width}"
-        else:
-            column, reason = table.headers[fields], f"has only {fields} fields but the header has {width}"
-        problems.append(Problem(table.file_name, int(record), column, text,
-                                reason + "; an unquoted delimiter or line break split the row"))
-    return problems, blank_rows
-
-
-def _ragged_candidates(lines: pl.LazyFrame, delimiter: str, width: int,
-                       suspects: pl.Series | None) -> pl.DataFrame:
-    """The lines to report: record, fields, blank, line (cut to 200 characters), odd.
-
-    With `suspects` every line is a record (numbered like rows: the header is 1) and only those
-    records are judged; lines with an odd number of quotes come back with `odd` set, telling the
-    caller a cell spans lines after all. Without, records are numbered by a running count of
-    quotes (a line inside a quoted cell starts none), which holds the whole file in memory.
-    A line that starts a record and has balanced quotes is judged by its delimiter count, after
-    removing the quoted parts when it has quotes (only those lines pay for the regular expression)."""
-    line = pl.col("line")
-    if suspects is not None:
-        lines = (lines.with_row_index("record", offset=1).with_columns(pl.col("record").cast(pl.Int64))
-                 .filter(pl.col("record").is_in(suspects.cast(pl.Int64).implode())))
-    counted = lines.with_columns(line.str.count_matches('"', literal=True).alias("quotes"),
-                                 line.str.count_matches(delimiter, literal=True).alias("delimiters"))
-    if suspects is not None:
-        counted = counted.with_columns(pl.lit(True).alias("starts"))
-    else:
-        counted = (counted
-                   .with_columns(((pl.col("quotes").cum_sum() - pl.col("quotes")) % 2 == 0).alias("starts"))
-                   .with_columns(pl.col("starts").cast(pl.Int64).cum_sum().alias("record")))
-    odd = (pl.col("quotes") % 2 == 1) & pl.lit(suspects is not None)
-    return (counted
-            .filter((pl.col("starts") & (pl.col("quotes") % 2 == 0)
-                     & ((pl.col("quotes") > 0) | (pl.col("delimiters") + 1 != width))) | odd)
-            .with_columns((line.str.strip_chars().str.len_bytes() == 0).alias("blank"), odd.alias("odd"))
-            .with_columns((pl.when(pl.col("quotes") > 0)
-                           .then(line.str.replace_all('"[^"]*"', "").str.count_matches(delimiter, literal=True))
-                           .otherwise(pl.col("delimiters")) + 1).alias("fields"))
-            .filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("odd"))
-            .select("record", "fields", "blank", line.str.slice(0, 200), "odd")
-            .collect(engine="streaming"))

@@ -21,8 +21,9 @@ from datetime import date
 import polars as pl
 
 from engine.importing.parsing import nulls
-from engine.importing.readers import ROW
-from engine.importing.validate import derived_id, empty_problems, problem_rows
+from engine.importing.raw import ROW
+from engine.importing.entity_checks import derived_id
+from engine.importing.problems import empty_problems, problem_rows
 from engine.store import Session
 
 _NAME_KEY = "_name_key"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from engine.importing.validate import deal_status
+from engine.importing.entity_checks import deal_status
 
 
 def test_status_comes_from_the_status_column_then_the_flags_then_the_stage():
