@@ -12,7 +12,8 @@ from engine.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_month, t
 from engine.metrics.performance import as_of_date, attainment_table
 from engine.metrics.periods import fiscal_year, period_containing
 from engine.metrics.seasonality import month_weights, pacing_curve, pacing_milestones
-from engine.metrics.targets import METHODS, check_sums, decompose, load_tree, monthly_targets, save_scoped_targets, save_targets
+from engine.metrics.saved_targets import save_scoped_targets, save_targets
+from engine.metrics.targets import METHODS, check_sums, decompose, load_tree, monthly_targets
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import PERCENT_FORMAT, readable

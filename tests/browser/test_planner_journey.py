@@ -81,6 +81,16 @@ def test_move_save_and_compare_two_scenarios(demo_url, page):
     page.get_by_text("Accounts the scenarios move").wait_for()
     screenshot(page, "planner-compare")
 
+    # One scenario left ticked: its CRM file, sign-off and apply controls (this once raised a NameError).
+    grid = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 * 2 + 17)
+    wait_for_app(page)
+    page.get_by_role("button", name="Download salesforce file").wait_for()
+    page.get_by_role("button", name="Sign-off summary (PNG)").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "planner-one-scenario")
+
 
 def _pixel_of(view, lon: float, lat: float, box: dict) -> tuple[float, float]:
     """Where deck.gl draws (lon, lat) on a canvas at `box` for a flat Web-Mercator `view` state."""

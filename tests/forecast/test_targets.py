@@ -9,8 +9,9 @@ from hypothesis import given, settings as hyp_settings, strategies as st
 
 from engine.metrics.periods import parse_period
 from engine.metrics.seasonality import month_weights
+from engine.metrics.saved_targets import save_scoped_targets, save_targets, saved_total
 from engine.metrics.targets import (COMPANY_ID, TargetPlanError, check_sums, decompose, load_tree, monthly_targets, plan,
-                                    save_scoped_targets, save_targets, saved_total, split_cents)
+                                    split_cents)
 from tests.forecast.conftest import fill_seed_company
 
 FY2025 = parse_period("2025")
