@@ -245,7 +245,8 @@ def test_cli_demo_exit_codes(tmp_path, capsys):
     db = str(tmp_path / "cli.duckdb")
     assert cli_main(["demo", "--db", db, "--scale", str(SMALL)]) == 0
     out = capsys.readouterr().out
-    assert "accounts                    503" in out and "deals                     3,000" in out and "Done in" in out
+    assert "accounts                    503 rows" in out and "deals                     3,000 rows" in out
+    assert "Done in" in out and out.index("accounts") < out.index("deals") < out.index("Done in")
     assert cli_main(["demo", "--db", db, "--scale", str(SMALL)]) == 2
     assert "already holds data" in capsys.readouterr().err
     assert cli_main(["demo", "--db", db, "--scale", str(SMALL), "--seed", "3", "--force"]) == 0
@@ -254,3 +255,21 @@ def test_cli_demo_exit_codes(tmp_path, capsys):
     with pytest.raises(SystemExit) as usage:
         cli_main(["demo", "--db", db, "--scale", "lots"])
     assert usage.value.code == 2
+
+
+def test_cli_demo_if_empty_builds_a_new_database_once_and_keeps_one_with_data(tmp_path, capsys):
+    """What scripts/start runs before the server: the first start builds, later starts keep the data."""
+    db = str(tmp_path / "start.duckdb")
+    assert cli_main(["demo", "--db", db, "--scale", str(SMALL), "--if-empty"]) == 0
+    assert "Building the demo company" in capsys.readouterr().out
+    store = Store.open(db)
+    store.execute("DELETE FROM deals WHERE status = 'lost'")  # the user's own changes must survive
+    deals = store.count("deals")
+    store.close()
+    assert cli_main(["demo", "--db", db, "--scale", str(SMALL), "--if-empty"]) == 0
+    assert "already holds a company (503 accounts)" in capsys.readouterr().out
+    store = Store.open(db)
+    assert store.count("deals") == deals
+    store.close()
+    with pytest.raises(SystemExit):
+        cli_main(["demo", "--db", db, "--force", "--if-empty"])

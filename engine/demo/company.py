@@ -8,6 +8,8 @@ It is frozen at `ANCHOR` and seeded: the same arguments give the same data on ev
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import json
 from datetime import date, datetime, timedelta
 
@@ -100,15 +102,19 @@ def generate_demo(scale: float = 1, seed: int = 7, *, fiscal_start_month: int = 
 
 
 def build_demo(store: Store, scale: float = 1, seed: int = 7, *, fiscal_start_month: int = 1,
-               reporting_currency: str = "USD", replace: bool = False) -> dict[str, int]:
+               reporting_currency: str = "USD", replace: bool = False,
+               progress: Callable[[str, int | None], None] | None = None) -> dict[str, int]:
     """Write the demo company into `store` in one transaction; returns the row count per table
     (territories, reps, accounts, deals, activities, targets, …).
 
     Refuses a database that already holds data unless `replace`, which clears it in the same
-    transaction (so a failure leaves the old data in place).
+    transaction (so a failure leaves the old data in place). `progress(table, rows)` hears of each
+    step as it ends: `("generated", None)` once the company is drawn, then every table written.
     """
     frames = generate_demo(scale, seed, fiscal_start_month=fiscal_start_month,
                            reporting_currency=reporting_currency)
+    if progress:
+        progress("generated", None)
     with store.transaction() as tx:
         if not replace and not store.is_empty():
             raise DatabaseNotEmpty(
@@ -121,6 +127,8 @@ def build_demo(store: Store, scale: float = 1, seed: int = 7, *, fiscal_start_mo
             frame = frames.pop(table)  # let each frame go once DuckDB holds it: halves the peak at scale 40
             summary[table] = tx.insert_frame(table, frame)
             del frame
+            if progress:
+                progress(table, summary[table])
         _record(store, tx, scale, seed, fiscal_start_month, reporting_currency)
     return summary
 
