@@ -255,3 +255,29 @@ def change_log(store: Store, territory_id: str | None = None, limit: int = 200) 
     """The latest tree and membership edits: `ts, territory_id, action, detail, actor`, newest first."""
     return store.query("SELECT ts, territory_id, action, detail, actor FROM territory_changes "
                        "WHERE ? IS NULL OR territory_id = ? ORDER BY ts DESC LIMIT ?", [territory_id, territory_id, limit])
+
+
+def resolve_territory(session: Session, text: str) -> str:
+    """A territory id from its id or its (case-insensitive, unique) name."""
+    if session.scalar("SELECT count(*) FROM territories WHERE territory_id = ?", [text]):
+        return text
+    ids = [r[0] for r in session.rows("SELECT territory_id FROM territories WHERE lower(name) = lower(?) ORDER BY 1",
+                                      [text.strip()])]
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        raise TerritoryError(f"Several territories are named '{text}' ({', '.join(ids)}).", hint="Give its id instead.")
+    raise NotFoundError(f"There is no territory with id or name '{text}'.",
+                        hint="List the territories with `python -m engine territory list`.")
+
+
+def resolve_rep(session: Session, text: str) -> str:
+    """A rep id from its id or its (case-insensitive, unique) name."""
+    if session.scalar("SELECT count(*) FROM reps WHERE rep_id = ?", [text]):
+        return text
+    ids = [r[0] for r in session.rows("SELECT rep_id FROM reps WHERE lower(name) = lower(?) ORDER BY 1", [text.strip()])]
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        raise TerritoryError(f"Several reps are named '{text}' ({', '.join(ids)}).", hint="Give the rep id instead.")
+    raise NotFoundError(f"There is no rep with id or name '{text}'.", hint="Check the rep's id on the Reps page.")
