@@ -1,0 +1,70 @@
+"""`python -m engine territory ...` and `report duplicates|unowned`: exit codes, output, the changes made."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.cli import main
+from engine.store import Store
+from tests.conftest import database_file, fill_tiny_company
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(database_file(tmp_path / "t.duckdb", fill_tiny_company))
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_add_move_rename_retire_and_member(db, capsys):
+    assert _run(capsys, "territory", "add", "Nordics", "--parent", "EMEA", "--db", db, "--actor", "ops") == (
+        0, "added T-NORDICS\n", "")
+    assert _run(capsys, "territory", "move", "T-NORDICS", "--parent", "Company", "--db", db)[0] == 0
+    assert _run(capsys, "territory", "rename", "T-NORDICS", "Nordics & Baltics", "--db", db)[0] == 0
+    code, out, _ = _run(capsys, "territory", "retire", "US West", "--to", "AM-E", "--db", db, "--actor", "ops")
+    assert (code, out) == (0, "retired AM-W into AM-E: 3 accounts, 0 open deals, 4 closed deals, 0 targets, 0 rules, "
+                              "0 children, 1 members\n")
+    assert _run(capsys, "territory", "member", "add", "DACH", "Ada West", "--role", "overlay", "--db", db)[0] == 0
+    assert _run(capsys, "territory", "member", "owner", "EU-DE", "R1", "--previous-role", "none", "--db", db)[0] == 0
+    code, out, _ = _run(capsys, "territory", "member", "list", "EU-DE", "--db", db, "--format", "json")
+    assert json.loads(out) == [{"territory_id": "EU-DE", "territory": "DACH", "rep_id": "R1", "rep": "Ada West",
+                                "role": "owner", "lead": True}]
+    code, out, _ = _run(capsys, "territory", "list", "--db", db)
+    assert [line.split(",")[0] for line in out.splitlines()[1:]] == ["CO", "AM", "AM-E", "EU", "EU-DE", "T-NORDICS"]
+    store = Store.open(db)
+    assert store.rows("SELECT action, actor FROM territory_changes ORDER BY ts") == [
+        ("add", "ops"), ("move", None), ("rename", None), ("retire", "ops"), ("member", None), ("owner", None)]
+    store.close()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["territory", "move", "AM", "--parent", "AM-W"], "one of its own sub-territories"),
+    (["territory", "retire", "AM-W", "--to", "Nowhere"], "no territory with id or name 'Nowhere'"),
+    (["territory", "member", "add", "AM-W"], "needs a territory and a rep"),
+    (["territory", "give", "A1"], "Choose a rep, a territory or both"),
+])
+def test_refusals_exit_2_with_the_reason(db, capsys, argv, message):
+    code, _, err = _run(capsys, *argv, "--db", db)
+    assert code == 2 and message in err
+
+
+def test_report_duplicates_and_unowned_then_fix_them(db, capsys):
+    store = Store.open(db)
+    store.execute("UPDATE accounts SET name = 'ACME, Inc.', owner_rep_id = 'R2' WHERE account_id = 'A2'")
+    store.execute("UPDATE accounts SET owner_rep_id = NULL, territory_id = NULL WHERE account_id = 'A6'")
+    store.close()
+    code, out, _ = _run(capsys, "report", "duplicates", "--db", db)
+    assert out.splitlines()[1:] == ["A1,A1,Acme,R1,Ada West,AM-W,US West,,name,,2,2,R1",
+                                    "A1,A2,\"ACME, Inc.\",R2,Bo East,AM-W,US West,,name,,2,2,R1"]
+    code, out, _ = _run(capsys, "report", "unowned", "--db", db, "--format", "json")
+    assert [(r["account_id"], r["missing"]) for r in json.loads(out)] == [("A6", "both")]
+    assert _run(capsys, "territory", "merge", "A1", "A2", "--db", db)[1] == "merged 2 accounts: 1 changed owner or territory\n"
+    assert _run(capsys, "territory", "give", "--unowned", "any", "--rep", "R3", "--territory", "EU-DE", "--db", db)[1] == \
+        "assigned 1 accounts\n"
+    assert json.loads(_run(capsys, "report", "unowned", "--db", db, "--format", "json")[1]) == []
+    assert _run(capsys, "report", "duplicates", "--db", db)[1].count("\n") == 3  # still listed, now one owner
