@@ -89,8 +89,9 @@ def remove_member(store: Store, territory_id: str, rep_id: str, *, actor: str | 
 
 def set_owner(store: Store, territory_id: str, rep_id: str, *, previous_role: str | None = "overlay",
               actor: str | None = None) -> None:
-    """Make the rep the territory's lead owner (seating them as owner). The previous lead keeps
-    sitting there with `previous_role` (owner, overlay, specialist), or leaves it with None."""
+    """Make the rep the territory's lead owner (seating them as owner). The previous lead (or, when
+    none was recorded, every owner member) keeps sitting there with `previous_role` (owner,
+    overlay, specialist), or leaves it with None."""
     if previous_role is not None:
         _check_role(previous_role)
     with store.transaction() as tx:
@@ -99,15 +100,19 @@ def set_owner(store: Store, territory_id: str, rep_id: str, *, previous_role: st
         previous = territory["owner_rep_id"]
         if previous == rep_id:
             raise TerritoryError(f"The rep already owns {territory['name']}.", hint="Pick another rep.")
-        if previous is not None and _role_of(tx, territory_id, previous) is not None:
+        # Without a recorded lead, every owner member was the owner.
+        replaced = [previous] if previous is not None else [r[0] for r in tx.rows(
+            "SELECT rep_id FROM territory_members WHERE territory_id = ? AND coalesce(role, 'owner') = 'owner' "
+            "AND rep_id <> ?", [territory_id, rep_id])]
+        for old in replaced:
             if previous_role is None:
-                tx.execute("DELETE FROM territory_members WHERE territory_id = ? AND rep_id = ?", [territory_id, previous])
+                tx.execute("DELETE FROM territory_members WHERE territory_id = ? AND rep_id = ?", [territory_id, old])
             else:
                 tx.execute("UPDATE territory_members SET role = ? WHERE territory_id = ? AND rep_id = ?",
-                           [previous_role, territory_id, previous])
+                           [previous_role, territory_id, old])
         tx.execute("INSERT OR REPLACE INTO territory_members VALUES (?, ?, 'owner')", [territory_id, rep_id])
         tx.execute("UPDATE territories SET owner_rep_id = ? WHERE territory_id = ?", [rep_id, territory_id])
-        log_change(tx, territory_id, "owner", actor, old=previous, new=rep_id, previous_role=previous_role)
+        log_change(tx, territory_id, "owner", actor, old=replaced, new=rep_id, previous_role=previous_role)
 
 
 def owner_mismatches(session: Session) -> pl.DataFrame:
