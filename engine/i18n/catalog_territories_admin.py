@@ -143,4 +143,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tadmin.why.headroom": ("Room for {count} more accounts ({held} of {capacity})",
                             "还可承接 {count} 个客户（{held}/{capacity}）"),
     "tadmin.why.full": ("At capacity ({held} of {capacity})", "已满负荷（{held}/{capacity}）"),
+    # the specialist pool
+    "pool.why.order": ("#{order} in the queue (urgency {urgency}, region priority {priority}, deal {amount})",
+                       "队列第 {order} 位（紧急度 {urgency}，区域优先级 {priority}，商机 {amount}）"),
+    "pool.why.waiting": ("no free specialist knows {skill}", "暂无空闲的{skill}专家"),
+    "pool.why.allocated": ("knows {skill}, the least booked ({load} of {capacity})",
+                           "熟悉{skill}，当前占用最少（{load}/{capacity}）"),
+    "pool.why.same_region": ("and sits in the region.", "且在本区域。"),
+    "pool.why.other_region": ("from another region.", "来自其他区域。"),
+    # shared accounts
+    "tadmin.tab.shares": ("Shared accounts", "共享客户"),
+    "tadmin.tab.pool": ("Specialist pool", "销售资源池"),
 }

@@ -138,9 +138,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE activities_v5 RENAME TO activities;
     """,
     # 6: territory management: a change log of tree and membership edits, shared (key) accounts, the
-    # specialist pool's requests, and the per-territory parts of a rep's target (a rep who sits in
-    # two territories carries a target in each; `targets` keeps their sum)
+    # specialist pool's requests (a region's pool_priority orders them: lower first), and the
+    # per-territory parts of a rep's target (a rep who sits in two territories carries a target in
+    # each; `targets` keeps their sum)
     """
+    ALTER TABLE territories ADD COLUMN pool_priority INTEGER;
     CREATE TABLE territory_changes (
         ts TIMESTAMP NOT NULL, territory_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
         detail VARCHAR, actor VARCHAR);
