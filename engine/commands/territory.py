@@ -1,5 +1,6 @@
-"""`python -m engine territory list|add|rename|move|retire|member|merge|give`: the territory tree,
-its people, duplicates and unowned accounts, headless. Every change takes `--actor` (recorded).
+"""`python -m engine territory list|add|rename|move|retire|member|merge|give|share|pool`: the
+territory tree, its people, duplicates, unowned accounts, shared accounts and the specialist pool,
+headless. Every change takes `--actor` (recorded).
 
 Also the `duplicates` and `unowned` tables of `python -m engine report` (`territory_report`).
 Territories and reps may be given by id or by their unique name.
@@ -14,7 +15,8 @@ import polars as pl
 
 from engine.commands import EXIT_OK, add_db_argument
 from engine.store import Store
-from engine.territories import members, tree
+from engine.territories import members, pool, tree
+from engine.territories.shares import share_account, shared_accounts, unshare_account
 from engine.territories.duplicates import duplicate_groups, merge_ownership
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts
 
@@ -82,6 +84,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     give.add_argument("--unowned", choices=MISSING, help="take every unowned account of this kind instead")
     give.add_argument("--rep")
     give.add_argument("--territory")
+    share = action("share", "let a territory support a (national key) account led by its own territory", _share)
+    share.add_argument("change", choices=("add", "remove", "list"))
+    share.add_argument("account_id", nargs="?")
+    share.add_argument("territory", nargs="?", help="the supporting territory (id or name)")
+    share.add_argument("--format", choices=("csv", "json"), default="csv")
+    requests = action("pool", "the specialist pool: request, allocate, release, list, priority", _pool)
+    requests.add_argument("change", choices=("request", "allocate", "release", "list", "priority"))
+    requests.add_argument("subject", nargs="?", help="deal id (request), request id (release), region (priority)")
+    requests.add_argument("--skill", help="with request: the skill asked for")
+    requests.add_argument("--urgency", type=int, default=2, choices=pool.URGENCIES, help="3 = now, 1 = can wait")
+    requests.add_argument("--territory", help="with request: the requesting territory (default: the deal's)")
+    requests.add_argument("--priority", type=int, help="with priority: the region's place (lower first; omit to clear)")
+    requests.add_argument("--format", choices=("csv", "json"), default="csv")
 
 
 def _list(args, settings) -> int:
@@ -162,3 +177,44 @@ def _give(args, settings) -> int:
     territory = None if args.territory is None else tree.resolve_territory(store, args.territory)
     changed = assign_accounts(store, accounts, rep_id=rep, territory_id=territory, actor=args.actor)
     return _done(f"assigned {changed} accounts")
+
+
+def _share(args, settings) -> int:
+    store = Store.open(settings.db_path)
+    if args.change == "list":
+        write(shared_accounts(store), args.format)
+        return EXIT_OK
+    if args.account_id is None or args.territory is None:
+        raise tree.TerritoryError(f"`territory share {args.change}` needs an account id and a territory.")
+    territory = tree.resolve_territory(store, args.territory)
+    if args.change == "add":
+        share_account(store, args.account_id, territory, actor=args.actor)
+        return _done(f"{territory} supports {args.account_id}")
+    unshare_account(store, args.account_id, territory, actor=args.actor)
+    return _done(f"{territory} no longer supports {args.account_id}")
+
+
+def _pool(args, settings) -> int:
+    store = Store.open(settings.db_path)
+    if args.change == "list":
+        frame = pool.requests_table(store)
+        reasons = [pool.reason_text(r, "en", settings.reporting_currency) for r in frame["reason"]]
+        write(frame.with_columns(pl.Series("reason", reasons, dtype=pl.String)), args.format)
+        return EXIT_OK
+    if args.change == "allocate":
+        decided = pool.allocate(store, actor=args.actor)
+        served = decided["specialist_rep_id"].is_not_null().sum()
+        return _done(f"allocated {served} of {decided.height} queued requests")
+    if args.subject is None:
+        raise tree.TerritoryError(f"`territory pool {args.change}` needs a deal, request or region.")
+    if args.change == "request":
+        territory = None if args.territory is None else tree.resolve_territory(store, args.territory)
+        request_id = pool.request_specialist(store, args.subject, args.skill or "", urgency=args.urgency,
+                                             territory_id=territory, actor=args.actor)
+        return _done(f"queued {request_id}")
+    if args.change == "release":
+        pool.release(store, args.subject, actor=args.actor)
+        return _done(f"released {args.subject}")
+    region = tree.resolve_territory(store, args.subject)
+    pool.set_pool_priority(store, region, args.priority, actor=args.actor)
+    return _done(f"{region} pool priority {args.priority if args.priority is not None else 'cleared'}")

@@ -68,3 +68,25 @@ def test_report_duplicates_and_unowned_then_fix_them(db, capsys):
         "assigned 1 accounts\n"
     assert json.loads(_run(capsys, "report", "unowned", "--db", db, "--format", "json")[1]) == []
     assert _run(capsys, "report", "duplicates", "--db", db)[1].count("\n") == 3  # still listed, now one owner
+
+
+def test_share_and_pool_from_the_command_line(db, capsys):
+    assert _run(capsys, "territory", "share", "add", "A1", "DACH", "--db", db)[1] == "EU-DE supports A1\n"
+    code, out, _ = _run(capsys, "territory", "share", "list", "--db", db, "--format", "json")
+    assert [(r["account_id"], r["lead_territory_id"], r["supporting_territory_id"]) for r in json.loads(out)] == [
+        ("A1", "AM-W", "EU-DE")]
+    store = Store.open(db)
+    store.execute("INSERT INTO reps (rep_id, name, role, skills) VALUES ('S1', 'Sol', 'specialist', ['Analytics'])")
+    store.close()
+    assert _run(capsys, "territory", "pool", "priority", "EMEA", "--priority", "1", "--db", db)[1] == \
+        "EU pool priority 1\n"
+    assert _run(capsys, "territory", "pool", "request", "D10", "--skill", "Analytics", "--urgency", "3",
+                "--db", db)[1] == "queued RQ0001\n"
+    assert _run(capsys, "territory", "pool", "request", "D5", "--skill", "Analytics", "--db", db)[1] == "queued RQ0002\n"
+    assert _run(capsys, "territory", "pool", "allocate", "--db", db)[1] == "allocated 2 of 2 queued requests\n"
+    code, out, _ = _run(capsys, "territory", "pool", "list", "--db", db, "--format", "json")
+    rows = {r["request_id"]: r for r in json.loads(out)}
+    assert rows["RQ0001"]["reason"] == ("#1 in the queue (urgency 3, region priority 1, deal $1.3K); knows Analytics, "
+                                        "the least booked (0 of 3) from another region.")
+    assert _run(capsys, "territory", "pool", "release", "RQ0001", "--db", db)[1] == "released RQ0001\n"
+    assert _run(capsys, "territory", "pool", "release", "RQ0001", "--db", db)[0] == 2
