@@ -17,6 +17,7 @@ from engine.metrics.targets import METHODS, check_sums, decompose, load_tree, mo
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import PERCENT_FORMAT, readable
+from ui.territory_common import target_parts_table
 
 
 def _money(value: float | None, lang: str, currency: str) -> str:
@@ -244,13 +245,7 @@ def _split_reps(store, settings, lang: str, currency: str, year) -> None:
     if parts.is_empty():
         return
     with st.expander(t("tadmin.people.split", lang)):
-        shown = parts.with_columns(
-            pl.when(pl.col("row") == "total").then(pl.lit(t("tadmin.part.total", lang)))
-            .otherwise(pl.coalesce("territory", pl.lit(t("tadmin.part.elsewhere", lang)))).alias("territory"))
-        view, config = readable(shown.select("rep", "territory", "target", "won", "attainment", "gap"),
-                                lambda c: t(f"tadmin.col.{c}", lang), currency, money=("target", "won", "gap"),
-                                fractions=("attainment",))
-        st.dataframe(view, hide_index=True, width="stretch", column_config=config, key="tg-split-reps")
+        target_parts_table(parts, lang, currency, "tg-split-reps")
 
 
 try:

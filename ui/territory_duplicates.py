@@ -13,7 +13,7 @@ from engine.store.settings import Settings
 from engine.territories.duplicates import duplicate_groups, duplicate_summary, merge_ownership
 from ui.downloads import table_downloads
 from ui.tables import readable
-from ui.territory_tree import failed, show_note
+from ui.territory_common import done, failed, show_note, tiles
 
 KEY = "td"
 
@@ -24,7 +24,7 @@ def _merge(store: Store, lang: str, groups: pl.DataFrame) -> None:
     try:
         changed = merge_ownership(store, group["account_id"].to_list(), rep_id=state[f"{KEY}-rep"],
                                   actor=state.get("user"))
-        state[f"{KEY}-note"] = (True, t("tadmin.done.merge", lang, changed=changed))
+        done(KEY, t("tadmin.done.merge", lang, changed=changed))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -34,10 +34,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     st.caption(t("tadmin.dup.caption", lang))
     groups = duplicate_groups(store)
     summary = duplicate_summary(groups)
-    cells = st.columns(3)
-    cells[0].metric(t("tadmin.dup.tile.groups", lang), f"{summary['groups']:,}")
-    cells[1].metric(t("tadmin.dup.tile.accounts", lang), f"{summary['accounts']:,}")
-    cells[2].metric(t("tadmin.dup.tile.split", lang), f"{summary['split_groups']:,}")
+    tiles([(t("tadmin.dup.tile.groups", lang), summary["groups"]), (t("tadmin.dup.tile.accounts", lang), summary["accounts"]),
+           (t("tadmin.dup.tile.split", lang), summary["split_groups"])])
     if st.toggle(t("tadmin.dup.only_split", lang), value=True, key=f"{KEY}-split"):
         groups = groups.filter(pl.col("reps") > 1)
     if groups.is_empty():

@@ -11,10 +11,10 @@ from engine.metrics.target_parts import rep_attainment_parts
 from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.store.settings import Settings
-from engine.territories import members, tree
+from engine.territories import members
 from ui import context
-from ui.territory_tree import failed, show_note
 from ui.tables import readable
+from ui.territory_common import done, failed, show_note, target_parts_table, tree_labels
 
 KEY = "tp"
 
@@ -37,19 +37,17 @@ def _change(store: Store, lang: str, kind: str, names: dict, reps: dict) -> None
             rep, previous = state[f"{KEY}-own-rep"], state[f"{KEY}-own-prev"]
             members.set_owner(store, territory, rep, previous_role=None if previous == "none" else previous, actor=actor)
             message = t("tadmin.done.owner", lang, rep=reps[rep], name=names[territory])
-        state[f"{KEY}-note"] = (True, message)
+        done(KEY, message)
     except TerrainError as error:
         failed(KEY, error)
 
 
 def render(store: Store, settings: Settings, lang: str) -> None:
     show_note(KEY)
-    table = tree.territory_table(store)
+    table, names, paths = tree_labels(store)
     if table.is_empty():
         st.info(t("common.no_data", lang))
         return
-    names = dict(zip(table["territory_id"], table["name"]))
-    paths = dict(zip(table["territory_id"], table["path"]))
     rep_frame = store.query("SELECT rep_id, name FROM reps ORDER BY name, rep_id")
     reps = dict(zip(rep_frame["rep_id"], rep_frame["name"]))
     territory = st.selectbox(t("tadmin.field.territory", lang), table["territory_id"].to_list(),
@@ -97,9 +95,4 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     if parts.is_empty():
         st.caption(t("tadmin.people.split_none", lang, period=period.label(lang)))
         return
-    shown = parts.with_columns(
-        pl.when(pl.col("row") == "total").then(pl.lit(t("tadmin.part.total", lang)))
-        .otherwise(pl.coalesce("territory", pl.lit(t("tadmin.part.elsewhere", lang)))).alias("territory"))
-    view, config = readable(shown.select("rep", "territory", "target", "won", "attainment", "gap"), label,
-                            settings.reporting_currency, money=("target", "won", "gap"), fractions=("attainment",))
-    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-parts")
+    target_parts_table(parts, lang, settings.reporting_currency, f"{KEY}-parts")

@@ -12,10 +12,9 @@ from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.store.settings import Settings
 from engine.territories.shares import share_account, shared_accounts, unshare_account
-from engine.territories.tree import territory_table
 from ui import context
 from ui.tables import readable
-from ui.territory_tree import failed, show_note
+from ui.territory_common import done, failed, show_note, tree_labels
 
 KEY = "ts"
 MATCHES = 50  # accounts offered for a search (a selectbox of every account would not load)
@@ -29,8 +28,8 @@ def _change(store: Store, lang: str, add: bool, names: dict, paths: dict) -> Non
             share_account(store, account, territory, actor=state.get("user"))
         else:
             unshare_account(store, account, territory, actor=state.get("user"))
-        state[f"{KEY}-note"] = (True, t("tadmin.done.share" if add else "tadmin.done.unshare", lang,
-                                        territory=paths[territory], account=names.get(account, account)))
+        done(KEY, t("tadmin.done.share" if add else "tadmin.done.unshare", lang,
+                    territory=paths[territory], account=names.get(account, account)))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -47,8 +46,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
                                 label, settings.reporting_currency)
         st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table")
 
-    tree = territory_table(store)
-    paths = dict(zip(tree["territory_id"], tree["path"]))
+    _, _, paths = tree_labels(store)
     needle = st.text_input(t("tadmin.share.find", lang), key=f"{KEY}-find").strip()
     found = store.query("SELECT account_id, name FROM accounts WHERE territory_id IS NOT NULL AND "
                         "(? = '' OR contains(lower(name), lower(?)) OR account_id = ?) ORDER BY name, account_id LIMIT ?",

@@ -16,23 +16,9 @@ from engine.store.settings import Settings
 from engine.territories import tree
 from ui.downloads import table_downloads
 from ui.tables import readable
+from ui.territory_common import done, failed, show_note, tiles, tree_labels
 
 KEY = "tt"
-
-
-def _note(message: str, ok: bool = True) -> None:
-    st.session_state[f"{KEY}-note"] = (ok, message)
-
-
-def show_note(key: str) -> None:
-    """The outcome of the last change made through a tab (set by its callback)."""
-    note = st.session_state.pop(f"{key}-note", None)
-    if note:
-        (st.success if note[0] else st.error)(note[1])
-
-
-def failed(key: str, error: TerrainError) -> None:
-    st.session_state[f"{key}-note"] = (False, f"**{error.title}** — {error}")
 
 
 def _add(store: Store, lang: str) -> None:
@@ -40,7 +26,7 @@ def _add(store: Store, lang: str) -> None:
     try:
         new = tree.add_territory(store, state[f"{KEY}-add-name"], parent_id=state[f"{KEY}-add-parent"],
                                  kind=state[f"{KEY}-add-type"], actor=state.get("user"))
-        _note(t("tadmin.done.add", lang, name=f"{state[f'{KEY}-add-name'].strip()} ({new})"))
+        done(KEY, t("tadmin.done.add", lang, name=f"{state[f'{KEY}-add-name'].strip()} ({new})"))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -49,7 +35,7 @@ def _rename(store: Store, lang: str) -> None:
     state = st.session_state
     try:
         tree.rename_territory(store, state[f"{KEY}-ren-id"], state[f"{KEY}-ren-name"], actor=state.get("user"))
-        _note(t("tadmin.done.rename", lang, name=state[f"{KEY}-ren-name"].strip()))
+        done(KEY, t("tadmin.done.rename", lang, name=state[f"{KEY}-ren-name"].strip()))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -58,7 +44,7 @@ def _move(store: Store, lang: str, names: dict) -> None:
     state = st.session_state
     try:
         tree.move_territory(store, state[f"{KEY}-mv-id"], state[f"{KEY}-mv-parent"], actor=state.get("user"))
-        _note(t("tadmin.done.move", lang, name=names[state[f"{KEY}-mv-id"]]))
+        done(KEY, t("tadmin.done.move", lang, name=names[state[f"{KEY}-mv-id"]]))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -68,26 +54,21 @@ def _retire(store: Store, lang: str, names: dict) -> None:
     territory, receiver = state[f"{KEY}-ret-id"], state[f"{KEY}-ret-to"]
     try:
         counts = tree.retire_territory(store, territory, to_territory_id=receiver, actor=state.get("user"))
-        _note(t("tadmin.done.retire", lang, name=names[territory], receiver=names[receiver], **counts))
+        done(KEY, t("tadmin.done.retire", lang, name=names[territory], receiver=names[receiver], **counts))
     except TerrainError as error:
         failed(KEY, error)
 
 
 def render(store: Store, settings: Settings, lang: str) -> None:
     show_note(KEY)
-    table = tree.territory_table(store)
+    table, names, paths = tree_labels(store)
     if table.is_empty():
         st.info(t("common.no_data", lang))
         return
-    names = dict(zip(table["territory_id"], table["name"]))
-    paths = dict(zip(table["territory_id"], table["path"]))
     ids = table["territory_id"].to_list()
-    cells = st.columns(4)
-    cells[0].metric(t("tadmin.tile.territories", lang), f"{table.height:,}")
-    cells[1].metric(t("tadmin.tile.levels", lang), int(table["depth"].max()) + 1)
-    cells[2].metric(t("tadmin.tile.members", lang), f"{int(table['members'].sum()):,}")
-    cells[3].metric(t("tadmin.tile.unplaced", lang),
-                    f"{store.scalar('SELECT count(*) FROM accounts WHERE territory_id IS NULL'):,}")
+    tiles([(t("tadmin.tile.territories", lang), table.height), (t("tadmin.tile.levels", lang), int(table["depth"].max()) + 1),
+           (t("tadmin.tile.members", lang), int(table["members"].sum())),
+           (t("tadmin.tile.unplaced", lang), int(store.scalar("SELECT count(*) FROM accounts WHERE territory_id IS NULL")))])
 
     shown = table.with_columns(
         (pl.lit("\u2003").repeat_by(pl.col("depth")).list.join("") + pl.col("name")).alias("path"),

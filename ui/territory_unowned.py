@@ -11,11 +11,10 @@ from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.store.settings import Settings
 from engine.territories.suggestions import confirm_suggestion, reason_texts, suggest_owners
-from engine.territories.tree import territory_table
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts, unowned_summary
 from ui.downloads import table_downloads
 from ui.tables import readable
-from ui.territory_tree import failed, show_note
+from ui.territory_common import done, failed, show_note, tiles, tree_labels
 
 KEY = "tu"
 
@@ -25,7 +24,7 @@ def _assign(store: Store, lang: str, listed: list[str]) -> None:
     try:
         changed = assign_accounts(store, state[f"{KEY}-pick"] or listed, rep_id=state[f"{KEY}-rep"],
                                   territory_id=state[f"{KEY}-territory"], actor=state.get("user"))
-        state[f"{KEY}-note"] = (True, t("tadmin.done.assign", lang, changed=changed))
+        done(KEY, t("tadmin.done.assign", lang, changed=changed))
         state[f"{KEY}-pick"] = []
     except TerrainError as error:
         failed(KEY, error)
@@ -34,7 +33,7 @@ def _assign(store: Store, lang: str, listed: list[str]) -> None:
 def _confirm(store: Store, lang: str, account_id: str, rep_id: str, territory_id: str | None) -> None:
     try:
         changed = confirm_suggestion(store, account_id, rep_id, territory_id, actor=st.session_state.get("user"))
-        st.session_state[f"{KEY}-note"] = (True, t("tadmin.done.assign", lang, changed=changed))
+        done(KEY, t("tadmin.done.assign", lang, changed=changed))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -47,12 +46,10 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     show_note(KEY)
     everything = unowned_accounts(store)
     summary = unowned_summary(everything)
-    cells = st.columns(4)
-    cells[0].metric(t("tadmin.un.tile.accounts", lang), f"{summary['accounts']:,}")
-    cells[1].metric(t("tadmin.un.tile.no_owner", lang), f"{summary['no_owner']:,}")
-    cells[2].metric(t("tadmin.un.tile.no_territory", lang), f"{summary['no_territory']:,}")
-    cells[3].metric(t("tadmin.un.tile.pipeline", lang), fmt_money(summary["open_pipeline"], lang,
-                                                                  settings.reporting_currency))
+    tiles([(t("tadmin.un.tile.accounts", lang), summary["accounts"]),
+           (t("tadmin.un.tile.no_owner", lang), summary["no_owner"]),
+           (t("tadmin.un.tile.no_territory", lang), summary["no_territory"]),
+           (t("tadmin.un.tile.pipeline", lang), fmt_money(summary["open_pipeline"], lang, settings.reporting_currency))])
     if everything.is_empty():
         st.success(t("tadmin.un.none", lang))
         return
@@ -78,8 +75,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
 
     names = dict(zip(listed["account_id"], listed["name"]))
     reps = dict(store.rows("SELECT rep_id, name FROM reps WHERE coalesce(active, TRUE) ORDER BY name, rep_id"))
-    tree = territory_table(store)
-    paths = dict(zip(tree["territory_id"], tree["path"]))
+    _, _, paths = tree_labels(store)
     keep = lambda v, labels: t("tadmin.un.keep", lang) if v is None else labels[v]  # noqa: E731
     bulk, suggest = st.tabs([t("tadmin.un.assign", lang), t("tadmin.un.suggest", lang)])
     with bulk:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from engine.store import Store
 from tests.app.conftest import database_for_app
 from tests.app.territory_tabs import run_tab
 from tests.conftest import fill_tiny_company

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import polars as pl
-import pytest
 
 from engine.metrics.periods import parse_period
 from engine.metrics.seasonality import month_weights
