@@ -1,4 +1,4 @@
-"""`python -m engine territory list|add|rename|move|retire|member|merge|give|share|pool`: the
+"""`python -m engine territory list|add|rename|move|retire|member|merge|give|suggest|share|pool`: the
 territory tree, its people, duplicates, unowned accounts, shared accounts and the specialist pool,
 headless. Every change takes `--actor` (recorded).
 
@@ -16,6 +16,7 @@ import polars as pl
 from engine.commands import EXIT_OK, add_db_argument
 from engine.store import Store
 from engine.territories import members, pool, tree
+from engine.territories.suggestions import confirm_suggestion, reason_texts, suggest_owners
 from engine.territories.shares import share_account, shared_accounts, unshare_account
 from engine.territories.duplicates import duplicate_groups, merge_ownership
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts
@@ -84,6 +85,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     give.add_argument("--unowned", choices=MISSING, help="take every unowned account of this kind instead")
     give.add_argument("--rep")
     give.add_argument("--territory")
+    suggest = action("suggest", "the top-3 owners for an account, with reasons; --confirm N gives it to the Nth", _suggest)
+    suggest.add_argument("account_id")
+    suggest.add_argument("--confirm", type=int, choices=(1, 2, 3), help="give the account to this candidate")
+    suggest.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the reasons")
+    suggest.add_argument("--format", choices=("csv", "json"), default="csv")
     share = action("share", "let a territory support a (national key) account led by its own territory", _share)
     share.add_argument("change", choices=("add", "remove", "list"))
     share.add_argument("account_id", nargs="?")
@@ -218,3 +224,17 @@ def _pool(args, settings) -> int:
     region = tree.resolve_territory(store, args.subject)
     pool.set_pool_priority(store, region, args.priority, actor=args.actor)
     return _done(f"{region} pool priority {args.priority if args.priority is not None else 'cleared'}")
+
+
+def _suggest(args, settings) -> int:
+    store = Store.open(settings.db_path)
+    ranked = suggest_owners(store, args.account_id)
+    if args.confirm is not None:
+        if args.confirm > ranked.height:
+            raise tree.TerritoryError(f"There are only {ranked.height} candidates for {args.account_id}.")
+        chosen = ranked.row(args.confirm - 1, named=True)
+        confirm_suggestion(store, args.account_id, chosen["rep_id"], chosen["territory_id"], actor=args.actor)
+        return _done(f"gave {args.account_id} to {chosen['rep_id']} in {chosen['territory_id']}")
+    reasons = ["; ".join(reason_texts(r, args.lang)) for r in ranked["reasons"]]
+    write(ranked.with_columns(pl.Series("reasons", reasons, dtype=pl.String)), args.format)
+    return EXIT_OK

@@ -90,3 +90,20 @@ def test_share_and_pool_from_the_command_line(db, capsys):
                                         "the least booked (0 of 3) from another region.")
     assert _run(capsys, "territory", "pool", "release", "RQ0001", "--db", db)[1] == "released RQ0001\n"
     assert _run(capsys, "territory", "pool", "release", "RQ0001", "--db", db)[0] == 2
+
+
+def test_suggest_lists_three_candidates_and_confirms_one(db, capsys):
+    store = Store.open(db)
+    store.execute("UPDATE accounts SET owner_rep_id = NULL, territory_id = NULL WHERE account_id = 'A5'")
+    store.close()
+    code, out, _ = _run(capsys, "territory", "suggest", "A5", "--db", db)
+    assert out.splitlines() == [
+        "rank,rep_id,rep,score,territory_id,territory,held,capacity,reasons",
+        "1,R1,Ada West,6.42,AM-W,US West,2,50,Sits in US West; Holds 2 accounts in US; Room for 48 more accounts (2 of 50)",
+        "2,R2,Bo East,3.42,AM-E,US East,2,50,Holds 2 accounts in US; Room for 48 more accounts (2 of 50)",
+        "3,R3,Carla Berlin,1.96,EU-DE,DACH,1,50,Room for 49 more accounts (1 of 50)"]
+    assert _run(capsys, "territory", "suggest", "A5", "--confirm", "2", "--db", db, "--actor", "mgr")[1] == \
+        "gave A5 to R2 in AM-E\n"
+    store = Store.open(db)
+    assert store.rows("SELECT to_rep, to_territory, reason, actor FROM assignment_log") == [("R2", "AM-E", "suggestion", "mgr")]
+    store.close()
