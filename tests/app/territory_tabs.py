@@ -18,3 +18,15 @@ def run_tab(module: str, *, lang: str = "en", period=None) -> AppTest:
     if period is not None:
         app.session_state["period"] = period
     return app.run()
+
+
+def click(app: AppTest, key: str) -> AppTest:
+    """Click the button with `key` and run the script again."""
+    return next(b for b in app.button if b.key == key).click().run()
+
+
+def live_store(db):
+    """The store the app under test has open on `db` (DuckDB allows one process per file)."""
+    from ui import context
+
+    return context._open_store(str(db))

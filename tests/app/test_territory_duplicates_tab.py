@@ -5,7 +5,7 @@ import pytest
 
 from engine.demo.company import build_demo
 from tests.app.conftest import database_for_app
-from tests.app.territory_tabs import run_tab
+from tests.app.territory_tabs import click, live_store, run_tab
 
 
 @pytest.fixture
@@ -14,8 +14,6 @@ def db(tmp_path, monkeypatch):
 
 
 def test_the_planted_duplicates_are_listed_and_merged(db):
-    from ui import context
-
     app = run_tab("territory_duplicates")
     assert not app.exception, app.exception
     assert {m.label: m.value for m in app.metric} == {"Customers held twice": "3", "Account copies": "6",
@@ -26,11 +24,11 @@ def test_the_planted_duplicates_are_listed_and_merged(db):
     assert list(table["owner"])[:2] == ["Lars Lindqvist", "Pieter Virtanen"]
     app.selectbox(key="td-group").set_value("ACC-000239").run()
     assert app.selectbox(key="td-rep").value == "REP-070"  # the copy held first
-    next(b for b in app.button if b.key == "td-go").click().run()
+    click(app, "td-go")
     assert not app.exception, app.exception
     assert [s.value for s in app.success] == ["Merged: 1 accounts changed owner."]
     assert {m.label: m.value for m in app.metric}["Held by several reps"] == "2"
     assert "ACC-000239" not in list(app.dataframe[0].value["account_id"])
-    store = context._open_store(str(db))
+    store = live_store(db)
     assert store.rows("SELECT account_id, to_rep, reason FROM assignment_log") == [
         ("ACC-000239", "REP-070", "duplicate-merge:ACC-000502")]

@@ -5,7 +5,7 @@ import pytest
 
 from engine.metrics.periods import parse_period
 from tests.app.conftest import database_for_app
-from tests.app.territory_tabs import run_tab
+from tests.app.territory_tabs import click, live_store, run_tab
 from tests.conftest import fill_tiny_company
 
 
@@ -13,9 +13,6 @@ from tests.conftest import fill_tiny_company
 def db(tmp_path, monkeypatch):
     return database_for_app(tmp_path, monkeypatch, fill_tiny_company)
 
-
-def _click(app, key):
-    next(b for b in app.button if b.key == key).click().run()
 
 
 def test_seating_a_rep_as_second_owner_shows_both_target_parts(db):
@@ -26,7 +23,7 @@ def test_seating_a_rep_as_second_owner_shows_both_target_parts(db):
     assert list(app.dataframe[0].value["rep_id"]) == ["R3"]
     app.selectbox(key="tp-add-rep").set_value("R1")
     app.selectbox(key="tp-add-role").set_value("owner")
-    _click(app, "tp-add-go")
+    click(app, "tp-add-go")
     assert not app.exception, app.exception
     assert [s.value for s in app.success] == ["Ada West now sits in DACH as Owner."]
     assert list(app.dataframe[0].value["rep_id"]) == ["R1", "R3"]
@@ -36,17 +33,15 @@ def test_seating_a_rep_as_second_owner_shows_both_target_parts(db):
 
 
 def test_changing_the_owner(db):
-    from ui import context
-
     app = run_tab("territory_people", lang="zh", period=parse_period("2024"))
     app.selectbox(key="tp-territory").set_value("AM-W").run()
     app.selectbox(key="tp-own-rep").set_value("R2")
     app.selectbox(key="tp-own-prev").set_value("specialist")
-    _click(app, "tp-own-go")
+    click(app, "tp-own-go")
     assert not app.exception, app.exception
     assert app.success[0].value == "Bo East 现在负责 US West。"
     assert list(app.dataframe[0].value["rep_id"]) == ["R2", "R1"]
-    store = context._open_store(str(db))
+    store = live_store(db)
     assert store.rows("SELECT rep_id, role FROM territory_members WHERE territory_id = 'AM-W' ORDER BY 1") == [
         ("R1", "specialist"), ("R2", "owner")]
     assert store.scalar("SELECT owner_rep_id FROM territories WHERE territory_id = 'AM-W'") == "R2"

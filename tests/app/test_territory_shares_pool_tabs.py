@@ -6,7 +6,7 @@ import pytest
 
 from engine.metrics.periods import parse_period
 from tests.app.conftest import database_for_app
-from tests.app.territory_tabs import run_tab
+from tests.app.territory_tabs import click, live_store, run_tab
 from tests.conftest import fill_tiny_company
 
 
@@ -21,14 +21,6 @@ def db(tmp_path, monkeypatch):
     return database_for_app(tmp_path, monkeypatch, _fill)
 
 
-def _click(app, key):
-    next(b for b in app.button if b.key == key).click().run()
-
-
-def _store(db):
-    from ui import context
-
-    return context._open_store(str(db))
 
 
 def test_sharing_an_account_shows_the_overlay_credit_apart(db):
@@ -37,13 +29,13 @@ def test_sharing_an_account_shows_the_overlay_credit_apart(db):
     assert app.info[0].value == "No account is shared yet."
     app.text_input(key="ts-find").input("acme").run()
     app.selectbox(key="ts-territory").set_value("EU-DE")
-    _click(app, "ts-add")
+    click(app, "ts-add")
     assert not app.exception, app.exception
     assert [s.value for s in app.success] == ["Company › EMEA › DACH now supports Acme."]
     assert list(app.dataframe[0].value["lead_territory"]) == ["US West"]
     credit = app.dataframe[1].value
     assert list(credit["supporting_territory"]) == ["DACH"] and list(credit["won"]) == [4000.0]
-    assert _store(db).rows("SELECT account_id, territory_id FROM account_shares") == [("A1", "EU-DE")]
+    assert live_store(db).rows("SELECT account_id, territory_id FROM account_shares") == [("A1", "EU-DE")]
 
 
 def test_request_allocate_release(db):
@@ -54,13 +46,13 @@ def test_request_allocate_release(db):
     app.selectbox(key="tpl-deal").set_value("D10")
     app.selectbox(key="tpl-skill").set_value("Analytics")
     app.selectbox(key="tpl-urgency").set_value(3)
-    _click(app, "tpl-go")
+    click(app, "tpl-go")
     assert [s.value for s in app.success] == ["Queued RQ0001."]
-    _click(app, "tpl-allocate")
+    click(app, "tpl-allocate")
     assert [s.value for s in app.success] == ["Allocated 1 of 1 queued requests."]
     table = app.dataframe[0].value
     assert list(table["specialist"]) == ["Sol Eng"] and list(table["status"]) == ["allocated"]
     assert list(table["reason"]) == ["#1 in the queue (urgency 3, region priority –, deal $1.3K); knows Analytics, "
                                      "the least booked (0 of 3) from another region."]
-    _click(app, "tpl-release")
-    assert _store(db).rows("SELECT status FROM resource_requests") == [("released",)]
+    click(app, "tpl-release")
+    assert live_store(db).rows("SELECT status FROM resource_requests") == [("released",)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.conftest import database_for_app
-from tests.app.territory_tabs import run_tab
+from tests.app.territory_tabs import click, live_store, run_tab
 from tests.conftest import fill_tiny_company
 
 
@@ -19,11 +19,6 @@ def _fill(store):
 def db(tmp_path, monkeypatch):
     return database_for_app(tmp_path, monkeypatch, _fill)
 
-
-def _store(db):
-    from ui import context
-
-    return context._open_store(str(db))
 
 
 def test_filter_and_assign_in_bulk(db):
@@ -41,7 +36,7 @@ def test_filter_and_assign_in_bulk(db):
     assert not app.exception, app.exception
     assert [s.value for s in app.success] == ["Assigned 2 accounts."]
     assert {m.label: m.value for m in app.metric}["Unowned accounts"] == "1"
-    assert _store(db).rows("SELECT account_id, owner_rep_id, territory_id FROM accounts "
+    assert live_store(db).rows("SELECT account_id, owner_rep_id, territory_id FROM accounts "
                            "WHERE account_id IN ('A2', 'A5') ORDER BY 1") == [("A2", "R1", "AM-W"), ("A5", "R1", "AM-W")]
 
 
@@ -56,7 +51,7 @@ def test_top_three_with_reasons_and_confirm(db):
     assert [c.value for c in app.caption][:2] == [
         "Sits in US West · Holds 1 accounts in US · Room for 49 more accounts (1 of 50)",
         "Knows Software · Holds 2 accounts in US · Room for 48 more accounts (2 of 50)"]
-    next(b for b in app.button if b.key == "tu-confirm-2").click().run()
+    click(app, "tu-confirm-2")
     assert not app.exception, app.exception
-    assert _store(db).rows("SELECT owner_rep_id, territory_id FROM accounts WHERE account_id = 'A5'") == [("R2", "AM-E")]
-    assert _store(db).rows("SELECT reason FROM assignment_log") == [("suggestion",)]
+    assert live_store(db).rows("SELECT owner_rep_id, territory_id FROM accounts WHERE account_id = 'A5'") == [("R2", "AM-E")]
+    assert live_store(db).rows("SELECT reason FROM assignment_log") == [("suggestion",)]
