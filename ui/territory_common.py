@@ -39,6 +39,17 @@ def tree_labels(store: Store) -> tuple[pl.DataFrame, dict, dict]:
     return (table, dict(zip(table["territory_id"], table["name"])), dict(zip(table["territory_id"], table["path"])))
 
 
+def opened_tree(store: Store, lang: str, key: str) -> tuple[pl.DataFrame, dict, dict] | None:
+    """How the tree-based tabs open: the last change's note, then `tree_labels`, or the empty
+    state and None when there is no territory yet."""
+    show_note(key)
+    labels = tree_labels(store)
+    if labels[0].is_empty():
+        st.info(t("common.no_data", lang))
+        return None
+    return labels
+
+
 def target_parts_table(parts: pl.DataFrame, lang: str, currency: str, key: str) -> None:
     """Reps' target parts (engine.metrics.target_parts.rep_attainment_parts): a row per territory,
     then the rep's total."""

@@ -14,7 +14,7 @@ from engine.store.settings import Settings
 from engine.territories import members
 from ui import context
 from ui.tables import readable
-from ui.territory_common import done, failed, show_note, target_parts_table, tree_labels
+from ui.territory_common import done, failed, opened_tree, target_parts_table
 
 KEY = "tp"
 
@@ -43,11 +43,10 @@ def _change(store: Store, lang: str, kind: str, names: dict, reps: dict) -> None
 
 
 def render(store: Store, settings: Settings, lang: str) -> None:
-    show_note(KEY)
-    table, names, paths = tree_labels(store)
-    if table.is_empty():
-        st.info(t("common.no_data", lang))
+    opened = opened_tree(store, lang, KEY)
+    if opened is None:
         return
+    table, names, paths = opened
     rep_frame = store.query("SELECT rep_id, name FROM reps ORDER BY name, rep_id")
     reps = dict(zip(rep_frame["rep_id"], rep_frame["name"]))
     territory = st.selectbox(t("tadmin.field.territory", lang), table["territory_id"].to_list(),

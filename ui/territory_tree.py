@@ -16,7 +16,7 @@ from engine.store.settings import Settings
 from engine.territories import tree
 from ui.downloads import table_downloads
 from ui.tables import readable
-from ui.territory_common import done, failed, show_note, tiles, tree_labels
+from ui.territory_common import done, failed, opened_tree, tiles
 
 KEY = "tt"
 
@@ -60,11 +60,10 @@ def _retire(store: Store, lang: str, names: dict) -> None:
 
 
 def render(store: Store, settings: Settings, lang: str) -> None:
-    show_note(KEY)
-    table, names, paths = tree_labels(store)
-    if table.is_empty():
-        st.info(t("common.no_data", lang))
+    opened = opened_tree(store, lang, KEY)
+    if opened is None:
         return
+    table, names, paths = opened
     ids = table["territory_id"].to_list()
     tiles([(t("tadmin.tile.territories", lang), table.height), (t("tadmin.tile.levels", lang), int(table["depth"].max()) + 1),
            (t("tadmin.tile.members", lang), int(table["members"].sum())),
