@@ -47,8 +47,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     if opened is None:
         return
     table, names, paths = opened
-    rep_frame = store.query("SELECT rep_id, name FROM reps ORDER BY name, rep_id")
-    reps = dict(zip(rep_frame["rep_id"], rep_frame["name"]))
+    reps = members.rep_names(store)
     territory = st.selectbox(t("tadmin.field.territory", lang), table["territory_id"].to_list(),
                              format_func=paths.get, key=f"{KEY}-territory")
     label = lambda c: t(f"tadmin.col.{c}", lang)  # noqa: E731

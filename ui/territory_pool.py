@@ -47,14 +47,10 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     show_note(KEY)
     st.caption(t("tadmin.pool.caption", lang))
     needle = st.text_input(t("tadmin.pool.find", lang), key=f"{KEY}-find").strip()
-    deals = store.query("SELECT deal_id, name FROM deals WHERE status = 'open' AND "
-                        "(? = '' OR contains(lower(name), lower(?)) OR deal_id = ?) "
-                        "ORDER BY coalesce(amount_rc, amount) DESC NULLS LAST, deal_id LIMIT ?",
-                        [needle, needle, needle, MATCHES])
-    names = dict(zip(deals["deal_id"], deals["name"]))
-    skills = [r[0] for r in store.rows("SELECT DISTINCT unnest(skills) FROM reps WHERE role = 'specialist' ORDER BY 1")]
+    names = pool.find_open_deals(store, needle, MATCHES)
+    skills = pool.specialist_skills(store)
     cells = st.columns(3)
-    cells[0].selectbox(t("tadmin.pool.deal", lang), list(names), format_func=lambda d: f"{names[d] or d} ({d})",
+    cells[0].selectbox(t("tadmin.pool.deal", lang), list(names), format_func=lambda d: f"{names[d]} ({d})",
                        key=f"{KEY}-deal")
     cells[1].selectbox(t("tadmin.pool.skill", lang), skills, key=f"{KEY}-skill", accept_new_options=True)
     cells[2].selectbox(t("tadmin.pool.urgency", lang), pool.URGENCIES, index=1,

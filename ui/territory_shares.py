@@ -11,7 +11,7 @@ from engine.metrics.overlay import overlay_credit
 from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.store.settings import Settings
-from engine.territories.shares import share_account, shared_accounts, unshare_account
+from engine.territories.shares import find_accounts, share_account, shared_accounts, unshare_account
 from ui import context
 from ui.tables import readable
 from ui.territory_common import done, failed, show_note, tree_labels
@@ -48,10 +48,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
 
     _, _, paths = tree_labels(store)
     needle = st.text_input(t("tadmin.share.find", lang), key=f"{KEY}-find").strip()
-    found = store.query("SELECT account_id, name FROM accounts WHERE territory_id IS NOT NULL AND "
-                        "(? = '' OR contains(lower(name), lower(?)) OR account_id = ?) ORDER BY name, account_id LIMIT ?",
-                        [needle, needle, needle, MATCHES])
-    names = dict(zip(found["account_id"], found["name"]))
+    names = find_accounts(store, needle, MATCHES)
     cells = st.columns(2)
     cells[0].selectbox(t("tadmin.share.account", lang), list(names), format_func=lambda a: f"{names[a]} ({a})",
                        key=f"{KEY}-account")

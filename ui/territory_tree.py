@@ -67,7 +67,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     ids = table["territory_id"].to_list()
     tiles([(t("tadmin.tile.territories", lang), table.height), (t("tadmin.tile.levels", lang), int(table["depth"].max()) + 1),
            (t("tadmin.tile.members", lang), int(table["members"].sum())),
-           (t("tadmin.tile.unplaced", lang), int(store.scalar("SELECT count(*) FROM accounts WHERE territory_id IS NULL")))])
+           (t("tadmin.tile.unplaced", lang), tree.accounts_without_territory(store))])
 
     shown = table.with_columns(
         (pl.lit("\u2003").repeat_by(pl.col("depth")).list.join("") + pl.col("name")).alias("path"),
@@ -98,12 +98,9 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         territory = st.selectbox(t("tadmin.field.territory", lang), ids, format_func=label, key=f"{KEY}-ret-id")
         receivers = [tid for tid in ids if tid != territory]
         receiver = st.selectbox(t("tadmin.field.receiver", lang), receivers, format_func=label, key=f"{KEY}-ret-to")
-        row = table.filter(pl.col("territory_id") == territory).row(0, named=True)
-        targets = store.scalar("SELECT count(*) FROM targets WHERE scope = 'territory' AND scope_id = ?", [territory])
-        children = int((table["parent_id"] == territory).sum())
         if receiver is not None:
-            st.caption(t("tadmin.retire.preview", lang, name=row["name"], accounts=row["accounts"],
-                         open_deals=row["open_deals"], targets=targets, children=children, receiver=names[receiver]))
+            st.caption(t("tadmin.retire.preview", lang, name=names[territory], receiver=names[receiver],
+                         **tree.retire_preview(store, territory)))
         st.button(t("tadmin.retire", lang), on_click=_retire, args=(store, lang, names), key=f"{KEY}-ret-go",
                   type="primary", disabled=receiver is None)
 

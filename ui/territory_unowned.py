@@ -10,6 +10,7 @@ from engine.i18n import fmt_money, t
 from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.store.settings import Settings
+from engine.territories.members import rep_names
 from engine.territories.suggestions import confirm_suggestion, reason_texts, suggest_owners
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts, unowned_summary
 from ui.downloads import table_downloads
@@ -74,7 +75,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     table_downloads(listed, "unowned", key=f"{KEY}-dl")
 
     names = dict(zip(listed["account_id"], listed["name"]))
-    reps = dict(store.rows("SELECT rep_id, name FROM reps WHERE coalesce(active, TRUE) ORDER BY name, rep_id"))
+    reps = rep_names(store, active_only=True)
     _, _, paths = tree_labels(store)
     keep = lambda v, labels: t("tadmin.un.keep", lang) if v is None else labels[v]  # noqa: E731
     bulk, suggest = st.tabs([t("tadmin.un.assign", lang), t("tadmin.un.suggest", lang)])

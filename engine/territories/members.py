@@ -28,6 +28,12 @@ def _check_role(role: str) -> str:
     return role
 
 
+def rep_names(store: Store, *, active_only: bool = False) -> dict[str, str]:
+    """rep_id → name, sorted by name (for pickers)."""
+    return dict(store.rows("SELECT rep_id, name FROM reps WHERE NOT ? OR coalesce(active, TRUE) ORDER BY name, rep_id",
+                           [active_only]))
+
+
 def members_table(store: Store, territory_id: str | None = None, rep_id: str | None = None) -> pl.DataFrame:
     """`territory_id, territory, rep_id, rep, role, lead` (lead = the territory's owner_rep_id),
     sorted by territory name, role, rep name; optionally for one territory or one rep."""

@@ -181,3 +181,17 @@ def set_pool_priority(store: Store, territory_id: str, priority: int | None, *, 
         old = territory_row(tx, territory_id)
         tx.execute("UPDATE territories SET pool_priority = ? WHERE territory_id = ?", [priority, territory_id])
         log_change(tx, territory_id, "pool_priority", actor, old=old["pool_priority"], new=priority)
+
+
+def find_open_deals(store: Store, text: str, limit: int = 50) -> dict[str, str]:
+    """deal_id → name (the id when unnamed) of up to `limit` open deals, largest first, whose name
+    contains `text` (any case) or whose id is `text`."""
+    text = (text or "").strip()
+    return {d: n or d for d, n in store.rows(
+        "SELECT deal_id, name FROM deals WHERE status = 'open' AND (? = '' OR contains(lower(name), lower(?)) "
+        "OR deal_id = ?) ORDER BY coalesce(amount_rc, amount) DESC NULLS LAST, deal_id LIMIT ?", [text, text, text, limit])}
+
+
+def specialist_skills(store: Store) -> list[str]:
+    """Every skill a specialist carries, sorted (the choices of a request)."""
+    return [r[0] for r in store.rows("SELECT DISTINCT unnest(skills) FROM reps WHERE role = 'specialist' ORDER BY 1")]

@@ -73,3 +73,12 @@ def accounts_for_territories(store: Store, territory_ids: list[str]) -> pl.DataF
         "UNION ALL SELECT a.account_id, a.name, a.territory_id, 'support' FROM account_shares s "
         "JOIN accounts a USING (account_id) WHERE s.territory_id IN (SELECT unnest(?))) "
         "GROUP BY ALL ORDER BY name, account_id", [territory_ids, territory_ids])
+
+
+def find_accounts(store: Store, text: str, limit: int = 50) -> dict[str, str]:
+    """account_id → name of up to `limit` accounts with a territory whose name contains `text`
+    (any case) or whose id is `text`; all of them (up to `limit`) for an empty text."""
+    text = (text or "").strip()
+    return dict(store.rows("SELECT account_id, name FROM accounts WHERE territory_id IS NOT NULL AND "
+                           "(? = '' OR contains(lower(name), lower(?)) OR account_id = ?) ORDER BY name, account_id LIMIT ?",
+                           [text, text, text, limit]))

@@ -196,15 +196,7 @@ def retire_territory(store: Store, territory_id: str, *, to_territory_id: str, a
         if old["parent_id"] is None or old["parent_id"] not in _ancestors(tx, old["parent_id"]):
             raise TerritoryError(f"'{old['name']}' is a root of the tree and cannot be retired.",
                                  hint="Move its branches elsewhere first, or rename it.")
-        counts = {
-            "accounts": tx.scalar("SELECT count(*) FROM accounts WHERE territory_id = ?", [territory_id]),
-            "open_deals": tx.scalar("SELECT count(*) FROM deals WHERE territory_id = ? AND status = 'open'", [territory_id]),
-            "closed_deals": tx.scalar("SELECT count(*) FROM deals WHERE territory_id = ? AND status <> 'open'", [territory_id]),
-            "targets": tx.scalar("SELECT count(*) FROM targets WHERE scope = 'territory' AND scope_id = ?", [territory_id]),
-            "rules": tx.scalar("SELECT count(*) FROM territory_rules WHERE territory_id = ?", [territory_id]),
-            "children": tx.scalar("SELECT count(*) FROM territories WHERE parent_id = ?", [territory_id]),
-            "members": tx.scalar("SELECT count(*) FROM territory_members WHERE territory_id = ?", [territory_id]),
-        }
+        counts = retire_preview(tx, territory_id)
         now, reason = _now(), f"retire:{territory_id}"
         tx.execute("INSERT INTO assignment_log SELECT ?, account_id, territory_id, ?, owner_rep_id, owner_rep_id, ?, ? "
                    "FROM accounts WHERE territory_id = ?", [now, to_territory_id, reason, actor, territory_id])
@@ -224,6 +216,25 @@ def retire_territory(store: Store, territory_id: str, *, to_territory_id: str, a
         log_change(tx, territory_id, "retire", actor, name=old["name"], to=to_territory_id,
                    to_name=receiver["name"], **counts)
     return counts
+
+
+def retire_preview(session: Session, territory_id: str) -> dict[str, int]:
+    """What retiring the territory would hand over: accounts, open_deals, closed_deals, targets
+    (monthly rows), rules, children, members (memberships that end)."""
+    one = [territory_id]
+    return {
+        "accounts": session.scalar("SELECT count(*) FROM accounts WHERE territory_id = ?", one),
+        "open_deals": session.scalar("SELECT count(*) FROM deals WHERE territory_id = ? AND status = 'open'", one),
+        "closed_deals": session.scalar("SELECT count(*) FROM deals WHERE territory_id = ? AND status <> 'open'", one),
+        "targets": session.scalar("SELECT count(*) FROM targets WHERE scope = 'territory' AND scope_id = ?", one),
+        "rules": session.scalar("SELECT count(*) FROM territory_rules WHERE territory_id = ?", one),
+        "children": session.scalar("SELECT count(*) FROM territories WHERE parent_id = ?", one),
+        "members": session.scalar("SELECT count(*) FROM territory_members WHERE territory_id = ?", one),
+    }
+
+
+def accounts_without_territory(session: Session) -> int:
+    return int(session.scalar("SELECT count(*) FROM accounts WHERE territory_id IS NULL"))
 
 
 def _merge_amounts(tx: Session, table: str, column: str, source: str, target: str, where: str = "") -> None:
