@@ -66,7 +66,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         st.caption(t("tadmin.pool.none", lang))
         return
     reasons = [pool.reason_text(r, lang, settings.reporting_currency) for r in requests["reason"]]
-    shown = requests.with_columns(pl.Series("reason", reasons, dtype=pl.String))
+    shown = requests.with_columns(pl.Series("reason", reasons, dtype=pl.String), pl.col("status").replace_strict(
+        {k: t(f"tadmin.pool.status.{k}", lang) for k in pool.STATUSES}, default=pl.col("status")))
     view, config = readable(shown.select("request_id", "status", "deal", "territory", "skill", "urgency", "specialist",
                                          "reason"), lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency)
     st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table")

@@ -106,5 +106,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
 
     st.subheader(t("tadmin.log", lang))
     log = tree.change_log(store, limit=50)
+    log = log.with_columns(pl.col("action").replace_strict(
+        {a: t(f"tadmin.action.{a}", lang) for a in log["action"].unique().to_list()}, default=pl.col("action")))
     view, config = readable(log, lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency)
     st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-log")

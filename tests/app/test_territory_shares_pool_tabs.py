@@ -51,7 +51,7 @@ def test_request_allocate_release(db):
     click(app, "tpl-allocate")
     assert [s.value for s in app.success] == ["Allocated 1 of 1 queued requests."]
     table = app.dataframe[0].value
-    assert list(table["specialist"]) == ["Sol Eng"] and list(table["status"]) == ["allocated"]
+    assert list(table["specialist"]) == ["Sol Eng"] and list(table["status"]) == ["Allocated"]
     assert list(table["reason"]) == ["#1 in the queue (urgency 3, region priority –, deal $1.3K); knows Analytics, "
                                      "the least booked (0 of 3) from another region."]
     click(app, "tpl-release")

@@ -54,4 +54,5 @@ def test_adding_and_a_refused_move(db):
     app.selectbox(key="tt-mv-parent").set_value("AM-W").run()
     click(app, "tt-mv-go")
     assert "one of its own sub-territories" in app.error[0].value
+    assert list(app.dataframe[-1].value["action"]) == ["新增"]  # the change log, in Chinese; the refused move left none
     assert live_store(db).scalar("SELECT parent_id FROM territories WHERE territory_id = 'AM'") == "CO"
