@@ -13,10 +13,12 @@ from engine.metrics.performance import as_of_date, attainment_table
 from engine.metrics.periods import fiscal_year, period_containing
 from engine.metrics.seasonality import month_weights, pacing_curve, pacing_milestones
 from engine.metrics.saved_targets import save_scoped_targets, save_targets
+from engine.metrics.target_parts import monthly_target_parts, rep_attainment_parts
 from engine.metrics.targets import METHODS, check_sums, decompose, load_tree, monthly_targets
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import PERCENT_FORMAT, readable
+from ui.territory_common import target_parts_table
 
 
 def _money(value: float | None, lang: str, currency: str) -> str:
@@ -133,11 +135,12 @@ def _pacing(store, settings, lang: str, currency: str, scope: str | None = None,
     table_downloads(pacing, f"pacing-{month.code}", key="tg-pacing")
 
 
-def _save(store, monthly: pl.DataFrame, label: str, lang: str, scope: str | None) -> None:
+def _save(store, monthly: pl.DataFrame, parts: pl.DataFrame, label: str, lang: str, scope: str | None) -> None:
     """Button callback: runs before the rerun, so the tiles already show the saved target. A
-    territory's plan replaces only that territory's part of the targets."""
-    rows = (save_targets(store, monthly, replace_months=True) if scope is None
-            else save_scoped_targets(store, monthly, scope))
+    territory's plan replaces only that territory's part of the targets; a rep's part in each
+    territory is kept beside their total."""
+    rows = (save_targets(store, monthly, replace_months=True, parts=parts) if scope is None
+            else save_scoped_targets(store, monthly, scope, parts=parts))
     st.session_state["tg-saved"] = t("targets.saved", lang, rows=rows, period=label)
 
 
@@ -227,12 +230,23 @@ def main() -> None:
 
     st.button(t("targets.save", lang) if scope is None else t("targets.save_scope", lang, name=scope_name),
               type="primary", disabled=bool(wrong), key="tg-save",
-              on_click=_save, args=(store, monthly, year.label(lang), lang, scope))
+              on_click=_save,
+              args=(store, monthly, monthly_target_parts(nodes, weights), year.label(lang), lang, scope))
     if "tg-saved" in st.session_state:
         st.success(st.session_state.pop("tg-saved"))
     if wrong:
         st.caption(t("targets.save_blocked", lang))
+    _split_reps(store, settings, lang, currency, year)
     _pacing(store, settings, lang, currency, scope, scope_name)
+
+
+def _split_reps(store, settings, lang: str, currency: str, year) -> None:
+    """Reps who carry a target in several territories: each part, then their sum."""
+    parts = rep_attainment_parts(store, year, settings=settings, only_split=True)
+    if parts.is_empty():
+        return
+    with st.expander(t("tadmin.people.split", lang)):
+        target_parts_table(parts, lang, currency, "tg-split-reps")
 
 
 try:

@@ -273,3 +273,13 @@ def test_cli_demo_if_empty_builds_a_new_database_once_and_keeps_one_with_data(tm
     store.close()
     with pytest.raises(SystemExit):
         cli_main(["demo", "--db", db, "--force", "--if-empty"])
+
+
+def test_the_planted_duplicates_and_orphans_are_found_by_the_territory_engine(demo_db):
+    from engine.territories.duplicates import duplicate_groups, duplicate_summary
+    from engine.territories.unowned import unowned_accounts
+
+    groups = duplicate_groups(demo_db)
+    assert duplicate_summary(groups) == {"groups": 10, "accounts": 20, "split_groups": 10}
+    assert set(groups["matched_on"].list.join("+")) == {"name+domain"}  # nothing else looks alike
+    assert unowned_accounts(demo_db, missing="both").height == 250

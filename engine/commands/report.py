@@ -15,8 +15,10 @@ from engine.commands import EXIT_OK, add_db_argument
 from engine.metrics.performance import REPORT_COLUMNS, as_of_date, attainment_table, shares_table
 from engine.metrics.periods import parse_period, period_containing
 from engine.store import Store
+from engine.store.errors import TerrainError
+from engine.commands.territory import TERRITORY_REPORTS, territory_report
 
-REPORTS = ("shares", "attainment", "forecast", "kpis")
+REPORTS = ("shares", "attainment", "forecast", "kpis") + TERRITORY_REPORTS
 BY = ("region", "territory", "rep", "company")
 FRACTIONS = {"share", "attainment", "win_rate", "coverage", "projected_attainment"}
 COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"}
@@ -24,7 +26,7 @@ COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "report", help="print a metric table (shares, attainment, forecast, kpis) as CSV or JSON",
+        "report", help="print a metric table (shares, attainment, forecast, kpis) or a list (duplicates, unowned) as CSV or JSON",
         description="Print a metric table for a period and level. Fractions are fractions (0.2917), "
                     "money is in the reporting currency.")
     parser.add_argument("report", choices=REPORTS)
@@ -35,11 +37,20 @@ def register(subparsers) -> None:
     parser.add_argument("--scope", action="append", metavar="TERRITORY_ID",
                         help="restrict to this territory's subtree (repeatable)")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument("--parts", action="store_true",
+                        help="attainment --by rep: one row per territory a rep carries a target in, then their total")
     parser.set_defaults(handler=run)
 
 
-def report_frame(store: Store, report: str, period, by: str, settings, scope=None) -> pl.DataFrame:
+def report_frame(store: Store, report: str, period, by: str, settings, scope=None, parts: bool = False) -> pl.DataFrame:
     """The table a report prints, with its contract columns, before rounding."""
+    if report in TERRITORY_REPORTS:
+        return territory_report(store, report)
+    if report == "attainment" and parts:
+        from engine.metrics.target_parts import rep_attainment_parts
+
+        return rep_attainment_parts(store, period, scope, settings).select(
+            pl.col("rep").alias("name"), "territory", "row", "target", "won", "attainment", "gap")
     if report == "shares":
         return shares_table(store, period, by, scope, settings).select("name", "won", "share")
     if report == "attainment":
@@ -69,7 +80,10 @@ def run(args, settings) -> int:
     try:
         fsm = settings.fiscal_year_start_month
         period = parse_period(args.period, fsm) if args.period else period_containing(as_of_date(store), "year", fsm)
-        frame = rounded(report_frame(store, args.report, period, args.by, settings, args.scope))
+        if args.parts and (args.report != "attainment" or args.by != "rep"):
+            raise TerrainError("--parts goes with `report attainment --by rep`.",
+                               hint="Add --by rep, or leave out --parts.")
+        frame = rounded(report_frame(store, args.report, period, args.by, settings, args.scope, args.parts))
     finally:
         store.close()
     if args.format == "json":

@@ -10,12 +10,14 @@ from engine.metrics.targets import TargetPlanError, load_tree
 from engine.store import Store
 
 
-def save_targets(store: Store, frame: pl.DataFrame, *, replace_months: bool = False) -> int:
+def save_targets(store: Store, frame: pl.DataFrame, *, replace_months: bool = False,
+                 parts: pl.DataFrame | None = None) -> int:
     """Write `frame` (scope, scope_id, period_start, amount) into `targets` in one transaction.
 
     Rows upsert by (scope, scope_id, period_start). With `replace_months`, every stored target of
     the frame's months is deleted first, so a rep no longer in the plan keeps no stale target.
-    Returns the number of rows written.
+    `parts` (engine.metrics.target_parts.monthly_target_parts) are a rep's target per territory;
+    they replace the stored parts of their reps and months. Returns the number of rows written.
     """
     missing = {"scope", "scope_id", "period_start", "amount"} - set(frame.columns)
     if missing:
@@ -31,17 +33,32 @@ def save_targets(store: Store, frame: pl.DataFrame, *, replace_months: bool = Fa
         if replace_months:
             for month in frame["period_start"].unique().to_list():
                 tx.execute("DELETE FROM targets WHERE period_start = ?", [month])
+                tx.execute("DELETE FROM target_parts WHERE period_start = ?", [month])
         written = tx.insert_frame("targets", frame, upsert=True)
+        _save_parts(tx, frame, parts)
     return written
 
 
-def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str) -> int:
+def _save_parts(tx, frame: pl.DataFrame, parts: pl.DataFrame | None, territories: list[str] | None = None) -> None:
+    """Replace the parts of the frame's reps and months (within `territories` when given)."""
+    reps = frame.filter(pl.col("scope") == "rep")["scope_id"].unique().to_list()
+    for month in frame["period_start"].unique().to_list():
+        tx.execute("DELETE FROM target_parts WHERE period_start = ? AND rep_id IN (SELECT unnest(?)) "
+                   "AND (? IS NULL OR territory_id IN (SELECT unnest(?)))",
+                   [month, reps, None if territories is None else 1, territories or []])
+    if parts is not None:
+        tx.insert_frame("target_parts", parts.select("rep_id", "territory_id", pl.col("period_start").cast(pl.Date),
+                                                     "amount"))
+
+
+def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str, parts: pl.DataFrame | None = None) -> int:
     """Save the plan of one territory (`decompose(..., root=...)` then `monthly_targets`) without
     touching the rest of the company.
 
     For the plan's months, the targets of the territory and everything below it are replaced. A rep
     who also owns territories outside it keeps the part of their old target that belongs there (split
-    evenly over the territories they own, as the metrics count it) plus their new part.
+    evenly over the territories they own, as the metrics count it) plus their new part; with
+    `parts`, their stored parts inside the territory are replaced and those outside it kept.
     Returns the number of rows written.
     """
     tree = load_tree(store)
@@ -65,6 +82,15 @@ def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str) -> int:
                              (pl.col("amount") * pl.col("scope_id").replace_strict(outside_part, default=0.0))
                              .alias("kept"))
             .select("scope_id", "period_start", "kept"))
+    # Where the parts of a rep's month are stored, the part kept outside is exactly theirs.
+    stored_outside = (store.query(
+        "SELECT rep_id AS scope_id, period_start, sum(amount) FILTER (WHERE territory_id NOT IN (SELECT unnest(?))) "
+        "AS stored, TRUE AS has_parts FROM target_parts WHERE rep_id IN (SELECT unnest(?)) AND period_start IN (SELECT unnest(?)) "
+        "GROUP BY ALL", [sorted(inside), reps, months]).with_columns(pl.col("period_start").cast(pl.Date)))
+    kept = (kept.join(stored_outside, on=["scope_id", "period_start"], how="left")
+            .select("scope_id", "period_start",
+                    pl.when(pl.col("has_parts").fill_null(False))
+                    .then(pl.col("stored").fill_null(0.0)).otherwise(pl.col("kept")).alias("kept")))
     frame = (frame.join(kept, on=["scope_id", "period_start"], how="left")
              .with_columns(pl.when(pl.col("scope") == "rep").then((pl.col("amount") + pl.col("kept").fill_null(0.0))
                                                                   .round(2)).otherwise(pl.col("amount")).alias("amount"))
@@ -75,6 +101,7 @@ def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str) -> int:
                        "(SELECT unnest(?))) OR (scope = 'rep' AND scope_id IN (SELECT unnest(?))))",
                        [month, sorted(inside), reps])
         written = tx.insert_frame("targets", frame, upsert=True)
+        _save_parts(tx, frame, parts, sorted(inside))
     return written
 
 

@@ -137,13 +137,34 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE activities;
     ALTER TABLE activities_v5 RENAME TO activities;
     """,
+    # 6: territory management: a change log of tree and membership edits, shared (key) accounts, the
+    # specialist pool's requests (a region's pool_priority orders them: lower first), and the
+    # per-territory parts of a rep's target (a rep who sits in two territories carries a target in
+    # each; `targets` keeps their sum)
+    """
+    ALTER TABLE territories ADD COLUMN pool_priority INTEGER;
+    CREATE TABLE territory_changes (
+        ts TIMESTAMP NOT NULL, territory_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
+        detail VARCHAR, actor VARCHAR);
+    CREATE TABLE account_shares (
+        account_id VARCHAR NOT NULL, territory_id VARCHAR NOT NULL, role VARCHAR DEFAULT 'support',
+        PRIMARY KEY (account_id, territory_id));
+    CREATE TABLE resource_requests (
+        request_id VARCHAR PRIMARY KEY, deal_id VARCHAR NOT NULL, territory_id VARCHAR NOT NULL,
+        skill VARCHAR NOT NULL, urgency INTEGER NOT NULL DEFAULT 2, status VARCHAR NOT NULL DEFAULT 'queued',
+        specialist_rep_id VARCHAR, requested_at TIMESTAMP NOT NULL, allocated_at TIMESTAMP,
+        released_at TIMESTAMP, reason VARCHAR, actor VARCHAR);
+    CREATE TABLE target_parts (
+        rep_id VARCHAR NOT NULL, territory_id VARCHAR NOT NULL, period_start DATE NOT NULL,
+        amount DOUBLE NOT NULL, PRIMARY KEY (rep_id, territory_id, period_start));
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.
 DATA_TABLES: tuple[str, ...] = (
     "territories", "reps", "territory_members", "territory_rules", "accounts", "deals",
     "activities", "targets", "fx_rates", "assignment_log", "scenarios", "scenario_moves",
-    "imports", "import_rejects",
+    "imports", "import_rejects", "territory_changes", "account_shares", "resource_requests", "target_parts",
 )
 
 # Tables whose ids are kept unique by the writers, not by a PRIMARY KEY index (migration 4): an

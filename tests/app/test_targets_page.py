@@ -25,6 +25,8 @@ def test_targets_page_splits_checks_and_saves(app):
     stored = context.store().query("SELECT scope, round(sum(amount), 2) AS amount FROM targets GROUP BY scope ORDER BY scope")
     assert stored.rows() == [("company", 1_000_000.0), ("rep", 1_000_000.0), ("territory", 2_000_000.0)]
     assert {m.label: m.value for m in at.metric}["Saved company target"] == "$1M"
+    parts = context.store().query("SELECT rep_id, territory_id, round(sum(amount), 2) FROM target_parts GROUP BY ALL ORDER BY 1")
+    assert parts.rows() == [("R1", "AM-W", 250_000.0), ("R2", "AM-E", 250_000.0), ("R3", "EU-DE", 500_000.0)]
 
 
 def test_targets_manual_edit_is_checked_before_saving(app):
@@ -74,3 +76,12 @@ def test_targets_page_plans_the_territory_in_the_url(app):
     from ui import context
     stored = dict(context.store().query("SELECT scope_id, round(sum(amount), 2) FROM targets GROUP BY scope_id").rows())
     assert (stored["AM"], stored["R1"], stored["R2"], stored["R3"]) == (12_000.0, 6_000.0, 6_000.0, 4_800.0)
+
+
+def test_a_rep_in_two_territories_shows_both_parts_and_the_sum(app):
+    from engine.territories.members import add_member
+
+    at = app("pages/targets.py", prepare=lambda store: add_member(store, "EU-DE", "R1", "owner"))
+    split = next(d.value for d in at.dataframe if "territory" in d.value.columns and "rep" in d.value.columns)
+    assert list(split["territory"]) == ["DACH", "US West", "Total"]
+    assert list(split["target"]) == [6000.0, 6000.0, 12000.0]

@@ -1,0 +1,81 @@
+"""A planner's territory housekeeping in a real browser on the small demo: merge a planted
+duplicate, hand an unowned account to the suggested owner, retire a territory into its neighbour."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from engine.demo.company import build_demo
+from engine.store import Store
+from tests.browser.conftest import _free_port, _wait_healthy, choose, screenshot, wait_for_app
+from tests.conftest import REPO, database_file
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def tabs_url(tmp_path):
+    db = database_file(tmp_path / "demo.duckdb", lambda store: build_demo(store, scale=0.02))
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "tests" / "browser" / "territory_tabs_app.py"),
+         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+        cwd=REPO, env={**os.environ, "TERRAIN_DB": str(db), "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+
+    def stop() -> None:  # DuckDB locks the file per process: stop the app before reading it
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+
+    try:
+        _wait_healthy(url, process)
+        yield url, db, stop
+    finally:
+        stop()
+
+
+def _visible_select(page, label: str):
+    return page.locator('[data-testid="stSelectbox"]').filter(has_text=label).filter(visible=True).first
+
+
+def test_merge_assign_and_retire(tabs_url, page):
+    url, db, stop = tabs_url
+    page.goto(url)
+    wait_for_app(page)
+
+    page.get_by_role("tab", name="Duplicates").click()
+    page.get_by_text("Customers held twice").first.wait_for()
+    choose(page, _visible_select(page, "Customer to merge"), "CEDARSYS INDUSTRIES LTD — 2 copies, 2 reps")
+    page.get_by_role("button", name="Merge ownership").click()
+    page.get_by_text("Merged: 1 accounts changed owner.").wait_for()
+    screenshot(page, "territories-duplicates-merged")
+
+    page.get_by_role("tab", name="Unowned").click()
+    page.get_by_role("tab", name="Top-3 owners for one account").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Give it to").filter(visible=True).first.click()
+    page.get_by_text("Assigned 1 accounts.").wait_for()
+
+    page.get_by_role("tab", name="Tree").click()
+    page.get_by_role("tab", name="Retire").click()
+    choose(page, _visible_select(page, "Territory"), "Terrain Demo Corp › EMEA › Northern Europe › Nordics & Benelux")
+    choose(page, _visible_select(page, "Hand its accounts"), "Terrain Demo Corp › EMEA › Northern Europe › UK & Ireland")
+    page.get_by_text("Nordics & Benelux holds 19 accounts").wait_for()
+    page.get_by_role("button", name="Retire").filter(visible=True).last.click()
+    page.get_by_text("Retired Nordics & Benelux: 19 accounts").wait_for()
+    screenshot(page, "territories-tree-retired")
+
+    stop()
+    store = Store.open(db)
+    assert store.rows("SELECT reason, count(*) FROM assignment_log GROUP BY 1 ORDER BY 1") == [
+        ("duplicate-merge:ACC-000502", 1), ("retire:T-EMEA-NORDICS", 19), ("suggestion", 1)]
+    # UK & Ireland: its 26, the British unowned account given to its suggested rep, and the 19 retired into it
+    assert store.scalar("SELECT count(*) FROM accounts WHERE territory_id = 'T-EMEA-UKI'") == 26 + 1 + 19
+    assert store.scalar("SELECT count(*) FROM territories WHERE territory_id = 'T-EMEA-NORDICS'") == 0
+    store.close()
