@@ -17,11 +17,13 @@ from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_his
                               list_profiles, load_profile, plan_files, problems_frame, run_import,
                               save_profile, suggest_mapping, unknown_stages)
 from engine.importing.fields import FIELDS
+from engine.importing.target_periods import SPLITS
+from engine.commands.import_ import target_split
 from ui import context
 
 tr = context.tr
 STATE = "import_state"
-HOW = ("known", "suggested", "override", "weak", "unknown", "duplicate")
+HOW = ("known", "suggested", "override", "weak", "unknown", "duplicate", "month", "unreadable")
 
 
 def _state() -> dict:
@@ -145,8 +147,13 @@ def _check_and_confirm() -> None:
     state = _state()
     plan, store, settings = state["plan"], context.store(), context.settings()
     skip_invalid = st.checkbox(tr("import.skip_invalid"), key="import-skip-invalid")
+    split = "even"
+    if any(f.entity == "targets" for f in plan.files):
+        split = st.radio(tr("import.split_targets"), SPLITS, format_func=lambda s: tr(f"import.split.{s}"),
+                         horizontal=True, key="import-split-targets", help=tr("import.split_targets_help"))
+    plan.target_split = target_split(store, settings, split)
     # Widgets rerun the page on every click: check again only when something that matters changed.
-    check_key = (state["signature"], skip_invalid, tuple(sorted(state["stages"].items())),
+    check_key = (state["signature"], skip_invalid, split, tuple(sorted(state["stages"].items())),
                  tuple((f.source, f.entity, tuple(sorted(f.columns.items()))) for f in plan.files))
     if state.get("check_key") != check_key:
         outcomes, _ = check_plan(store, plan, reporting_currency=settings.reporting_currency,

@@ -24,6 +24,7 @@ from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.raw import BEYOND, ROW
 from engine.importing.problems import empty_problems, problem_frame
+from engine.importing.target_periods import TargetSplit
 from engine.importing.validate import CheckedTable, check_table
 from engine.store import Session, Store
 
@@ -80,7 +81,7 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
     context = resolve.Context.from_store(store, reporting_currency)
     # The files are read and checked side by side (polars releases the GIL, and one file's
     # single-threaded steps fill the other's gaps); they are resolved in load order after.
-    checks = [_CHECKING.submit(_check_file, file_plan, stage_overrides) for file_plan in ordered]
+    checks = [_CHECKING.submit(_check_file, file_plan, stage_overrides, plan.target_split) for file_plan in ordered]
     try:
         return _resolve_checked(ordered, checks, context, skip_invalid, progress), context
     finally:
@@ -100,6 +101,7 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
             outcome.problems = checked
             continue
         outcome.rows_in = checked.rows_in
+        context.warnings.extend(f"{file_plan.file_name}: {note}" for note in checked.notes)
         problems = checked.problems
         frame = checked.frame.filter(~pl.col(ROW).is_in(problems["row"].drop_nulls().implode())) \
             if skip_invalid else checked.frame
@@ -110,13 +112,15 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
 
 
 
-def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None) -> CheckedTable | pl.DataFrame:
+def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None,
+                target_split: TargetSplit | None = None) -> CheckedTable | pl.DataFrame:
     """The checked table of one file, or the problems that keep it from being read."""
     blocking = file_plan.blocking_problems()
     if blocking:
         return problem_frame(blocking)
     try:
-        return check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns, stage_overrides)
+        return check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns, stage_overrides,
+                           target_split)
     except ImportFailed as unreadable:
         return problem_frame(unreadable.problems)
 
@@ -176,7 +180,8 @@ def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> 
         frame = outcome.frame
         if outcome.problems.height:
             frame = frame.filter(~pl.col(ROW).is_in(outcome.problems["row"].drop_nulls().implode()))
-        loaded[position] = frame.height
+        # sheet rows: a target row for a quarter or a wide row of months loads as several months
+        loaded[position] = frame[ROW].n_unique() if outcome.plan.entity == "targets" else frame.height
         outcome.frame = None  # the only reference left is in `tables`, released once written
         tables.setdefault(outcome.plan.entity, []).append(frame)
     for table, frames in context.created.items():

@@ -18,6 +18,7 @@ import polars as pl
 from engine.store.errors import NotFoundError, TerrainError
 from engine.importing.fields import FIELDS
 from engine.importing.sources import column_map, normalise
+from engine.importing.target_periods import period_headers
 from engine.store import Session
 
 AUTO_ACCEPT = 0.85
@@ -42,7 +43,7 @@ def suggest_mapping(headers: list[str], source: str, entity: str,
                     overrides: dict[str, str] | None = None) -> pl.DataFrame:
     """One row per export column: `column`, `field` (used; null = ignored), `suggestion` (best
     guess even when too weak to use), `confidence` 0..1 and `how` (known / suggested / override /
-    weak / unknown / duplicate)."""
+    weak / unknown / duplicate / month: one of a wide target sheet's month columns)."""
     overrides = overrides or {}
     fields = FIELDS[entity]
     unknown_fields = {f for f in overrides.values() if f and f not in fields}
@@ -53,12 +54,16 @@ def suggest_mapping(headers: list[str], source: str, entity: str,
     known = column_map(source, entity)
     order = {header: index for index, header in enumerate(known)}
     vocabulary = {**{normalise(f): f for f in fields}, **known}
+    # A wide target sheet: every month (or quarter) column holds an amount (see target_periods).
+    months = period_headers(headers) if entity == "targets" else {}
     rows = []
     for header in headers:
         key = normalise(header)
         if header in overrides:
             field = overrides[header] or None
             rows.append((header, field, field, 1.0, "override", -1))
+        elif header in months:
+            rows.append((header, "amount", "amount", 1.0, "month", -1))
         elif key in known:
             rows.append((header, known[key], known[key], 1.0, "known", order[key]))
         else:
@@ -78,7 +83,7 @@ def suggest_mapping(headers: list[str], source: str, entity: str,
     taken: set[str] = set()
     for index in ranked:
         header, field, suggestion, confidence, how, rank = rows[index]
-        if field is None:
+        if field is None or how == "month":
             continue
         if field in taken:
             rows[index] = (header, None, suggestion, confidence, "duplicate", rank)

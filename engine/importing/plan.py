@@ -19,6 +19,7 @@ from engine.importing.mapping import mapping_dict, suggest_mapping
 from engine.importing.raw import RawTable, TempFiles
 from engine.importing.readers import read_tables
 from engine.importing.sources import SOURCES, detect, normalise
+from engine.importing.target_periods import TargetSplit, period_headers
 from engine.importing.validate import missing_columns
 
 UNKNOWN = "unknown"
@@ -68,6 +69,7 @@ class FilePlan:
 class ImportPlan:
     files: list[FilePlan] = field(default_factory=list)
     temp: TempFiles = field(default_factory=TempFiles)
+    target_split: TargetSplit = field(default_factory=TargetSplit)  # quarters/years of target sheets → months
 
     def ordered(self) -> list[FilePlan]:
         """Files in load order: rates, territories, reps, accounts, deals, activities, targets."""
@@ -121,6 +123,10 @@ def _plan_table(table: RawTable, source: str, entity: str, overrides: dict[str, 
         return FilePlan(table, source if source != "auto" else "generic", UNKNOWN, empty)
     detection = detect(table.headers, source, entity)
     chosen = detection.entity
+    if entity == "auto" and detection.score < 3 and len(period_headers(table.headers)) >= 3:
+        # one column per month beside a territory or rep: a wide target sheet
+        detection = replace(detection, entity="targets", score=3)
+        chosen = "targets"
     if entity == "auto" and (unsupported_kind(table.headers) or detection.score < 2):
         chosen = UNKNOWN
     mapping_entity = chosen if chosen != UNKNOWN else detection.entity

@@ -157,8 +157,11 @@ COLUMN_MAPS: dict[str, dict[str, dict[str, str]]] = {
         "activities": _map("""activity_id|id|活动编号=activity_id; account_id|客户编号=account_id; deal_id|opportunity_id=deal_id;
             rep_id|owner_id=rep_id; sales_agent|owner|rep|负责人|销售=owner_name; type|activity_type|活动类型=type;
             date|timestamp|ts|activity_date|日期|时间=ts; outcome|result|结果=outcome; subject|主题=subject"""),
-        "targets": _map("""scope|范围=scope; scope_id=scope_id; territory|region|区域=territory;
-            rep|sales_agent|owner|销售|销售代表=rep; month|period|period_start|date|月份|期间=period_start;
+        "targets": _map("""scope|范围=scope; scope_id=scope_id;
+            territory|region|territory_name|region_name|sales_region|区域|大区|销售区域=territory;
+            rep|sales_agent|owner|sales_rep|rep_name|salesperson|account_manager|销售|销售代表|负责人=rep;
+            month|period|period_start|date|quarter|target_period|月份|期间|季度|月度=period_start;
+            year|fiscal_year|fy|年份|年度|财年=year;
             target|amount|quota|目标|目标金额|指标=amount"""),
         "territories": _map("""territory_id|id|区域编号=territory_id; territory|name|territory_name|区域|区域名称=name;
             parent_id=parent_id; parent|parent_territory|region|上级区域|大区=parent_name; type|类型=type;

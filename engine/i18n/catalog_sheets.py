@@ -1,0 +1,13 @@
+"""Words of target sheets, founded years, as-of figures and readable tables (issue 14)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "import.how.month": ("month column", "月份列"),
+    "import.how.unreadable": ("left out: cannot be read", "未映射：无法读取"),
+    "import.split_targets": ("Quarter and year targets", "季度和年度目标"),
+    "import.split_targets_help": (
+        "A target given for a quarter or a year is spread over its months in whole cents: evenly, or by "
+        "seasonality (each month's share of the last years' won revenue, as on the Targets page).",
+        "按季度或年度给出的目标会按分拆分到各月：平均分配，或按季节性（各月在过去几年赢单收入中的占比，与目标页相同）。"),
+    "import.split.even": ("split evenly over the months", "平均分到各月"),
+    "import.split.seasonal": ("split by seasonality", "按季节性分到各月"),
+}
