@@ -17,6 +17,7 @@ from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_his
                               list_profiles, load_profile, plan_files, problems_frame, run_import,
                               save_profile, suggest_mapping, unknown_stages)
 from engine.importing.fields import FIELDS
+from engine.importing.plan import sample_of
 from engine.importing.target_periods import SPLITS
 from engine.commands.import_ import target_split
 from ui import context
@@ -68,7 +69,7 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
         return
     base_source, base_entity, base = state["base"][index]
     if (base_source, base_entity) != (source, entity):
-        base = suggest_mapping(file_plan.table.headers, source, entity)
+        base = suggest_mapping(file_plan.table.headers, source, entity, sample=sample_of(file_plan.table))
         state["base"][index] = (source, entity, base)
     profiles = list_profiles(context.store())
     names = profiles.filter(pl.col("entity") == entity)["name"].to_list()
@@ -81,15 +82,15 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
     st.caption(f"**{tr('import.mapping')}** — {tr('import.mapping_help')}")
     shown = base.with_columns(pl.col("how").replace_strict({h: tr(f"import.how.{h}") for h in HOW}, default=None))
     edited = st.data_editor(
-        shown, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True, disabled=("column", "suggestion",
-                                                                                      "confidence", "how"),
+        shown, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True,
+        disabled=("column", "suggestion", "confidence", "how", "note"),
         column_config={
             "column": tr("import.col.column"),
             "field": st.column_config.SelectboxColumn(tr("import.col.field"), options=list(FIELDS[entity])),
             "suggestion": tr("import.col.suggestion"),
             "confidence": st.column_config.ProgressColumn(tr("import.col.confidence"), min_value=0, max_value=1,
                                                           format="percent"),
-            "how": tr("import.col.how")})
+            "how": tr("import.col.how"), "note": tr("import.col.note")})
     edited = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
     overrides = {c: (f or "") for c, f in edited.select("column", "field").iter_rows()}
     plan.remap(index, source=source, entity=entity, overrides=overrides)

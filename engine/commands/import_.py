@@ -91,6 +91,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 for column, field, confidence in guessed.select("column", "field", "confidence").iter_rows():
                     out.write(f"{file_plan.file_name}: mapped '{column}' → {field} "
                               f"(suggested, {confidence:.0%} sure; override with --map)\n")
+                looked = file_plan.mapping.filter(file_plan.mapping["how"].is_in(["year", "unreadable"]))
+                for column, field, note in looked.select("column", "field", "note").iter_rows():
+                    where = f"mapped '{column}' → {field}" if field else f"left '{column}' unmapped"
+                    out.write(f"{file_plan.file_name}: {where}: {note}\n")
             try:
                 result = run_import(store, plan, reporting_currency=settings.reporting_currency,
                                     skip_invalid=args.skip_invalid, stage_overrides=stages)

@@ -1,6 +1,8 @@
 """Words of target sheets, founded years, as-of figures and readable tables (issue 14)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "import.col.note": ("Note", "说明"),
+    "import.how.year": ("year column", "年份列"),
     "import.how.month": ("month column", "月份列"),
     "import.how.unreadable": ("left out: cannot be read", "未映射：无法读取"),
     "import.split_targets": ("Quarter and year targets", "季度和年度目标"),

@@ -30,7 +30,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         ("annual_revenue", "amount"), ("employees", "integer"), ("country", "text"), ("state", "text"),
         ("city", "text"), ("postal_code", "text"), ("lat", "number"), ("lon", "number"),
         ("website", "text"), ("owner_rep_id", "id"), ("owner_name", "text"), ("territory", "text"),
-        ("parent_account_id", "id"), ("created_at", "timestamp")),
+        ("parent_account_id", "id"), ("founded_year", "year"), ("created_at", "timestamp")),
     "deals": _fields(
         ("deal_id", "id"), ("account_id", "id"), ("account_name", "text"), ("name", "text"),
         ("amount", "amount"), ("currency", "text"), ("exchange_rate", "number"), ("stage", "text"),

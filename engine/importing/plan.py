@@ -84,11 +84,24 @@ class ImportPlan:
         if entity == UNKNOWN:
             self.files[index] = replace(current, entity=entity, source=source)
             return
-        mapping = suggest_mapping(current.table.headers, source, entity, overrides)
+        mapping = suggest_mapping(current.table.headers, source, entity, overrides, sample_of(current.table))
         self.files[index] = replace(current, entity=entity, source=source, mapping=mapping)
 
     def close(self) -> None:
         self.temp.cleanup()
+
+
+SAMPLE_ROWS = 200  # first rows whose values the mapping looks at
+
+
+def sample_of(table: RawTable) -> pl.DataFrame | None:
+    """The first rows of a table as text, for the mapping to look at (None when unreadable)."""
+    if table.frame is None:
+        return None
+    try:
+        return table.first_rows(table.headers, SAMPLE_ROWS)
+    except pl.exceptions.PolarsError:  # the full read reports what is wrong with the file
+        return None
 
 
 def unsupported_kind(headers: list[str]) -> str | None:
@@ -131,5 +144,5 @@ def _plan_table(table: RawTable, source: str, entity: str, overrides: dict[str, 
         chosen = UNKNOWN
     mapping_entity = chosen if chosen != UNKNOWN else detection.entity
     mapping = suggest_mapping(table.headers, detection.source, mapping_entity,
-                              {k: v for k, v in (overrides or {}).items() if k in table.headers})
+                              {k: v for k, v in (overrides or {}).items() if k in table.headers}, sample_of(table))
     return FilePlan(table, detection.source, chosen, mapping)

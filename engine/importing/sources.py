@@ -147,7 +147,8 @@ COLUMN_MAPS: dict[str, dict[str, dict[str, str]]] = {
             website|domain|网站=website; owner_id|rep_id=owner_rep_id;
             owner|sales_agent|account_owner|sales_rep|负责人|客户负责人|销售代表=owner_name;
             territory|region|区域|大区|销售区域=territory; subsidiary_of|parent_account_id|parent|上级客户=parent_account_id;
-            year_established|created|created_at|创建时间=created_at"""),
+            year_established|founded|founded_year|year_founded|established|成立年份|成立时间=founded_year;
+            created|created_at|创建时间=created_at"""),
         "reps": _map("""rep_id|employee_id|user_id|id|工号|员工编号=rep_id;
             sales_agent|name|rep|sales_rep|full_name|salesperson|姓名|销售代表|销售=name; email|e-mail|邮箱=email;
             manager_id=manager_id; manager|reports_to|上级|经理|主管=manager_name; role|title|职位|角色=role;

@@ -24,8 +24,8 @@ from engine.importing.problems import PROBLEM_SCHEMA, empty_problems, problem_fr
 
 _RAW = "_raw:"  # the original text of cells the fast parse could not read
 _SAMPLE_ROWS = 200  # cells per column that choose its fast form (see parsing.fast_form)
-_SLOW_KINDS = ("amount", "number", "integer", "date", "timestamp", "percent")
-_KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number",
+_SLOW_KINDS = ("amount", "number", "integer", "year", "date", "timestamp", "percent")
+_KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number", "year": "a year such as 2009",
                "date": "a date", "timestamp": "a date/time", "percent": "a percentage",
                "flag": "a yes/no value"}
 
@@ -166,7 +166,7 @@ def _scaled(values: pl.Series, raw_cells: pl.Series, scale: str) -> pl.Series:
 
 
 def _dtype(kind: str) -> pl.DataType:
-    return {"amount": pl.Float64, "number": pl.Float64, "integer": pl.Float64, "date": pl.Date,
+    return {"amount": pl.Float64, "number": pl.Float64, "integer": pl.Float64, "year": pl.Float64, "date": pl.Date,
             "timestamp": pl.Datetime("us"), "percent": pl.Float64, "flag": pl.Boolean}.get(kind, pl.String)
 
 

@@ -137,6 +137,11 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE activities;
     ALTER TABLE activities_v5 RENAME TO activities;
     """,
+    # accounts.founded_year: the year a customer was established (`year_established` in CRM
+    # exports), a year and not a date, so a column of 2009s is stored as such.
+    """
+    ALTER TABLE accounts ADD COLUMN founded_year INTEGER;
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.
