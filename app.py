@@ -5,8 +5,8 @@ import streamlit as st
 
 from engine.store.errors import TerrainError
 from engine.i18n import LANGUAGES, t
-from engine.metrics.performance import as_of_date
-from engine.metrics.periods import KINDS, parse_period, period_containing
+from engine.metrics.performance import DEFAULT_PERIOD_KIND, default_period
+from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import period_choices
 from ui import context
 
@@ -58,13 +58,13 @@ def _period_picker() -> None:
         linked = parse_period(from_url, fsm) if from_url else None
     except TerrainError:
         linked = None
-    _sticky("period_kind", linked.kind if linked else "quarter")
+    _sticky("period_kind", linked.kind if linked else DEFAULT_PERIOD_KIND)
     kind = st.sidebar.segmented_control(
         t("sidebar.period_kind", lang), list(KINDS), format_func=lambda k: t(f"period.{k}", lang),
         key="period_kind", on_change=_remember, args=("period_kind",)) or st.session_state["_period_kind"]
     choices = period_choices(store, kind, fsm)
     codes = [p.code for p in choices]
-    default = period_containing(as_of_date(store), kind, fsm).code
+    default = default_period(store, kind, context.settings()).code
     _sticky("period_code", linked.code if linked else default)
     if st.session_state["period_code"] not in codes:  # the kind changed, or the link named no data
         st.session_state["period_code"] = st.session_state["_period_code"] = default if default in codes else codes[0]

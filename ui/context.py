@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import inspect
 import threading
-from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
 from engine.store.errors import TerrainError
 from engine.i18n import t
-from engine.metrics.periods import Period, period_containing
+from engine.metrics.periods import Period
 from engine.store.settings import Settings, load_settings
 from engine.store import Store
 
@@ -71,7 +70,9 @@ def tr(key: str, **values: object) -> str:
 def period() -> Period:
     chosen = st.session_state.get("period")
     if chosen is None:
-        chosen = period_containing(date.today(), "quarter", settings().fiscal_year_start_month)
+        from engine.metrics.performance import default_period
+
+        chosen = default_period(store(), settings=settings())
     return chosen
 
 

@@ -12,8 +12,8 @@ import sys
 import polars as pl
 
 from engine.commands import EXIT_OK, add_db_argument
-from engine.metrics.performance import REPORT_COLUMNS, as_of_date, attainment_table, shares_table
-from engine.metrics.periods import parse_period, period_containing
+from engine.metrics.performance import REPORT_COLUMNS, attainment_table, default_period, shares_table
+from engine.metrics.periods import parse_period
 from engine.store import Store
 
 REPORTS = ("shares", "attainment", "forecast", "kpis")
@@ -30,7 +30,7 @@ def register(subparsers) -> None:
     parser.add_argument("report", choices=REPORTS)
     add_db_argument(parser)
     parser.add_argument("--period", help="2024 (fiscal year), 2024-Q3 (fiscal quarter) or 2024-07 (month); "
-                                         "default: the fiscal year containing the as-of date")
+                                         "default: the fiscal quarter containing the as-of date, as the app opens on")
     parser.add_argument("--by", choices=BY, default="region", help="rows: region (default), territory, rep")
     parser.add_argument("--scope", action="append", metavar="TERRITORY_ID",
                         help="restrict to this territory's subtree (repeatable)")
@@ -68,7 +68,7 @@ def run(args, settings) -> int:
     store = Store.open(settings.db_path)
     try:
         fsm = settings.fiscal_year_start_month
-        period = parse_period(args.period, fsm) if args.period else period_containing(as_of_date(store), "year", fsm)
+        period = parse_period(args.period, fsm) if args.period else default_period(store, settings=settings)
         frame = rounded(report_frame(store, args.report, period, args.by, settings, args.scope))
     finally:
         store.close()

@@ -57,9 +57,14 @@ def as_of_date(store, today: date | None = None) -> date:
     return min([today, max(latest)]) if latest else today
 
 
-def default_period(store, kind: str = "quarter", settings: Settings | None = None) -> Period:
-    """The fiscal period of `kind` containing the as-of date: what the pages open on."""
-    return period_containing(as_of_date(store), kind, _settings(settings).fiscal_year_start_month)
+DEFAULT_PERIOD_KIND = "quarter"  # what a director opens on: the quarter they are in
+
+
+def default_period(store, kind: str = DEFAULT_PERIOD_KIND, settings: Settings | None = None,
+                   as_of: date | None = None) -> Period:
+    """The fiscal period of `kind` containing the as-of date ("now": today, or the data's last
+    day): what the pages open on and what `report` prints without --period."""
+    return period_containing(as_of or as_of_date(store), kind, _settings(settings).fiscal_year_start_month)
 
 
 # --- the table -----------------------------------------------------------------------------------
