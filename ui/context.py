@@ -14,6 +14,7 @@ import streamlit as st
 from engine.store.errors import TerrainError
 from engine.i18n import t
 from engine.metrics.periods import Period
+from engine.metrics.sales_data import StoreAsOf, as_of_store
 from engine.store.settings import Settings, load_settings
 from engine.store import Store
 
@@ -53,9 +54,21 @@ def _require_shell() -> None:
         st.switch_page("app.py", query_params={**st.query_params.to_dict(), "goto": page})
 
 
-def store() -> Store:
+def base_store() -> Store:
+    """The database as it is now (imports, writes, the shell's own questions)."""
     _require_shell()
     return _open_store(settings().db_path)
+
+
+def store() -> "Store | StoreAsOf":
+    """The database the pages' figures come from: as it stood on the sidebar's as-of day when one
+    before "now" is chosen (app.py), else as it is. Writes through it reach the database itself."""
+    return as_of_store(base_store(), st.session_state.get("as_of_day"))
+
+
+def as_of_day():
+    """The as-of day chosen in the sidebar when it is before "now", else None."""
+    return st.session_state.get("as_of_day")
 
 
 def lang() -> str:

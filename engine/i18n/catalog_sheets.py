@@ -1,6 +1,12 @@
 """Words of target sheets, founded years, as-of figures and readable tables (issue 14)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "sidebar.as_of": ("As of", "截至日期"),
+    "sidebar.as_of_help": (
+        "The figures as they stood at the end of this day, rebuilt from the deals' created and close dates "
+        "(won: closed won by then; pipeline: created by then and still open then). Now: {now}.",
+        "按该日结束时的情况重建数据（赢单：截至当日已赢单；管道：当日前创建且当时仍未结束）。当前：{now}。"),
+    "sidebar.as_of_past": ("Figures as they stood on {day}", "数据为 {day} 当日的情况"),
     "import.col.note": ("Note", "说明"),
     "import.how.year": ("year column", "年份列"),
     "import.how.month": ("month column", "月份列"),
