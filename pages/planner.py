@@ -16,7 +16,8 @@ from engine.planner.balance.plan import apply_result, balance_plan, carry_over, 
 from engine.planner.balance.units import UNIT_KINDS
 from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
 from engine.store.errors import TerrainError
-from engine.i18n import fmt_money, fmt_number, fmt_pct
+from engine.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number, fmt_pct
+from engine.store.settings import KM_PER_MILE
 from engine.charts.planner_map import POINTS_UP_TO, density_deck, filter_options, plan_accounts, planner_deck, \
     selected_ids
 from engine.planner.indices import balance_table
@@ -106,13 +107,17 @@ for column, key, index in ((tiles[1], "cv", "cv"), (tiles[2], "maxmin", "max_min
     change = after - before if moved and math.isfinite(after) and math.isfinite(before) else None
     column.metric(tr(f"planner.tile.{key}"), f"{after:.2f}" if math.isfinite(after) else "∞",
                   delta=None if change is None else f"{change:+.2f}", delta_color="inverse")
+unit, per_unit = settings.distance_unit, (KM_PER_MILE if settings.distance_unit == "mi" else 1.0)
 km_after = territories["travel_km_mean_after"].mean()
 km_before = territories["travel_km_mean_before"].mean()
-tiles[4].metric(tr("planner.tile.travel"), f"{fmt_number(km_after, lang)} km", delta_color="inverse",
-                delta=f"{(km_after or 0) - (km_before or 0):+.0f} km" if moved else None)
+tiles[4].metric(tr("planner.tile.travel"), f"{fmt_number((km_after or 0) / per_unit, lang)} {tr(f'unit.{unit}')}",
+                delta_color="inverse",
+                delta=f"{((km_after or 0) - (km_before or 0)) / per_unit:+.0f} {tr(f'unit.{unit}')}" if moved else None)
 tiles[5].metric(tr("planner.tile.mileage"), fmt_money(territories["mileage_cost_after"].sum(), lang, currency),
                 delta=fmt_money(territories["mileage_cost_delta"].sum(), lang, currency) if moved else None,
-                delta_color="inverse")
+                delta_color="inverse",
+                help=tr("planner.mileage_rate", rate=f"{CURRENCY_SYMBOLS.get(currency, currency + ' ')}"
+                                                     f"{settings.mileage_rate:.2f}", unit=tr(f"unit.{unit}")))
 
 undo, redo, reset, _ = st.columns([1, 1, 1, 5])
 undo.button(tr("planner.undo"), disabled=not plan.can_undo, key="planner_undo", width="stretch",

@@ -7,6 +7,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(won: closed won by then; pipeline: created by then and still open then). Now: {now}.",
         "按该日结束时的情况重建数据（赢单：截至当日已赢单；管道：当日前创建且当时仍未结束）。当前：{now}。"),
     "sidebar.as_of_past": ("Figures as they stood on {day}", "数据为 {day} 当日的情况"),
+    "unit.mi": ("mi", "英里"),
+    "unit.km": ("km", "公里"),
+    "planner.mileage_rate": ("One round trip to every account at {rate} per {unit} (settings TERRAIN_MILEAGE_RATE, "
+                             "TERRAIN_DISTANCE_UNIT).",
+                             "按每{unit} {rate} 计算，每个客户往返一次（设置 TERRAIN_MILEAGE_RATE、TERRAIN_DISTANCE_UNIT）。"),
     "import.col.note": ("Note", "说明"),
     "import.how.year": ("year column", "年份列"),
     "import.how.month": ("month column", "月份列"),
