@@ -25,6 +25,7 @@ from engine.planner.plan import Plan, before_after, build_baseline, rep_before_a
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.planner_scenarios import scenarios_tab
+from ui.planner_tables import before_after_table, index_text
 from ui.planner_units import whole_unit_controls
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
@@ -105,7 +106,7 @@ tiles[0].metric(tr("planner.tile.moved"), fmt_number(moved, lang, compact=False)
 for column, key, index in ((tiles[1], "cv", "cv"), (tiles[2], "maxmin", "max_min_ratio"), (tiles[3], "gini", "gini")):
     after, before = indices[f"{index}_after"], indices[f"{index}_before"]
     change = after - before if moved and math.isfinite(after) and math.isfinite(before) else None
-    column.metric(tr(f"planner.tile.{key}"), f"{after:.2f}" if math.isfinite(after) else "∞",
+    column.metric(tr(f"planner.tile.{key}"), index_text(after, lang),
                   delta=None if change is None else f"{change:+.2f}", delta_color="inverse")
 unit, per_unit = settings.distance_unit, (KM_PER_MILE if settings.distance_unit == "mi" else 1.0)
 km_after = territories["travel_km_mean_after"].mean()
@@ -281,9 +282,9 @@ bars = change_bars(territories, figure, title=title, before_label=tr("planner.be
 st.altair_chart(bars, width="stretch")
 chart_downloads(bars, "planner-change", key="planner_change_dl")
 st.subheader(tr("planner.territories"))
-st.dataframe(territories.drop("plannable"), hide_index=True, key="planner_territory_table")
+before_after_table(territories.drop("plannable"), baseline, settings, lang, key="planner_territory_table")
 table_downloads(territories, "planner-territories", key="planner_territories_dl")
 with st.expander(tr("planner.reps")):
     reps = rep_before_after(plan)
-    st.dataframe(reps, hide_index=True)
+    before_after_table(reps, baseline, settings, lang, key="planner_rep_table")
     table_downloads(reps, "planner-reps", key="planner_reps_dl")
