@@ -126,11 +126,20 @@ def _problem_table(problems: pl.DataFrame) -> None:
         "value": tr("import.col.value"), "reason": tr("import.col.reason")})
 
 
+def _words(frame: pl.DataFrame) -> pl.DataFrame:
+    """Entity and status values in the page's language (the download keeps the codes)."""
+    return frame.with_columns(
+        pl.col("entity").replace_strict({e: tr(f"import.entity.{e}") for e in (*ENTITIES, UNKNOWN)},
+                                        default=pl.col("entity")),
+        pl.col("status").replace_strict({s: tr(f"import.status.{s}") for s in ("loaded", "partial", "rejected")},
+                                        default=pl.col("status")))
+
+
 def _summary(result) -> None:
     files = result.files
     st.success(tr("import.done", loaded=f"{int(files['rows_loaded'].sum()):,}", files=files.height,
                   rejected=f"{int(files['rows_rejected'].sum()):,}"))
-    st.dataframe(files.drop("import_id"), hide_index=True, column_config={
+    st.dataframe(_words(files.drop("import_id")), hide_index=True, column_config={
         "file": tr("import.col.file"), "source": tr("import.col.source"), "entity": tr("import.col.entity"),
         "rows_in": tr("import.col.rows_in"), "rows_loaded": tr("import.col.rows_loaded"),
         "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")})
@@ -170,12 +179,17 @@ def _check_and_confirm() -> None:
         st.success(tr("import.no_problems", rows=f"{state['rows']:,}"))
     if not st.button(tr("import.confirm"), type="primary", disabled=bool(problems.height) and not skip_invalid):
         return
-    bar = st.progress(0.0, text=tr("import.progress", file=""))
+    bar = st.progress(0.0, text=tr("import.step.start"))
+
+    def step(fraction: float, name: str, **values) -> None:
+        if "rows" in values:
+            values["rows"] = f"{values['rows']:,}"
+        bar.progress(min(fraction, 1.0), text=tr(f"import.step.{name}", **values))
+
     try:
         result = run_import(store, plan, reporting_currency=settings.reporting_currency, skip_invalid=skip_invalid,
                             stage_overrides=state["stages"],
-                            progress=lambda fraction, message: bar.progress(
-                                min(fraction, 1.0), text=tr("import.progress", file=message)))
+                            progress=step)
     except ImportFailed as failure:
         context.show_error(failure)
         return
@@ -188,6 +202,9 @@ def main() -> None:
     st.caption(tr("import.caption"))
     uploads = st.file_uploader(tr("import.upload"), accept_multiple_files=True, key="import-uploads",
                                type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"], help=tr("import.upload_help"))
+    # Streamlit 1.67 draws its uploader's own words ("Drag and drop files here", "Limit … per
+    # file", "Browse files") in English and offers no parameter for them: say it in ours below.
+    st.caption(tr("import.uploader_hint", size=f"{st.get_option('server.maxUploadSize'):,} MB"))
     state = _state()
     try:
         if uploads:
@@ -209,7 +226,7 @@ def main() -> None:
     st.subheader(tr("import.history"))
     history = import_history(context.store())
     if history.height:
-        st.dataframe(history.drop("import_id"), hide_index=True, column_config={
+        st.dataframe(_words(history.drop("import_id")), hide_index=True, column_config={
             "ts": tr("import.col.ts"), "file_name": tr("import.col.file"), "source": tr("import.col.source"),
             "entity": tr("import.col.entity"), "rows_in": tr("import.col.rows_in"),
             "rows_loaded": tr("import.col.rows_loaded"), "rows_rejected": tr("import.col.rows_rejected"),

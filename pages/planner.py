@@ -30,6 +30,12 @@ from ui.planner_units import whole_unit_controls
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
 currency = settings.reporting_currency
+
+
+def choose(column, label: str, options, **kwargs):
+    """A multiselect whose empty state speaks the page's language (Streamlit's own is English only)."""
+    return column.multiselect(label, options, placeholder=tr("common.choose"), **kwargs)
+
 FIGURES = ("accounts", "won", "pipeline", "potential", "activities", "visit_hours")
 TABLE_ROWS = 500
 
@@ -138,16 +144,16 @@ with move_tab:
     with st.form("planner_filter"):
         st.markdown(f"**{tr('planner.filter.title')}**")
         row = st.columns(3)
-        state = row[0].multiselect(tr("planner.filter.state"), options["state"], default=filters.get("state", []))
+        state = choose(row[0], tr("planner.filter.state"), options["state"], default=filters.get("state", []))
         prefix = row[1].text_input(tr("planner.filter.postal_prefix"), value=filters.get("postal_prefix", ""))
-        industry = row[2].multiselect(tr("planner.filter.industry"), options["industry"],
+        industry = choose(row[2], tr("planner.filter.industry"), options["industry"],
                                       default=filters.get("industry", []))
         row = st.columns(3)
-        size = row[0].multiselect(tr("planner.filter.size_band"), options["size_band"],
+        size = choose(row[0], tr("planner.filter.size_band"), options["size_band"],
                                   format_func=lambda b: tr(f"planner.size.{b}"), default=filters.get("size_band", []))
-        rep = row[1].multiselect(tr("planner.filter.rep"), options["rep"], format_func=lambda r: rep_names.get(r, r),
+        rep = choose(row[1], tr("planner.filter.rep"), options["rep"], format_func=lambda r: rep_names.get(r, r),
                                  default=filters.get("rep", []))
-        territory = row[2].multiselect(tr("planner.filter.territory"), options["territory"],
+        territory = choose(row[2], tr("planner.filter.territory"), options["territory"],
                                        format_func=lambda t: names.get(t, t), default=filters.get("territory", []))
         if st.form_submit_button(tr("planner.filter.apply")):
             chosen = {"state": state, "postal_prefix": prefix.strip(), "industry": industry, "size_band": size,
@@ -206,7 +212,7 @@ with balance_tab:
     parents = [t for t in baseline.territories["territory_id"].to_list() if t not in options["territory"]]
     with st.form("planner_balance"):
         row = st.columns(3)
-        metrics = row[0].multiselect(tr("planner.balance.metrics"), list(METRICS), default=["accounts"],
+        metrics = choose(row[0], tr("planner.balance.metrics"), list(METRICS), default=["accounts"],
                                      format_func=lambda m: tr(f"planner.figure.{m}"))
         tolerance = row[1].slider(tr("planner.balance.tolerance"), 1, 30, 5, format="±%d%%")
         within = row[2].selectbox(tr("planner.balance.within"), [None, *parents],
@@ -214,7 +220,7 @@ with balance_tab:
         row = st.columns(3)
         unit = row[0].selectbox(tr("planner.balance.unit"), UNIT_KINDS, index=1,
                                 format_func=lambda u: tr(f"planner.unit.{u}"))
-        locked_territories = row[1].multiselect(tr("planner.balance.lock_territories"), options["territory"],
+        locked_territories = choose(row[1], tr("planner.balance.lock_territories"), options["territory"],
                                                 format_func=lambda t: names.get(t, t))
         travel_weight = row[2].number_input(tr("planner.balance.travel_weight"), 0.0, 10.0, 1.0, 0.5)
         row = st.columns(3)

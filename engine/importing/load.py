@@ -28,7 +28,9 @@ from engine.importing.target_periods import TargetSplit
 from engine.importing.validate import CheckedTable, check_table
 from engine.store import Session, Store
 
-Progress = Callable[[float, str], None]
+# progress(fraction, step, **values): step "file" (file, position, files), "writing" (rows) or
+# "done" (rows) — words left to the caller, who knows the user's language.
+Progress = Callable[..., None]
 MAX_LISTED_PROBLEMS = 1000
 # Reads and checks the files of an import side by side (see check_plan).
 _CHECKING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="terrain-check")
@@ -76,7 +78,7 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
                stage_overrides: dict[str, str] | None = None, skip_invalid: bool = False,
                progress: Progress | None = None) -> tuple[list[_Outcome], resolve.Context]:
     """Check and resolve every file; nothing is written."""
-    progress = progress or (lambda fraction, message: None)
+    progress = progress or (lambda fraction, step, **values: None)
     ordered = plan.ordered()
     context = resolve.Context.from_store(store, reporting_currency)
     # The files are read and checked side by side (polars releases the GIL, and one file's
@@ -93,7 +95,8 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
                      skip_invalid: bool, progress: Progress) -> list[_Outcome]:
     outcomes = []
     for position, (file_plan, check) in enumerate(zip(ordered, checks)):
-        progress(position / max(len(ordered), 1) * 0.8, f"{file_plan.file_name} ({position + 1}/{len(ordered)})")
+        progress(position / max(len(ordered), 1) * 0.8, "file", file=file_plan.file_name, position=position + 1,
+                 files=len(ordered))
         outcome = _Outcome(file_plan)
         outcomes.append(outcome)
         checked = check.result()
@@ -148,7 +151,7 @@ def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context)
 def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_invalid: bool = False,
                stage_overrides: dict[str, str] | None = None, progress: Progress | None = None) -> ImportResult:
     """Check, then load the plan in one transaction. Raises ImportFailed (strict mode) with every problem."""
-    progress = progress or (lambda fraction, message: None)
+    progress = progress or (lambda fraction, step, **values: None)
     outcomes, context = check_plan(store, plan, reporting_currency=reporting_currency,
                                    stage_overrides=stage_overrides, skip_invalid=skip_invalid, progress=progress)
     problems = problems_frame(outcomes)
@@ -165,9 +168,9 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
         error.problems_frame = problems  # type: ignore[attr-defined]
         raise error
     rows = sum(o.frame.height for o in outcomes if o.frame is not None)
-    progress(0.85, f"{rows:,} rows → database")
+    progress(0.85, "writing", rows=rows)
     summary = _write(store, outcomes, context)
-    progress(1.0, f"{int(summary['rows_loaded'].sum()):,} rows")
+    progress(1.0, "done", rows=int(summary["rows_loaded"].sum()))
     return ImportResult(summary, problems, context.warnings)
 
 
