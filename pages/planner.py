@@ -26,6 +26,7 @@ from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.planner_scenarios import scenarios_tab
 from ui.planner_tables import before_after_table, index_text
+from ui.tables import readable
 from ui.planner_units import whole_unit_controls
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
@@ -184,8 +185,13 @@ with move_tab:
         st.caption(tr("planner.table.help", rows=TABLE_ROWS))
         listing = shown.head(TABLE_ROWS).select("account_id", "name", "territory", "rep", "state", "postal_code",
                                                 "industry")
-        table_event = st.dataframe(listing, height=420, hide_index=True, on_select="rerun",
-                                   selection_mode="multi-row", key="planner_table")
+        words = {"name": "tables.col.account", "territory": "tables.col.current_territory",
+                 "rep": "tables.col.current_rep", "state": "planner.filter.state",
+                 "postal_code": "tables.col.postal_code", "industry": "planner.filter.industry"}
+        table_view, table_config = readable(listing, lambda c: tr(words.get(c, c)), currency, lang=lang,
+                                            hidden=("account_id",))
+        table_event = st.dataframe(table_view, column_config=table_config, height=420, hide_index=True,
+                                   on_select="rerun", selection_mode="multi-row", key="planner_table")
         table_ids = listing["account_id"].gather(table_event.selection.rows).to_list() if table_event else []
     whole = st.checkbox(tr("planner.select.whole_filter"), key="planner_whole_filter",
                         disabled=not filters) and bool(filters)

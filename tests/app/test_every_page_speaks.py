@@ -62,6 +62,10 @@ def rendered_texts(app: AppTest) -> list[str]:
         proto = getattr(node, "proto", None)
         if proto is not None and hasattr(proto, "ListFields"):
             _texts(proto, out)
+            if type(node).__name__ == "Dataframe":  # a header without a label shows the raw column name
+                config = json.loads(proto.columns) if proto.columns else {}
+                out.extend(column for column in node.value.columns
+                           if not (config.get(column) or {}).get("label") and not (config.get(column) or {}).get("hidden"))
         for child in getattr(node, "children", {}).values():
             walk(child)
     walk(app._tree)
