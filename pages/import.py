@@ -145,6 +145,8 @@ def _summary(result) -> None:
         "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")})
     for warning in result.warnings:
         st.info(warning)
+    for file, rows in result.target_splits:
+        st.info(tr("import.split_note", file=file, rows=f"{rows:,}", how=tr(f"import.split.{result.split_method}")))
     store = context.store()
     for file, import_id in files.filter(pl.col("status") != "loaded").select("file", "import_id").iter_rows():
         rejects = import_rejects(store, import_id)

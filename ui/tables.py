@@ -13,19 +13,18 @@ import streamlit as st
 
 PERCENT_FORMAT = "%.1f%%"  # applied to fraction × 100, so 0.32087 shows 32.1%
 EMPTY = "–"  # what a blank text cell shows
-_ZH_UNITS = ((1e8, "亿"), (1e4, "万"))
 
 
 def money_unit(values: pl.Series, lang: str) -> tuple[float, str]:
-    """(divisor, unit word) a money column is counted in: Chinese columns in 亿 or 万 by their
-    largest value (1, "" below 10,000); English columns keep the amount (the grid compacts it)."""
+    """(divisor, unit word) the money of a table is counted in. Chinese: 万 once the largest amount
+    reaches 10,000, 亿 only when every column's largest amount does (so one table never mixes
+    1.2亿 with 5394.1万); English keeps the amount (the grid compacts it to 1.2M)."""
     if lang != "zh":
         return 1.0, ""
-    largest = values.abs().max() if values.len() else None
-    for size, word in _ZH_UNITS:
-        if largest is not None and largest >= size:
-            return size, word
-    return 1.0, ""
+    magnitudes = values.abs().drop_nulls()
+    if not magnitudes.len() or magnitudes.max() < 1e4:
+        return 1.0, ""
+    return (1e8, "亿") if magnitudes.min() >= 1e8 else (1e4, "万")
 
 
 def readable(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *,
@@ -42,7 +41,10 @@ def readable(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *,
     """
     money, fractions, counts, decimals, hidden, signed = (set(c) & set(frame.columns) for c in
                                                           (money, fractions, counts, decimals, hidden, signed))
-    units = {name: money_unit(frame[name], lang) for name in money}
+    # one unit for the whole table, judged by each money column's largest amount
+    largest = pl.Series([frame[name].abs().max() for name in money], dtype=pl.Float64)
+    unit = money_unit(largest, lang)
+    units = {name: unit for name in money}
     shown = frame.with_columns(
         *(pl.col(c) * 100 for c in fractions),
         *(pl.col(c) / units[c][0] for c in money if units[c][0] != 1.0),
@@ -56,7 +58,8 @@ def readable(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *,
             size, word = units[name]
             header = f"{label(name)} ({word} {currency})" if word else f"{label(name)} ({currency})"
             if lang == "zh":
-                config[name] = st.column_config.NumberColumn(header, format=f"%{sign}.1f" if word else f"%{sign}.0f")
+                digits = {"亿": 2, "万": 1}.get(word, 0)
+                config[name] = st.column_config.NumberColumn(header, format=f"%{sign}.{digits}f")
             else:
                 config[name] = st.column_config.NumberColumn(header, format="compact")
         elif name in fractions:

@@ -116,7 +116,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for row in result.files.iter_rows(named=True):
         out.write(f"{row['file'][:40]:40} {row['source']:11} {row['entity']:11} {row['rows_in']:>10,} "
                   f"{row['rows_loaded']:>10,} {row['rows_rejected']:>10,}\n")
-    for warning in result.warnings:
+    for warning in [*result.warnings, *result.notes]:
         out.write(f"note: {warning}\n")
     if result.problems.height:
         out.write(f"{result.problems.height:,} problem(s); rejected rows are kept in import_rejects:\n")

@@ -50,6 +50,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.uploader_hint": (
         "Drop files on the box above or click it to choose them; up to {size} per file.",
         "把文件拖到上方的框内，或点击该框选择文件；每个文件最大 {size}。"),
+    "import.split_note": ("{file}: {rows} target row(s) for a quarter or year were {how}, to the cent.",
+                          "{file}：{rows} 行季度或年度目标已{how}，精确到分。"),
     "import.col.note": ("Note", "说明"),
     "import.how.year": ("year column", "年份列"),
     "import.how.month": ("month column", "月份列"),

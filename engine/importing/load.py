@@ -24,7 +24,7 @@ from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.raw import BEYOND, ROW
 from engine.importing.problems import empty_problems, problem_frame
-from engine.importing.target_periods import TargetSplit
+from engine.importing.target_periods import TargetSplit, split_note
 from engine.importing.validate import CheckedTable, check_table
 from engine.store import Session, Store
 
@@ -43,11 +43,19 @@ _WRITE_ORDER = ("fx_rates", "territories", "reps", "territory_members", "account
 @dataclass
 class ImportResult:
     """`files`: file, source, entity, rows_in, rows_loaded, rows_rejected, status, import_id.
-    `problems`: file, row, column, value, reason. `warnings`: sentences worth showing."""
+    `problems`: file, row, column, value, reason. `warnings`: sentences worth showing.
+    `target_splits`: (file, rows) of the target rows given for a quarter or year, spread over their
+    months by `split_method` (even / seasonal); `notes` says so in a sentence per file."""
 
     files: pl.DataFrame
     problems: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
+    target_splits: list[tuple[str, int]] = field(default_factory=list)
+    split_method: str = "even"
+
+    @property
+    def notes(self) -> list[str]:
+        return [f"{file}: {split_note(rows, self.split_method)}" for file, rows in self.target_splits]
 
     @property
     def rejected(self) -> int:
@@ -60,6 +68,7 @@ class _Outcome:
     rows_in: int = 0
     frame: pl.DataFrame | None = None
     problems: pl.DataFrame = field(default_factory=empty_problems)
+    split_rows: int = 0  # target rows of a quarter or year spread over their months
 
 
 def problems_frame(outcomes: list[_Outcome]) -> pl.DataFrame:
@@ -104,7 +113,7 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
             outcome.problems = checked
             continue
         outcome.rows_in = checked.rows_in
-        context.warnings.extend(f"{file_plan.file_name}: {note}" for note in checked.notes)
+        outcome.split_rows = checked.split_rows
         problems = checked.problems
         frame = checked.frame.filter(~pl.col(ROW).is_in(problems["row"].drop_nulls().implode())) \
             if skip_invalid else checked.frame
@@ -171,7 +180,8 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
     progress(0.85, "writing", rows=rows)
     summary = _write(store, outcomes, context)
     progress(1.0, "done", rows=int(summary["rows_loaded"].sum()))
-    return ImportResult(summary, problems, context.warnings)
+    splits = [(o.plan.file_name, o.split_rows) for o in outcomes if o.split_rows]
+    return ImportResult(summary, problems, context.warnings, splits, plan.target_split.method)
 
 
 def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> pl.DataFrame:

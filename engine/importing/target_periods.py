@@ -196,9 +196,9 @@ def _largest_remainder(frame: pl.DataFrame) -> pl.DataFrame:
         "_cents", "_sign", "_quota", "_floor", "_fraction", "_left", "_rank")
 
 
-def expand_targets(frame: pl.DataFrame, split: TargetSplit, period_header: str) -> tuple[pl.DataFrame, list[pl.DataFrame], list[str]]:
+def expand_targets(frame: pl.DataFrame, split: TargetSplit, period_header: str) -> tuple[pl.DataFrame, list[pl.DataFrame], int]:
     """The checked targets frame (period_start as text) with one row per month, its problems
-    (unreadable periods) and a note saying how quarters and years were split."""
+    (unreadable periods) and how many rows (of a quarter or year) were split over their months."""
     read = period_months(frame["period_start"], frame["year"], split.fiscal_start_month)
     bad = frame.select(ROW, pl.col("period_start").alias("_value")).with_columns(read["problem"].alias("_why"))
     problems = [bad.filter(pl.col("_why").is_not_null()).select(
@@ -207,9 +207,10 @@ def expand_targets(frame: pl.DataFrame, split: TargetSplit, period_header: str) 
     spread = int((read["months"] > 1).sum())
     weights = split.weights if split.method == "seasonal" else None
     expanded = split_over_months(frame.drop("period_start"), read["start"], read["months"], weights)
-    notes = []
-    if spread:
-        how = "by seasonality (last years' share of each month)" if weights else "evenly"
-        notes.append(f"{spread:,} target row(s) for a quarter or year were split over their months {how}, "
-                     "to the cent.")
-    return expanded, problems, notes
+    return expanded, problems, spread
+
+
+def split_note(rows: int, method: str) -> str:
+    """The import summary's sentence on how quarter and year targets became months."""
+    how = "by seasonality (last years' share of each month)" if method == "seasonal" else "evenly"
+    return f"{rows:,} target row(s) for a quarter or year were split over their months {how}, to the cent."

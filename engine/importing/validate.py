@@ -8,7 +8,7 @@ Nothing here touches the database: cross-file resolution and writing happen in r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -35,7 +35,7 @@ class CheckedTable:
     frame: pl.DataFrame      # canonical fields of the entity + ROW
     problems: pl.DataFrame   # PROBLEM_SCHEMA
     rows_in: int
-    notes: list[str] = field(default_factory=list)  # sentences for the import summary
+    split_rows: int = 0  # target rows of a quarter or year spread over their months
 
 
 def missing_columns(entity: str, mapping: dict[str, str]) -> list[tuple[str, ...]]:
@@ -127,9 +127,9 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     for field in fields:
         if field not in frame.columns:
             frame = frame.with_columns(pl.lit(None, _dtype(fields[field].kind)).alias(field))
-    notes: list[str] = []
+    split_rows = 0
     if entity == "targets":
-        frame, period_problems, notes = expand_targets(frame, target_split or TargetSplit(),
+        frame, period_problems, split_rows = expand_targets(frame, target_split or TargetSplit(),
                                                        header_of.get("period_start", "period_start"))
         problems.extend(period_problems)
     checker = ENTITY_CHECKS[entity]
@@ -142,7 +142,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     found = pl.concat([p.cast(PROBLEM_SCHEMA) for p in problems]) if problems else empty_problems()
     # A cell that could not be parsed is also empty afterwards: report it once, as unreadable.
     found = found.unique(["row", "column"], keep="first", maintain_order=True)
-    return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in, notes)
+    return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in, split_rows)
 
 
 def _fast_forms(table: RawTable, kinds: dict[str, str]) -> dict[str, str | None]:

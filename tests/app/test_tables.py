@@ -14,6 +14,7 @@ from ui.tables import EMPTY, money_unit, readable
 @pytest.mark.parametrize(("values", "lang", "unit"), [
     ([21669630.7952, 5.0], "zh", (1e4, "万")),
     ([340_000_000.0], "zh", (1e8, "亿")),
+    ([340_000_000.0, 53_941_000.0], "zh", (1e4, "万")),  # one table, one unit: never 亿 beside 万
     ([9_999.0], "zh", (1.0, "")),
     ([21669630.7952], "en", (1.0, "")),
     ([None], "zh", (1.0, "")),

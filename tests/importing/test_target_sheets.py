@@ -138,7 +138,9 @@ def test_quarters_and_years_by_rep_name_split_evenly(tiny_store):
     result = import_files(tiny_store, [SHEETS / "targets_by_quarter.csv"], reporting_currency="USD",
                           skip_invalid=True)
     assert result.files.select("rows_in", "rows_loaded", "rows_rejected").row(0) == (10, 9, 1)
-    assert any("split over their months evenly" in w for w in result.warnings)
+    assert result.notes == ["targets_by_quarter.csv: 4 target row(s) for a quarter or year were split over their "
+                            "months evenly, to the cent."]  # rows 2–5 give a quarter or a year
+    assert result.target_splits == [("targets_by_quarter.csv", 4)] and result.split_method == "even"
     targets = _targets(tiny_store)
     ada = targets.filter(pl.col("scope_id") == "R1")
     assert ada["amount"].to_list() == [33333.34, 33333.33, 33333.33, 33333.34, 33333.33, 33333.33]
@@ -171,7 +173,8 @@ def test_seasonal_split_follows_past_won_revenue(tiny_store, tmp_path):
 
     result = run_import(tiny_store, plan, reporting_currency="USD")
     plan.close()
-    assert any("by seasonality" in w for w in result.warnings)
+    assert result.notes == ["q1.csv: 1 target row(s) for a quarter or year were split over their months by "
+                            "seasonality (last years' share of each month), to the cent."]
     ada = _targets(tiny_store).filter(pl.col("scope_id") == "R1")
     won = {1: 1000.0, 2: 0.0, 3: 3000.0}  # Jan–Mar 2024 won revenue (D1, D2)
     total = 13_450.0  # FY2024 won revenue of the tiny company (amount_rc)
