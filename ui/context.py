@@ -66,11 +66,6 @@ def store() -> "Store | StoreAsOf":
     return as_of_store(base_store(), st.session_state.get("as_of_day"))
 
 
-def as_of_day():
-    """The as-of day chosen in the sidebar when it is before "now", else None."""
-    return st.session_state.get("as_of_day")
-
-
 def lang() -> str:
     return st.session_state.get("lang", settings().language)
 
