@@ -167,11 +167,13 @@ def deals_then(deals: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 def _deal_frames(deals: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """closed, open and closed_cube of SalesData from its close-date-sorted deals."""
-    closed = (deals.filter(pl.col("status").is_in(["won", "lost"]) & pl.col("close_date").is_not_null())
-              .select("close_date", (pl.col("status") == "won").alias("won"), pl.col("amount_rc").alias("amount"),
-                      "node", "rep", "created_date", "account_id", "rep_code"))
-    open_deals = (deals.filter((pl.col("status") == "open") & pl.col("close_date").is_not_null())
-                  .select("close_date", pl.col("amount_rc").alias("amount"), "probability", "node", "rep", "rep_code"))
+    # the columns first, then the rows: filtering copies only what is kept
+    closed = (deals.select("close_date", "status", (pl.col("status") == "won").alias("won"),
+                           pl.col("amount_rc").alias("amount"), "node", "rep", "created_date", "account_id", "rep_code")
+              .filter(pl.col("status").is_in(["won", "lost"]) & pl.col("close_date").is_not_null()).drop("status"))
+    open_deals = (deals.select("close_date", "status", pl.col("amount_rc").alias("amount"), "probability", "node", "rep",
+                               "rep_code")
+                  .filter((pl.col("status") == "open") & pl.col("close_date").is_not_null()).drop("status"))
     closed_cube = (closed.group_by("node", "rep_code", month_index(pl.col("close_date")).alias("month"))
                    .agg(pl.col("amount").filter(pl.col("won")).sum().alias("won"),
                         pl.col("won").sum().cast(pl.Int64).alias("won_count"),
