@@ -1,13 +1,15 @@
 """Terrain's Streamlit entry: page config, navigation, the shared sidebar and the cached store."""
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from engine.store.errors import TerrainError
-from engine.i18n import LANGUAGES, t
-from engine.metrics.performance import as_of_date
-from engine.metrics.periods import KINDS, parse_period, period_containing
-from engine.metrics.timeline import period_choices
+from engine.i18n import LANGUAGES, fmt_date, t
+from engine.metrics.performance import DEFAULT_PERIOD_KIND, as_of_date, default_period
+from engine.metrics.periods import KINDS, parse_period
+from engine.metrics.timeline import data_span, period_choices
 from ui import context
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
@@ -39,12 +41,36 @@ lang = st.sidebar.selectbox(
     format_func=LANGUAGES.get, key="lang", on_change=_remember, args=("lang",))
 st.query_params["lang"] = lang
 
-store = context.store()
+store = context.base_store()
 if store.is_empty():
     with st.spinner(t("demo.building", lang)):
         summary = context.build_demo_once(store)
     if summary:
         st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
+
+
+def _as_of_picker() -> None:
+    """The shared as-of day: the figures as they stood at its end (docs/as-of.md), mirrored in the
+    URL (?as_of=2024-04-30) only when it is before "now" (today, or the data's last day)."""
+    now = as_of_date(store)
+    span = data_span(store)
+    first = min(span[0], now) if span else now
+    try:
+        linked = date.fromisoformat(st.query_params.get("as_of") or "")
+    except ValueError:
+        linked = None
+    _sticky("as_of", min(max(linked, first), now) if linked else now)
+    if not first <= st.session_state["as_of"] <= now:  # another database, or a new day
+        st.session_state["as_of"] = st.session_state["_as_of"] = now
+    day = st.sidebar.date_input(t("sidebar.as_of", lang), key="as_of", min_value=first, max_value=now,
+                                format="YYYY-MM-DD", help=t("sidebar.as_of_help", lang, now=fmt_date(now, lang)),
+                                on_change=_remember, args=("as_of",)) or now
+    st.session_state["as_of_day"] = day if day < now else None
+    if day < now:
+        st.query_params["as_of"] = day.isoformat()
+        st.sidebar.caption(t("sidebar.as_of_past", lang, day=fmt_date(day, lang)))
+    else:
+        st.query_params.pop("as_of", None)
 
 
 def _period_picker() -> None:
@@ -58,13 +84,13 @@ def _period_picker() -> None:
         linked = parse_period(from_url, fsm) if from_url else None
     except TerrainError:
         linked = None
-    _sticky("period_kind", linked.kind if linked else "quarter")
+    _sticky("period_kind", linked.kind if linked else DEFAULT_PERIOD_KIND)
     kind = st.sidebar.segmented_control(
         t("sidebar.period_kind", lang), list(KINDS), format_func=lambda k: t(f"period.{k}", lang),
         key="period_kind", on_change=_remember, args=("period_kind",)) or st.session_state["_period_kind"]
     choices = period_choices(store, kind, fsm)
     codes = [p.code for p in choices]
-    default = period_containing(as_of_date(store), kind, fsm).code
+    default = default_period(context.store(), kind, context.settings()).code
     _sticky("period_code", linked.code if linked else default)
     if st.session_state["period_code"] not in codes:  # the kind changed, or the link named no data
         st.session_state["period_code"] = st.session_state["_period_code"] = default if default in codes else codes[0]
@@ -75,6 +101,7 @@ def _period_picker() -> None:
     st.query_params["period"] = code
 
 
+_as_of_picker()
 _period_picker()
 
 # (file, title key, stable URL path, icon) per navigation section: DESIGN.md's URL paths are the contract.

@@ -28,7 +28,7 @@ def label(name: str, lang: str) -> str:
 
 def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
     """Show `frame` for reading: money compact with the currency, percentages with one decimal."""
-    shown, config = readable(frame, lambda name: label(name, lang), currency, money=MONEY, fractions=FRACTIONS,
+    shown, config = readable(frame, lambda name: label(name, lang), currency, lang=lang, money=MONEY, fractions=FRACTIONS,
                              counts=COUNTS, decimals=DECIMALS, hidden=("id", "region_id", "years"))
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
 

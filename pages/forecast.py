@@ -32,7 +32,7 @@ def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
                                                                help=t("fk.col.win_rate_source.help", lang))
     if "month" in frame.columns:
         frame = frame.with_columns(pl.col("month").map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String))
-    shown, config = readable(frame, lambda name: t(f"fk.col.{name}", lang), currency, money=MONEY,
+    shown, config = readable(frame, lambda name: t(f"fk.col.{name}", lang), currency, lang=lang, money=MONEY,
                              fractions=FRACTIONS, counts=COUNTS, extra=extra)
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
 

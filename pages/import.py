@@ -17,11 +17,14 @@ from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_his
                               list_profiles, load_profile, plan_files, problems_frame, run_import,
                               save_profile, suggest_mapping, unknown_stages)
 from engine.importing.fields import FIELDS
+from engine.importing.plan import sample_of
+from engine.importing.target_periods import SPLITS
+from engine.commands.import_ import target_split
 from ui import context
 
 tr = context.tr
 STATE = "import_state"
-HOW = ("known", "suggested", "override", "weak", "unknown", "duplicate")
+HOW = ("known", "suggested", "override", "weak", "unknown", "duplicate", "month", "unreadable")
 
 
 def _state() -> dict:
@@ -66,7 +69,7 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
         return
     base_source, base_entity, base = state["base"][index]
     if (base_source, base_entity) != (source, entity):
-        base = suggest_mapping(file_plan.table.headers, source, entity)
+        base = suggest_mapping(file_plan.table.headers, source, entity, sample=sample_of(file_plan.table))
         state["base"][index] = (source, entity, base)
     profiles = list_profiles(context.store())
     names = profiles.filter(pl.col("entity") == entity)["name"].to_list()
@@ -79,15 +82,15 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
     st.caption(f"**{tr('import.mapping')}** — {tr('import.mapping_help')}")
     shown = base.with_columns(pl.col("how").replace_strict({h: tr(f"import.how.{h}") for h in HOW}, default=None))
     edited = st.data_editor(
-        shown, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True, disabled=("column", "suggestion",
-                                                                                      "confidence", "how"),
+        shown, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True,
+        disabled=("column", "suggestion", "confidence", "how", "note"),
         column_config={
             "column": tr("import.col.column"),
             "field": st.column_config.SelectboxColumn(tr("import.col.field"), options=list(FIELDS[entity])),
             "suggestion": tr("import.col.suggestion"),
             "confidence": st.column_config.ProgressColumn(tr("import.col.confidence"), min_value=0, max_value=1,
                                                           format="percent"),
-            "how": tr("import.col.how")})
+            "how": tr("import.col.how"), "note": tr("import.col.note")})
     edited = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
     overrides = {c: (f or "") for c, f in edited.select("column", "field").iter_rows()}
     plan.remap(index, source=source, entity=entity, overrides=overrides)
@@ -123,16 +126,27 @@ def _problem_table(problems: pl.DataFrame) -> None:
         "value": tr("import.col.value"), "reason": tr("import.col.reason")})
 
 
+def _words(frame: pl.DataFrame) -> pl.DataFrame:
+    """Entity and status values in the page's language (the download keeps the codes)."""
+    return frame.with_columns(
+        pl.col("entity").replace_strict({e: tr(f"import.entity.{e}") for e in (*ENTITIES, UNKNOWN)},
+                                        default=pl.col("entity")),
+        pl.col("status").replace_strict({s: tr(f"import.status.{s}") for s in ("loaded", "partial", "rejected")},
+                                        default=pl.col("status")))
+
+
 def _summary(result) -> None:
     files = result.files
     st.success(tr("import.done", loaded=f"{int(files['rows_loaded'].sum()):,}", files=files.height,
                   rejected=f"{int(files['rows_rejected'].sum()):,}"))
-    st.dataframe(files.drop("import_id"), hide_index=True, column_config={
+    st.dataframe(_words(files.drop("import_id")), hide_index=True, column_config={
         "file": tr("import.col.file"), "source": tr("import.col.source"), "entity": tr("import.col.entity"),
         "rows_in": tr("import.col.rows_in"), "rows_loaded": tr("import.col.rows_loaded"),
         "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")})
     for warning in result.warnings:
         st.info(warning)
+    for file, rows in result.target_splits:
+        st.info(tr("import.split_note", file=file, rows=f"{rows:,}", how=tr(f"import.split.{result.split_method}")))
     store = context.store()
     for file, import_id in files.filter(pl.col("status") != "loaded").select("file", "import_id").iter_rows():
         rejects = import_rejects(store, import_id)
@@ -145,8 +159,13 @@ def _check_and_confirm() -> None:
     state = _state()
     plan, store, settings = state["plan"], context.store(), context.settings()
     skip_invalid = st.checkbox(tr("import.skip_invalid"), key="import-skip-invalid")
+    split = "even"
+    if any(f.entity == "targets" for f in plan.files):
+        split = st.radio(tr("import.split_targets"), SPLITS, format_func=lambda s: tr(f"import.split.{s}"),
+                         horizontal=True, key="import-split-targets", help=tr("import.split_targets_help"))
+    plan.target_split = target_split(store, settings, split)
     # Widgets rerun the page on every click: check again only when something that matters changed.
-    check_key = (state["signature"], skip_invalid, tuple(sorted(state["stages"].items())),
+    check_key = (state["signature"], skip_invalid, split, tuple(sorted(state["stages"].items())),
                  tuple((f.source, f.entity, tuple(sorted(f.columns.items()))) for f in plan.files))
     if state.get("check_key") != check_key:
         outcomes, _ = check_plan(store, plan, reporting_currency=settings.reporting_currency,
@@ -162,12 +181,17 @@ def _check_and_confirm() -> None:
         st.success(tr("import.no_problems", rows=f"{state['rows']:,}"))
     if not st.button(tr("import.confirm"), type="primary", disabled=bool(problems.height) and not skip_invalid):
         return
-    bar = st.progress(0.0, text=tr("import.progress", file=""))
+    bar = st.progress(0.0, text=tr("import.step.start"))
+
+    def step(fraction: float, name: str, **values) -> None:
+        if "rows" in values:
+            values["rows"] = f"{values['rows']:,}"
+        bar.progress(min(fraction, 1.0), text=tr(f"import.step.{name}", **values))
+
     try:
         result = run_import(store, plan, reporting_currency=settings.reporting_currency, skip_invalid=skip_invalid,
                             stage_overrides=state["stages"],
-                            progress=lambda fraction, message: bar.progress(
-                                min(fraction, 1.0), text=tr("import.progress", file=message)))
+                            progress=step)
     except ImportFailed as failure:
         context.show_error(failure)
         return
@@ -180,6 +204,9 @@ def main() -> None:
     st.caption(tr("import.caption"))
     uploads = st.file_uploader(tr("import.upload"), accept_multiple_files=True, key="import-uploads",
                                type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"], help=tr("import.upload_help"))
+    # Streamlit 1.67 draws its uploader's own words ("Drag and drop files here", "Limit … per
+    # file", "Browse files") in English and offers no parameter for them: say it in ours below.
+    st.caption(tr("import.uploader_hint", size=f"{st.get_option('server.maxUploadSize'):,} MB"))
     state = _state()
     try:
         if uploads:
@@ -201,7 +228,7 @@ def main() -> None:
     st.subheader(tr("import.history"))
     history = import_history(context.store())
     if history.height:
-        st.dataframe(history.drop("import_id"), hide_index=True, column_config={
+        st.dataframe(_words(history.drop("import_id")), hide_index=True, column_config={
             "ts": tr("import.col.ts"), "file_name": tr("import.col.file"), "source": tr("import.col.source"),
             "entity": tr("import.col.entity"), "rows_in": tr("import.col.rows_in"),
             "rows_loaded": tr("import.col.rows_loaded"), "rows_rejected": tr("import.col.rows_rejected"),

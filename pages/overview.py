@@ -19,6 +19,7 @@ from engine.metrics.performance import as_of_date, attainment_table, kpi_tiles, 
 from engine.metrics.sales_data import sales_data
 from ui import context, first_paint
 from ui.downloads import chart_downloads, table_downloads
+from ui.tables import show
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
 currency = settings.reporting_currency
@@ -173,12 +174,10 @@ def _chart_map_and_table() -> None:
         st.info(tr("overview.no_rows"))
     shown = table.select("name", "target", "won", "attainment", "gap", "pipeline", "win_rate", "weighted_forecast",
                          "projected", "projected_attainment", "coverage", "probability_forecast", "overdue_pipeline")
-    config = {c: st.column_config.NumberColumn(f"{tr(f'metrics.col.{c}')} ({currency})", format="compact")
-              for c in MONEY}
-    config |= {c: st.column_config.NumberColumn(tr(f"metrics.col.{c}"), format="percent") for c in FRACTIONS}
-    config["coverage"] = st.column_config.NumberColumn(tr("metrics.col.coverage"), format="%.2f×")
-    config["name"] = st.column_config.TextColumn(tr("metrics.col.name"), pinned=True)
-    st.dataframe(shown, column_config=config, hide_index=True)
+    show(shown, lambda c: tr(f"metrics.col.{c}"), currency, lang=lang, money=MONEY,
+         fractions=[c for c in FRACTIONS if c != "coverage"], extra={
+             "coverage": st.column_config.NumberColumn(tr("metrics.col.coverage"), format="%.2f×"),
+             "name": st.column_config.TextColumn(tr("metrics.col.name"), pinned=True)})
     table_downloads(table, f"attainment-{level}-{period.code}", key=f"dl-table-{nav}")
 
 

@@ -16,7 +16,8 @@ from engine.planner.balance.plan import apply_result, balance_plan, carry_over, 
 from engine.planner.balance.units import UNIT_KINDS
 from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
 from engine.store.errors import TerrainError
-from engine.i18n import fmt_money, fmt_number, fmt_pct
+from engine.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number, fmt_pct
+from engine.store.settings import KM_PER_MILE
 from engine.charts.planner_map import POINTS_UP_TO, density_deck, filter_options, plan_accounts, planner_deck, \
     selected_ids
 from engine.planner.indices import balance_table
@@ -24,10 +25,18 @@ from engine.planner.plan import Plan, before_after, build_baseline, rep_before_a
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.planner_scenarios import scenarios_tab
+from ui.planner_tables import before_after_table, index_text
+from ui.tables import readable
 from ui.planner_units import whole_unit_controls
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
 currency = settings.reporting_currency
+
+
+def choose(column, label: str, options, **kwargs):
+    """A multiselect whose empty state speaks the page's language (Streamlit's own is English only)."""
+    return column.multiselect(label, options, placeholder=tr("common.choose"), **kwargs)
+
 FIGURES = ("accounts", "won", "pipeline", "potential", "activities", "visit_hours")
 TABLE_ROWS = 500
 
@@ -104,15 +113,19 @@ tiles[0].metric(tr("planner.tile.moved"), fmt_number(moved, lang, compact=False)
 for column, key, index in ((tiles[1], "cv", "cv"), (tiles[2], "maxmin", "max_min_ratio"), (tiles[3], "gini", "gini")):
     after, before = indices[f"{index}_after"], indices[f"{index}_before"]
     change = after - before if moved and math.isfinite(after) and math.isfinite(before) else None
-    column.metric(tr(f"planner.tile.{key}"), f"{after:.2f}" if math.isfinite(after) else "∞",
+    column.metric(tr(f"planner.tile.{key}"), index_text(after, lang),
                   delta=None if change is None else f"{change:+.2f}", delta_color="inverse")
+unit, per_unit = settings.distance_unit, (KM_PER_MILE if settings.distance_unit == "mi" else 1.0)
 km_after = territories["travel_km_mean_after"].mean()
 km_before = territories["travel_km_mean_before"].mean()
-tiles[4].metric(tr("planner.tile.travel"), f"{fmt_number(km_after, lang)} km", delta_color="inverse",
-                delta=f"{(km_after or 0) - (km_before or 0):+.0f} km" if moved else None)
+tiles[4].metric(tr("planner.tile.travel"), f"{fmt_number((km_after or 0) / per_unit, lang)} {tr(f'unit.{unit}')}",
+                delta_color="inverse",
+                delta=f"{((km_after or 0) - (km_before or 0)) / per_unit:+.0f} {tr(f'unit.{unit}')}" if moved else None)
 tiles[5].metric(tr("planner.tile.mileage"), fmt_money(territories["mileage_cost_after"].sum(), lang, currency),
                 delta=fmt_money(territories["mileage_cost_delta"].sum(), lang, currency) if moved else None,
-                delta_color="inverse")
+                delta_color="inverse",
+                help=tr("planner.mileage_rate", rate=f"{CURRENCY_SYMBOLS.get(currency, currency + ' ')}"
+                                                     f"{settings.mileage_rate:.2f}", unit=tr(f"unit.{unit}")))
 
 undo, redo, reset, _ = st.columns([1, 1, 1, 5])
 undo.button(tr("planner.undo"), disabled=not plan.can_undo, key="planner_undo", width="stretch",
@@ -132,16 +145,16 @@ with move_tab:
     with st.form("planner_filter"):
         st.markdown(f"**{tr('planner.filter.title')}**")
         row = st.columns(3)
-        state = row[0].multiselect(tr("planner.filter.state"), options["state"], default=filters.get("state", []))
+        state = choose(row[0], tr("planner.filter.state"), options["state"], default=filters.get("state", []))
         prefix = row[1].text_input(tr("planner.filter.postal_prefix"), value=filters.get("postal_prefix", ""))
-        industry = row[2].multiselect(tr("planner.filter.industry"), options["industry"],
+        industry = choose(row[2], tr("planner.filter.industry"), options["industry"],
                                       default=filters.get("industry", []))
         row = st.columns(3)
-        size = row[0].multiselect(tr("planner.filter.size_band"), options["size_band"],
+        size = choose(row[0], tr("planner.filter.size_band"), options["size_band"],
                                   format_func=lambda b: tr(f"planner.size.{b}"), default=filters.get("size_band", []))
-        rep = row[1].multiselect(tr("planner.filter.rep"), options["rep"], format_func=lambda r: rep_names.get(r, r),
+        rep = choose(row[1], tr("planner.filter.rep"), options["rep"], format_func=lambda r: rep_names.get(r, r),
                                  default=filters.get("rep", []))
-        territory = row[2].multiselect(tr("planner.filter.territory"), options["territory"],
+        territory = choose(row[2], tr("planner.filter.territory"), options["territory"],
                                        format_func=lambda t: names.get(t, t), default=filters.get("territory", []))
         if st.form_submit_button(tr("planner.filter.apply")):
             chosen = {"state": state, "postal_prefix": prefix.strip(), "industry": industry, "size_band": size,
@@ -172,8 +185,13 @@ with move_tab:
         st.caption(tr("planner.table.help", rows=TABLE_ROWS))
         listing = shown.head(TABLE_ROWS).select("account_id", "name", "territory", "rep", "state", "postal_code",
                                                 "industry")
-        table_event = st.dataframe(listing, height=420, hide_index=True, on_select="rerun",
-                                   selection_mode="multi-row", key="planner_table")
+        words = {"name": "tables.col.account", "territory": "tables.col.current_territory",
+                 "rep": "tables.col.current_rep", "state": "planner.filter.state",
+                 "postal_code": "tables.col.postal_code", "industry": "planner.filter.industry"}
+        table_view, table_config = readable(listing, lambda c: tr(words.get(c, c)), currency, lang=lang,
+                                            hidden=("account_id",))
+        table_event = st.dataframe(table_view, column_config=table_config, height=420, hide_index=True,
+                                   on_select="rerun", selection_mode="multi-row", key="planner_table")
         table_ids = listing["account_id"].gather(table_event.selection.rows).to_list() if table_event else []
     whole = st.checkbox(tr("planner.select.whole_filter"), key="planner_whole_filter",
                         disabled=not filters) and bool(filters)
@@ -200,7 +218,7 @@ with balance_tab:
     parents = [t for t in baseline.territories["territory_id"].to_list() if t not in options["territory"]]
     with st.form("planner_balance"):
         row = st.columns(3)
-        metrics = row[0].multiselect(tr("planner.balance.metrics"), list(METRICS), default=["accounts"],
+        metrics = choose(row[0], tr("planner.balance.metrics"), list(METRICS), default=["accounts"],
                                      format_func=lambda m: tr(f"planner.figure.{m}"))
         tolerance = row[1].slider(tr("planner.balance.tolerance"), 1, 30, 5, format="±%d%%")
         within = row[2].selectbox(tr("planner.balance.within"), [None, *parents],
@@ -208,7 +226,7 @@ with balance_tab:
         row = st.columns(3)
         unit = row[0].selectbox(tr("planner.balance.unit"), UNIT_KINDS, index=1,
                                 format_func=lambda u: tr(f"planner.unit.{u}"))
-        locked_territories = row[1].multiselect(tr("planner.balance.lock_territories"), options["territory"],
+        locked_territories = choose(row[1], tr("planner.balance.lock_territories"), options["territory"],
                                                 format_func=lambda t: names.get(t, t))
         travel_weight = row[2].number_input(tr("planner.balance.travel_weight"), 0.0, 10.0, 1.0, 0.5)
         row = st.columns(3)
@@ -276,9 +294,9 @@ bars = change_bars(territories, figure, title=title, before_label=tr("planner.be
 st.altair_chart(bars, width="stretch")
 chart_downloads(bars, "planner-change", key="planner_change_dl")
 st.subheader(tr("planner.territories"))
-st.dataframe(territories.drop("plannable"), hide_index=True, key="planner_territory_table")
+before_after_table(territories.drop("plannable"), baseline, settings, lang, key="planner_territory_table")
 table_downloads(territories, "planner-territories", key="planner_territories_dl")
 with st.expander(tr("planner.reps")):
     reps = rep_before_after(plan)
-    st.dataframe(reps, hide_index=True)
+    before_after_table(reps, baseline, settings, lang, key="planner_rep_table")
     table_downloads(reps, "planner-reps", key="planner_reps_dl")

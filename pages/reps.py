@@ -16,6 +16,7 @@ from engine.metrics.performance import as_of_date, monthly_trend
 from engine.metrics.reps import leaderboard, rep_accounts, rep_deals, stars_and_strugglers
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.tables import show
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
 currency = settings.reporting_currency
@@ -74,16 +75,14 @@ chart = attainment_chart(board, lang, currency, red_below=red, green_from=green,
 picked = st.altair_chart(chart, on_select="rerun", selection_mode=SELECTION, key="reps-chart")
 chart_downloads(chart, f"rep-attainment-{period.code}", key="dl-reps-chart")
 
-money = ("target", "won", "gap", "pipeline", "projected")
-config = {c: st.column_config.NumberColumn(f"{tr(f'metrics.col.{c}')} ({currency})", format="compact") for c in money}
-config |= {"attainment": st.column_config.ProgressColumn(tr("metrics.col.attainment"), format="percent",
-                                                         min_value=0.0, max_value=1.5),
-           "projected_attainment": st.column_config.NumberColumn(tr("metrics.col.projected_attainment"), format="percent"),
-           "coverage": st.column_config.NumberColumn(tr("metrics.col.coverage"), format="%.2f×"),
-           "rank": st.column_config.NumberColumn(tr("metrics.col.rank"), width="small"),
-           "name": st.column_config.TextColumn(tr("metrics.col.name"), pinned=True),
-           "territories": st.column_config.TextColumn(tr("metrics.col.territories")), "id": None}
-st.dataframe(board, column_config=config, hide_index=True)
+# every rep, scrolling past the first screenful (the chart above shows them all too)
+show(board, lambda c: tr(f"metrics.col.{c}"), currency, lang=lang, money=("target", "won", "gap", "pipeline", "projected"),
+     fractions=("projected_attainment", "attainment"), hidden=("id",), height=min(36 + 35 * board.height, 720), extra={
+         "attainment": st.column_config.ProgressColumn(tr("metrics.col.attainment"), format="%.1f%%",
+                                                       min_value=0.0, max_value=150.0),
+         "coverage": st.column_config.NumberColumn(tr("metrics.col.coverage"), format="%.2f×"),
+         "rank": st.column_config.NumberColumn(tr("metrics.col.rank"), width="small"),
+         "name": st.column_config.TextColumn(tr("metrics.col.name"), pinned=True)})
 table_downloads(board, f"rep-leaderboard-{period.code}", key="dl-reps-table")
 
 # --- one rep --------------------------------------------------------------------------------------
@@ -115,19 +114,12 @@ with deals_tab:
     deals = rep_deals(store, rep_id, period, settings, as_of)
     shown = deals.with_columns(deals["status"].replace_strict(
         {s: tr(f"metrics.status.{s}") for s in ("won", "lost", "open")}, default=deals["status"]))
-    st.dataframe(shown, hide_index=True, column_config={
-        "deal_id": "ID", "account": tr("metrics.col.account"), "status": tr("metrics.col.status"),
-        "amount": st.column_config.NumberColumn(f"{tr('metrics.col.amount')} ({currency})", format="compact"),
-        "probability": st.column_config.NumberColumn(tr("metrics.col.probability"), format="percent"),
-        "close_date": st.column_config.DateColumn(tr("metrics.col.close_date")),
-        "overdue": st.column_config.CheckboxColumn(tr("metrics.col.overdue")),
-        "territory": tr("metrics.col.territory")})
+    show(shown, lambda c: tr(f"metrics.col.{c}"), currency, lang=lang, money=("amount",), fractions=("probability",),
+         hidden=("deal_id",), extra={"close_date": st.column_config.DateColumn(tr("metrics.col.close_date")),
+                                     "overdue": st.column_config.CheckboxColumn(tr("metrics.col.overdue"))})
     table_downloads(deals, f"rep-deals-{rep_id}-{period.code}", key="dl-rep-deals")
 with accounts_tab:
     accounts = rep_accounts(store, rep_id, period, settings)
-    st.dataframe(accounts, hide_index=True, column_config={
-        "account_id": "ID", "name": tr("metrics.col.account"), "industry": tr("metrics.col.industry"),
-        "territory": tr("metrics.col.territory"),
-        "won": st.column_config.NumberColumn(f"{tr('metrics.col.won')} ({currency})", format="compact"),
-        "deals_won": tr("metrics.col.deals_won")})
+    show(accounts, lambda c: tr("metrics.col.account" if c == "name" else f"metrics.col.{c}"), currency, lang=lang,
+         money=("won",), counts=("deals_won",), hidden=("account_id",))
     table_downloads(accounts, f"rep-accounts-{rep_id}", key="dl-rep-accounts")

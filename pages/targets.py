@@ -81,7 +81,7 @@ def _show_plan(nodes: pl.DataFrame, method: str, lang: str, currency: str) -> No
     frame = _editor_frame(nodes.with_columns(pl.when(pl.col("depth") > 0).then(pl.col("weight")).alias("weight")), lang)
     shown, config = readable(
         frame, lambda name: t(f"targets.col.{name}" if name in ("level", "share") else f"fk.col.{name}", lang),
-        currency, money=("amount",) + (("weight",) if method in ("last_year", "trailing_12", "potential") else ()),
+        currency, lang=lang, money=("amount",) + (("weight",) if method in ("last_year", "trailing_12", "potential") else ()),
         fractions=("share",), hidden=("node_id",) + (("weight",) if method == "even" else ()),
         extra={} if method == "even" else {"weight": st.column_config.NumberColumn(
             f"{t(f'targets.col.weight.{method}', lang)} ({currency})", format="compact")})
@@ -130,7 +130,7 @@ def _pacing(store, settings, lang: str, currency: str, scope: str | None = None,
     pacing = pacing_milestones(figures, curve, as_of)
     shown, config = readable(
         pacing, lambda c: t(f"fk.col.{c}" if c in ("name", "won", "target") else f"targets.col.{c}", lang), currency,
-        money=("target", "won", "by_day_10", "by_day_20", "expected_now"), fractions=("pace",))
+        lang=lang, money=("target", "won", "by_day_10", "by_day_20", "expected_now"), fractions=("pace",))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
     table_downloads(pacing, f"pacing-{month.code}", key="tg-pacing")
 
@@ -168,7 +168,7 @@ def main() -> None:
     label = (t("targets.total", lang, period=year.label(lang)) if scope is None
              else t("targets.total_scope", lang, name=scope_name, period=year.label(lang)))
     total = left.number_input(label, min_value=0.0, step=1000.0, value=_default_total(store, year, settings, scope),
-                              format="%.2f", key=total_key)
+                              format="%.0f", key=total_key)
     left.caption(fmt_money(total, lang, currency, compact=False))  # the input has no thousands separators
     method = right.selectbox(t("targets.method", lang), METHODS, index=METHODS.index("last_year"),
                              format_func=lambda m: t(f"targets.method.{m}", lang), key="tg-method")

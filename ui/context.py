@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import inspect
 import threading
-from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
 from engine.store.errors import TerrainError
 from engine.i18n import t
-from engine.metrics.periods import Period, period_containing
+from engine.metrics.periods import Period
+from engine.metrics.sales_data import StoreAsOf, as_of_store
 from engine.store.settings import Settings, load_settings
 from engine.store import Store
 
@@ -54,9 +54,16 @@ def _require_shell() -> None:
         st.switch_page("app.py", query_params={**st.query_params.to_dict(), "goto": page})
 
 
-def store() -> Store:
+def base_store() -> Store:
+    """The database as it is now (imports, writes, the shell's own questions)."""
     _require_shell()
     return _open_store(settings().db_path)
+
+
+def store() -> "Store | StoreAsOf":
+    """The database the pages' figures come from: as it stood on the sidebar's as-of day when one
+    before "now" is chosen (app.py), else as it is. Writes through it reach the database itself."""
+    return as_of_store(base_store(), st.session_state.get("as_of_day"))
 
 
 def lang() -> str:
@@ -71,7 +78,9 @@ def tr(key: str, **values: object) -> str:
 def period() -> Period:
     chosen = st.session_state.get("period")
     if chosen is None:
-        chosen = period_containing(date.today(), "quarter", settings().fiscal_year_start_month)
+        from engine.metrics.performance import default_period
+
+        chosen = default_period(store(), settings=settings())
     return chosen
 
 

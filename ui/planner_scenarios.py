@@ -16,6 +16,7 @@ from engine.store import Store
 from engine.store.errors import TerrainError
 from ui import context
 from ui.downloads import table_downloads
+from ui.planner_tables import saved_scenarios_view, scenario_diff_table, scenario_matrix_table
 
 
 def scenarios_tab(store: Store, plan: Plan, baseline: Baseline, moved: int, lang: str,
@@ -41,8 +42,9 @@ def scenarios_tab(store: Store, plan: Plan, baseline: Baseline, moved: int, lang
         st.info(tr("planner.scenario.none"))
     else:
         st.caption(tr("planner.scenario.pick"))
-        picked = st.dataframe(saved, hide_index=True, on_select="rerun", selection_mode="multi-row",
-                              key=f"planner_scenarios_{saved.height}")
+        shown, config = saved_scenarios_view(saved, lang)
+        picked = st.dataframe(shown, column_config=config, hide_index=True, on_select="rerun",
+                              selection_mode="multi-row", key=f"planner_scenarios_{saved.height}")
         ids = saved["scenario_id"].gather(picked.selection.rows).to_list() if picked else []
         row = st.columns(4)
         if row[0].button(tr("planner.scenario.compare"), key="planner_compare", disabled=len(ids) < 2):
@@ -61,11 +63,12 @@ def scenarios_tab(store: Store, plan: Plan, baseline: Baseline, moved: int, lang
         if len(compared) >= 2:
             st.markdown(f"**{tr('planner.scenario.matrix')}**")
             matrix = compare_scenarios(store, baseline, compared)
-            st.dataframe(matrix, hide_index=True, key="planner_matrix")
+            scenario_matrix_table(matrix, context.settings(), lang, key="planner_matrix")
             table_downloads(matrix, "scenario-matrix", key="planner_matrix_dl")
             st.markdown(f"**{tr('planner.scenario.diff')}**")
             diff = compare_accounts(store, baseline, compared)
-            st.dataframe(diff, hide_index=True, key="planner_diff")
+            scenario_diff_table(diff, baseline, dict(zip(saved["scenario_id"].to_list(), saved["name"].to_list())),
+                                context.settings(), lang, key="planner_diff")
             table_downloads(diff, "scenario-accounts", key="planner_diff_dl")
         if len(ids) == 1:
             scenario_id = ids[0]

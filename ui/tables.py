@@ -1,6 +1,8 @@
-"""How the desk pages show a table: money compact with the currency in the header, percentages with
-one decimal, counts with thousands separators. Only the display changes — the frame handed to
-`ui.downloads.table_downloads` keeps full precision and fractions as fractions.
+"""How every page shows a table, in one style: money compact with the currency in the header (1.2M
+in English; in Chinese the column is counted in 万 or 亿, as Chinese reads money), percentages with
+one decimal, counts with thousands separators, changes with their sign, names instead of ids, no
+"None" in a text cell. Only the display changes — the frame handed to
+`ui.downloads.table_downloads` keeps full precision, fractions as fractions and the ids.
 """
 from __future__ import annotations
 
@@ -10,34 +12,77 @@ import polars as pl
 import streamlit as st
 
 PERCENT_FORMAT = "%.1f%%"  # applied to fraction × 100, so 0.32087 shows 32.1%
+EMPTY = "–"  # what a blank text cell shows
+
+
+def money_unit(values: pl.Series, lang: str) -> tuple[float, str]:
+    """(divisor, unit word) the money of a table is counted in. Chinese: 万 once the largest amount
+    reaches 10,000, 亿 only when every column's largest amount does (so one table never mixes
+    1.2亿 with 5394.1万); English keeps the amount (the grid compacts it to 1.2M)."""
+    if lang != "zh":
+        return 1.0, ""
+    magnitudes = values.abs().drop_nulls()
+    if not magnitudes.len() or magnitudes.max() < 1e4:
+        return 1.0, ""
+    return (1e8, "亿") if magnitudes.min() >= 1e8 else (1e4, "万")
 
 
 def readable(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *,
              money: Iterable[str] = (), fractions: Iterable[str] = (), counts: Iterable[str] = (),
-             decimals: Iterable[str] = (), hidden: Iterable[str] = (),
-             extra: dict | None = None) -> tuple[pl.DataFrame, dict]:
+             decimals: Iterable[str] = (), hidden: Iterable[str] = (), signed: Iterable[str] = (),
+             extra: dict | None = None, lang: str = "en") -> tuple[pl.DataFrame, dict]:
     """(display frame, column_config) for `st.dataframe`.
 
-    `label(column)` gives a column's header. Money columns show 1.2M with "(USD)" in the header,
-    fraction columns are multiplied by 100 and shown with one decimal, counts as 1,234, `decimals`
-    with one decimal; `hidden` columns are not shown; `extra` overrides any column's config.
+    `label(column)` gives a column's header. Money columns show 1.2M with "(USD)" in the header
+    (in Chinese: the column in 万 or 亿, "(万 USD)"), fraction columns are multiplied by 100 and
+    shown with one decimal, counts as 1,234, `decimals` with one decimal; `signed` columns (of any
+    of those kinds) carry their sign (+1.2 / −3.4), for changes; `hidden` columns are not shown;
+    text cells that are empty show "–"; `extra` overrides any column's config.
     """
-    money, fractions, counts, decimals, hidden = (set(c) & set(frame.columns) for c in
-                                                  (money, fractions, counts, decimals, hidden))
-    shown = frame.with_columns(pl.col(c) * 100 for c in fractions)
+    money, fractions, counts, decimals, hidden, signed = (set(c) & set(frame.columns) for c in
+                                                          (money, fractions, counts, decimals, hidden, signed))
+    # one unit for the whole table, judged by each money column's largest amount
+    largest = pl.Series([frame[name].abs().max() for name in money], dtype=pl.Float64)
+    unit = money_unit(largest, lang)
+    units = {name: unit for name in money}
+    shown = frame.with_columns(
+        *(pl.col(c) * 100 for c in fractions),
+        *(pl.col(c) / units[c][0] for c in money if units[c][0] != 1.0),
+        *(pl.col(c).fill_null(EMPTY) for c, dtype in frame.schema.items() if dtype == pl.String and c not in hidden))
     config: dict = {}
     for name in frame.columns:
+        sign = "+" if name in signed else ""
         if name in hidden:
             config[name] = None
         elif name in money:
-            config[name] = st.column_config.NumberColumn(f"{label(name)} ({currency})", format="compact")
+            size, word = units[name]
+            header = f"{label(name)} ({word} {currency})" if word else f"{label(name)} ({currency})"
+            if lang == "zh":
+                digits = {"亿": 2, "万": 1}.get(word, 0)
+                config[name] = st.column_config.NumberColumn(header, format=f"%{sign}.{digits}f")
+            else:
+                config[name] = st.column_config.NumberColumn(header, format="compact")
         elif name in fractions:
-            config[name] = st.column_config.NumberColumn(label(name), format=PERCENT_FORMAT)
+            config[name] = st.column_config.NumberColumn(label(name), format=f"%{sign}.1f%%")
         elif name in counts:
-            config[name] = st.column_config.NumberColumn(label(name), format="localized")
+            config[name] = st.column_config.NumberColumn(label(name), format=f"%{sign}d" if sign else "localized")
         elif name in decimals:
-            config[name] = st.column_config.NumberColumn(label(name), format="%.1f")
+            config[name] = st.column_config.NumberColumn(label(name), format=f"%{sign}.1f")
         else:
             config[name] = label(name)
     config.update(extra or {})
     return shown, config
+
+
+def before_after_columns(figures: Iterable[str], columns: Iterable[str]) -> list[str]:
+    """`<figure>_before, <figure>_after, <figure>_delta` of each figure, in that order, that exist."""
+    present = set(columns)
+    return [f"{figure}_{when}" for figure in figures for when in ("before", "after", "delta")
+            if f"{figure}_{when}" in present]
+
+
+def show(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *, lang: str = "en",
+         key: str | None = None, height: int | str = "auto", **kinds) -> None:
+    """`readable` + `st.dataframe`: the one call a page makes to show a table."""
+    shown, config = readable(frame, label, currency, lang=lang, **kinds)
+    st.dataframe(shown, column_config=config, hide_index=True, key=key, height=height, width="stretch")

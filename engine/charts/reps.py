@@ -11,10 +11,12 @@ SELECTION = "rep"
 
 
 def attainment_chart(board: pl.DataFrame, lang: str = "en", currency: str = "USD", *, title: str = "",
-                     red_below: float = 0.7, green_from: float = 1.0, limit: int = 25) -> alt.TopLevelMixin:
-    """Horizontal bars of attainment for the top `limit` reps of a leaderboard (columns name,
-    attainment, won, target, gap, id), a rule at 100%, selectable by rep id (selection `rep`)."""
-    frame = board.filter(pl.col("attainment").is_not_null()).head(limit).with_columns(
+                     red_below: float = 0.7, green_from: float = 1.0, limit: int | None = None) -> alt.TopLevelMixin:
+    """Horizontal bars of attainment for every rep of a leaderboard with a target (or the top
+    `limit`; columns name, attainment, won, target, gap, id), a rule at 100%, selectable by rep id
+    (selection `rep`). The bars keep their height: a long team makes a taller chart, never a cut one."""
+    ranked = board.filter(pl.col("attainment").is_not_null())
+    frame = (ranked if limit is None else ranked.head(limit)).with_columns(
         pl.col("attainment").map_elements(lambda v: fmt_pct(v, lang), return_dtype=pl.String).alias("attainment_text"),
         pl.col("won").map_elements(lambda v: fmt_money(v, lang, currency), return_dtype=pl.String).alias("won_text"),
         pl.col("gap").map_elements(lambda v: fmt_money(v, lang, currency), return_dtype=pl.String).alias("gap_text"))

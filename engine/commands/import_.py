@@ -1,5 +1,6 @@
 """`python -m engine import FILE... [--db PATH] [--source ...] [--entity ...] [--map COLUMN=FIELD ...]
-[--stage NAME=STATUS ...] [--profile NAME] [--save-profile NAME] [--skip-invalid]`
+[--stage NAME=STATUS ...] [--profile NAME] [--save-profile NAME] [--skip-invalid]
+[--split-targets even|seasonal]`
 
 Imports CRM exports in one transaction and prints, per file, the detected source and entity and
 the rows read / loaded / rejected. Exit codes: 0 everything loaded, 1 anything was rejected
@@ -15,6 +16,8 @@ from engine.commands import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_db_argument
 from engine.store.errors import ImportFailed, TerrainError
 from engine.importing import (ENTITIES, SOURCES, load_profile, parse_overrides, plan_files, run_import,
                               save_profile)
+from engine.importing.target_periods import SPLITS, TargetSplit
+from engine.metrics.seasonality import seasonal_weights
 from engine.store.settings import Settings
 from engine.store import Store
 
@@ -37,7 +40,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--save-profile", metavar="NAME", help="save the mapping used as a named profile")
     parser.add_argument("--skip-invalid", action="store_true",
                         help="load the valid rows and keep rejected rows in import_rejects")
+    parser.add_argument("--split-targets", choices=SPLITS, default="even",
+                        help="how a target given for a quarter or year is spread over its months: evenly "
+                             "(default) or by seasonality (each month's share of past years' won revenue)")
     parser.set_defaults(handler=run)
+
+
+def target_split(store: Store, settings: Settings, method: str) -> TargetSplit:
+    """How this import spreads quarter and year targets over months (the Import page uses it too)."""
+    fsm = settings.fiscal_year_start_month
+    weights = seasonal_weights(store, fsm) if method == "seasonal" else None
+    return TargetSplit(fsm, method, weights)
 
 
 def _stage_overrides(pairs: list[str]) -> dict[str, str]:
@@ -71,12 +84,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             entity = profile_entity if entity == "auto" else entity
             overrides = {**profile_mapping, **overrides}
         plan = plan_files([Path(f) for f in args.files], source=source, entity=entity, overrides=overrides)
+        plan.target_split = target_split(store, settings, args.split_targets)
         try:
             for file_plan in plan.ordered():
                 guessed = file_plan.mapping.filter(file_plan.mapping["how"] == "suggested")
                 for column, field, confidence in guessed.select("column", "field", "confidence").iter_rows():
                     out.write(f"{file_plan.file_name}: mapped '{column}' → {field} "
                               f"(suggested, {confidence:.0%} sure; override with --map)\n")
+                looked = file_plan.mapping.filter(file_plan.mapping["how"].is_in(["year", "unreadable"]))
+                for column, field, note in looked.select("column", "field", "note").iter_rows():
+                    where = f"mapped '{column}' → {field}" if field else f"left '{column}' unmapped"
+                    out.write(f"{file_plan.file_name}: {where}: {note}\n")
             try:
                 result = run_import(store, plan, reporting_currency=settings.reporting_currency,
                                     skip_invalid=args.skip_invalid, stage_overrides=stages)
@@ -98,7 +116,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for row in result.files.iter_rows(named=True):
         out.write(f"{row['file'][:40]:40} {row['source']:11} {row['entity']:11} {row['rows_in']:>10,} "
                   f"{row['rows_loaded']:>10,} {row['rows_rejected']:>10,}\n")
-    for warning in result.warnings:
+    for warning in [*result.warnings, *result.notes]:
         out.write(f"note: {warning}\n")
     if result.problems.height:
         out.write(f"{result.problems.height:,} problem(s); rejected rows are kept in import_rejects:\n")

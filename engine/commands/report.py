@@ -6,14 +6,17 @@ pages, so a report and the screen never disagree.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from datetime import date
 
 import polars as pl
 
 from engine.commands import EXIT_OK, add_db_argument
-from engine.metrics.performance import REPORT_COLUMNS, as_of_date, attainment_table, shares_table
-from engine.metrics.periods import parse_period, period_containing
+from engine.metrics.performance import REPORT_COLUMNS, attainment_table, default_period, shares_table
+from engine.metrics.periods import parse_period
+from engine.metrics.sales_data import as_of_store
 from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.commands.territory import TERRITORY_REPORTS, territory_report
@@ -32,7 +35,10 @@ def register(subparsers) -> None:
     parser.add_argument("report", choices=REPORTS)
     add_db_argument(parser)
     parser.add_argument("--period", help="2024 (fiscal year), 2024-Q3 (fiscal quarter) or 2024-07 (month); "
-                                         "default: the fiscal year containing the as-of date")
+                                         "default: the fiscal quarter containing the as-of date, as the app opens on")
+    parser.add_argument("--as-of", metavar="DATE", type=_day,
+                        help="the figures as they stood at the end of DATE (YYYY-MM-DD), rebuilt from the "
+                             "deals' created and close dates (see docs/as-of.md); default: now")
     parser.add_argument("--by", choices=BY, default="region", help="rows: region (default), territory, rep")
     parser.add_argument("--scope", action="append", metavar="TERRITORY_ID",
                         help="restrict to this territory's subtree (repeatable)")
@@ -40,6 +46,13 @@ def register(subparsers) -> None:
     parser.add_argument("--parts", action="store_true",
                         help="attainment --by rep: one row per territory a rep carries a target in, then their total")
     parser.set_defaults(handler=run)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2024-05-31") from None
 
 
 def report_frame(store: Store, report: str, period, by: str, settings, scope=None, parts: bool = False) -> pl.DataFrame:
@@ -78,12 +91,13 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
 def run(args, settings) -> int:
     store = Store.open(settings.db_path)
     try:
+        view = as_of_store(store, args.as_of)
         fsm = settings.fiscal_year_start_month
-        period = parse_period(args.period, fsm) if args.period else period_containing(as_of_date(store), "year", fsm)
+        period = parse_period(args.period, fsm) if args.period else default_period(view, settings=settings)
         if args.parts and (args.report != "attainment" or args.by != "rep"):
             raise TerrainError("--parts goes with `report attainment --by rep`.",
                                hint="Add --by rep, or leave out --parts.")
-        frame = rounded(report_frame(store, args.report, period, args.by, settings, args.scope, args.parts))
+        frame = rounded(report_frame(view, args.report, period, args.by, settings, args.scope, args.parts))
     finally:
         store.close()
     if args.format == "json":

@@ -33,7 +33,7 @@ def _id_or_name(frame: pl.DataFrame, id_field: str, name_field: str, header_of: 
 def _check_accounts(frame, raw, header_of, source, stages):
     frame, problems = _id_or_name(frame, "account_id", "name", header_of)
     frame = frame.with_columns(pl.coalesce("name", "account_id").alias("name"),
-                               pl.col("employees").round(0).cast(pl.Int64))
+                               pl.col("employees").round(0).cast(pl.Int64), pl.col("founded_year").cast(pl.Int32))
     return frame, problems
 
 

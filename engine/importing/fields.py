@@ -16,7 +16,7 @@ LOAD_ORDER = {entity: position for position, entity in enumerate(ENTITIES)}
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # id, text, amount, number, integer, date, timestamp, percent, flag, list
+    kind: str  # id, text, amount, number, integer, year, date, timestamp, percent, flag, list, period
     help: str = ""
 
 
@@ -30,7 +30,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         ("annual_revenue", "amount"), ("employees", "integer"), ("country", "text"), ("state", "text"),
         ("city", "text"), ("postal_code", "text"), ("lat", "number"), ("lon", "number"),
         ("website", "text"), ("owner_rep_id", "id"), ("owner_name", "text"), ("territory", "text"),
-        ("parent_account_id", "id"), ("created_at", "timestamp")),
+        ("parent_account_id", "id"), ("founded_year", "year"), ("created_at", "timestamp")),
     "deals": _fields(
         ("deal_id", "id"), ("account_id", "id"), ("account_name", "text"), ("name", "text"),
         ("amount", "amount"), ("currency", "text"), ("exchange_rate", "number"), ("stage", "text"),
@@ -48,7 +48,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         ("outcome", "text"), ("subject", "text")),
     "targets": _fields(
         ("scope", "text"), ("scope_id", "id"), ("territory", "text"), ("rep", "text"),
-        ("period_start", "date"), ("amount", "amount")),
+        ("period_start", "period"), ("year", "text"), ("amount", "amount")),
     "territories": _fields(
         ("territory_id", "id"), ("name", "text"), ("parent_id", "id"), ("parent_name", "text"),
         ("type", "text"), ("level", "integer"), ("owner_rep_id", "id"), ("owner_name", "text")),

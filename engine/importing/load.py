@@ -24,10 +24,13 @@ from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.raw import BEYOND, ROW
 from engine.importing.problems import empty_problems, problem_frame
+from engine.importing.target_periods import TargetSplit, split_note
 from engine.importing.validate import CheckedTable, check_table
 from engine.store import Session, Store
 
-Progress = Callable[[float, str], None]
+# progress(fraction, step, **values): step "file" (file, position, files), "writing" (rows) or
+# "done" (rows) — words left to the caller, who knows the user's language.
+Progress = Callable[..., None]
 MAX_LISTED_PROBLEMS = 1000
 # Reads and checks the files of an import side by side (see check_plan).
 _CHECKING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="terrain-check")
@@ -40,11 +43,19 @@ _WRITE_ORDER = ("fx_rates", "territories", "reps", "territory_members", "account
 @dataclass
 class ImportResult:
     """`files`: file, source, entity, rows_in, rows_loaded, rows_rejected, status, import_id.
-    `problems`: file, row, column, value, reason. `warnings`: sentences worth showing."""
+    `problems`: file, row, column, value, reason. `warnings`: sentences worth showing.
+    `target_splits`: (file, rows) of the target rows given for a quarter or year, spread over their
+    months by `split_method` (even / seasonal); `notes` says so in a sentence per file."""
 
     files: pl.DataFrame
     problems: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
+    target_splits: list[tuple[str, int]] = field(default_factory=list)
+    split_method: str = "even"
+
+    @property
+    def notes(self) -> list[str]:
+        return [f"{file}: {split_note(rows, self.split_method)}" for file, rows in self.target_splits]
 
     @property
     def rejected(self) -> int:
@@ -57,6 +68,7 @@ class _Outcome:
     rows_in: int = 0
     frame: pl.DataFrame | None = None
     problems: pl.DataFrame = field(default_factory=empty_problems)
+    split_rows: int = 0  # target rows of a quarter or year spread over their months
 
 
 def problems_frame(outcomes: list[_Outcome]) -> pl.DataFrame:
@@ -75,12 +87,12 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
                stage_overrides: dict[str, str] | None = None, skip_invalid: bool = False,
                progress: Progress | None = None) -> tuple[list[_Outcome], resolve.Context]:
     """Check and resolve every file; nothing is written."""
-    progress = progress or (lambda fraction, message: None)
+    progress = progress or (lambda fraction, step, **values: None)
     ordered = plan.ordered()
     context = resolve.Context.from_store(store, reporting_currency)
     # The files are read and checked side by side (polars releases the GIL, and one file's
     # single-threaded steps fill the other's gaps); they are resolved in load order after.
-    checks = [_CHECKING.submit(_check_file, file_plan, stage_overrides) for file_plan in ordered]
+    checks = [_CHECKING.submit(_check_file, file_plan, stage_overrides, plan.target_split) for file_plan in ordered]
     try:
         return _resolve_checked(ordered, checks, context, skip_invalid, progress), context
     finally:
@@ -92,7 +104,8 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
                      skip_invalid: bool, progress: Progress) -> list[_Outcome]:
     outcomes = []
     for position, (file_plan, check) in enumerate(zip(ordered, checks)):
-        progress(position / max(len(ordered), 1) * 0.8, f"{file_plan.file_name} ({position + 1}/{len(ordered)})")
+        progress(position / max(len(ordered), 1) * 0.8, "file", file=file_plan.file_name, position=position + 1,
+                 files=len(ordered))
         outcome = _Outcome(file_plan)
         outcomes.append(outcome)
         checked = check.result()
@@ -100,6 +113,7 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
             outcome.problems = checked
             continue
         outcome.rows_in = checked.rows_in
+        outcome.split_rows = checked.split_rows
         problems = checked.problems
         frame = checked.frame.filter(~pl.col(ROW).is_in(problems["row"].drop_nulls().implode())) \
             if skip_invalid else checked.frame
@@ -110,13 +124,15 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
 
 
 
-def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None) -> CheckedTable | pl.DataFrame:
+def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None,
+                target_split: TargetSplit | None = None) -> CheckedTable | pl.DataFrame:
     """The checked table of one file, or the problems that keep it from being read."""
     blocking = file_plan.blocking_problems()
     if blocking:
         return problem_frame(blocking)
     try:
-        return check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns, stage_overrides)
+        return check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns, stage_overrides,
+                           target_split)
     except ImportFailed as unreadable:
         return problem_frame(unreadable.problems)
 
@@ -144,7 +160,7 @@ def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context)
 def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_invalid: bool = False,
                stage_overrides: dict[str, str] | None = None, progress: Progress | None = None) -> ImportResult:
     """Check, then load the plan in one transaction. Raises ImportFailed (strict mode) with every problem."""
-    progress = progress or (lambda fraction, message: None)
+    progress = progress or (lambda fraction, step, **values: None)
     outcomes, context = check_plan(store, plan, reporting_currency=reporting_currency,
                                    stage_overrides=stage_overrides, skip_invalid=skip_invalid, progress=progress)
     problems = problems_frame(outcomes)
@@ -161,10 +177,11 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
         error.problems_frame = problems  # type: ignore[attr-defined]
         raise error
     rows = sum(o.frame.height for o in outcomes if o.frame is not None)
-    progress(0.85, f"{rows:,} rows → database")
+    progress(0.85, "writing", rows=rows)
     summary = _write(store, outcomes, context)
-    progress(1.0, f"{int(summary['rows_loaded'].sum()):,} rows")
-    return ImportResult(summary, problems, context.warnings)
+    progress(1.0, "done", rows=int(summary["rows_loaded"].sum()))
+    splits = [(o.plan.file_name, o.split_rows) for o in outcomes if o.split_rows]
+    return ImportResult(summary, problems, context.warnings, splits, plan.target_split.method)
 
 
 def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> pl.DataFrame:
@@ -176,7 +193,8 @@ def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> 
         frame = outcome.frame
         if outcome.problems.height:
             frame = frame.filter(~pl.col(ROW).is_in(outcome.problems["row"].drop_nulls().implode()))
-        loaded[position] = frame.height
+        # sheet rows: a target row for a quarter or a wide row of months loads as several months
+        loaded[position] = frame[ROW].n_unique() if outcome.plan.entity == "targets" else frame.height
         outcome.frame = None  # the only reference left is in `tables`, released once written
         tables.setdefault(outcome.plan.entity, []).append(frame)
     for table, frames in context.created.items():

@@ -16,14 +16,17 @@ from datetime import datetime
 import polars as pl
 
 from engine.store.errors import NotFoundError, TerrainError
-from engine.importing.fields import FIELDS
+from engine.importing import parsing
+from engine.importing.fields import FIELDS, REQUIRED
 from engine.importing.sources import column_map, normalise
+from engine.importing.target_periods import period_headers
 from engine.store import Session
 
 AUTO_ACCEPT = 0.85
 SUGGEST_FROM = 0.6
 MAPPING_SCHEMA = {"column": pl.String, "field": pl.String, "suggestion": pl.String,
-                  "confidence": pl.Float64, "how": pl.String}
+                  "confidence": pl.Float64, "how": pl.String, "note": pl.String}
+READABLE_FROM = 0.5  # an optional column whose sample reads less than this is left unmapped
 
 
 def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
@@ -39,10 +42,15 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
 
 
 def suggest_mapping(headers: list[str], source: str, entity: str,
-                    overrides: dict[str, str] | None = None) -> pl.DataFrame:
+                    overrides: dict[str, str] | None = None, sample: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per export column: `column`, `field` (used; null = ignored), `suggestion` (best
-    guess even when too weak to use), `confidence` 0..1 and `how` (known / suggested / override /
-    weak / unknown / duplicate)."""
+    guess even when too weak to use), `confidence` 0..1, `how` (known / suggested / override /
+    weak / unknown / duplicate / month: one of a wide target sheet's month columns / year: a
+    column of four-digit years moved to the entity's year field / unreadable: an optional column
+    whose values cannot be read, left out) and `note` (why, for year and unreadable).
+
+    With a `sample` (the first rows as text) the mapping looks at the values, not only the
+    headers: see `_by_values`. The user's overrides are never second-guessed."""
     overrides = overrides or {}
     fields = FIELDS[entity]
     unknown_fields = {f for f in overrides.values() if f and f not in fields}
@@ -53,12 +61,16 @@ def suggest_mapping(headers: list[str], source: str, entity: str,
     known = column_map(source, entity)
     order = {header: index for index, header in enumerate(known)}
     vocabulary = {**{normalise(f): f for f in fields}, **known}
+    # A wide target sheet: every month (or quarter) column holds an amount (see target_periods).
+    months = period_headers(headers) if entity == "targets" else {}
     rows = []
     for header in headers:
         key = normalise(header)
         if header in overrides:
             field = overrides[header] or None
             rows.append((header, field, field, 1.0, "override", -1))
+        elif header in months:
+            rows.append((header, "amount", "amount", 1.0, "month", -1))
         elif key in known:
             rows.append((header, known[key], known[key], 1.0, "known", order[key]))
         else:
@@ -78,12 +90,62 @@ def suggest_mapping(headers: list[str], source: str, entity: str,
     taken: set[str] = set()
     for index in ranked:
         header, field, suggestion, confidence, how, rank = rows[index]
-        if field is None:
+        if field is None or how == "month":
             continue
         if field in taken:
             rows[index] = (header, None, suggestion, confidence, "duplicate", rank)
         taken.add(field)
-    return pl.DataFrame([r[:5] for r in rows], schema=MAPPING_SCHEMA, orient="row")
+    notes = _by_values(rows, sample, entity) if sample is not None else {}
+    out = []
+    for header, field, suggestion, confidence, how, _ in rows:
+        if header in notes:
+            field, how, note = notes[header]
+            out.append((header, field, suggestion if field is None else field, confidence, how, note))
+        else:
+            out.append((header, field, suggestion, confidence, how, None))
+    return pl.DataFrame(out, schema=MAPPING_SCHEMA, orient="row")
+
+
+def _by_values(rows: list[tuple], sample: pl.DataFrame, entity: str) -> dict[str, tuple[str | None, str, str]]:
+    """Mapped columns whose values contradict their field: header → (field, how, note).
+
+    A column of four-digit years mapped to a date goes to the entity's year field (accounts:
+    founded_year) when it has one. An optional column most of whose sampled cells its field's
+    parser cannot read is left unmapped with the reason, instead of rejecting every row over a
+    column the import does not need; a required one stays mapped, so its rows are reported."""
+    fields = FIELDS[entity]
+    required = {field for need in REQUIRED[entity] for field in need}
+    taken = {row[1] for row in rows if row[1]}
+    year_fields = [name for name, spec in fields.items() if spec.kind == "year"]
+    changes: dict[str, tuple[str | None, str, str]] = {}
+    for header, field, _, _, how, _ in rows:
+        if not field or how in ("override", "month") or header not in sample.columns:
+            continue
+        kind, cells = fields[field].kind, sample[header]
+        if kind in ("date", "timestamp") and parsing.looks_like_years(cells):
+            free = [name for name in year_fields if name not in taken]
+            if free:
+                taken.add(free[0])
+                changes[header] = (free[0], "year", f"holds years such as {_first(cells)}, not dates")
+                continue
+            if field not in required:
+                changes[header] = (None, "unreadable", f"holds years such as {_first(cells)}, not dates: "
+                                                       f"left out (map it with --map '{header}=FIELD')")
+                continue
+        if field in required:
+            continue
+        share = parsing.readable_share(kind, cells)
+        if share < READABLE_FROM:
+            changes[header] = (None, "unreadable",
+                               f"only {share:.0%} of its first cells read as {field} ({kind}), e.g. "
+                               f"'{_first(cells)}': left out (map it with --map '{header}={field}' to see every row)")
+    return changes
+
+
+def _first(cells: pl.Series) -> str:
+    text = cells.cast(pl.String).str.strip_chars().drop_nulls()
+    text = text.filter(text != "")
+    return text[0] if text.len() else ""
 
 
 def mapping_dict(frame: pl.DataFrame) -> dict[str, str]:

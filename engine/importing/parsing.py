@@ -184,6 +184,39 @@ def parse_numbers(raw: pl.Series) -> pl.Series:
     return parse_amounts(raw)["amount"].alias(raw.name)
 
 
+_MIN_FOUNDED = 1000  # a founding year may be old (banks, breweries); a date's year still needs 1900+
+
+
+def parse_years(raw: pl.Series) -> pl.Series:
+    """Year cells (`2009`, `2009.0`, `FY2009`, `2009年`, or a date: its year) → Float64 year; other
+    text and years outside 1000–2199 → null."""
+    text = _text(raw)
+    digits = text.str.replace(r"^(?:FY|fy)\s*", "").str.replace(r"\s*年$", "")
+    number = digits.cast(pl.Float64, strict=False)
+    whole = pl.select(pl.when(number.is_between(_MIN_FOUNDED, _MAX_YEAR) & (number.floor() == number))
+                      .then(number)).to_series()
+    dated = parse_dates(text).dt.year().cast(pl.Float64)
+    return pl.select(pl.coalesce(whole, dated).alias(raw.name)).to_series()
+
+
+def looks_like_years(sample: pl.Series) -> bool:
+    """Whether the non-blank cells of a sample are all four-digit years (`2009`): such a column
+    is a year, never a date (which would read 2009 as 1 Jan 2009 or refuse it)."""
+    text = _text(sample.cast(pl.String)).drop_nulls()
+    return bool(text.len()) and bool(text.str.contains(r"^(1[0-9]|2[01])[0-9]{2}(\.0+)?$").all())
+
+
+def readable_share(kind: str, sample: pl.Series) -> float:
+    """The share of a sample's non-blank cells that the parser of `kind` reads (1.0 when blank)."""
+    text = _text(sample.cast(pl.String)).drop_nulls()
+    if not text.len() or kind not in _READABLE_KINDS:
+        return 1.0
+    return float(slow_parse(kind, text)["value"].is_not_null().sum()) / text.len()
+
+
+_READABLE_KINDS = ("amount", "number", "integer", "year", "date", "timestamp", "percent", "flag")
+
+
 def parse_percent(raw: pl.Series, scale: str) -> pl.Series:
     """Probabilities → fraction 0..1. `scale` is 'percent' (10 → 0.1), 'fraction' (0.1 → 0.1) or
     'auto' (percent when any value exceeds 1, as CRMs export either whole columns of one kind)."""
@@ -250,7 +283,7 @@ def fast_expression(kind: str, text: pl.Expr, form: str | None = None) -> pl.Exp
     scan so that a clean column never exists as text in memory. Each expression reads its text
     once: polars does not share repeated sub-expressions across a streaming projection."""
     form = form or FAST_FORMS.get(kind, ("",))[-1]
-    if kind in ("amount", "number", "integer", "percent"):
+    if kind in ("amount", "number", "integer", "percent", "year"):
         return text.cast(pl.Float64, strict=False)
     if kind == "date":
         if form == "date":  # exactly an ISO date
@@ -268,6 +301,8 @@ def fast_is_valid(kind: str, value: pl.Expr, text: pl.Expr, form: str | None = N
     Terrain accepts, and for dates only a cell that is a date or starts a timestamp."""
     if kind in ("amount", "number", "integer", "percent"):
         return value.is_finite()
+    if kind == "year":
+        return value.is_between(_MIN_FOUNDED, _MAX_YEAR) & (value.floor() == value)
     if kind == "date":
         in_years = value.is_between(_FIRST_DAY, _LAST_DAY)
         if form == "date":
@@ -282,6 +317,8 @@ def slow_parse(kind: str, raw: pl.Series) -> pl.DataFrame:
         return parse_amounts(raw).rename({"amount": "value"})
     if kind in ("number", "integer"):
         return pl.DataFrame({"value": parse_numbers(raw)})
+    if kind == "year":
+        return pl.DataFrame({"value": parse_years(raw)})
     if kind == "percent":
         return pl.DataFrame({"value": parse_numbers(_text(raw).str.replace(r"\s*%$", ""))})
     if kind == "date":

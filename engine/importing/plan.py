@@ -19,6 +19,7 @@ from engine.importing.mapping import mapping_dict, suggest_mapping
 from engine.importing.raw import RawTable, TempFiles
 from engine.importing.readers import read_tables
 from engine.importing.sources import SOURCES, detect, normalise
+from engine.importing.target_periods import TargetSplit, period_headers
 from engine.importing.validate import missing_columns
 
 UNKNOWN = "unknown"
@@ -68,6 +69,7 @@ class FilePlan:
 class ImportPlan:
     files: list[FilePlan] = field(default_factory=list)
     temp: TempFiles = field(default_factory=TempFiles)
+    target_split: TargetSplit = field(default_factory=TargetSplit)  # quarters/years of target sheets → months
 
     def ordered(self) -> list[FilePlan]:
         """Files in load order: rates, territories, reps, accounts, deals, activities, targets."""
@@ -82,11 +84,24 @@ class ImportPlan:
         if entity == UNKNOWN:
             self.files[index] = replace(current, entity=entity, source=source)
             return
-        mapping = suggest_mapping(current.table.headers, source, entity, overrides)
+        mapping = suggest_mapping(current.table.headers, source, entity, overrides, sample_of(current.table))
         self.files[index] = replace(current, entity=entity, source=source, mapping=mapping)
 
     def close(self) -> None:
         self.temp.cleanup()
+
+
+SAMPLE_ROWS = 200  # first rows whose values the mapping looks at
+
+
+def sample_of(table: RawTable) -> pl.DataFrame | None:
+    """The first rows of a table as text, for the mapping to look at (None when unreadable)."""
+    if table.frame is None:
+        return None
+    try:
+        return table.first_rows(table.headers, SAMPLE_ROWS)
+    except pl.exceptions.PolarsError:  # the full read reports what is wrong with the file
+        return None
 
 
 def unsupported_kind(headers: list[str]) -> str | None:
@@ -121,9 +136,13 @@ def _plan_table(table: RawTable, source: str, entity: str, overrides: dict[str, 
         return FilePlan(table, source if source != "auto" else "generic", UNKNOWN, empty)
     detection = detect(table.headers, source, entity)
     chosen = detection.entity
+    if entity == "auto" and detection.score < 3 and len(period_headers(table.headers)) >= 3:
+        # one column per month beside a territory or rep: a wide target sheet
+        detection = replace(detection, entity="targets", score=3)
+        chosen = "targets"
     if entity == "auto" and (unsupported_kind(table.headers) or detection.score < 2):
         chosen = UNKNOWN
     mapping_entity = chosen if chosen != UNKNOWN else detection.entity
     mapping = suggest_mapping(table.headers, detection.source, mapping_entity,
-                              {k: v for k, v in (overrides or {}).items() if k in table.headers})
+                              {k: v for k, v in (overrides or {}).items() if k in table.headers}, sample_of(table))
     return FilePlan(table, detection.source, chosen, mapping)

@@ -147,7 +147,8 @@ COLUMN_MAPS: dict[str, dict[str, dict[str, str]]] = {
             website|domain|网站=website; owner_id|rep_id=owner_rep_id;
             owner|sales_agent|account_owner|sales_rep|负责人|客户负责人|销售代表=owner_name;
             territory|region|区域|大区|销售区域=territory; subsidiary_of|parent_account_id|parent|上级客户=parent_account_id;
-            year_established|created|created_at|创建时间=created_at"""),
+            year_established|founded|founded_year|year_founded|established|成立年份|成立时间=founded_year;
+            created|created_at|创建时间=created_at"""),
         "reps": _map("""rep_id|employee_id|user_id|id|工号|员工编号=rep_id;
             sales_agent|name|rep|sales_rep|full_name|salesperson|姓名|销售代表|销售=name; email|e-mail|邮箱=email;
             manager_id=manager_id; manager|reports_to|上级|经理|主管=manager_name; role|title|职位|角色=role;
@@ -157,8 +158,11 @@ COLUMN_MAPS: dict[str, dict[str, dict[str, str]]] = {
         "activities": _map("""activity_id|id|活动编号=activity_id; account_id|客户编号=account_id; deal_id|opportunity_id=deal_id;
             rep_id|owner_id=rep_id; sales_agent|owner|rep|负责人|销售=owner_name; type|activity_type|活动类型=type;
             date|timestamp|ts|activity_date|日期|时间=ts; outcome|result|结果=outcome; subject|主题=subject"""),
-        "targets": _map("""scope|范围=scope; scope_id=scope_id; territory|region|区域=territory;
-            rep|sales_agent|owner|销售|销售代表=rep; month|period|period_start|date|月份|期间=period_start;
+        "targets": _map("""scope|范围=scope; scope_id=scope_id;
+            territory|region|territory_name|region_name|sales_region|区域|大区|销售区域=territory;
+            rep|sales_agent|owner|sales_rep|rep_name|salesperson|account_manager|销售|销售代表|负责人=rep;
+            month|period|period_start|date|quarter|target_period|月份|期间|季度|月度=period_start;
+            year|fiscal_year|fy|年份|年度|财年=year;
             target|amount|quota|目标|目标金额|指标=amount"""),
         "territories": _map("""territory_id|id|区域编号=territory_id; territory|name|territory_name|区域|区域名称=name;
             parent_id=parent_id; parent|parent_territory|region|上级区域|大区=parent_name; type|类型=type;

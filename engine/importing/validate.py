@@ -19,12 +19,13 @@ from engine.importing.delimited import read_failure, structure_problems
 from engine.importing.raw import NO_DATA_ROWS, ROW, RawTable
 from engine.importing.sources import PROBABILITY_SCALE
 from engine.importing.entity_checks import ENTITY_CHECKS
+from engine.importing.target_periods import TargetSplit, expand_targets, unpivot_wide
 from engine.importing.problems import PROBLEM_SCHEMA, empty_problems, problem_frame, problem_rows
 
 _RAW = "_raw:"  # the original text of cells the fast parse could not read
 _SAMPLE_ROWS = 200  # cells per column that choose its fast form (see parsing.fast_form)
-_SLOW_KINDS = ("amount", "number", "integer", "date", "timestamp", "percent")
-_KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number",
+_SLOW_KINDS = ("amount", "number", "integer", "year", "date", "timestamp", "percent")
+_KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number", "year": "a year such as 2009",
                "date": "a date", "timestamp": "a date/time", "percent": "a percentage",
                "flag": "a yes/no value"}
 
@@ -34,17 +35,30 @@ class CheckedTable:
     frame: pl.DataFrame      # canonical fields of the entity + ROW
     problems: pl.DataFrame   # PROBLEM_SCHEMA
     rows_in: int
+    split_rows: int = 0  # target rows of a quarter or year spread over their months
 
 
 def missing_columns(entity: str, mapping: dict[str, str]) -> list[tuple[str, ...]]:
     mapped = set(mapping.values())
+    if entity == "targets" and list(mapping.values()).count("amount") > 1:
+        mapped.add("period_start")  # a wide sheet: the month columns' headers are the periods
     return [need for need in REQUIRED[entity] if not mapped.intersection(need)]
 
 
 def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, str],
-                stage_overrides: dict[str, str] | None = None) -> CheckedTable:
-    """Parse and check `table` mapped by `mapping` (export header → field)."""
+                stage_overrides: dict[str, str] | None = None,
+                target_split: TargetSplit | None = None) -> CheckedTable:
+    """Parse and check `table` mapped by `mapping` (export header → field). Targets for quarters
+    and years are spread over their months as `target_split` says (default: evenly, calendar
+    fiscal year), and a wide target sheet is read one month column at a time."""
+    source_frame = table.frame.with_columns(table.structure_columns())
+    structure = ["_long", "_open_end"] if table.text_path is not None else []
+    wide_label = ""
+    if entity == "targets":
+        source_frame, mapping, wide_label = unpivot_wide(source_frame, mapping, [ROW, *structure])
     header_of = {field: header for header, field in mapping.items()}
+    if wide_label:
+        header_of["amount"] = header_of["period_start"] = wide_label
     fields = FIELDS[entity]
     # Source columns get internal names first (a header may equal a field name). Each step below
     # reads the previous one's columns, so a cell is parsed once; the text of the cells the fast
@@ -68,7 +82,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
             parsed.append(text.alias(field))
         if kind in _SLOW_KINDS or kind == "flag":
             kept.append(pl.when(pl.col(field).is_null()).then(text).alias(_RAW + field))
-    query = (table.frame.select(pl.col(ROW), *table.structure_columns(), *trimmed).with_columns(blanked)
+    query = (source_frame.select(pl.col(ROW), *structure, *trimmed).with_columns(blanked)
              .with_columns(parsed).with_columns(trusted).with_columns(kept).drop(list(sources.values())))
     try:
         # One chunk per column: the streaming engine returns hundreds, and every later step that
@@ -76,7 +90,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
         frame = query.collect(engine="streaming").rechunk()
         problems: list[pl.DataFrame] = []
         if "_long" in frame.columns:  # delimited text: count the fields of the rows that may be ragged
-            suspects = frame.filter(pl.col("_long") | pl.col("_open_end"))[ROW]
+            suspects = frame.filter(pl.col("_long") | pl.col("_open_end"))[ROW].unique(maintain_order=True)
             ragged, blank_rows = structure_problems(table, suspects, frame.height)
             frame = frame.drop("_long", "_open_end")
             if blank_rows:  # empty lines are no rows
@@ -84,7 +98,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
             problems.append(problem_frame(ragged))
     except pl.exceptions.ComputeError as error:
         raise ImportFailed(table.file_name, [read_failure(table, error)]) from None
-    rows_in = frame.height
+    rows_in = frame[ROW].n_unique() if wide_label else frame.height  # sheet rows, not month cells
     # A blank cell is no unreadable value; trimming only the few cells kept is cheaper than every cell.
     frame = frame.with_columns(pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
                                for field in set(mapping.values()) if fields[field].kind in _SLOW_KINDS
@@ -113,6 +127,11 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     for field in fields:
         if field not in frame.columns:
             frame = frame.with_columns(pl.lit(None, _dtype(fields[field].kind)).alias(field))
+    split_rows = 0
+    if entity == "targets":
+        frame, period_problems, split_rows = expand_targets(frame, target_split or TargetSplit(),
+                                                       header_of.get("period_start", "period_start"))
+        problems.extend(period_problems)
     checker = ENTITY_CHECKS[entity]
     frame, extra = checker(frame, None, header_of, source, stage_overrides or {})
     frame = frame.drop("_symbol_currency", strict=False)
@@ -123,7 +142,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     found = pl.concat([p.cast(PROBLEM_SCHEMA) for p in problems]) if problems else empty_problems()
     # A cell that could not be parsed is also empty afterwards: report it once, as unreadable.
     found = found.unique(["row", "column"], keep="first", maintain_order=True)
-    return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in)
+    return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in, split_rows)
 
 
 def _fast_forms(table: RawTable, kinds: dict[str, str]) -> dict[str, str | None]:
@@ -147,7 +166,7 @@ def _scaled(values: pl.Series, raw_cells: pl.Series, scale: str) -> pl.Series:
 
 
 def _dtype(kind: str) -> pl.DataType:
-    return {"amount": pl.Float64, "number": pl.Float64, "integer": pl.Float64, "date": pl.Date,
+    return {"amount": pl.Float64, "number": pl.Float64, "integer": pl.Float64, "year": pl.Float64, "date": pl.Date,
             "timestamp": pl.Datetime("us"), "percent": pl.Float64, "flag": pl.Boolean}.get(kind, pl.String)
 
 

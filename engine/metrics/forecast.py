@@ -9,13 +9,13 @@ what was knowable at their start, so directors can see whose forecast to trust (
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
 from engine.metrics.performance import as_of_date, attainment_table
 from engine.metrics.kpis import row_nodes
-from engine.metrics.sales_data import SalesData, sales_data
+from engine.metrics.sales_data import SalesData, deals_then, sales_data
 from engine.metrics.facts import node_targets, node_win_rates, open_window, period_facts
 from engine.metrics.periods import Period, period_containing
 from engine.store.settings import Settings
@@ -178,13 +178,15 @@ def forecast_categories(store: Store, period: Period, settings: Settings, scope:
 def pipeline_at_start(data: SalesData, period: Period) -> pl.DataFrame:
     """What was knowable at `period`'s start, per (node, rep), next to what then closed.
 
-    Knowable at the start: the deals created before it that had not closed yet and were due in the
-    period — close date inside the period, whatever their status is now (at the start all were
-    open). Columns: node, rep, pipeline_at_start, actual (won in the period, including deals
+    Knowable at the start: the open pipeline of the period as of the day before it — the deals
+    created before it that had not closed yet, due in the period (close date inside it), whatever
+    their status is now (at the start all were open). Columns: node, rep, pipeline_at_start, actual (won in the period, including deals
     created during it, which no start-of-period forecast could see).
     """
-    known = (data.deals.filter((pl.col("created_date") < period.start) & (pl.col("close_date") >= period.start)
-                               & (pl.col("close_date") < period.end))
+    # the figures as of the day before the start, as `report --as-of` rebuilds them (sales_data.snapshot)
+    then = deals_then(data.deals, period.start - timedelta(days=1))
+    known = (then.filter((pl.col("status") == "open") & (pl.col("close_date") >= period.start)
+                         & (pl.col("close_date") < period.end))
              .group_by("node", "rep").agg(pl.col("amount_rc").fill_null(0.0).sum().alias("pipeline_at_start")))
     actual = (data.closed.filter(pl.col("won") & (pl.col("close_date") >= period.start)
                                  & (pl.col("close_date") < period.end))

@@ -22,7 +22,7 @@ import polars as pl
 
 from engine.store.errors import TerrainError
 from engine.territories.hierarchy import UNASSIGNED_ID
-from engine.metrics.sales_data import SalesData, sales_data
+from engine.metrics.sales_data import SalesData, data_now, sales_data
 from engine.metrics.facts import FACT_COLUMNS, node_targets, node_win_rates, period_facts, rep_targets
 from engine.metrics.periods import Period, period_containing
 from engine.store.settings import Settings, load_settings
@@ -49,17 +49,19 @@ def _data(store, settings: Settings) -> SalesData:
 
 def as_of_date(store, today: date | None = None) -> date:
     """The date the figures stand at: today, or the latest closed deal / activity if the data ends
-    earlier (an imported 2024 export is looked at as of its last day, not as of today)."""
-    today = today or date.today()
-    data = sales_data(store)
-    latest = [d for d in (data.closed["close_date"].max() if data.closed.height else None,
-                          data.latest_activity) if d is not None]
-    return min([today, max(latest)]) if latest else today
+    earlier (an imported 2024 export is looked at as of its last day, not as of today); for a
+    store seen as of a day (sales_data.StoreAsOf), that day."""
+    return data_now(sales_data(store), today)
 
 
-def default_period(store, kind: str = "quarter", settings: Settings | None = None) -> Period:
-    """The fiscal period of `kind` containing the as-of date: what the pages open on."""
-    return period_containing(as_of_date(store), kind, _settings(settings).fiscal_year_start_month)
+DEFAULT_PERIOD_KIND = "quarter"  # what a director opens on: the quarter they are in
+
+
+def default_period(store, kind: str = DEFAULT_PERIOD_KIND, settings: Settings | None = None,
+                   as_of: date | None = None) -> Period:
+    """The fiscal period of `kind` containing the as-of date ("now": today, or the data's last
+    day): what the pages open on and what `report` prints without --period."""
+    return period_containing(as_of or as_of_date(store), kind, _settings(settings).fiscal_year_start_month)
 
 
 # --- the table -----------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ class SalesData:
     latest_activity: date | None
     rep_ids: list[str] = field(default_factory=list)
     closed_cube: pl.DataFrame | None = None
+    frozen_at: date | None = None  # a snapshot: the day it stands at (see `snapshot`)
     memo: dict = field(default_factory=dict, repr=False)
     memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -91,8 +92,36 @@ _lock = threading.Lock()
 
 
 
-def sales_data(store: Store, reporting_currency: str = "USD") -> SalesData:
-    """The cached SalesData of `store`, reloaded when the store's data version moved on."""
+class StoreAsOf:
+    """A store seen as it stood at the end of one day (`report --as-of`, the pages' as-of choice).
+
+    Every metric computed through it takes its deals from `snapshot` and treats the day as "now";
+    anything else (writes, other tables) is the underlying store's. Being a view, it lets each
+    metric function stay as it is: the figures of a past day are the same code on older facts."""
+
+    def __init__(self, store: Store, day: date) -> None:
+        self.base, self.day = store, day
+
+    def __getattr__(self, name: str):
+        return getattr(self.base, name)
+
+
+def as_of_store(store: Store, day: date | None) -> "Store | StoreAsOf":
+    """`store` seen as of `day` (None: as it is now)."""
+    if isinstance(store, StoreAsOf):
+        store = store.base
+    return store if day is None else StoreAsOf(store, day)
+
+
+def sales_data(store: "Store | StoreAsOf", reporting_currency: str = "USD") -> SalesData:
+    """The cached SalesData of `store`, reloaded when the store's data version moved on. Through a
+    StoreAsOf of a day before the data's own "now" (`data_now`): the deals as they stood that day."""
+    if isinstance(store, StoreAsOf):
+        current = sales_data(store.base, reporting_currency)
+        day = store.day
+        if day >= data_now(current):
+            return current
+        return current.cached(("snapshot", day), lambda: snapshot(current, day))
     version = f"{store.data_version()}|{reporting_currency}"
     with _lock:
         current = _cache.get(store)
@@ -100,6 +129,57 @@ def sales_data(store: Store, reporting_currency: str = "USD") -> SalesData:
             current = _load(store, version, reporting_currency)
             _cache[store] = current
         return current
+
+
+def data_now(data: SalesData, today: date | None = None) -> date:
+    """The date the figures stand at: today, or the latest closed deal / activity if the data ends
+    earlier (an imported 2024 export is looked at as of its last day, not as of today)."""
+    if data.frozen_at is not None:
+        return data.frozen_at
+    today = today or date.today()
+    latest = [d for d in (data.closed["close_date"].max() if data.closed.height else None,
+                          data.latest_activity) if d is not None]
+    return min([today, max(latest)]) if latest else today
+
+
+def snapshot(data: SalesData, as_of: date) -> SalesData:
+    """The deals as they stood at the end of `as_of`, rebuilt from today's rows (docs/as-of.md).
+
+    A deal existed if it was created on or before the day (a deal without a created date only
+    once it had closed by then); it was won or lost then if it closed on or before the day, and
+    open otherwise — still open, or closed after it — with today's amount, probability and close
+    date (the history of those is not kept). Targets, territories, reps and accounts are today's."""
+    deals = deals_then(data.deals, as_of)
+    closed, open_deals, cube = _deal_frames(deals)
+    latest = data.latest_activity
+    return SalesData(f"{data.version}|as of {as_of}", data.tree, deals, closed, open_deals, data.targets, data.reps,
+                     data.members, data.accounts, None if latest is None else min(latest, as_of), data.rep_ids, cube,
+                     frozen_at=as_of)
+
+
+def deals_then(deals: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The deals that existed at the end of `as_of`, each with the status it had then (see snapshot)."""
+    created = pl.col("created_date")
+    closed_then = pl.col("status").is_in(["won", "lost"]) & (pl.col("close_date") <= as_of)
+    return (deals.filter((created <= as_of) | (created.is_null() & closed_then.fill_null(False)))
+            .with_columns(pl.when(closed_then).then(pl.col("status")).otherwise(pl.lit("open")).alias("status")))
+
+
+def _deal_frames(deals: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """closed, open and closed_cube of SalesData from its close-date-sorted deals."""
+    # the columns first, then the rows: filtering copies only what is kept
+    closed = (deals.select("close_date", "status", (pl.col("status") == "won").alias("won"),
+                           pl.col("amount_rc").alias("amount"), "node", "rep", "created_date", "account_id", "rep_code")
+              .filter(pl.col("status").is_in(["won", "lost"]) & pl.col("close_date").is_not_null()).drop("status"))
+    open_deals = (deals.select("close_date", "status", pl.col("amount_rc").alias("amount"), "probability", "node", "rep",
+                               "rep_code")
+                  .filter((pl.col("status") == "open") & pl.col("close_date").is_not_null()).drop("status"))
+    closed_cube = (closed.group_by("node", "rep_code", month_index(pl.col("close_date")).alias("month"))
+                   .agg(pl.col("amount").filter(pl.col("won")).sum().alias("won"),
+                        pl.col("won").sum().cast(pl.Int64).alias("won_count"),
+                        pl.len().cast(pl.Int64).alias("closed_count"))
+                   .sort("month"))
+    return closed, open_deals, closed_cube
 
 
 def invalidate(store: Store) -> None:
@@ -165,16 +245,7 @@ def _load(store: Store, version: str, reporting_currency: str) -> SalesData:
     rep_ids = deals["rep"].drop_nulls().unique().sort().to_list()
     rep_codes = pl.DataFrame({"rep": pl.Series(rep_ids, dtype=pl.String), "rep_code": pl.Series(range(len(rep_ids)), dtype=pl.UInt32)})
     deals = deals.join(rep_codes, on="rep", how="left", maintain_order="left")
-    closed = (deals.filter(pl.col("status").is_in(["won", "lost"]) & pl.col("close_date").is_not_null())
-              .select("close_date", (pl.col("status") == "won").alias("won"), pl.col("amount_rc").alias("amount"),
-                      "node", "rep", "created_date", "account_id", "rep_code"))
-    open_deals = (deals.filter((pl.col("status") == "open") & pl.col("close_date").is_not_null())
-                  .select("close_date", pl.col("amount_rc").alias("amount"), "probability", "node", "rep", "rep_code"))
-    closed_cube = (closed.group_by("node", "rep_code", month_index(pl.col("close_date")).alias("month"))
-                   .agg(pl.col("amount").filter(pl.col("won")).sum().alias("won"),
-                        pl.col("won").sum().cast(pl.Int64).alias("won_count"),
-                        pl.len().cast(pl.Int64).alias("closed_count"))
-                   .sort("month"))
+    closed, open_deals, closed_cube = _deal_frames(deals)
 
     targets = store.table("targets").with_columns(pl.col("period_start").cast(pl.Date).dt.month_start().alias("month"))
     root_id = tree.id_of(tree.root)

@@ -8,11 +8,12 @@ closed by those days. Without enough history both fall back to an even/linear sp
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
 
-from engine.metrics.periods import Period, add_months, fiscal_year
+from engine.metrics.periods import Period, add_months, fiscal_year, fiscal_year_of
 from engine.store import Store
 
 MILESTONE_DAYS = (10, 20)
@@ -60,6 +61,19 @@ def month_weights(store: Store, period: Period, years: int = 3) -> pl.DataFrame:
         total_weight = float(frame.height)
     return frame.with_columns((pl.col("weight") / total_weight).alias("share"),
                               pl.lit(len(shares), pl.Int32).alias("years_used"))
+
+
+def seasonal_weights(store: Store, fiscal_start_month: int = 1) -> Callable[[list[date]], list[float]]:
+    """The weight of each month (first days) for splitting a quarter or year target by season:
+    its `month_weights` weight within its fiscal year (1.0 each where there is no history). The
+    importer takes this as a plain function, as it sits below the metrics."""
+    def weights(months: list[date]) -> list[float]:
+        by_month: dict[date, float] = {}
+        for year in sorted({fiscal_year_of(month, fiscal_start_month) for month in months}):
+            frame = month_weights(store, fiscal_year(year, fiscal_start_month))
+            by_month.update(zip(frame["period_start"].to_list(), frame["weight"].to_list()))
+        return [by_month.get(month, 1.0) for month in months]
+    return weights
 
 
 def _fiscal_month(day: date, fiscal_start_month: int) -> int:

@@ -228,7 +228,7 @@ def build_baseline(store: Session, *, as_of: date | None = None,
     lon = accounts["lon"].cast(pl.Float64).fill_null(np.nan).to_numpy().copy()
     baseline = Baseline(
         as_of=as_of, target_period=period, visit_hours_per_visit=settings.visit_hours,
-        mileage_rate=settings.mileage_rate, accounts=accounts, territories=territories, reps=reps,
+        mileage_rate=settings.mileage_rate_per_km, accounts=accounts, territories=territories, reps=reps,
         territory_code=territory_code, rep_code=rep_code, metrics=np.asfortranarray(metrics),
         lat=lat, lon=lon, territory_owner=territory_owner, rep_home_lat=home_lat, rep_home_lon=home_lon,
         distance_km=np.empty(0), territory_index=dict(zip(territories["territory_id"], range(n_t))),

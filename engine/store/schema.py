@@ -158,6 +158,11 @@ MIGRATIONS: tuple[str, ...] = (
         rep_id VARCHAR NOT NULL, territory_id VARCHAR NOT NULL, period_start DATE NOT NULL,
         amount DOUBLE NOT NULL, PRIMARY KEY (rep_id, territory_id, period_start));
     """,
+    # 7: accounts.founded_year: the year a customer was established (`year_established` in CRM
+    # exports), a year and not a date, so a column of 2009s is stored as such.
+    """
+    ALTER TABLE accounts ADD COLUMN founded_year INTEGER;
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.

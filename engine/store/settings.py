@@ -11,6 +11,8 @@ from typing import Any
 
 from engine.store.errors import SettingsError
 
+KM_PER_MILE = 1.609344
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -40,8 +42,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds each panel of the morning-meeting board stays on screen.", int),
     Setting("basemap_url", "TERRAIN_BASEMAP", "",
             "Optional map style URL drawn under the maps when reachable; empty = offline shapes only."),
-    Setting("mileage_rate", "TERRAIN_MILEAGE_RATE", 0.58,
-            "Travel cost per km used by the planner, in the reporting currency.", float),
+    Setting("distance_unit", "TERRAIN_DISTANCE_UNIT", "mi",
+            "Unit of travel distances and of the mileage rate: mi (miles) or km.", str, ("mi", "km")),
+    Setting("mileage_rate", "TERRAIN_MILEAGE_RATE", 0.67,
+            "Travel cost per distance unit used by the planner, in the reporting currency; the default is "
+            "the IRS 2024 business rate of 0.67 per mile.", float),
     Setting("visit_hours", "TERRAIN_VISIT_HOURS", 1.5,
             "Hours of a rep's time one visit takes, for the planner's workload (visits × hours).", float),
 )
@@ -58,11 +63,17 @@ class Settings:
     win_rate_min_closed: int
     board_rotate_seconds: int
     basemap_url: str
+    distance_unit: str
     mileage_rate: float
     visit_hours: float
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
+
+    @property
+    def mileage_rate_per_km(self) -> float:
+        """The mileage rate per km, whatever unit it is set in (distances are computed in km)."""
+        return self.mileage_rate / KM_PER_MILE if self.distance_unit == "mi" else self.mileage_rate
 
 
 def _convert(setting: Setting, raw: Any) -> Any:

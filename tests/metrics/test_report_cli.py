@@ -55,3 +55,22 @@ def test_the_module_entry_point_prints_a_report(seed_db):
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[:3] == ["name,won,share", "EMEA,166700.0,0.5715", "LATAM,125000.0,0.4285"]
+
+
+def test_cli_and_app_open_on_the_same_default_period(tmp_path, capsys):
+    """Without --period, `report` prints the fiscal quarter containing "now" (the data's last day),
+    which is also what the app's sidebar opens on (tests/app/test_shell.py): one engine function."""
+    from engine.metrics.performance import default_period
+    from tests.conftest import fill_tiny_company
+
+    path = tmp_path / "tiny.duckdb"
+    store = Store.open(path)
+    fill_tiny_company(store)
+    assert default_period(store).code == "2024-Q2"  # the tiny company's last closed deal: 1 Jun 2024
+    store.close()
+    assert main(["report", "attainment", "--db", str(path), "--by", "company"]) == 0
+    default = capsys.readouterr().out
+    assert main(["report", "attainment", "--db", str(path), "--by", "company", "--period", "2024-Q2"]) == 0
+    assert default == capsys.readouterr().out
+    # Q2 2024: won D4 (2,000) + D7 (4,000) + D8 (2,750); targets 3 × (1,000 + 500 + 400)
+    assert default.splitlines()[1].startswith("Company,5700.0,8750.0,1.5351")

@@ -52,14 +52,28 @@ def test_haversine_is_nan_for_missing_point():
     assert np.isnan(haversine_km(np.nan, 2.0, 48.0, 2.0))
 
 
+PER_KM = 0.67 / 1.609344  # the default: the IRS 2024 rate of 0.67 per mile
+
+
+@pytest.mark.parametrize(("environ", "per_km"), [
+    ({}, 0.67 / 1.609344),
+    ({"TERRAIN_DISTANCE_UNIT": "km", "TERRAIN_MILEAGE_RATE": "0.42"}, 0.42),
+    ({"TERRAIN_DISTANCE_UNIT": "mi", "TERRAIN_MILEAGE_RATE": "0.70"}, 0.70 / 1.609344),
+])
+def test_mileage_rate_follows_its_unit(environ, per_km):
+    from engine.store.settings import load_settings
+
+    assert load_settings(environ).mileage_rate_per_km == pytest.approx(per_km)
+
+
 def test_travel_from_the_serving_reps_home(baseline):
     table = by_name(before_after(Plan(baseline)), "travel_km_mean_before", "travel_km_max_before",
                     "mileage_cost_before")
     lyon, manchester, munich = great_circle(PARIS, LYON), great_circle(LONDON, MANCHESTER), great_circle(BERLIN, MUNICH)
-    assert table["France"] == pytest.approx((lyon / 3, lyon, 2 * lyon * 0.58))
-    assert table["United Kingdom"] == pytest.approx((manchester / 3, manchester, 2 * manchester * 0.58))
+    assert table["France"] == pytest.approx((lyon / 3, lyon, 2 * lyon * PER_KM))
+    assert table["United Kingdom"] == pytest.approx((manchester / 3, manchester, 2 * manchester * PER_KM))
     # A09 has no coordinates: Germany's mean is over the two accounts whose distance is known.
-    assert table["Germany"] == pytest.approx((munich / 2, munich, 2 * munich * 0.58))
+    assert table["Germany"] == pytest.approx((munich / 2, munich, 2 * munich * PER_KM))
     assert table["Unassigned"][:2] == (None, None)
 
 
