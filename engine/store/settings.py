@@ -44,6 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Travel cost per km used by the planner, in the reporting currency.", float),
     Setting("visit_hours", "TERRAIN_VISIT_HOURS", 1.5,
             "Hours of a rep's time one visit takes, for the planner's workload (visits × hours).", float),
+    Setting("warm_start", "TERRAIN_WARM_START", 1,
+            "1: when the server starts, compute the default period's figures in the background, so the "
+            "first visitor does not wait for them; 0: compute them on first use.", int, (0, 1)),
 )
 
 
@@ -60,6 +63,7 @@ class Settings:
     basemap_url: str
     mileage_rate: float
     visit_hours: float
+    warm_start: int
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
