@@ -169,6 +169,13 @@ def category_of(known: pl.Expr) -> list[pl.Expr]:
             (~status.is_in(["won", "lost"]) & known.is_null()).alias("derived")]
 
 
+def known_spellings(raw: pl.Series) -> dict[str, str]:
+    """Each distinct CRM category spelling in `raw` that names a category an open deal can be in →
+    that category. A handful of spellings, so this loop runs per spelling, not per deal."""
+    return {value: category for value in raw.drop_nulls().unique().to_list()
+            for category, derived in [normalise_category(value, "open", None)] if not derived}
+
+
 def _categories(data: SalesData, period: Period, scope: list[str] | None, as_of: date) -> pl.DataFrame:
     deals = data.deals.filter(pl.col("node").is_in(_scope_nodes(data, scope)) & pl.col("close_date").is_not_null())
     start, end = open_window(period, as_of)
@@ -180,10 +187,8 @@ def _categories(data: SalesData, period: Period, scope: list[str] | None, as_of:
     if end is not None:
         open_deals = open_deals.filter(pl.col("close_date") < end)
     chosen = pl.concat([closed, open_deals]).select("forecast_category", "status", "probability", "amount_rc")
-    spellings = {raw: category for raw, (category, derived) in
-                 ((raw, normalise_category(raw, "open", None)) for raw in
-                  chosen["forecast_category"].drop_nulls().unique().to_list()) if not derived}
-    known = pl.col("forecast_category").replace_strict(spellings, default=None, return_dtype=pl.String)
+    known = pl.col("forecast_category").replace_strict(known_spellings(chosen["forecast_category"]),
+                                                       default=None, return_dtype=pl.String)
     chosen = chosen.with_columns(category_of(known))
     summary = chosen.group_by("category").agg(
         pl.len().cast(pl.Int64).alias("deals"), pl.col("amount_rc").fill_null(0.0).sum().alias("amount"),
