@@ -111,21 +111,36 @@ async def _heading(page) -> str:
     return await heading.inner_text() if await heading.count() else ""
 
 
+def _kind(error: Exception) -> str:
+    return "timeout" if "Timeout" in type(error).__name__ else "error"
+
+
 async def browse(browser, url: str, until: float, timeout: float, results: list, number: int) -> None:
-    """One person: open the app, then click through the sidebar's pages until `until`."""
+    """One person: open the app, then click through the sidebar's pages until `until`. A page that
+    fails or times out is recorded, and the person opens the app again."""
     context = await browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
     page = await context.new_page()
     timeout_ms = timeout * 1000
+    hrefs: list[str] = []
+    opened = False
+    step = number  # sessions start at different pages, as people do
     try:
-        started = time.perf_counter()
-        await page.goto(url, timeout=timeout_ms)
-        await _settle(page, "", timeout_ms)
-        results.append(("open", time.perf_counter() - started, "ok"))
-        links = page.locator('[data-testid="stSidebarNav"] a')
-        hrefs = [await links.nth(i).get_attribute("href") for i in range(await links.count())]
-        hrefs = [h for h in hrefs if h and not any(h.split("?")[0].endswith(s) for s in SKIP_PAGES)]
-        step = number  # sessions start at different pages, as people do
         while time.perf_counter() < until:
+            started = time.perf_counter()
+            if not opened:
+                try:
+                    await page.goto(url, timeout=timeout_ms)
+                    await _settle(page, "", timeout_ms)
+                except Exception as error:  # noqa: BLE001 — a timeout is a result here, not a crash
+                    results.append(("open", time.perf_counter() - started, _kind(error)))
+                    continue
+                results.append(("open", time.perf_counter() - started, "ok"))
+                opened = True
+                if not hrefs:
+                    links = page.locator('[data-testid="stSidebarNav"] a')
+                    hrefs = [await links.nth(i).get_attribute("href") for i in range(await links.count())]
+                    hrefs = [h for h in hrefs if h and not any(h.split("?")[0].endswith(s) for s in SKIP_PAGES)]
+                continue
             href = hrefs[step % len(hrefs)]
             step += 1
             if href.split("?")[0].rstrip("/") == page.url.split("?")[0].rstrip("/"):
@@ -137,10 +152,9 @@ async def browse(browser, url: str, until: float, timeout: float, results: list,
                 await _settle(page, previous, timeout_ms)
                 failed = await page.locator('[data-testid="stException"]').count()
                 results.append((href, time.perf_counter() - started, "error" if failed else "ok"))
-            except Exception as error:  # noqa: BLE001 — a timeout is a result here, not a crash
-                kind = "timeout" if "Timeout" in type(error).__name__ else "error"
-                results.append((href, time.perf_counter() - started, kind))
-                await page.goto(url, timeout=timeout_ms)
+            except Exception as error:  # noqa: BLE001
+                results.append((href, time.perf_counter() - started, _kind(error)))
+                opened = False
     finally:
         await context.close()
 
