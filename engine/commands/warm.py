@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from collections.abc import Callable
 
 from engine.charts.maps import map_layers
@@ -101,10 +102,21 @@ def warm_caches(store: Store, settings: Settings, on_step: Callable[[str, float]
     return timings
 
 
+def _resident_mb() -> str:
+    """This process's resident memory, where /proc tells it (Linux), for the step lines."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return ""
+    kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), None)
+    return "" if kb is None else f"{kb / 1024:10,.0f} MB resident"
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     store = Store.open(settings.db_path)
     try:
-        timings = warm_caches(store, settings, lambda name, seconds: print(f"{name:<10}{seconds:8.2f} s", flush=True))
+        timings = warm_caches(store, settings, lambda name, seconds: print(
+            f"{name:<10}{seconds:8.2f} s{_resident_mb()}", flush=True))
     finally:
         store.close()
     print(f"{'total':<10}{sum(timings.values()):8.2f} s")

@@ -60,3 +60,14 @@ def test_a_chart_is_shared_only_by_viewers_who_may_see_the_same(tmp_path, monkey
     assert shared_chart("c", build, period="P", scope=["AM"], lang="en") is not first    # scope
     monkeypatch.setattr(context, "visibility", lambda: ("AM",))                         # another viewer
     assert shared_chart("c", build, period="P", scope=None, lang="en") is not first and len(built) == 4
+
+
+def test_the_warm_command_prints_each_step(tmp_path, capsys):
+    from engine.cli import main
+    from tests.conftest import database_file
+
+    path = database_file(tmp_path / "tiny.duckdb", fill_tiny_company)
+    assert main(["warm", "--db", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [*STEPS, "total"]
+    assert all(" s" in line for line in lines)
