@@ -1,11 +1,12 @@
 """The memo every session shares: derived results kept per data version, bounded in entries and bytes.
 
 Twenty people opening the same page at 9:00 should compute its figures once. Results are keyed by
-what decides them — the period, the level, the scope (the territories the figures cover, so one
-viewer's figures are never served to a viewer who may see less), the language where text is part
-of the result, and the viewer's `visibility` token (None until sign-in exists) — and live on the
-data version they were computed from: a committed write moves `Store.data_version()` on and the
-whole memo of the old version is dropped with it.
+what decides them — the period, the level, the scope (the territories the figures cover: a viewer
+who may see less asks with a smaller scope, so one viewer's figures are never served to another
+who may see less), the language where text is part of the result — and live on the data version
+they were computed from: a committed write moves `Store.data_version()` on and the whole memo of the
+old version is dropped with it. What the UI keeps in the same memo (chart specs, ui/shared.py) adds
+the viewer's `visibility` token to its key as well.
 
 The bound is by count and by approximate size (polars' `estimated_size` for frames), least recently
 used first out, so a long day of browsing periods and scopes cannot grow the server without limit.
