@@ -16,7 +16,6 @@ Budget: terrain ≤ 150 ms per period at 1M accounts / 6M deals / 8M activities 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,8 @@ import pandas as pd
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_metrics import timed  # noqa: E402  (bench/ is on the path when a bench runs)
 
 from engine.metrics.activity_facts import activity_cells, first_wins  # noqa: E402
 from engine.metrics.kpis import kpi_table, lead_response, seasonality_matrix, star_performers  # noqa: E402
@@ -79,17 +80,6 @@ def pandas_page(deals: pd.DataFrame, accounts: pd.DataFrame, acts: pd.DataFrame,
                    & (deals.close_date >= end_month - np.timedelta64(1096, "D"))]
     out.append(season.groupby([season.region, season.close_date.dt.month]).amount_rc.sum().unstack())
     return out
-
-
-def timed(fn, runs: int, before=None) -> float:
-    samples = []
-    for _ in range(runs):
-        if before:
-            before()
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> int:

@@ -82,17 +82,20 @@ class Sampler(threading.Thread):
             time.sleep(0.2)
 
 
-def serve(db: str, log: Path) -> tuple[subprocess.Popen, str]:
+def serve(db: str, log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free loopback port against `db` (output to `log`, if given);
+    returns the process and its URL once it answers its health check."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
          "--server.fileWatcherType=none"],
-        cwd=REPO, env={**os.environ, "TERRAIN_DB": db}, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        cwd=REPO, env={**os.environ, "TERRAIN_DB": db}, stdout=log.open("w") if log else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         if process.poll() is not None:
-            raise SystemExit(f"the app exited with {process.returncode}; see {log}")
+            raise SystemExit(f"the app exited with {process.returncode}; see {log or 'its output'}")
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
             return process, url
