@@ -24,7 +24,7 @@ import polars as pl
 
 from engine.metrics.performance import as_of_date, attainment_table
 from engine.metrics.activity_facts import activities_between, first_wins_between, period_leads
-from engine.metrics.facts import _slice
+from engine.metrics.facts import _months, _slice
 from engine.metrics.sales_data import SalesData, sales_data
 from engine.metrics.periods import Period, add_months
 from engine.store.settings import Settings
@@ -198,11 +198,12 @@ def _seasonality(data: SalesData, scope: list[str] | None, as_of: date, months: 
     nodes = tree.nodes.select("node", pl.coalesce("region_node", "node").alias("region_node"))
     regions = tree.nodes.select(pl.col("node").alias("region_node"), pl.col("name").alias("region"),
                                 pl.col("territory_id").alias("region_id"))
-    won = _slice(data.closed, start, end).filter(pl.col("won"))
+    # From the closed-deals cube (won per territory, rep and month), as the Overview's trend is.
+    won = _months(data.closed_cube, start, end).filter(pl.col("won_count") > 0)
     if scope is not None:
         won = won.filter(pl.col("node").is_in(tree.scope_members(scope)))
-    grid = (won.join(nodes, on="node").group_by("region_node", pl.col("close_date").dt.month().alias("month"))
-            .agg(pl.col("amount").sum().alias("won")))
+    grid = (won.join(nodes, on="node").group_by("region_node", (pl.col("month") % 12 + 1).alias("month"))
+            .agg(pl.col("won").sum()))
     window = pl.DataFrame({"first": pl.date_range(start, add_months(end, -1), "1mo", eager=True)}).group_by(
         pl.col("first").dt.month().alias("month")).agg(pl.len().cast(pl.Int64).alias("years"))
     full = (grid.select("region_node").unique().join(window, how="cross")
