@@ -10,7 +10,7 @@ from engine.i18n import LANGUAGES, fmt_date, t
 from engine.metrics.performance import DEFAULT_PERIOD_KIND, as_of_date, default_period
 from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
-from ui import context
+from ui import context, warm_start
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
@@ -47,6 +47,10 @@ if store.is_empty():
         summary = context.build_demo_once(store)
     if summary:
         st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
+# The first run of the process starts filling the caches in the background; a visitor who comes
+# before the data is in memory is told so instead of waiting on a blank page.
+warm_start.begin(store, context.settings())
+warm_start.wait_for("data")
 
 
 def _as_of_picker() -> None:
@@ -142,4 +146,5 @@ goto = st.query_params.pop("goto", None)  # a deep link that arrived before the 
 if goto in pages:
     st.switch_page(pages[goto], query_params=st.query_params.to_dict())
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
+warm_start.wait_for({"": "overview", "home": "overview"}.get(navigation.url_path, navigation.url_path))
 navigation.run()

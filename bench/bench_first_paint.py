@@ -11,14 +11,12 @@ Budget (issue 3): warm first paint ≤ 2 s at 1M accounts / 6M deals. Usage:
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from bench_load import ARGS, serve  # bench/ is on the path when a bench runs
 
 REPO = Path(__file__).resolve().parents[1]
 # Stamps, in the page's clock, the frame after the first KPI tile enters the DOM, and the frame
@@ -38,27 +36,6 @@ new MutationObserver((_, observer) => {
   }
 }).observe(document, {subtree: true, childList: true});
 """
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-def _serve(db: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none"],
-        cwd=REPO, env={**os.environ, "TERRAIN_DB": db}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("the app did not start")
 
 
 def main() -> int:
@@ -69,7 +46,7 @@ def main() -> int:
     db = args.db or str(Path(tempfile.mkdtemp()) / "demo.duckdb")
     from playwright.sync_api import sync_playwright
 
-    process, url = _serve(db)
+    process, url = serve(db)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)

@@ -177,11 +177,8 @@ def main() -> int:
               f"{data.deals.height:,} deals, {data.accounts.height:,} accounts")
         overview(store, period, settings)  # first computation also builds the per-version map cells
         # The map geometry (who owns which accounts) depends on the data version, not the period.
-        keep = {k: v for k, v in data.memo.items() if k[0] in ("located_accounts", "map_geometry")}
-
         def forget() -> None:  # recompute every figure; keep only the period-independent map geometry
-            data.memo.clear()
-            data.memo.update(keep)
+            data.memo.keep(lambda key: key[0] in ("located_accounts", "map_geometry"))
         results = {"overview": timed(lambda: overview(store, period, settings), before=forget),
                    "reps": timed(lambda: reps_board(store, period, settings), before=forget)}
         memoised = {"overview": timed(lambda: overview(store, period, settings)),

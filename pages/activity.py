@@ -13,6 +13,7 @@ from engine.metrics.kpis import kpi_table, lead_response, seasonality_matrix, st
 from engine.metrics.performance import as_of_date
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.shared import shared_chart
 from ui.tables import readable
 
 LEVELS = ("region", "territory", "rep")
@@ -84,7 +85,8 @@ def main() -> None:
                                  format_func=lambda k: t(f"fk.level.{k}", lang), key="activity_level") or "region"
     st.query_params["level"] = level
     kpis = kpi_table(store, period, level, settings, scope)
-    chart = revenue_by_row(kpis, lang, currency)
+    chart = shared_chart("activity-revenue", lambda: revenue_by_row(kpis, lang, currency), period=period,
+                         scope=scope, lang=lang, level=level)
     st.altair_chart(chart, width="stretch")
     chart_downloads(chart, f"revenue-{level}-{period.code}", key="ac-revenue")
 
@@ -103,7 +105,8 @@ def main() -> None:
             table_downloads(stars, f"star-performers-{period.code}", key="ac-stars")
     with cycle_tab:
         by_territory = kpis if level == "territory" else kpi_table(store, period, "territory", settings, scope)
-        chart = cycle_by_row(by_territory, lang)
+        chart = shared_chart("activity-cycle", lambda: cycle_by_row(by_territory, lang), period=period,
+                             scope=scope, lang=lang)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"sales-cycle-{period.code}", key="ac-cycle")
         table_downloads(by_territory.select("name", "sales_cycle_days", "won_count", "won"),
@@ -115,7 +118,8 @@ def main() -> None:
         table_downloads(leads, f"lead-response-{level}-{period.code}", key="ac-leads")
     with season_tab:
         matrix = seasonality_matrix(store, settings, scope)
-        chart = seasonality_heatmap(matrix, lang)
+        chart = shared_chart("activity-seasonality", lambda: seasonality_heatmap(matrix, lang), scope=scope,
+                             lang=lang, as_of=as_of)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, "seasonality", key="ac-season")
         table_downloads(matrix, "seasonality", key="ac-season-table")

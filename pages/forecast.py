@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from engine.charts.forecast import accuracy_bars, categories_funnel, methods_side_by_side, path_to_target
+from engine.charts.labels import relabel
 from engine.store.errors import TerrainError
 from engine.metrics.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_detail,
                                      forecast_table, monthly_forecast)
@@ -14,6 +15,7 @@ from engine.i18n import fmt_date, fmt_money, fmt_month, fmt_pct, t
 from engine.metrics.performance import as_of_date, monthly_trend
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.shared import shared_chart
 from ui.tables import readable
 
 LEVELS = ("region", "territory", "rep")
@@ -31,7 +33,7 @@ def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
         extra["win_rate_source"] = st.column_config.TextColumn(t("fk.col.win_rate_source", lang),
                                                                help=t("fk.col.win_rate_source.help", lang))
     if "month" in frame.columns:
-        frame = frame.with_columns(pl.col("month").map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String))
+        frame = frame.with_columns(relabel(frame["month"], lambda d: fmt_month(d, lang)))
     shown, config = readable(frame, lambda name: t(f"fk.col.{name}", lang), currency, lang=lang, money=MONEY,
                              fractions=FRACTIONS, counts=COUNTS, extra=extra)
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
@@ -86,7 +88,8 @@ def main() -> None:
     st.caption(partial + t("fk.compared_with", lang, period=period.previous().label(lang)))
 
     monthly = monthly_forecast(store, period, settings, scope)
-    chart = path_to_target(monthly, lang, currency)
+    chart = shared_chart("forecast-path", lambda: path_to_target(monthly, lang, currency), period=period,
+                         scope=scope, lang=lang)
     st.altair_chart(chart, width="stretch")
     chart_downloads(chart, f"forecast-{period.code}", key="fc-path")
 
@@ -100,22 +103,22 @@ def main() -> None:
 
     with methods:
         table = forecast_detail(store, period, level, settings, scope)
-        chart = methods_side_by_side(table, lang, currency, totals=company)
+        chart = shared_chart("forecast-methods", lambda: methods_side_by_side(table, lang, currency, totals=company),
+                             period=period, scope=scope, lang=lang, level=level)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"forecast-methods-{period.code}", key="fc-methods")
-        shown = table.with_columns(table["win_rate_source"].map_elements(
-            lambda source: t(f"fk.source.{source}", lang), return_dtype=pl.String))
+        shown = table.with_columns(relabel(table["win_rate_source"], lambda source: t(f"fk.source.{source}", lang)))
         show_table(shown, lang, currency)
         table_downloads(table, f"forecast-{level}-{period.code}", key="fc-table")
 
     with categories_tab:
         categories = forecast_categories(store, period, settings, scope)
-        chart = categories_funnel(categories, lang, currency)
+        chart = shared_chart("forecast-categories", lambda: categories_funnel(categories, lang, currency),
+                             period=period, scope=scope, lang=lang)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"forecast-categories-{period.code}", key="fc-cat")
         st.caption(t("forecast.categories.help", lang, derived=int(categories["derived"].sum())))
-        shown = categories.with_columns(categories["category"].map_elements(
-            lambda c: t(f"forecast.cat.{c}", lang), return_dtype=str))
+        shown = categories.with_columns(relabel(categories["category"], lambda c: t(f"forecast.cat.{c}", lang)))
         show_table(shown, lang, currency)
         table_downloads(categories, f"forecast-categories-{period.code}", key="fc-cat-table")
 
@@ -126,7 +129,8 @@ def main() -> None:
             st.info(t("forecast.accuracy.none", lang))
         else:
             summary = accuracy_summary(accuracy)
-            chart = accuracy_bars(summary, lang)
+            chart = shared_chart("forecast-accuracy", lambda: accuracy_bars(summary, lang), period=period,
+                                 scope=scope, lang=lang, level=level)
             st.altair_chart(chart, width="stretch")
             chart_downloads(chart, f"forecast-accuracy-{period.code}", key="fc-acc")
             show_table(summary, lang, currency)

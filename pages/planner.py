@@ -21,7 +21,8 @@ from engine.store.settings import KM_PER_MILE
 from engine.charts.planner_map import POINTS_UP_TO, density_deck, filter_options, plan_accounts, planner_deck, \
     selected_ids
 from engine.planner.indices import balance_table
-from engine.planner.plan import Plan, before_after, build_baseline, rep_before_after, select_accounts
+from engine.planner.baseline import shared_baseline
+from engine.planner.plan import Plan, before_after, rep_before_after, select_accounts
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.planner_scenarios import scenarios_tab
@@ -47,12 +48,7 @@ if store.is_empty():
     st.stop()
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _baseline(path: str, version: tuple):
-    return build_baseline(store, settings=settings)
-
-
-baseline = _baseline(settings.db_path, store.data_version())
+baseline = shared_baseline(store, settings)
 plan: Plan = st.session_state.get("planner_plan")
 if plan is None or plan.baseline is not baseline:
     # Any committed write (even saving a scenario) renews the baseline: carry the planner's moves over.

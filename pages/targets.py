@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from engine.charts.targets import month_split, region_split
+from engine.charts.labels import relabel
 from engine.store.errors import TerrainError
 from engine.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_month, t
 from engine.metrics.performance import as_of_date, attainment_table
@@ -69,7 +70,7 @@ def _whole_company() -> None:
 def _editor_frame(nodes: pl.DataFrame, lang: str) -> pl.DataFrame:
     return nodes.select(
         "node_id",
-        pl.col("kind").map_elements(lambda k: t(f"targets.kind.{k}", lang), return_dtype=pl.String).alias("level"),
+        relabel(nodes["kind"], lambda k: t(f"targets.kind.{k}", lang)).alias("level"),
         pl.Series("name", ["\u3000" * d + n for d, n in zip(nodes["depth"], nodes["name"])], dtype=pl.String),
         "weight", "share", "amount")
 

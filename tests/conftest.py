@@ -1,6 +1,7 @@
 """Fixtures every test can use: a fresh store, a tiny hand-made company, the repo paths."""
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from engine.store import Store
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "tests" / "data" / "crm"
 OUTPUT = REPO / "test-output"
+# Servers and shells under test compute on demand; tests/test_warm_start.py turns the warm start on.
+os.environ.setdefault("TERRAIN_WARM_START", "0")
 
 
 @pytest.fixture

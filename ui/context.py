@@ -66,6 +66,14 @@ def store() -> "Store | StoreAsOf":
     return as_of_store(base_store(), st.session_state.get("as_of_day"))
 
 
+def visibility() -> str | None:
+    """The viewer's visibility token: which territories the signed-in viewer may see, as one
+    hashable value. Every result cached across sessions is keyed by it (ui/shared.py), so a result
+    computed for a viewer who sees everything is never served to one who sees one territory.
+    None until sign-in exists (issue 11): today everyone sees the whole company."""
+    return None
+
+
 def lang() -> str:
     return st.session_state.get("lang", settings().language)
 

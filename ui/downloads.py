@@ -32,13 +32,15 @@ def table_downloads(frame: pl.DataFrame, name: str, *, key: str | None = None) -
 
 
 def chart_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
-    """PNG and SVG buttons for an Altair chart, rendered offline by vl-convert on click."""
+    """PNG and SVG buttons for an Altair chart, rendered offline by vl-convert on click.
+
+    The chart's spec is written only then too: validating and serialising it costs 10–40 ms a
+    chart, which every rerun of every page paid for buttons that are rarely clicked."""
     import vl_convert as vlc
 
     key = key or name
-    spec = chart.to_json()
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("PNG", lambda: vlc.vegalite_to_png(spec, scale=2), f"{name}.png", "image/png",
+    left.download_button("PNG", lambda: vlc.vegalite_to_png(chart.to_json(), scale=2), f"{name}.png", "image/png",
                          key=f"{key}-png", width="stretch", on_click="ignore")
-    right.download_button("SVG", lambda: vlc.vegalite_to_svg(spec).encode("utf-8"), f"{name}.svg",
+    right.download_button("SVG", lambda: vlc.vegalite_to_svg(chart.to_json()).encode("utf-8"), f"{name}.svg",
                           "image/svg+xml", key=f"{key}-svg", width="stretch", on_click="ignore")

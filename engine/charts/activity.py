@@ -5,6 +5,7 @@ import altair as alt
 import polars as pl
 
 from engine.charts.axes import money_axis, month_axis, name_axis
+from engine.charts.labels import relabel
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_pct, t
 from engine.charts.palette import CATEGORICAL, territory_colour
@@ -68,8 +69,7 @@ def _heatmap_title(frame: pl.DataFrame, lang: str) -> str:
 def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
     """Share of each region's won revenue per calendar month (from `engine.metrics.kpis.seasonality_matrix`)."""
     names = MONTHS["zh" if lang == "zh" else "en"]
-    frame = matrix.with_columns(pl.col("month").map_elements(lambda m: names[m - 1], return_dtype=pl.String)
-                                .alias("month_name"))
+    frame = matrix.with_columns(relabel(matrix["month"], lambda m: names[m - 1]).alias("month_name"))
     title = _heatmap_title(frame, lang)
     chart = base(frame).mark_rect().encode(
         x=alt.X("month_name:N", sort=list(names), title=None, axis=month_axis(orient="top")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from engine.charts.labels import relabel
 from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_month, fmt_pct, t
@@ -32,11 +33,11 @@ def path_to_target(monthly: pl.DataFrame, lang: str = "en", currency: str = "USD
     series = {"cumulative_won": t("chart.forecast.series.won", lang),
               "cumulative_projected": t("chart.forecast.series.projected", lang),
               "cumulative_target": t("chart.forecast.series.target", lang)}
-    long = (monthly.select(pl.col("month").map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String)
-                           .alias("label"), "month", *series)
+    labels = relabel(monthly["month"], lambda d: fmt_month(d, lang))
+    long = (monthly.select(labels.alias("label"), "month", *series)
             .unpivot(index=["label", "month"], variable_name="series", value_name="amount")
             .with_columns(pl.col("series").replace_strict(series)))
-    order = monthly["month"].map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String).to_list()
+    order = labels.to_list()
     colours = alt.Scale(domain=list(series.values()), range=[CATEGORICAL[0], GREEN, GREY])
     x = alt.X("label:N", sort=order, title=None, axis=month_axis())
     won = base(long.filter(pl.col("series") == series["cumulative_won"])).mark_bar(opacity=0.8).encode(
@@ -91,7 +92,7 @@ def categories_funnel(categories: pl.DataFrame, lang: str = "en", currency: str 
     """Amount per forecast category (from `forecast_categories`), Closed → Omitted."""
     cumulative = dict(zip(categories["category"], categories["cumulative"]))
     frame = categories.with_columns(
-        pl.col("category").map_elements(lambda c: t(f"forecast.cat.{c}", lang), return_dtype=pl.String).alias("label"))
+        relabel(categories["category"], lambda c: t(f"forecast.cat.{c}", lang)).alias("label"))
     chart = base(frame).mark_bar().encode(
         y=alt.Y("label:N", sort=frame["label"].to_list(), title=None),
         x=alt.X("amount:Q", title=None, axis=money_axis(lang, currency)),

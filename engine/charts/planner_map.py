@@ -85,31 +85,44 @@ def _density_layer(cells: pl.DataFrame) -> pdk.Layer:
                      radius=25_000, elevation_scale=0, extruded=False, coverage=0.9, pickable=False, opacity=0.8)
 
 
+class _SerialisedOnce(pdk.Deck):
+    """A deck that writes its JSON once: Streamlit serialises the deck on every rerun, and the
+    density of a million accounts (tens of thousands of cells) took 0.3–0.7 s to write each time."""
+
+    def to_json(self) -> str:
+        written = self.__dict__.get("_written")
+        if written is None:
+            written = super().to_json()
+            self.__dict__["_written"] = written  # set after writing, so it is never part of the JSON
+        return written
+
+
 def density_deck(plan: Plan, positions: np.ndarray, *, basemap_url: str = "") -> pdk.Deck:
     """The planner's map for many accounts (those at `positions`): hexagon density of their grid
-    cells (`density_cells`), straight from the baseline's coordinates — no per-account frame."""
+    cells (`density_cells`), straight from the baseline's coordinates — no per-account frame.
+    The deck (and its JSON) is kept per baseline for the last few selections, shared by sessions."""
     base = plan.baseline
-    # the cells depend only on which accounts are shown: kept per baseline for the last few selections
-    memo = base.__dict__.setdefault("_planner_cells", {})
-    key = hash(np.asarray(positions, dtype=np.int64).tobytes())
-    cells = memo.get(key)
-    if cells is None:
+    memo = base.__dict__.setdefault("_planner_decks", {})
+    key = (hash(np.asarray(positions, dtype=np.int64).tobytes()), basemap_url)
+    deck = memo.get(key)
+    if deck is None:
         lon = base.accounts["lon"].cast(pl.Float64).to_numpy()[positions]
         lat = base.accounts["lat"].cast(pl.Float64).to_numpy()[positions]
-        cells = memo[key] = density_cells(lon, lat)
+        cells = density_cells(lon, lat)
+        view = fit_view(cells["lon"].to_numpy(), cells["lat"].to_numpy())
+        deck = memo[key] = _deck([_density_layer(cells)], view, None, basemap_url, cls=_SerialisedOnce)
         while len(memo) > 4:
             memo.pop(next(iter(memo)))
-    view = fit_view(cells["lon"].to_numpy(), cells["lat"].to_numpy())
-    return _deck([_density_layer(cells)], view, None, basemap_url)
+    return deck
 
 
-def _deck(layers: list, view: pdk.ViewState, tooltip: dict | None, basemap_url: str) -> pdk.Deck:
+def _deck(layers: list, view: pdk.ViewState, tooltip: dict | None, basemap_url: str, cls=pdk.Deck) -> pdk.Deck:
     if basemap_url:
-        return pdk.Deck(layers=layers, initial_view_state=view, map_style=basemap_url, tooltip=tooltip,
-                        map_provider="carto")
+        return cls(layers=layers, initial_view_state=view, map_style=basemap_url, tooltip=tooltip,
+                   map_provider="carto")
     # pydeck's placeholder style, not map_style=None: Streamlit then draws no basemap at all (None
     # would make it fetch Carto's style from the internet), as on the Overview map.
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
+    return cls(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
 
 
 def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, basemap_url: str = "",

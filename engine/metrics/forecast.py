@@ -91,6 +91,11 @@ def monthly_forecast(store: Store, period: Period, settings: Settings, scope: It
     scope = None if scope is None else list(scope)
     data = sales_data(store, settings.reporting_currency)
     as_of = as_of or as_of_date(store)
+    key = ("monthly_forecast", period, None if scope is None else tuple(scope), as_of, settings.win_rate_min_closed)
+    return data.cached(key, lambda: _monthly(data, period, settings, scope, as_of)).clone()
+
+
+def _monthly(data: SalesData, period: Period, settings: Settings, scope: list[str] | None, as_of: date) -> pl.DataFrame:
     nodes = _scope_nodes(data, scope)
     tops = data.tree.scope_nodes(scope)
     rate_frame = node_win_rates(data, period, settings.win_rate_min_closed)
@@ -148,6 +153,30 @@ def forecast_categories(store: Store, period: Period, settings: Settings, scope:
     data = sales_data(store, settings.reporting_currency)
     as_of = as_of or as_of_date(store)
     scope = None if scope is None else list(scope)
+    key = ("forecast_categories", period, None if scope is None else tuple(scope), as_of)
+    return data.cached(key, lambda: _categories(data, period, scope, as_of)).clone()
+
+
+def category_of(known: pl.Expr) -> list[pl.Expr]:
+    """`normalise_category` as an expression over status, probability and `known` (the CRM's
+    category when it is one we know and not Closed, else null): (category, derived) columns."""
+    p = pl.col("probability").fill_nan(None).fill_null(0.0)
+    by_probability = (pl.when(p >= COMMIT_FROM).then(pl.lit("Commit"))
+                      .when(p >= BEST_CASE_FROM).then(pl.lit("Best Case")).otherwise(pl.lit("Pipeline")))
+    status = pl.col("status")
+    return [pl.when(status == "won").then(pl.lit("Closed")).when(status == "lost").then(pl.lit("Omitted"))
+            .otherwise(pl.coalesce(known, by_probability)).alias("category"),
+            (~status.is_in(["won", "lost"]) & known.is_null()).alias("derived")]
+
+
+def known_spellings(raw: pl.Series) -> dict[str, str]:
+    """Each distinct CRM category spelling in `raw` that names a category an open deal can be in →
+    that category. A handful of spellings, so this loop runs per spelling, not per deal."""
+    return {value: category for value in raw.drop_nulls().unique().to_list()
+            for category, derived in [normalise_category(value, "open", None)] if not derived}
+
+
+def _categories(data: SalesData, period: Period, scope: list[str] | None, as_of: date) -> pl.DataFrame:
     deals = data.deals.filter(pl.col("node").is_in(_scope_nodes(data, scope)) & pl.col("close_date").is_not_null())
     start, end = open_window(period, as_of)
     closed = deals.filter(pl.col("status").is_in(["won", "lost"]) & (pl.col("close_date") >= period.start)
@@ -158,10 +187,9 @@ def forecast_categories(store: Store, period: Period, settings: Settings, scope:
     if end is not None:
         open_deals = open_deals.filter(pl.col("close_date") < end)
     chosen = pl.concat([closed, open_deals]).select("forecast_category", "status", "probability", "amount_rc")
-    placed = [normalise_category(c, s, p) for c, s, p in
-              chosen.select("forecast_category", "status", "probability").iter_rows()]
-    chosen = chosen.with_columns(pl.Series("category", [c for c, _ in placed], dtype=pl.String),
-                                 pl.Series("derived", [d for _, d in placed], dtype=pl.Boolean))
+    known = pl.col("forecast_category").replace_strict(known_spellings(chosen["forecast_category"]),
+                                                       default=None, return_dtype=pl.String)
+    chosen = chosen.with_columns(category_of(known))
     summary = chosen.group_by("category").agg(
         pl.len().cast(pl.Int64).alias("deals"), pl.col("amount_rc").fill_null(0.0).sum().alias("amount"),
         (pl.col("amount_rc").fill_null(0.0) * pl.when(pl.col("status") == "won").then(1.0)
@@ -178,11 +206,15 @@ def forecast_categories(store: Store, period: Period, settings: Settings, scope:
 def pipeline_at_start(data: SalesData, period: Period) -> pl.DataFrame:
     """What was knowable at `period`'s start, per (node, rep), next to what then closed.
 
-    Knowable at the start: the open pipeline of the period as of the day before it — the deals
-    created before it that had not closed yet, due in the period (close date inside it), whatever
-    their status is now (at the start all were open). Columns: node, rep, pipeline_at_start, actual (won in the period, including deals
-    created during it, which no start-of-period forecast could see).
+    Knowable at the start: the deals created before it that had not closed yet and were due in the
+    period — close date inside the period, whatever their status is now (at the start all were
+    open). Columns: node, rep, pipeline_at_start, actual (won in the period, including deals
+    created during it, which no start-of-period forecast could see). Memoised per data version.
     """
+    return data.cached(("pipeline_at_start", period), lambda: _pipeline_at_start(data, period))
+
+
+def _pipeline_at_start(data: SalesData, period: Period) -> pl.DataFrame:
     # the figures as of the day before the start, as `report --as-of` rebuilds them (sales_data.snapshot)
     then = deals_then(data.deals, period.start - timedelta(days=1))
     known = (then.filter((pl.col("status") == "open") & (pl.col("close_date") >= period.start)
@@ -219,6 +251,13 @@ def forecast_accuracy(store: Store, period: Period, level: str, settings: Settin
     data = sales_data(store, settings.reporting_currency)
     as_of = as_of or as_of_date(store)
     table = attainment_table(store, period, level, scope, settings, as_of).select("id", "name")
+    key = ("forecast_accuracy", period, level, None if scope is None else tuple(scope), periods, as_of,
+           settings.win_rate_min_closed)
+    return data.cached(key, lambda: _accuracy(data, table, period, level, settings, scope, periods, as_of)).clone()
+
+
+def _accuracy(data: SalesData, table: pl.DataFrame, period: Period, level: str, settings: Settings,
+              scope: list[str] | None, periods: int, as_of: date) -> pl.DataFrame:
     tree = data.tree
     tops = tree.scope_nodes(scope)
     members = set(tree.scope_members(scope))

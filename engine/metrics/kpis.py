@@ -18,13 +18,14 @@ open are defined here:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 import polars as pl
 
 from engine.metrics.performance import as_of_date, attainment_table
+from engine.metrics.activity_facts import activities_between, first_wins_between, period_leads
+from engine.metrics.facts import _months, _slice
 from engine.metrics.sales_data import SalesData, sales_data
-from engine.metrics.facts import _slice
 from engine.metrics.periods import Period, add_months
 from engine.store.settings import Settings
 from engine.store import Store
@@ -63,6 +64,10 @@ def _assign_rows(frame: pl.DataFrame, data: SalesData, table: pl.DataFrame, leve
     return frame.join(mapping, on="node", how="inner")
 
 
+def _key(name: str, period, level: str, scope: list[str] | None, as_of: date, settings: Settings) -> tuple:
+    return (name, period, level, None if scope is None else tuple(scope), as_of, settings.win_rate_min_closed)
+
+
 def kpi_table(store: Store, period: Period, level: str, settings: Settings, scope: Iterable[str] | None = None,
               as_of: date | None = None) -> pl.DataFrame:
     """Sales KPIs of each row for `period`.
@@ -70,16 +75,24 @@ def kpi_table(store: Store, period: Period, level: str, settings: Settings, scop
     Columns: name, won, won_count, lost_count, win_rate, avg_deal_size (won ÷ won_count),
     sales_cycle_days (median days created → closed of won deals), new_customers, activities,
     activities_per_rep, then id. Fractions as fractions; rows in the attainment table's order.
+    Computed once per data version, period, level and scope (memoised on `SalesData`).
     """
     scope = None if scope is None else list(scope)
     data = sales_data(store, settings.reporting_currency)
+    as_of = as_of or as_of_date(store)
+    return data.cached(_key("kpis", period, level, scope, as_of, settings),
+                       lambda: _kpi_table(store, data, period, level, settings, scope, as_of)).clone()
+
+
+def _kpi_table(store: Store, data: SalesData, period: Period, level: str, settings: Settings,
+               scope: list[str] | None, as_of: date) -> pl.DataFrame:
     table = attainment_table(store, period, level, scope, settings, as_of).select("id", "name", "won", "won_count")
     closed = _assign_rows(_slice(data.closed, period.start, period.end), data, table, level, scope)
     per_row = closed.group_by("id").agg(
         pl.col("won").not_().sum().cast(pl.Int64).alias("lost_count"),
         (pl.col("close_date") - pl.col("created_date")).dt.total_days().filter(pl.col("won"))
         .median().alias("sales_cycle_days"))
-    firsts = _first_wins(data).filter((pl.col("close_date") >= period.start) & (pl.col("close_date") < period.end))
+    firsts = first_wins_between(data, period.start, period.end)
     new = _assign_rows(firsts, data, table, level, scope).group_by("id").agg(
         pl.len().cast(pl.Int64).alias("new_customers"))
     acts = _activity_counts(store, data, table, level, scope, period)
@@ -95,34 +108,16 @@ def kpi_table(store: Store, period: Period, level: str, settings: Settings, scop
     ).select(*KPI_COLUMNS, "id")
 
 
-def _first_wins(data: SalesData) -> pl.DataFrame:
-    """Each account's first won deal ever: account_id, close_date, node, rep."""
-    won = data.deals.filter((pl.col("status") == "won") & pl.col("close_date").is_not_null()
-                            & pl.col("account_id").is_not_null())
-    return (won.sort("close_date", "deal_id").group_by("account_id", maintain_order=True).first()
-            .select("account_id", "close_date", "node", "rep"))
-
-
-def _activities(store: Store, data: SalesData, start: date, end: date) -> pl.DataFrame:
-    """Activities in [start, end) with the node of their account (else their deal) and rep."""
-    acts = store.query(
-        "SELECT activity_id, account_id, deal_id, rep_id AS rep, ts FROM activities WHERE ts >= ? AND ts < ?",
-        [datetime.combine(start, datetime.min.time()), datetime.combine(end, datetime.min.time())])
-    accounts = data.accounts.select("account_id", pl.col("node").alias("account_node"))
-    deals = data.deals.select("deal_id", pl.col("node").alias("deal_node"))
-    return (acts.join(accounts, on="account_id", how="left").join(deals, on="deal_id", how="left")
-            .with_columns(pl.coalesce("account_node", "deal_node").alias("node")).drop("account_node", "deal_node"))
-
-
 def _activity_counts(store: Store, data: SalesData, table: pl.DataFrame, level: str, scope, period: Period) -> pl.DataFrame:
     """Per row id: activities and reps (the denominator of activities_per_rep)."""
-    acts = _activities(store, data, period.start, period.end)
+    cells = activities_between(store, data, period.start, period.end)
     if level == "rep":
-        counted = _assign_rows(acts, data, table, level, scope).group_by("id").agg(
-            pl.len().cast(pl.Int64).alias("activities"))
+        counted = _assign_rows(cells, data, table, level, scope).group_by("id").agg(
+            pl.col("activities").sum().cast(pl.Int64))
         return counted.with_columns(pl.lit(1, pl.Int64).alias("reps"))
-    placed = _assign_rows(acts.filter(pl.col("node").is_not_null()), data, table, level, scope)
-    counted = placed.group_by("id").agg(pl.len().cast(pl.Int64).alias("activities"),
+    placed = _assign_rows(cells.filter(pl.col("node").is_not_null()), data, table, level, scope)
+    # A cell exists only where its rep logged something, so its reps are the row's loggers.
+    counted = placed.group_by("id").agg(pl.col("activities").sum().cast(pl.Int64),
                                         pl.col("rep").drop_nulls().n_unique().cast(pl.Int64).alias("loggers"))
     members = _assign_rows(data.members.filter(pl.col("node").is_not_null()).rename({"rep_id": "rep"}),
                            data, table, level, scope).group_by("id").agg(
@@ -141,26 +136,17 @@ def lead_response(store: Store, period: Period, level: str, settings: Settings,
     """
     scope = None if scope is None else list(scope)
     data = sales_data(store, settings.reporting_currency)
+    as_of = as_of or as_of_date(store)
+    return data.cached(_key("lead_response", period, level, scope, as_of, settings),
+                       lambda: _lead_response(store, data, period, level, settings, scope, as_of)).clone()
+
+
+def _lead_response(store: Store, data: SalesData, period: Period, level: str, settings: Settings,
+                   scope: list[str] | None, as_of: date) -> pl.DataFrame:
     table = attainment_table(store, period, level, scope, settings, as_of).select("id", "name")
-    deals = data.deals.filter((pl.col("created_date") >= period.start) & (pl.col("created_date") < period.end)).select(
-        pl.col("deal_id").alias("lead_id"), "account_id", "deal_id",
-        pl.col("created_date").cast(pl.Datetime("us")).alias("created"), "node", "rep")
-    accounts = store.query(
-        "SELECT account_id, created_at FROM accounts WHERE created_at >= ? AND created_at < ?",
-        [datetime.combine(period.start, datetime.min.time()), datetime.combine(period.end, datetime.min.time())])
-    accounts = accounts.join(data.accounts.select("account_id", "node", pl.col("owner_rep_id").alias("rep")),
-                             on="account_id", how="left").select(
-        pl.col("account_id").alias("lead_id"), "account_id", pl.lit(None, pl.String).alias("deal_id"),
-        pl.col("created_at").cast(pl.Datetime("us")).alias("created"), "node", "rep")
-    leads = pl.concat([deals, accounts])
-    acts = _activities(store, data, period.start, add_months(period.end, 3)).select(
-        "account_id", "deal_id", pl.col("ts").cast(pl.Datetime("us")))
-    on_deal = leads.join(acts.drop("account_id"), on="deal_id", how="inner")
-    on_account = leads.join(acts.drop("deal_id"), on="account_id", how="inner")
-    first = (pl.concat([on_deal.select("lead_id", "created", "ts"), on_account.select("lead_id", "created", "ts")])
-             .filter(pl.col("ts") >= pl.col("created")).group_by("lead_id")
-             .agg(((pl.col("ts") - pl.col("created")).min().dt.total_seconds() / 3600).alias("hours")))
-    placed = _assign_rows(leads.join(first, on="lead_id", how="left"), data, table, level, scope)
+    created = period_leads(store, data, period).with_columns(
+        ((pl.col("first_touch") - pl.col("created")).dt.total_seconds() / 3600).alias("hours"))
+    placed = _assign_rows(created, data, table, level, scope)
     summary = placed.group_by("id").agg(
         pl.len().cast(pl.Int64).alias("leads"), pl.col("hours").is_not_null().sum().cast(pl.Int64).alias("responded"),
         pl.col("hours").median().alias("median_response_hours"),
@@ -200,17 +186,24 @@ def seasonality_matrix(store: Store, settings: Settings, scope: Iterable[str] | 
     """
     data = sales_data(store, settings.reporting_currency)
     as_of = as_of or as_of_date(store)
+    scope = None if scope is None else list(scope)
+    key = ("seasonality", None if scope is None else tuple(scope), as_of, months)
+    return data.cached(key, lambda: _seasonality(data, scope, as_of, months)).clone()
+
+
+def _seasonality(data: SalesData, scope: list[str] | None, as_of: date, months: int) -> pl.DataFrame:
     end = date(as_of.year, as_of.month, 1)
     start = add_months(end, -months)
     tree = data.tree
     nodes = tree.nodes.select("node", pl.coalesce("region_node", "node").alias("region_node"))
     regions = tree.nodes.select(pl.col("node").alias("region_node"), pl.col("name").alias("region"),
                                 pl.col("territory_id").alias("region_id"))
-    won = _slice(data.closed, start, end).filter(pl.col("won"))
+    # From the closed-deals cube (won per territory, rep and month), as the Overview's trend is.
+    won = _months(data.closed_cube, start, end).filter(pl.col("won_count") > 0)
     if scope is not None:
-        won = won.filter(pl.col("node").is_in(tree.scope_members(list(scope))))
-    grid = (won.join(nodes, on="node").group_by("region_node", pl.col("close_date").dt.month().alias("month"))
-            .agg(pl.col("amount").sum().alias("won")))
+        won = won.filter(pl.col("node").is_in(tree.scope_members(scope)))
+    grid = (won.join(nodes, on="node").group_by("region_node", (pl.col("month") % 12 + 1).alias("month"))
+            .agg(pl.col("won").sum()))
     window = pl.DataFrame({"first": pl.date_range(start, add_months(end, -1), "1mo", eager=True)}).group_by(
         pl.col("first").dt.month().alias("month")).agg(pl.len().cast(pl.Int64).alias("years"))
     full = (grid.select("region_node").unique().join(window, how="cross")

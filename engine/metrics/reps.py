@@ -61,6 +61,10 @@ def rep_deals(store, rep_id: str, period: Period, settings: Settings | None = No
     settings = settings or load_settings()
     data = sales_data(store, settings.reporting_currency)
     as_of = as_of or as_of_date(store)
+    return data.cached(("rep_deals", rep_id, period, as_of), lambda: _rep_deals(data, rep_id, period, as_of)).clone()
+
+
+def _rep_deals(data, rep_id: str, period: Period, as_of: date) -> pl.DataFrame:
     deals = data.deals.filter(pl.col("rep") == rep_id)
     in_period = (pl.col("close_date") >= period.start) & (pl.col("close_date") < period.end)
     from engine.metrics.facts import open_window
@@ -82,6 +86,10 @@ def rep_accounts(store, rep_id: str, period: Period, settings: Settings | None =
     industry, territory, won, deals_won, sorted by won."""
     settings = settings or load_settings()
     data = sales_data(store, settings.reporting_currency)
+    return data.cached(("rep_accounts", rep_id, period), lambda: _rep_accounts(data, rep_id, period)).clone()
+
+
+def _rep_accounts(data, rep_id: str, period: Period) -> pl.DataFrame:
     won = (_slice(data.closed, period.start, period.end).filter(pl.col("won") & (pl.col("rep") == rep_id))
            .group_by("account_id").agg(pl.col("amount").sum().alias("won"), pl.len().cast(pl.Int64).alias("deals_won")))
     territories = data.tree.nodes.select("node", pl.col("name").alias("territory"))

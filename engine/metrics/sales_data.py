@@ -15,6 +15,7 @@ from datetime import date
 
 import polars as pl
 
+from engine.metrics.result_cache import ResultCache
 from engine.store.errors import TerrainError
 from engine.territories.hierarchy import UNASSIGNED_ID, Hierarchy, build_hierarchy
 from engine.store import Store
@@ -69,21 +70,26 @@ class SalesData:
     rep_ids: list[str] = field(default_factory=list)
     closed_cube: pl.DataFrame | None = None
     frozen_at: date | None = None  # a snapshot: the day it stands at (see `snapshot`)
-    memo: dict = field(default_factory=dict, repr=False)
+    memo: ResultCache = field(default_factory=ResultCache, repr=False)
     memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    frames: dict = field(default_factory=dict, repr=False)
+    frame_locks: dict = field(default_factory=dict, repr=False)
 
     def cached(self, key: tuple, compute):
-        """Memoise a derived result for this data version (bounded: oldest entries are evicted).
-        Streamlit serves sessions from several threads: two may compute the same entry, harmlessly."""
+        """Memoise a derived result for this data version, shared by every session (bounded in
+        entries and bytes, least recently used out: `engine.metrics.result_cache`)."""
+        return self.memo.get(key, compute)
+
+    def per_version(self, name: str, compute):
+        """A frame derived once for this data version and kept as long as it (never evicted, unlike
+        `cached`): the few cubes whose one pass over the raw data costs seconds. One thread
+        computes it; sessions asking meanwhile wait for that result instead of building it again."""
         with self.memo_lock:
-            if key in self.memo:
-                return self.memo[key]
-        value = compute()
-        with self.memo_lock:
-            while len(self.memo) >= 256:
-                self.memo.pop(next(iter(self.memo)))
-            self.memo[key] = value
-        return value
+            lock = self.frame_locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self.frames:
+                self.frames[name] = compute()
+            return self.frames[name]
 
 
 _cache: "weakref.WeakKeyDictionary[Store, SalesData]" = weakref.WeakKeyDictionary()

@@ -14,6 +14,7 @@ from datetime import date
 import polars as pl
 
 from engine.metrics.periods import Period, add_months, fiscal_year, fiscal_year_of
+from engine.metrics.result_cache import versioned
 from engine.store import Store
 
 MILESTONE_DAYS = (10, 20)
@@ -21,9 +22,10 @@ MIN_DEALS_FOR_CURVE = 30  # fewer won deals than this: pace linearly by calendar
 
 
 def _won(store: Store, start: date, end: date) -> pl.DataFrame:
-    return store.query(
+    """Won deals closed in [start, end): close_date, amount_rc — read once per data version."""
+    return versioned(store, ("won_between", start, end), lambda: store.query(
         "SELECT close_date, amount_rc FROM deals WHERE status = 'won' AND close_date >= ? AND close_date < ?",
-        [start, end]).with_columns(pl.col("amount_rc").fill_null(0.0))
+        [start, end]).with_columns(pl.col("amount_rc").fill_null(0.0)))
 
 
 def month_weights(store: Store, period: Period, years: int = 3) -> pl.DataFrame:
@@ -35,6 +37,10 @@ def month_weights(store: Store, period: Period, years: int = 3) -> pl.DataFrame:
     weight (the average share; 1.0 each when there is no history), share (weight normalised over
     the period's months), years_used.
     """
+    return versioned(store, ("month_weights", period, years), lambda: _month_weights(store, period, years)).clone()
+
+
+def _month_weights(store: Store, period: Period, years: int) -> pl.DataFrame:
     fsm = period.fiscal_start_month
     shares: list[dict[int, float]] = []
     for back in range(1, years + 1):
@@ -87,6 +93,10 @@ def pacing_curve(store: Store, as_of: date, months: int = 36) -> pl.DataFrame:
     won deals there it is linear in calendar days (day ÷ days in the as-of month).
     Columns: day, fraction, basis ('history' or 'linear').
     """
+    return versioned(store, ("pacing_curve", as_of, months), lambda: _pacing_curve(store, as_of, months)).clone()
+
+
+def _pacing_curve(store: Store, as_of: date, months: int) -> pl.DataFrame:
     end = date(as_of.year, as_of.month, 1)
     won = _won(store, add_months(end, -months), end)
     if won.height >= MIN_DEALS_FOR_CURVE and won["amount_rc"].sum() > 0:

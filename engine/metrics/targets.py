@@ -18,6 +18,7 @@ import polars as pl
 from engine.store.errors import TerrainError
 from engine.territories.hierarchy import COMPANY_ID, build_hierarchy
 from engine.metrics.periods import Period, add_months
+from engine.metrics.result_cache import versioned
 from engine.metrics.seasonality import month_weights
 from engine.store import Store
 
@@ -65,7 +66,12 @@ class TerritoryTree:
 
 def load_tree(store: Store) -> TerritoryTree:
     """The tree as engine.territories.hierarchy builds it for the metrics (same root, same regions), plus the
-    owner reps of every territory: members with role owner, else the territory's owner_rep_id."""
+    owner reps of every territory: members with role owner, else the territory's owner_rep_id.
+    Read once per data version (`versioned`)."""
+    return versioned(store, ("target_tree",), lambda: _load_tree(store))
+
+
+def _load_tree(store: Store) -> TerritoryTree:
     territories = store.table("territories", ["territory_id", "name", "parent_id", "owner_rep_id"])
     hierarchy = build_hierarchy(territories)
     nodes = hierarchy.nodes.sort("name", "territory_id")
@@ -141,6 +147,12 @@ class _Evidence:
 def _evidence(store: Store, tree: TerritoryTree, method: str, period: Period, as_of: date) -> _Evidence:
     if method in ("even", "manual"):
         return _Evidence({}, {})
+    # Read and summed once per data version: the page asks again on every rerun.
+    window = _window(method, period, as_of) if method != "potential" else None
+    return versioned(store, ("target_evidence", method, window), lambda: _read_evidence(store, tree, method, period, as_of))
+
+
+def _read_evidence(store: Store, tree: TerritoryTree, method: str, period: Period, as_of: date) -> _Evidence:
     if method == "potential":
         rows = store.table("accounts", ["territory_id", "owner_rep_id", "annual_revenue"]).rename(
             {"owner_rep_id": "rep_id", "annual_revenue": "value"})

@@ -235,3 +235,14 @@ def build_baseline(store: Session, *, as_of: date | None = None,
         rep_index=dict(zip(reps["rep_id"], range(n_r))))
     baseline.distance_km = baseline.distances(np.arange(accounts.height), territory_code, rep_code)
     return baseline
+
+
+def shared_baseline(store, settings: Settings | None = None) -> Baseline:
+    """The baseline of the store's current data version, built once per process and shared by every
+    session (and by the warm start): it takes seconds at a million accounts and is read-only —
+    a session's moves live in its own `Plan`. Dropped with its data version."""
+    from engine.metrics.sales_data import sales_data
+
+    settings = settings or load_settings()
+    data = sales_data(store, settings.reporting_currency)
+    return data.per_version(("planner_baseline", settings), lambda: build_baseline(store, settings=settings))

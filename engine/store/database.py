@@ -138,6 +138,9 @@ class Session:
         return frame.height
 
 
+_known_versions: dict[str, int] = {}
+
+
 class Store(Session):
     """The Terrain database. Create it with `Store.open(path)`; `":memory:"` for tests."""
 
@@ -145,6 +148,10 @@ class Store(Session):
         self._connection = connection
         self.path = path
         self._write_lock = threading.RLock()
+        # Stores of one file in this process share the database (and its version); an in-memory
+        # database is its own.
+        self._version_key = str(Path(path).resolve()) if path != ":memory:" else f"memory-{id(self)}"
+        _known_versions.pop(self._version_key, None)
         super().__init__(connection)
         self._migrate()
 
@@ -193,6 +200,8 @@ class Store(Session):
                         "INSERT OR REPLACE INTO meta SELECT 'data_version', "
                         "CAST(coalesce(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR) FROM meta WHERE key = 'data_version'")
                 cursor.commit()
+                if data_changed:
+                    _known_versions.pop(self._version_key, None)
             finally:
                 cursor.close()
 
@@ -207,8 +216,16 @@ class Store(Session):
             return tx.upsert_frame(name, frame, key_columns)
 
     def data_version(self) -> int:
-        """A number that grows with every committed write: the key for caches of derived data."""
-        return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'") or 0)
+        """A number that grows with every committed write: the key for caches of derived data.
+
+        Asked for on every page's every cache lookup, so it is kept in memory: DuckDB lets only one
+        process open the file for writing, so every write to it goes through a Store of this
+        process, whose commit (`transaction`) forgets the kept number."""
+        known = _known_versions.get(self._version_key)
+        if known is None:
+            known = _known_versions[self._version_key] = int(
+                self.scalar("SELECT value FROM meta WHERE key = 'data_version'") or 0)
+        return known
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT value FROM meta WHERE key = 'schema_version'") or 0)
@@ -239,4 +256,5 @@ class Store(Session):
         (tx or self).execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     def close(self) -> None:
+        _known_versions.pop(self._version_key, None)
         self._connection.close()

@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the IRS 2024 business rate of 0.67 per mile.", float),
     Setting("visit_hours", "TERRAIN_VISIT_HOURS", 1.5,
             "Hours of a rep's time one visit takes, for the planner's workload (visits × hours).", float),
+    Setting("warm_start", "TERRAIN_WARM_START", 1,
+            "1: when the server starts, compute the default period's figures in the background, so the "
+            "first visitor does not wait for them; 0: compute them on first use.", int, (0, 1)),
 )
 
 
@@ -66,6 +69,7 @@ class Settings:
     distance_unit: str
     mileage_rate: float
     visit_hours: float
+    warm_start: int
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

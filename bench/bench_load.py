@@ -1,0 +1,294 @@
+"""The morning meeting: N people through every page at once, against one `streamlit run` server.
+
+    .venv/bin/python bench/bench_load.py --db big.duckdb                      # 20 sessions, 60 s
+    .venv/bin/python bench/bench_load.py --db big.duckdb --sessions 20 --duration 90 --rounds 2
+    .venv/bin/python bench/bench_load.py --db big.duckdb --import deals.csv   # an import runs alongside
+
+Starts the app on a loopback port against the database, waits for its warm start, then opens N
+headless chromium sessions (one browser, a context each) that each open the app and click through
+every page of the sidebar for `--duration` seconds. A page time runs from the click to the moment
+the page's script has settled (its heading is the new page's and Streamlit's running indicator is
+gone). With `--import FILE` one more session uploads FILE on the Import page and imports it while
+the others browse (DuckDB allows one process per file, so an import alongside the app goes through
+the app's own process). Printed per round: page views, p50 / p95 / max page time, errors (an
+exception on the page), timeouts (`--timeout`, 30 s), the server's CPU and peak memory, the
+server's CPU per page view — the browsers share the machine's cores with the server, so that is the
+figure that holds for real users on their own machines — and, once the sessions have ended, the
+server's memory against its baseline after the warm start.
+
+Goal (issue 15, 1M accounts / 6M deals, 20 sessions): no errors or timeouts, p95 ≤ 3 s, server ≤ 4 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+TICKS = os.sysconf("SC_CLK_TCK")
+SKIP_PAGES = ("/import",)  # the import session uses it; browsing it alone computes nothing
+# Settled: the heading is not the one the click left, and no script is running.
+SETTLED = """(previous) => {
+  const heading = document.querySelector('[data-testid="stMain"] h1');
+  return heading && heading.innerText !== previous && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def memory_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+class Sampler(threading.Thread):
+    """Samples the server's resident memory every 0.2 s; `peak` is the highest seen since `reset`."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0.0, True
+
+    def reset(self) -> None:
+        self.peak = memory_mb(self.pid, "VmRSS")
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                self.peak = max(self.peak, memory_mb(self.pid, "VmRSS"))
+            except (FileNotFoundError, ProcessLookupError):
+                return
+            time.sleep(0.2)
+
+
+def serve(db: str, log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free loopback port against `db` (output to `log`, if given);
+    returns the process and its URL once it answers its health check."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+         "--server.fileWatcherType=none"],
+        cwd=REPO, env={**os.environ, "TERRAIN_DB": db}, stdout=log.open("w") if log else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        if process.poll() is not None:
+            raise SystemExit(f"the app exited with {process.returncode}; see {log or 'its output'}")
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("the app did not answer within 3 minutes")
+
+
+async def _settle(page, previous: str, timeout_ms: float) -> None:
+    await page.wait_for_function(SETTLED, arg=previous, timeout=timeout_ms, polling=50)
+
+
+async def _heading(page) -> str:
+    heading = page.locator('[data-testid="stMain"] h1').first
+    return await heading.inner_text() if await heading.count() else ""
+
+
+def _kind(error: Exception) -> str:
+    return "timeout" if "Timeout" in type(error).__name__ else "error"
+
+
+async def browse(browser, url: str, until: float, timeout: float, results: list, number: int) -> None:
+    """One person: open the app, then click through the sidebar's pages until `until`. A page that
+    fails or times out is recorded, and the person opens the app again."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+    page = await context.new_page()
+    timeout_ms = timeout * 1000
+    hrefs: list[str] = []
+    opened = False
+    step = number  # sessions start at different pages, as people do
+    try:
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            if not opened:
+                try:
+                    await page.goto(url, timeout=timeout_ms)
+                    await _settle(page, "", timeout_ms)
+                except Exception as error:  # noqa: BLE001 — a timeout is a result here, not a crash
+                    results.append(("open", time.perf_counter() - started, _kind(error)))
+                    continue
+                results.append(("open", time.perf_counter() - started, "ok"))
+                opened = True
+                if not hrefs:
+                    links = page.locator('[data-testid="stSidebarNav"] a')
+                    hrefs = [await links.nth(i).get_attribute("href") for i in range(await links.count())]
+                    hrefs = [h for h in hrefs if h and not any(h.split("?")[0].endswith(s) for s in SKIP_PAGES)]
+                continue
+            href = hrefs[step % len(hrefs)]
+            step += 1
+            if href.split("?")[0].rstrip("/") == page.url.split("?")[0].rstrip("/"):
+                continue  # already there: a click would not run anything
+            previous = await _heading(page)
+            started = time.perf_counter()
+            try:
+                await page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first.click(timeout=timeout_ms)
+                await _settle(page, previous, timeout_ms)
+                failed = await page.locator('[data-testid="stException"]').count()
+                results.append((href, time.perf_counter() - started, "error" if failed else "ok"))
+            except Exception as error:  # noqa: BLE001
+                results.append((href, time.perf_counter() - started, _kind(error)))
+                opened = False
+    finally:
+        await context.close()
+
+
+async def run_import(browser, url: str, file: Path, timeout: float, results: list) -> None:
+    """One more person imports `file` on the Import page while the others browse."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+    page = await context.new_page()
+    started = time.perf_counter()
+    try:
+        await page.goto(f"{url}/import", timeout=timeout * 1000)
+        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(file))
+        button = page.get_by_role("button", name="Import", exact=True)
+        await button.wait_for(timeout=600_000)
+        await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                     timeout=600_000)
+        await button.click()
+        await page.get_by_text("Imported").first.wait_for(timeout=600_000)
+        results.append(("import", time.perf_counter() - started, "ok"))
+    except Exception as error:  # noqa: BLE001
+        results.append(("import", time.perf_counter() - started, f"error: {error}".splitlines()[0][:120]))
+    finally:
+        await context.close()
+
+
+async def one_round(url: str, sessions: int, duration: float, timeout: float, file: Path | None) -> tuple[list, list]:
+    from playwright.async_api import async_playwright
+
+    results: list = []
+    imports: list = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        until = time.perf_counter() + duration
+        tasks = [browse(browser, url, until, timeout, results, n) for n in range(sessions)]
+        if file is not None:
+            tasks.append(run_import(browser, url, file, timeout, imports))
+        await asyncio.gather(*tasks)
+        await browser.close()
+    return results, imports
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def report(number: int, results: list, imports: list, cpu: float, peak: float, wall: float) -> bool:
+    views = [r for r in results if r[0] != "open"]
+    times = [seconds for _, seconds, kind in views if kind == "ok"]
+    errors = sum(1 for *_, kind in results if kind == "error")
+    timeouts = sum(1 for *_, kind in results if kind == "timeout")
+    p50, p95, worst = (statistics.median(times) if times else float("nan")), percentile(times, 0.95), max(times, default=float("nan"))
+    served = len(results)
+    print(f"round {number}: {len(views)} page views + {served - len(views)} first opens in {wall:.0f} s; "
+          f"page time p50 {p50:.2f} s, p95 {p95:.2f} s, max {worst:.2f} s; errors {errors}, timeouts {timeouts}")
+    print(f"  server: CPU {cpu:.1f} s ({cpu / wall * 100:.0f}% of one core), {cpu / max(served, 1) * 1000:.0f} ms CPU "
+          f"per page view; peak memory {peak:,.0f} MB")
+    by_page: dict[str, list[float]] = {}
+    for href, seconds, kind in views:
+        if kind == "ok":
+            by_page.setdefault(href.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or "overview", []).append(seconds)
+    print("  " + ", ".join(f"{name} p50 {statistics.median(v):.2f} s / p95 {percentile(v, 0.95):.2f} s"
+                           for name, v in sorted(by_page.items())))
+    for _, seconds, kind in imports:
+        print(f"  import alongside: {kind} in {seconds:.1f} s")
+    return errors == 0 and timeouts == 0 and p95 <= 3.0 and peak <= 4096
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="the database the server reads")
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60, help="seconds each round browses")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=30, help="seconds before a page load counts as timed out")
+    parser.add_argument("--import", dest="import_file", type=Path, help="a CRM export to import alongside, on the Import page")
+    args = parser.parse_args()
+    if args.import_file is not None and not args.import_file.exists():
+        parser.error(f"--import {args.import_file}: no such file")
+    log = Path("/tmp") / f"bench_load_server_{os.getpid()}.log"
+    started = time.perf_counter()
+    process, url = serve(str(Path(args.db).resolve()), log)
+    sampler = Sampler(process.pid)
+    sampler.start()
+    ok = True
+    try:
+        # The first request starts the warm start; the page waits for it, so this is the cold start.
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            opened = time.perf_counter()
+            page.goto(url, timeout=600_000)
+            page.wait_for_function(SETTLED, arg="", timeout=600_000, polling=100)
+            first = time.perf_counter() - opened
+            browser.close()
+        # The warm start goes on computing the other pages' figures in the background: wait until
+        # the server idles, so the sessions measure serving, not warming.
+        idle_since = time.perf_counter()
+        while time.perf_counter() - idle_since < 600:
+            before = cpu_seconds(process.pid)
+            time.sleep(2)
+            if cpu_seconds(process.pid) - before < 0.2:
+                break
+        warmed = time.perf_counter() - started
+        baseline = memory_mb(process.pid, "VmRSS")
+        print(f"server {url} on {args.db}: up and first page in {time.perf_counter() - started:.1f} s "
+              f"(first page {first:.1f} s), warm start done at {warmed:.0f} s; baseline memory {baseline:,.0f} MB; "
+              f"{args.sessions} sessions × {args.duration:.0f} s × {args.rounds} round(s)", flush=True)
+        for number in range(1, args.rounds + 1):
+            sampler.reset()
+            cpu_before, wall = cpu_seconds(process.pid), time.perf_counter()
+            results, imports = asyncio.run(one_round(url, args.sessions, args.duration, args.timeout,
+                                                     args.import_file if number == 1 else None))
+            wall = time.perf_counter() - wall
+            ok &= report(number, results, imports, cpu_seconds(process.pid) - cpu_before, sampler.peak, wall)
+            time.sleep(2)
+            print(f"  after the sessions: {memory_mb(process.pid, 'VmRSS'):,.0f} MB (baseline {baseline:,.0f} MB)",
+                  flush=True)
+        print(f"server peak over the run (VmHWM) {memory_mb(process.pid, 'VmHWM'):,.0f} MB; "
+              f"goal: no errors or timeouts, p95 ≤ 3 s, ≤ 4 GB — {'met' if ok else 'NOT met'}")
+    finally:
+        sampler.running = False
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The two reads the activity KPIs are built from, aggregated in DuckDB.
+
+8M activities joined to 1M accounts and 6M deals are cheap for DuckDB's parallel joins and dear as
+polars frames of strings held in the server, so both reads leave the database already reduced:
+- `activity_cells` (once per data version): activities counted per (account's territory, deal's
+  territory, rep, month);
+- `lead_touches`: the deals and accounts created in a period with their first activity at or after
+  creation (on the deal itself or on its account), found with DuckDB's ASOF joins.
+Territory ids come back as they are stored; the metrics map them to territory nodes.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from engine.store.database import Session
+
+# Only activities whose account is unknown or sits in no known territory need their deal's
+# territory, so only those few probe the 6M deals.
+_ACTIVITY_CELLS = """
+WITH placed AS (
+    SELECT a.deal_id, a.rep_id AS rep, CAST(year(a.ts) * 12 + month(a.ts) - 1 AS INTEGER) AS month,
+           ac.territory_id AS account_territory, ac.account_id IS NOT NULL AS account_found,
+           ac.account_id IS NOT NULL AND ac.territory_id IN (SELECT territory_id FROM territories) AS placed
+    FROM activities a LEFT JOIN accounts ac ON ac.account_id = a.account_id
+    WHERE a.ts IS NOT NULL)
+SELECT account_territory, account_found, CAST(NULL AS VARCHAR) AS deal_territory, false AS deal_found, rep, month,
+       CAST(count(*) AS BIGINT) AS activities
+FROM placed WHERE placed GROUP BY ALL
+UNION ALL
+SELECT p.account_territory, p.account_found, de.territory_id, de.deal_id IS NOT NULL, p.rep, p.month,
+       CAST(count(*) AS BIGINT)
+FROM placed p LEFT JOIN deals de ON de.deal_id = p.deal_id
+WHERE NOT p.placed GROUP BY ALL
+"""
+
+# A lead's first touch: the earliest activity at or after its creation and before `cap`, on the
+# deal (deal leads) or on its account (both kinds). Deals carry a creation date, so they count from
+# its midnight. Ids are joined by their 64-bit hashes: an ASOF join over hashed keys needs a fraction
+# of the memory of one over strings.
+_LEAD_TOUCHES = """
+WITH leads AS (
+    SELECT true AS is_deal, hash(account_id) AS account_key, hash(deal_id) AS deal_key,
+           CAST(created_date AS TIMESTAMP) AS created, territory_id, owner_rep_id AS rep
+    FROM deals WHERE created_date >= CAST($start AS DATE) AND created_date < CAST($end AS DATE)
+    UNION ALL
+    SELECT false, hash(account_id), NULL, CAST(created_at AS TIMESTAMP), territory_id, owner_rep_id
+    FROM accounts WHERE created_at >= $start AND created_at < $end),
+acts AS (SELECT account_id, deal_id, CAST(ts AS TIMESTAMP) AS ts FROM activities WHERE ts >= $start AND ts < $cap),
+on_deal AS (SELECT hash(deal_id) AS deal_key, ts FROM acts WHERE deal_id IS NOT NULL),
+on_account AS (SELECT hash(account_id) AS account_key, ts FROM acts WHERE account_id IS NOT NULL)
+SELECT l.is_deal, l.created, least(d.ts, a.ts) AS first_touch, l.territory_id, l.rep
+FROM leads l
+ASOF LEFT JOIN on_deal d ON l.deal_key = d.deal_key AND l.created <= d.ts
+ASOF LEFT JOIN on_account a ON l.account_key = a.account_key AND l.created <= a.ts
+"""
+
+
+def activity_cells(session: Session) -> pl.DataFrame:
+    """Columns account_territory, account_found, deal_territory, deal_found, rep, month
+    (year × 12 + month − 1), activities. Activities without a timestamp are not counted."""
+    return session.query(_ACTIVITY_CELLS)
+
+
+def lead_touches(session: Session, start: datetime, end: datetime, cap: datetime) -> pl.DataFrame:
+    """The deals and accounts created in [start, end): columns is_deal, created, first_touch (the
+    first activity at or after creation and before `cap`; null when none), territory_id, rep."""
+    return session.query(_LEAD_TOUCHES, {"start": start, "end": end, "cap": cap})
