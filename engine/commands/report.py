@@ -15,8 +15,12 @@ from engine.commands import EXIT_OK, add_db_argument
 from engine.metrics.performance import REPORT_COLUMNS, as_of_date, attainment_table, shares_table
 from engine.metrics.periods import parse_period, period_containing
 from engine.store import Store
+from engine.territories.publish import simulate_live
 
-REPORTS = ("shares", "attainment", "forecast", "kpis")
+REPORTS = ("shares", "attainment", "forecast", "kpis", "orphans", "conflicts")
+# The assignment reports of the stored rules (engine.territories): orphans = accounts no rule
+# matches (with the field that was empty or unexpected); conflicts = ties of equal-priority rules.
+RULE_REPORTS = ("orphans", "conflicts")
 BY = ("region", "territory", "rep", "company")
 FRACTIONS = {"share", "attainment", "win_rate", "coverage", "projected_attainment"}
 COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"}
@@ -24,7 +28,8 @@ COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "report", help="print a metric table (shares, attainment, forecast, kpis) as CSV or JSON",
+        "report", help="print a metric table (shares, attainment, forecast, kpis) or the rules' orphans / "
+                       "conflicts as CSV or JSON",
         description="Print a metric table for a period and level. Fractions are fractions (0.2917), "
                     "money is in the reporting currency.")
     parser.add_argument("report", choices=REPORTS)
@@ -64,15 +69,30 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(out)
 
 
+def rule_report(store: Store, report: str) -> pl.DataFrame:
+    simulation = simulate_live(store)
+    return simulation.orphans if report == "orphans" else simulation.ties
+
+
 def run(args, settings) -> int:
     store = Store.open(settings.db_path)
+    if args.report in RULE_REPORTS:
+        try:
+            frame = rule_report(store, args.report)
+        finally:
+            store.close()
+        return _write(frame, args.format)
     try:
         fsm = settings.fiscal_year_start_month
         period = parse_period(args.period, fsm) if args.period else period_containing(as_of_date(store), "year", fsm)
         frame = rounded(report_frame(store, args.report, period, args.by, settings, args.scope))
     finally:
         store.close()
-    if args.format == "json":
+    return _write(frame, args.format)
+
+
+def _write(frame: pl.DataFrame, fmt: str) -> int:
+    if fmt == "json":
         json.dump(frame.to_dicts(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
