@@ -131,6 +131,8 @@ def _summary(result) -> None:
         "file": tr("import.col.file"), "source": tr("import.col.source"), "entity": tr("import.col.entity"),
         "rows_in": tr("import.col.rows_in"), "rows_loaded": tr("import.col.rows_loaded"),
         "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")})
+    if result.routed or result.orphans:
+        st.info(tr("rules.import_routed", routed=f"{result.routed:,}", orphans=f"{result.orphans:,}"))
     for warning in result.warnings:
         st.info(warning)
     store = context.store()
@@ -165,7 +167,7 @@ def _check_and_confirm() -> None:
     bar = st.progress(0.0, text=tr("import.progress", file=""))
     try:
         result = run_import(store, plan, reporting_currency=settings.reporting_currency, skip_invalid=skip_invalid,
-                            stage_overrides=state["stages"],
+                            stage_overrides=state["stages"], keep_crm_territory=settings.keep_crm_territory,
                             progress=lambda fraction, message: bar.progress(
                                 min(fraction, 1.0), text=tr("import.progress", file=message)))
     except ImportFailed as failure:

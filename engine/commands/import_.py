@@ -79,7 +79,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                               f"(suggested, {confidence:.0%} sure; override with --map)\n")
             try:
                 result = run_import(store, plan, reporting_currency=settings.reporting_currency,
-                                    skip_invalid=args.skip_invalid, stage_overrides=stages)
+                                    skip_invalid=args.skip_invalid, stage_overrides=stages,
+                                    keep_crm_territory=settings.keep_crm_territory)
             except ImportFailed as failure:
                 _print_failure(failure, plan)
                 return EXIT_PROBLEMS
@@ -98,6 +99,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for row in result.files.iter_rows(named=True):
         out.write(f"{row['file'][:40]:40} {row['source']:11} {row['entity']:11} {row['rows_in']:>10,} "
                   f"{row['rows_loaded']:>10,} {row['rows_rejected']:>10,}\n")
+    if result.routed or result.orphans:
+        out.write(f"routed {result.routed:,} new account(s) by the assignment rules; {result.orphans:,} orphan(s) "
+                  "matched no rule (python -m engine report orphans)\n")
     for warning in result.warnings:
         out.write(f"note: {warning}\n")
     if result.problems.height:

@@ -19,12 +19,13 @@ from datetime import datetime
 
 import polars as pl
 
-from engine.store.errors import ImportFailed, Problem
+from engine.store.errors import ImportFailed, Problem, TerrainError
 from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.readers import BEYOND, ROW
 from engine.importing.validate import CheckedTable, check_table, empty_problems, problem_frame
 from engine.store import Session, Store
+from engine.territories.publish import route_accounts
 
 Progress = Callable[[float, str], None]
 MAX_LISTED_PROBLEMS = 1000
@@ -44,6 +45,8 @@ class ImportResult:
     files: pl.DataFrame
     problems: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
+    routed: int = 0  # accounts the active assignment rules gave a territory after the import
+    orphans: int = 0  # imported accounts no rule matched (see engine.territories)
 
     @property
     def rejected(self) -> int:
@@ -141,8 +144,12 @@ def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context)
 
 
 def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_invalid: bool = False,
-               stage_overrides: dict[str, str] | None = None, progress: Progress | None = None) -> ImportResult:
-    """Check, then load the plan in one transaction. Raises ImportFailed (strict mode) with every problem."""
+               stage_overrides: dict[str, str] | None = None, progress: Progress | None = None,
+               keep_crm_territory: bool = True) -> ImportResult:
+    """Check, then load the plan in one transaction. Raises ImportFailed (strict mode) with every problem.
+
+    Then the imported accounts are routed by the active assignment rules (a second transaction):
+    those the export gave no territory, or with `keep_crm_territory=False` all of them."""
     progress = progress or (lambda fraction, message: None)
     outcomes, context = check_plan(store, plan, reporting_currency=reporting_currency,
                                    stage_overrides=stage_overrides, skip_invalid=skip_invalid, progress=progress)
@@ -160,10 +167,22 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
         error.problems_frame = problems  # type: ignore[attr-defined]
         raise error
     rows = sum(o.frame.height for o in outcomes if o.frame is not None)
+    imported = [o.frame.select("account_id") for o in outcomes if o.frame is not None and o.plan.entity == "accounts"]
+    imported += [f.select("account_id") for f in context.created.get("accounts", [])]
     progress(0.85, f"{rows:,} rows → database")
     summary = _write(store, outcomes, context)
+    result = ImportResult(summary, problems, context.warnings)
+    if imported:
+        progress(0.95, "routing new accounts")
+        try:
+            routed = route_accounts(store, pl.concat(imported)["account_id"].unique().to_list(),
+                                    keep_crm_territory=keep_crm_territory)
+            result.routed, result.orphans = routed.routed, routed.orphans
+        except TerrainError as error:  # the import stands; the rules need fixing before they route
+            result.warnings.append(f"The new accounts were not routed: {error.message.splitlines()[0]} "
+                                   "Fix the rules on the Territories page.")
     progress(1.0, f"{int(summary['rows_loaded'].sum()):,} rows")
-    return ImportResult(summary, problems, context.warnings)
+    return result
 
 
 def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> pl.DataFrame:

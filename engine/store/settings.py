@@ -12,6 +12,18 @@ from typing import Any
 from engine.store.errors import SettingsError
 
 
+def boolean(raw: Any) -> bool:
+    """true/false, yes/no, 1/0 (any case) as a bool; anything else is a ValueError."""
+    if isinstance(raw, bool):
+        return raw
+    folded = str(raw).strip().lower()
+    if folded in ("true", "yes", "1", "on"):
+        return True
+    if folded in ("false", "no", "0", "off"):
+        return False
+    raise ValueError(raw)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -44,6 +56,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Travel cost per km used by the planner, in the reporting currency.", float),
     Setting("visit_hours", "TERRAIN_VISIT_HOURS", 1.5,
             "Hours of a rep's time one visit takes, for the planner's workload (visits × hours).", float),
+    Setting("keep_crm_territory", "TERRAIN_KEEP_CRM_TERRITORY", True,
+            "After an import, keep the territory the CRM export gives an account; false = the assignment "
+            "rules route every imported account (accounts without a territory are routed either way).", boolean),
 )
 
 
@@ -60,6 +75,7 @@ class Settings:
     basemap_url: str
     mileage_rate: float
     visit_hours: float
+    keep_crm_territory: bool
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

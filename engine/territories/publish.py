@@ -43,9 +43,15 @@ class Applied:
 
 
 def live_inputs(session: Session) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """accounts, deals and territories as the simulation reads them."""
-    return (session.table("accounts", list(_ACCOUNT_COLUMNS)), session.table("deals", list(_DEAL_COLUMNS)),
-            session.table("territories", ["territory_id", "name", "parent_id", "type", "owner_rep_id"]))
+    """accounts, deals and territories as the simulation reads them. A territory's owner rep is
+    its `owner_rep_id`, else its member with the role owner (the first by rep id)."""
+    members = (session.table("territory_members", ["territory_id", "rep_id", "role"])
+               .filter(pl.col("role") == "owner").sort("territory_id", "rep_id")
+               .group_by("territory_id", maintain_order=True).agg(pl.col("rep_id").first().alias("_member")))
+    territories = (session.table("territories", ["territory_id", "name", "parent_id", "type", "owner_rep_id"])
+                   .join(members, on="territory_id", how="left", maintain_order="left")
+                   .with_columns(pl.coalesce("owner_rep_id", "_member").alias("owner_rep_id")).drop("_member"))
+    return session.table("accounts", list(_ACCOUNT_COLUMNS)), session.table("deals", list(_DEAL_COLUMNS)), territories
 
 
 def live_rule_set(session: Session, rules: pl.DataFrame | None = None) -> RuleSet:
