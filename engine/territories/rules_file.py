@@ -8,6 +8,7 @@ and column; a file with any problem loads nothing.
 """
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -32,13 +33,24 @@ def read_rules_csv(source: str | Path | bytes, territories: pl.DataFrame, *, fil
     name = file_name or (Path(source).name if not isinstance(source, bytes) else "rules.csv")
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        text = data.decode("utf-8-sig")
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
-    except (OSError, UnicodeDecodeError, pl.exceptions.PolarsError) as error:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise RulesFileError([RuleProblem(name, "-", f"could not be read as UTF-8 CSV ({error})")],
                              hint="Save the rules as CSV (UTF-8) with the columns territory, priority, expression.") \
             from None
-    frame = frame.rename({c: c.strip().lower() for c in frame.columns})
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise RulesFileError([RuleProblem(name, "-", "the file is empty")],
+                             hint="The first line names the columns: territory, priority, expression.")
+    header, body = rows[0], rows[1:]
+    ragged = [RuleProblem(f"{name} row {n + 2}", "-", f"has {len(r)} cells but the header has {len(header)}: put an "
+                          "expression that contains commas in double quotes") for n, r in enumerate(body)
+              if len(r) != len(header)]
+    if ragged:
+        raise RulesFileError(ragged)
+    frame = pl.DataFrame({h: [r[i] for r in body] for i, h in enumerate(header)}, schema={h: pl.String for h in header})
+    frame = frame.rename({c: c.strip().lower() for c in frame.columns}).with_columns(  # blank cells are empty
+        pl.when(pl.all().str.strip_chars() == "").then(None).otherwise(pl.all()).name.keep())
     missing = [c for c in REQUIRED if c not in frame.columns]
     unknown = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
     if missing or unknown:
