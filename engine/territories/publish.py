@@ -17,6 +17,7 @@ import polars as pl
 from engine.store import Session, Store
 from engine.store.errors import TerrainError
 from engine.territories.assignment import Simulation, simulate
+from engine.territories.hierarchy import build_hierarchy
 from engine.territories.rules import RuleSet, load_rules, rule_set
 
 _ACCOUNT_COLUMNS = ("account_id", "name", "industry", "segment", "annual_revenue", "employees", "country", "state",
@@ -52,6 +53,16 @@ def live_inputs(session: Session) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
                    .join(members, on="territory_id", how="left", maintain_order="left")
                    .with_columns(pl.coalesce("owner_rep_id", "_member").alias("owner_rep_id")).drop("_member"))
     return session.table("accounts", list(_ACCOUNT_COLUMNS)), session.table("deals", list(_DEAL_COLUMNS)), territories
+
+
+def territory_names(session: Session) -> pl.DataFrame:
+    """territory_id, name, parent_id, is_region (a child of the company) of every territory, by name."""
+    territories = session.table("territories", ["territory_id", "name", "parent_id"])
+    if territories.is_empty():
+        return territories.with_columns(is_region=pl.lit(False))
+    tree = build_hierarchy(territories)
+    regions = [tree.id_of(n) for n in tree.regions()]
+    return territories.with_columns(is_region=pl.col("territory_id").is_in(regions)).sort("name", "territory_id")
 
 
 def live_rule_set(session: Session, rules: pl.DataFrame | None = None) -> RuleSet:
