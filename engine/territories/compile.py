@@ -39,14 +39,23 @@ DEAL_FIELDS: dict[str, str] = {
 class CompiledRule:
     """`match`: the rule as a boolean expression (null = unknown = no match, fill it with False);
     `atoms`: (field, expression) of each predicate, to tell why an account matched nothing;
-    `key`: (field, values) of a top-level `field == "x"` / `field in [...]` on text, which lets
-    the simulation try the rule only on the accounts holding one of those values (None if absent)."""
+    `keys`: (field, values) of each top-level `field == "x"` / `field in [...]` on text: the rule
+    can only match rows holding one of those values, so the simulation tries it only on them
+    (`matching` picks the most selective key on the data); `key` is the one with fewest values."""
 
     text: str
     match: pl.Expr
     fields: tuple[str, ...]
     atoms: tuple[tuple[str, pl.Expr], ...]
-    key: tuple[str, tuple[str, ...]] | None
+    keys: tuple[tuple[str, tuple[str, ...]], ...]
+    # The rule as a plain AND of table-shaped conditions, when it is one (else None): ("in", field,
+    # values), ("prefix", field, text), ("range", field, low, high, low_closed, high_closed) or
+    # ("empty", field, negated). `matching` evaluates such rules as joins, thousands at a time.
+    conditions: tuple[tuple, ...] | None = None
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...]] | None:
+        return min(self.keys, key=lambda k: len(k[1])) if self.keys else None
 
 
 def fold(value: str) -> str:
@@ -67,7 +76,7 @@ def prepare(frame: pl.DataFrame, fields: dict[str, str], used: set[str] | None =
             out.append(pl.when(folded == "").then(None).otherwise(folded).alias(name))
         else:
             out.append(column.cast(pl.Float64).fill_nan(None).alias(name))
-    return frame.select(out)
+    return frame.lazy().select(out).collect()  # lazy: the folded text is computed once, not twice
 
 
 def compile_rule(text: str, fields: dict[str, str]) -> CompiledRule:
@@ -79,7 +88,7 @@ def compile_rule(text: str, fields: dict[str, str]) -> CompiledRule:
     except RuleError as error:
         raise error.located(error.where, fields) from None
     used = tuple(dict.fromkeys(f for f, _ in atoms))  # in order of appearance: explanations name the first
-    return CompiledRule(text, expr, used, tuple(atoms), _key(node, fields))
+    return CompiledRule(text, expr, used, tuple(atoms), _keys(node, fields), _conditions(node, fields))
 
 
 def _field(node, fields: dict[str, str], text: str) -> tuple[str, str]:
@@ -146,8 +155,8 @@ def _compile(node, fields: dict[str, str], text: str, atoms: list) -> pl.Expr:
     return expr
 
 
-def _key(node, fields: dict[str, str]) -> tuple[str, tuple[str, ...]] | None:
-    """The most selective top-level `text == "x"` / `text in [...]` conjunct (fewest values)."""
+def _keys(node, fields: dict[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The top-level `text == "x"` / `text in [...]` conditions of a rule (its AND-ed parts)."""
     items = node.items if isinstance(node, And) else (node,)
     keys = []
     for item in items:
@@ -155,4 +164,33 @@ def _key(node, fields: dict[str, str]) -> tuple[str, tuple[str, ...]] | None:
             keys.append((item.field.name, (fold(item.value.value),)))
         elif isinstance(item, InList) and not item.negated and fields.get(item.field.name) == TEXT:
             keys.append((item.field.name, tuple(sorted({fold(v.value) for v in item.values}))))
-    return min(keys, key=lambda k: len(k[1])) if keys else None
+    return tuple(keys)
+
+
+def _conditions(node, fields: dict[str, str]) -> tuple[tuple, ...] | None:
+    items, out = list(node.items) if isinstance(node, And) else [node], []
+    while items:
+        item = items.pop(0)
+        if isinstance(item, And):
+            items[:0] = item.items
+            continue
+        kind = fields.get(getattr(getattr(item, "field", None), "name", None))
+        name = item.field.name if kind else None
+        if isinstance(item, InList) and not item.negated and kind == TEXT:
+            out.append(("in", name, tuple(sorted({fold(v.value) for v in item.values}))))
+        elif isinstance(item, Compare) and item.op == "==" and kind == TEXT:
+            out.append(("in", name, (fold(item.value.value),)))
+        elif isinstance(item, TextTest) and item.op == "startswith" and not item.negated:
+            out.append(("prefix", name, fold(item.value.value)))
+        elif isinstance(item, Compare) and kind == NUMBER and item.op != "!=":
+            value, inf = float(item.value.value), float("inf")
+            low, high = {"==": (value, value), "<": (-inf, value), "<=": (-inf, value),
+                         ">": (value, inf), ">=": (value, inf)}[item.op]
+            out.append(("range", name, low, high, item.op in ("==", ">="), item.op in ("==", "<=")))
+        elif isinstance(item, Between) and not item.negated:
+            out.append(("range", name, float(item.low.value), float(item.high.value), True, True))
+        elif isinstance(item, IsEmpty):
+            out.append(("empty", name, item.negated))
+        else:
+            return None
+    return tuple(out)

@@ -97,7 +97,14 @@ def normalise(frame: pl.DataFrame) -> pl.DataFrame:
 
 def check_rules(frame: pl.DataFrame, territories: pl.DataFrame, *, where: str = "rule") -> list[RuleProblem]:
     """Every problem of the rule table (inactive rules are checked too: they may be switched on)."""
+    return _checked(frame, territories, where)[0]
+
+
+def _checked(frame: pl.DataFrame, territories: pl.DataFrame, where: str = "rule"
+             ) -> tuple[list[RuleProblem], list[CompiledRule | None]]:
+    """The problems, and each rule compiled (None where it could not be)."""
     problems: list[RuleProblem] = []
+    compiled: list[CompiledRule | None] = []
     known = set(territories["territory_id"].to_list())
     for row, rule in enumerate(frame.iter_rows(named=True)):
         label = f"{where} {rule['rule_id']}" if rule.get("rule_id") else f"{where} {row + 1}"
@@ -107,18 +114,19 @@ def check_rules(frame: pl.DataFrame, territories: pl.DataFrame, *, where: str = 
         if not _is_whole(rule["priority"]):
             problems.append(RuleProblem(label, "priority",
                                         f"priority must be a whole number, got '{rule['priority']}'", row=row))
+        compiled.append(None)
         if rule["kind"] not in KINDS:
             problems.append(RuleProblem(label, "kind", f"kind must be one of {', '.join(KINDS)}, got "
                                                        f"'{rule['kind']}'", row=row))
             continue
         try:
-            compile_rule(rule["expression"] or "", fields_of(rule["kind"]))
+            compiled[-1] = compile_rule(rule["expression"] or "", fields_of(rule["kind"]))
         except RuleError as error:
             problems.append(RuleProblem(label, "expression", error.reason, error.located(label), row=row))
     ids = frame["rule_id"].drop_nulls()
     for repeated in ids.filter(ids.is_duplicated()).unique().sort().to_list():
         problems.append(RuleProblem(f"{where} {repeated}", "rule_id", "the rule id is used twice"))
-    return problems
+    return problems, compiled
 
 
 def _is_whole(value) -> bool:
@@ -131,12 +139,11 @@ def _is_whole(value) -> bool:
 def rule_set(frame: pl.DataFrame, territories: pl.DataFrame) -> RuleSet:
     """The active rules compiled, in evaluation order; RulesRefused when any rule has a problem."""
     frame = with_ids(normalise(frame))
-    problems = check_rules(frame, territories)
+    problems, compiled = _checked(frame, territories)
     if problems:
         raise RulesRefused(problems)
     active = frame.with_columns(pl.col("priority").cast(pl.Int64)).with_row_index("order").filter(pl.col("active"))
-    compiled = tuple(compile_rule(r["expression"], fields_of(r["kind"])) for r in active.iter_rows(named=True))
-    return RuleSet(active, compiled)
+    return RuleSet(active, tuple(compiled[i] for i in active["order"].to_list()))
 
 
 def with_ids(frame: pl.DataFrame) -> pl.DataFrame:
