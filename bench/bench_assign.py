@@ -135,7 +135,8 @@ def pandas_assign(accounts: pl.DataFrame, rules: pl.DataFrame, limit: int | None
     for name in ("country", "state", "postal_code", "industry", "segment", "account_id"):
         frame[name] = frame[name].str.strip().str.lower()
     account_rules = rules.filter(pl.col("kind") != "deal").with_row_index("_order").sort(
-        pl.col("kind") != "override", "priority", "_order").head(limit)
+        pl.col("kind") != "override", "priority", "_order")
+    account_rules = account_rules if limit is None else account_rules.head(limit)
     chosen = np.full(len(frame), -1)
     for territory, expression in account_rules.select("territory_id", "expression").iter_rows():
         mask = _pandas_mask(parse(expression), frame).to_numpy(dtype=bool, na_value=False)

@@ -1,4 +1,5 @@
-"""The rule language: a hand-written tokenizer and recursive-descent parser from rule text to an AST.
+"""The rule language: a hand-written recursive-descent parser from rule text (the tokens of
+`rule_tokens`) to an AST.
 
 A rule is a small boolean expression over fields (`country in ["US", "CA"] and annual_revenue >=
 1000000`). Nothing here evaluates anything: `engine.territories.compile` turns the AST into polars

@@ -63,3 +63,13 @@ def test_no_rules_no_routing(store):
     result = import_files(store, FILES, reporting_currency="USD")
     assert (result.routed, result.orphans) == (0, 0)
     assert store.count("assignment_log") == 0
+
+
+def test_the_import_command_says_how_many_were_routed(tmp_path, capsys):
+    from engine.cli import main
+    from tests.conftest import database_file
+
+    db = database_file(tmp_path / "sf.duckdb", _with_rules)
+    code = main(["import", str(SALESFORCE / "Account.csv"), "--db", str(db)])
+    assert code == 0
+    assert "routed 18 new account(s) by the assignment rules; 4 orphan(s) matched no rule" in capsys.readouterr().out
