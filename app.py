@@ -118,6 +118,7 @@ PAGES = {
         ("pages/activity.py", "page.activity", "activity", "📊"),
     ],
     "nav.planning": [
+        ("pages/territories.py", "page.territories", "territories", "🧩"),
         ("pages/planner.py", "page.planner", "planner", "🗺️"),
     ],
     "nav.data": [

@@ -143,6 +143,8 @@ def _summary(result) -> None:
         "file": tr("import.col.file"), "source": tr("import.col.source"), "entity": tr("import.col.entity"),
         "rows_in": tr("import.col.rows_in"), "rows_loaded": tr("import.col.rows_loaded"),
         "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")})
+    if result.routed or result.orphans:
+        st.info(tr("rules.import_routed", routed=f"{result.routed:,}", orphans=f"{result.orphans:,}"))
     for warning in result.warnings:
         st.info(warning)
     for file, rows in result.target_splits:
@@ -190,7 +192,7 @@ def _check_and_confirm() -> None:
 
     try:
         result = run_import(store, plan, reporting_currency=settings.reporting_currency, skip_invalid=skip_invalid,
-                            stage_overrides=state["stages"],
+                            stage_overrides=state["stages"], keep_crm_territory=settings.keep_crm_territory,
                             progress=step)
     except ImportFailed as failure:
         context.show_error(failure)

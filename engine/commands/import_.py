@@ -97,7 +97,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                     out.write(f"{file_plan.file_name}: {where}: {note}\n")
             try:
                 result = run_import(store, plan, reporting_currency=settings.reporting_currency,
-                                    skip_invalid=args.skip_invalid, stage_overrides=stages)
+                                    skip_invalid=args.skip_invalid, stage_overrides=stages,
+                                    keep_crm_territory=settings.keep_crm_territory)
             except ImportFailed as failure:
                 _print_failure(failure, plan)
                 return EXIT_PROBLEMS
@@ -116,6 +117,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for row in result.files.iter_rows(named=True):
         out.write(f"{row['file'][:40]:40} {row['source']:11} {row['entity']:11} {row['rows_in']:>10,} "
                   f"{row['rows_loaded']:>10,} {row['rows_rejected']:>10,}\n")
+    if result.routed or result.orphans:
+        out.write(f"routed {result.routed:,} new account(s) by the assignment rules; {result.orphans:,} orphan(s) "
+                  "matched no rule (python -m engine report orphans)\n")
     for warning in [*result.warnings, *result.notes]:
         out.write(f"note: {warning}\n")
     if result.problems.height:

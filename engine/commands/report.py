@@ -20,8 +20,12 @@ from engine.metrics.sales_data import as_of_store
 from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.commands.territory import TERRITORY_REPORTS, territory_report
+from engine.territories.publish import simulate_live
 
-REPORTS = ("shares", "attainment", "forecast", "kpis") + TERRITORY_REPORTS
+# The assignment reports of the stored rules (engine.territories): orphans = accounts no rule
+# matches (with the field that was empty or unexpected); conflicts = ties of equal-priority rules.
+RULE_REPORTS = ("orphans", "conflicts")
+REPORTS = ("shares", "attainment", "forecast", "kpis") + RULE_REPORTS + TERRITORY_REPORTS
 BY = ("region", "territory", "rep", "company")
 FRACTIONS = {"share", "attainment", "win_rate", "coverage", "projected_attainment"}
 COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"}
@@ -29,7 +33,8 @@ COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "report", help="print a metric table (shares, attainment, forecast, kpis) or a list (duplicates, unowned) as CSV or JSON",
+        "report", help="print a metric table (shares, attainment, forecast, kpis), the rules' orphans / "
+                       "conflicts, or a list (duplicates, unowned) as CSV or JSON",
         description="Print a metric table for a period and level. Fractions are fractions (0.2917), "
                     "money is in the reporting currency.")
     parser.add_argument("report", choices=REPORTS)
@@ -88,8 +93,19 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(out)
 
 
+def rule_report(store: Store, report: str) -> pl.DataFrame:
+    simulation = simulate_live(store)
+    return simulation.orphans if report == "orphans" else simulation.ties
+
+
 def run(args, settings) -> int:
     store = Store.open(settings.db_path)
+    if args.report in RULE_REPORTS:
+        try:
+            frame = rule_report(store, args.report)
+        finally:
+            store.close()
+        return _write(frame, args.format)
     try:
         view = as_of_store(store, args.as_of)
         fsm = settings.fiscal_year_start_month
@@ -100,7 +116,11 @@ def run(args, settings) -> int:
         frame = rounded(report_frame(view, args.report, period, args.by, settings, args.scope, args.parts))
     finally:
         store.close()
-    if args.format == "json":
+    return _write(frame, args.format)
+
+
+def _write(frame: pl.DataFrame, fmt: str) -> int:
+    if fmt == "json":
         json.dump(frame.to_dicts(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:

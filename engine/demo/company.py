@@ -2,8 +2,9 @@
 
 `build_demo(store)` writes, in one transaction, a company with four regions (Greater China split
 into 华东, 华北, 华南, 西部), ~45 territories, ~80 reps, ~25k customers on real cities, ~150k deals
-over three fiscal years, ~200k activities, monthly targets and exchange rates — plus the faults a
-real CRM has (orphans, duplicates, unplaced addresses) so every page has something to reveal.
+over three fiscal years, ~200k activities, monthly targets, exchange rates and the assignment
+rules — plus the faults a real CRM has (orphans, duplicates, unplaced addresses) so every page has
+something to reveal.
 It is frozen at `ANCHOR` and seeded: the same arguments give the same data on every run, any day.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from engine.geo import geocoding as geo
 from engine.demo.accounts import build_accounts
 from engine.demo.org import territory_frame
 from engine.demo.people import build_team
+from engine.demo.rules import build_rules
 from engine.demo.sales import build_activities, build_deals, build_fx
 from engine.demo.targets import build_targets, specialist_by_territory
 from engine.store.errors import TerrainError
@@ -35,6 +37,8 @@ COLUMNS = {
     "reps": ["rep_id", "name", "email", "manager_id", "role", "home_city", "home_lat", "home_lon", "skills",
              "capacity", "active", "source"],
     "territory_members": ["territory_id", "rep_id", "role"],
+    "territory_rules": ["rule_id", "territory_id", "priority", "expression", "active", "kind", "name", "created_by",
+                        "created_at"],
     "accounts": ["account_id", "name", "industry", "segment", "annual_revenue", "employees", "country", "state",
                  "city", "postal_code", "lat", "lon", "geo_precision", "website", "owner_rep_id", "territory_id",
                  "parent_account_id", "created_at", "source"],
@@ -89,7 +93,9 @@ def generate_demo(scale: float = 1, seed: int = 7, *, fiscal_start_month: int = 
                                   specialists)
     targets = build_targets(rng, deals, accounts, team, territories, fiscal_years, fiscal_start_month)
 
+    rules = build_rules(accounts).with_columns(pl.lit(anchor_time, dtype=pl.Datetime("us")).alias("created_at"))
     frames = {"territories": territories, "reps": team.reps, "territory_members": team.members,
+              "territory_rules": rules,
               "accounts": accounts.with_columns(pl.lit(None, dtype=pl.String).alias("parent_account_id")),
               "deals": deals, "activities": activities, "targets": targets, "fx_rates": fx}
     out = {}

@@ -42,6 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.step.start": ("Importing…", "正在导入…"),
     "import.step.file": ("Checking {file} ({position} of {files})…", "正在检查 {file}（第 {position}/{files} 个）…"),
     "import.step.writing": ("Writing {rows} rows to the database…", "正在写入 {rows} 行…"),
+    "import.step.routing": ("Routing the new accounts by the assignment rules…", "正在按分配规则分配新客户…"),
     "import.step.done": ("Imported {rows} rows.", "已导入 {rows} 行。"),
     "common.choose": ("Choose…", "请选择…"),
     "import.status.loaded": ("loaded", "已导入"),

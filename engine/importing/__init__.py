@@ -28,12 +28,14 @@ __all__ = ["ENTITIES", "FIELDS", "SOURCES", "UNKNOWN", "FilePlan", "ImportPlan",
 def import_files(store: Store, files: Sequence[Path | tuple[str, Path]], *, reporting_currency: str,
                  source: str = "auto", entity: str = "auto", overrides: dict[str, str] | None = None,
                  skip_invalid: bool = False, stage_overrides: dict[str, str] | None = None,
-                 progress: Callable[..., None] | None = None) -> ImportResult:
+                 progress: Callable[..., None] | None = None,
+                 keep_crm_territory: bool = True) -> ImportResult:
     """Plan and run an import of `files` in one go (raises ImportFailed in strict mode)."""
     plan = plan_files(list(files), source=source, entity=entity, overrides=overrides)
     try:
         return run_import(store, plan, reporting_currency=reporting_currency, skip_invalid=skip_invalid,
-                          stage_overrides=stage_overrides, progress=progress)
+                          stage_overrides=stage_overrides, progress=progress,
+                          keep_crm_territory=keep_crm_territory)
     finally:
         plan.close()
 

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import polars as pl
 
-from engine.store.errors import ImportFailed, Problem
+from engine.store.errors import ImportFailed, Problem, TerrainError
 from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.raw import BEYOND, ROW
@@ -27,6 +27,7 @@ from engine.importing.problems import empty_problems, problem_frame
 from engine.importing.target_periods import TargetSplit, split_note
 from engine.importing.validate import CheckedTable, check_table
 from engine.store import Session, Store
+from engine.territories.publish import route_accounts
 
 # progress(fraction, step, **values): step "file" (file, position, files), "writing" (rows) or
 # "done" (rows) — words left to the caller, who knows the user's language.
@@ -52,6 +53,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     target_splits: list[tuple[str, int]] = field(default_factory=list)
     split_method: str = "even"
+    routed: int = 0  # accounts the active assignment rules gave a territory after the import
+    orphans: int = 0  # imported accounts no rule matched (see engine.territories)
 
     @property
     def notes(self) -> list[str]:
@@ -158,8 +161,12 @@ def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context)
 
 
 def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_invalid: bool = False,
-               stage_overrides: dict[str, str] | None = None, progress: Progress | None = None) -> ImportResult:
-    """Check, then load the plan in one transaction. Raises ImportFailed (strict mode) with every problem."""
+               stage_overrides: dict[str, str] | None = None, progress: Progress | None = None,
+               keep_crm_territory: bool = True) -> ImportResult:
+    """Check, then load the plan in one transaction. Raises ImportFailed (strict mode) with every problem.
+
+    Then the imported accounts are routed by the active assignment rules (a second transaction):
+    those the export gave no territory, or with `keep_crm_territory=False` all of them."""
     progress = progress or (lambda fraction, step, **values: None)
     outcomes, context = check_plan(store, plan, reporting_currency=reporting_currency,
                                    stage_overrides=stage_overrides, skip_invalid=skip_invalid, progress=progress)
@@ -177,11 +184,23 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
         error.problems_frame = problems  # type: ignore[attr-defined]
         raise error
     rows = sum(o.frame.height for o in outcomes if o.frame is not None)
+    imported = [o.frame.select("account_id") for o in outcomes if o.frame is not None and o.plan.entity == "accounts"]
+    imported += [f.select("account_id") for f in context.created.get("accounts", [])]
     progress(0.85, "writing", rows=rows)
     summary = _write(store, outcomes, context)
-    progress(1.0, "done", rows=int(summary["rows_loaded"].sum()))
     splits = [(o.plan.file_name, o.split_rows) for o in outcomes if o.split_rows]
-    return ImportResult(summary, problems, context.warnings, splits, plan.target_split.method)
+    result = ImportResult(summary, problems, context.warnings, splits, plan.target_split.method)
+    if imported:
+        progress(0.95, "routing")
+        try:
+            routed = route_accounts(store, pl.concat(imported)["account_id"].unique().to_list(),
+                                    keep_crm_territory=keep_crm_territory)
+            result.routed, result.orphans = routed.routed, routed.orphans
+        except TerrainError as error:  # the import stands; the rules need fixing before they route
+            result.warnings.append(f"The new accounts were not routed: {error.message.splitlines()[0]} "
+                                   "Fix the rules on the Territories page.")
+    progress(1.0, "done", rows=int(summary["rows_loaded"].sum()))
+    return result
 
 
 def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> pl.DataFrame:

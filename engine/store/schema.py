@@ -163,6 +163,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE accounts ADD COLUMN founded_year INTEGER;
     """,
+    # 8: assignment rules get a kind (account, override, deal), a name and who wrote them; every
+    # rule run that was applied is recorded with the open deals it moved, so the last one can be undone.
+    """
+    ALTER TABLE territory_rules ADD COLUMN kind VARCHAR DEFAULT 'account';
+    ALTER TABLE territory_rules ADD COLUMN name VARCHAR;
+    ALTER TABLE territory_rules ADD COLUMN created_by VARCHAR;
+    ALTER TABLE territory_rules ADD COLUMN created_at TIMESTAMP;
+    CREATE TABLE assignment_runs (
+        run_id VARCHAR PRIMARY KEY, ts TIMESTAMP NOT NULL, actor VARCHAR, accounts_changed BIGINT,
+        deals_changed BIGINT, undone_at TIMESTAMP, undone_by VARCHAR);
+    CREATE TABLE assignment_run_deals (
+        run_id VARCHAR NOT NULL, deal_id VARCHAR NOT NULL, from_territory VARCHAR, to_territory VARCHAR,
+        from_rep VARCHAR, to_rep VARCHAR, reason VARCHAR);
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.
@@ -170,6 +184,7 @@ DATA_TABLES: tuple[str, ...] = (
     "territories", "reps", "territory_members", "territory_rules", "accounts", "deals",
     "activities", "targets", "fx_rates", "assignment_log", "scenarios", "scenario_moves",
     "imports", "import_rejects", "territory_changes", "account_shares", "resource_requests", "target_parts",
+    "assignment_runs", "assignment_run_deals",
 )
 
 # Tables whose ids are kept unique by the writers, not by a PRIMARY KEY index (migration 4): an

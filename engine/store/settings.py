@@ -14,6 +14,18 @@ from engine.store.errors import SettingsError
 KM_PER_MILE = 1.609344
 
 
+def boolean(raw: Any) -> bool:
+    """true/false, yes/no, 1/0 (any case) as a bool; anything else is a ValueError."""
+    if isinstance(raw, bool):
+        return raw
+    folded = str(raw).strip().lower()
+    if folded in ("true", "yes", "1", "on"):
+        return True
+    if folded in ("false", "no", "0", "off"):
+        return False
+    raise ValueError(raw)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -52,6 +64,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warm_start", "TERRAIN_WARM_START", 1,
             "1: when the server starts, compute the default period's figures in the background, so the "
             "first visitor does not wait for them; 0: compute them on first use.", int, (0, 1)),
+    Setting("keep_crm_territory", "TERRAIN_KEEP_CRM_TERRITORY", True,
+            "After an import, keep the territory the CRM export gives an account; false = the assignment "
+            "rules route every imported account (accounts without a territory are routed either way).", boolean),
 )
 
 
@@ -70,6 +85,7 @@ class Settings:
     mileage_rate: float
     visit_hours: float
     warm_start: int
+    keep_crm_territory: bool
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

@@ -21,7 +21,7 @@ def tabs_url(tmp_path):
     db = database_file(tmp_path / "demo.duckdb", lambda store: build_demo(store, scale=0.02))
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "tests" / "browser" / "territory_tabs_app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
          "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
          "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
         cwd=REPO, env={**os.environ, "TERRAIN_DB": str(db), "PYTHONPATH": str(REPO)},
@@ -46,7 +46,7 @@ def _visible_select(page, label: str):
 
 def test_merge_assign_and_retire(tabs_url, page):
     url, db, stop = tabs_url
-    page.goto(url)
+    page.goto(f"{url}/territories")
     wait_for_app(page)
 
     page.get_by_role("tab", name="Duplicates").click()

@@ -1,0 +1,226 @@
+"""Which rules match which rows, decided without a per-row Python loop and without trying every
+rule on every row.
+
+Most territory rules start with a text key (`country == "DE" and …`, `state in [...]`): such a
+rule can only match rows holding one of its key values, so rows are joined to the rules' keys
+first and each rule is evaluated only on its candidates. Rules without a key are evaluated on all
+rows. The result is the sparse match table (row, rule); the first-match decision, ties, dead rules
+and orphans are group-bys over it.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import polars as pl
+
+from engine.territories.compile import CompiledRule, prepare
+
+ROW, RULE = "_row", "_rule"
+_WIDE_CHUNK = 32  # rules evaluated per polars pass when they are not plain conditions
+MAX_KEY_COMBINATIONS = 10_000  # key values (per combination of fields) a rule's candidates are joined on
+
+
+def match_table(frame: pl.DataFrame, fields: dict[str, str], compiled: list[CompiledRule]) -> pl.DataFrame:
+    """(_row u32, _rule u32) for every (row of `frame`, index into `compiled`) where the rule matches."""
+    used = set().union(*(c.fields for c in compiled)) if compiled else set()
+    data = prepare(frame, fields, used).with_row_index(ROW)
+    parts: list[pl.DataFrame] = []
+    by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    chosen: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    keyless: list[int] = []
+    for index, rule in enumerate(compiled):
+        if not rule.keys:
+            keyless.append(index)
+            continue
+        chosen[index] = _composite(rule.keys)
+        by_key[tuple(field for field, _ in chosen[index])].append(index)
+    parts.extend(_evaluate(data, data.select(ROW), keyless, compiled))
+    for key_fields, indices in by_key.items():
+        keys = pl.DataFrame({**{field: [chosen[i][n][1] for i in indices] for n, field in enumerate(key_fields)},
+                             RULE: pl.Series(indices, dtype=pl.UInt32)})
+        for field in key_fields:  # every combination of the key values a rule accepts
+            keys = keys.explode(field)
+        candidates = data.select(ROW, *key_fields).join(keys, on=list(key_fields), how="inner").select(ROW, RULE)
+        plain = {i: _residual(compiled[i].conditions, chosen[i]) for i in indices
+                 if compiled[i].conditions is not None}
+        parts.append(_plain_matches(data, candidates.filter(pl.col(RULE).is_in(list(plain))), plain))
+        general = [i for i in indices if i not in plain]
+        if general:
+            parts.extend(_evaluate(data, candidates.filter(pl.col(RULE).is_in(general)), general, compiled))
+    if not parts:
+        return pl.DataFrame(schema={ROW: pl.UInt32, RULE: pl.UInt32})
+    # No pair twice: each path yields a rule's matches once (a row holds one combination of key values).
+    return pl.concat(parts)
+
+
+def _composite(keys: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The key conditions a rule's candidates are joined on: all of them (one per field, the one
+    with fewest values), while the combinations stay few — `country == "DE" and state == "BY"`
+    finds exactly the Bavarian rows, where either alone would find far more."""
+    best: dict[str, tuple[str, ...]] = {}
+    for field, values in keys:
+        if field not in best or len(values) < len(best[field]):
+            best[field] = values
+    while len(best) > 1 and _combinations(best) > MAX_KEY_COMBINATIONS:
+        best.pop(max(best, key=lambda f: len(best[f])))
+    return tuple(sorted(best.items()))
+
+
+def _combinations(best: dict[str, tuple[str, ...]]) -> int:
+    out = 1
+    for values in best.values():
+        out *= len(values)
+    return out
+
+
+def _residual(conditions: tuple[tuple, ...], key: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple, ...]:
+    """The conditions of a rule other than the key conditions its candidates were found by."""
+    rest, left = [], list(key)
+    for condition in conditions:
+        if condition[0] == "in" and (condition[1], condition[2]) in left:
+            left.remove((condition[1], condition[2]))
+            continue
+        rest.append(condition)
+    return tuple(rest)
+
+
+def _plain_matches(data: pl.DataFrame, candidates: pl.DataFrame, plain: dict[int, tuple[tuple, ...]]) -> pl.DataFrame:
+    """The candidates (ROW, RULE) whose rule's remaining conditions all hold, evaluated per kind of
+    condition as joins over every rule at once: satisfied (row, rule, condition) triples are
+    counted against the number of conditions each rule has."""
+    needed = pl.DataFrame({RULE: pl.Series(list(plain), dtype=pl.UInt32),
+                           "_needed": pl.Series([len(c) for c in plain.values()], dtype=pl.UInt32)})
+    candidates = candidates.join(needed, on=RULE)
+    done = candidates.filter(pl.col("_needed") == 0).select(ROW, RULE)
+    pending = candidates.filter(pl.col("_needed") > 0)
+    if pending.is_empty():
+        return done
+    table: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for rule, conditions in plain.items():
+        for number, condition in enumerate(conditions):
+            table[(condition[0], condition[1])].append((rule, number, *condition[2:]))
+    satisfied = []
+    for (kind, field), rows in table.items():
+        rules = pl.Series([r[0] for r in rows], dtype=pl.UInt32)
+        mine = pending.filter(pl.col(RULE).is_in(rules.unique().implode()))
+        mine = mine.with_columns(data[field].gather(mine[ROW]).alias("_value"))
+        spec = {RULE: rules, "_cond": pl.Series([r[1] for r in rows], dtype=pl.UInt32)}
+        if kind == "in":
+            spec["_value"] = [r[2] for r in rows]
+            found = mine.join(pl.DataFrame(spec).explode("_value"), on=[RULE, "_value"])
+        else:
+            if kind == "prefix":
+                spec["_prefix"] = [r[2] for r in rows]
+                test = pl.col("_value").str.starts_with(pl.col("_prefix"))
+            elif kind == "range":
+                spec.update(_low=[r[2] for r in rows], _high=[r[3] for r in rows],
+                            _low_closed=[r[4] for r in rows], _high_closed=[r[5] for r in rows])
+                value = pl.col("_value")
+                test = (((value > pl.col("_low")) | (pl.col("_low_closed") & (value == pl.col("_low"))))
+                        & ((value < pl.col("_high")) | (pl.col("_high_closed") & (value == pl.col("_high")))))
+            else:  # empty
+                spec["_negated"] = [r[2] for r in rows]
+                test = pl.col("_value").is_null() != pl.col("_negated")
+            found = mine.join(pl.DataFrame(spec), on=RULE).filter(test.fill_null(False))
+        satisfied.append(found.select(ROW, RULE, "_cond"))
+    counted = (pl.concat(satisfied).unique().group_by(ROW, RULE).agg(pl.len().alias("_held"))
+               .join(needed, on=RULE).filter(pl.col("_held") == pl.col("_needed")))
+    return pl.concat([done, counted.select(ROW, RULE)])
+
+
+def _evaluate(data: pl.DataFrame, candidates: pl.DataFrame, rules: list[int], compiled: list[CompiledRule]):
+    """Rules of any shape, each on its candidates (`candidates` has ROW, and RULE when the
+    candidates differ per rule), a chunk of rules per polars pass."""
+    for start in range(0, len(rules), _WIDE_CHUNK):
+        chunk = rules[start:start + _WIDE_CHUNK]
+        if RULE in candidates.columns:
+            rows = candidates.filter(pl.col(RULE).is_in(chunk))
+            rows = pl.concat([rows, data.drop(ROW)[rows[ROW]]], how="horizontal")
+            yield rows.filter(pl.any_horizontal([(pl.col(RULE) == i) & compiled[i].match.fill_null(False)
+                                                 for i in chunk])).select(ROW, RULE)
+        else:
+            wide = data.select(ROW, *[compiled[i].match.fill_null(False).alias(str(i)) for i in chunk])
+            for i in chunk:
+                yield wide.filter(pl.col(str(i))).select(ROW, pl.lit(i, dtype=pl.UInt32).alias(RULE))
+
+
+def decide(matches: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
+    """For each matched row: the deciding rule and the ties at its level.
+
+    `rules` has one row per compiled rule (row i = _rule i) with `rule_id, territory_id, priority,
+    kind, order`; overrides rank before every account rule. Returns `_row, rule_id, territory_id,
+    tied` (bool: rules of the deciding level name other territories too), `tie_rules`,
+    `tie_territories` (lists, in rule order). Within a tie the first rule in the table wins."""
+    ranked = rules.with_row_index(RULE).select(
+        RULE, "rule_id", "territory_id", "order",
+        (pl.when(pl.col("kind") == "override").then(0).otherwise(1).cast(pl.Int64) * (1 << 40)
+         + pl.col("priority").cast(pl.Int64)).alias("_level"))
+    ordered = matches.join(ranked, on=RULE, how="inner").sort(ROW, "_level", "order")
+    first = ordered.unique(ROW, keep="first", maintain_order=True)
+    # Only rows with several matches can tie: the rest is decided by their one rule.
+    several = ordered.filter(pl.col(ROW).is_duplicated())
+    level = several.join(first.select(ROW, pl.col("_level").alias("_best")), on=ROW).filter(
+        pl.col("_level") == pl.col("_best"))
+    ties = level.group_by(ROW, maintain_order=True).agg(
+        (pl.col("territory_id").n_unique() > 1).alias("tied"), pl.col("rule_id").alias("tie_rules"),
+        pl.col("territory_id").alias("tie_territories")).filter("tied")
+    return first.select(ROW, "rule_id", "territory_id").join(ties, on=ROW, how="left", maintain_order="left") \
+        .with_columns(pl.col("tied").fill_null(False))
+
+
+def explain_misses(frame: pl.DataFrame, fields: dict[str, str], compiled: list[CompiledRule]) -> pl.DataFrame:
+    """Why each row of `frame` matched no rule: `field, value, reason` per row, in row order.
+
+    reason `empty`: a field the rules read is empty (the one most rules read); `unexpected`: its
+    value is accepted by no condition on that field in any rule; `combination`: every value is
+    accepted somewhere, just never together."""
+    width = Counter(f for c in compiled for f in c.fields)
+    if frame.is_empty() or not width:
+        return pl.DataFrame({"field": [None] * frame.height, "value": [None] * frame.height,
+                             "reason": ["no rules" if not width else "combination"] * frame.height},
+                            schema={"field": pl.String, "value": pl.String, "reason": pl.String})
+    data = prepare(frame, fields, set(width))
+    order = [f for f, _ in width.most_common()]
+    accepted = {field: _accepting(field, compiled) for field in order}
+    empty_first = pl.coalesce([pl.when(pl.col(f).is_null()).then(pl.lit(f)) for f in order])
+    unexpected_first = pl.coalesce([pl.when(~accepted[f]).then(pl.lit(f)) for f in order])
+    flags = data.select(empty_first.alias("_empty"), unexpected_first.alias("_unexpected"))
+    field = pl.coalesce("_empty", "_unexpected")
+    raw = frame.select([pl.col(f).cast(pl.String) if f in frame.columns else pl.lit(None, dtype=pl.String).alias(f)
+                        for f in order])
+    value = pl.coalesce([pl.when(field == f).then(pl.col(f)) for f in order]) if order else pl.lit(None)
+    return pl.concat([flags, raw], how="horizontal").select(
+        field.alias("field"),
+        pl.when(pl.col("_empty").is_null()).then(value).alias("value"),
+        pl.when(pl.col("_empty").is_not_null()).then(pl.lit("empty"))
+        .when(pl.col("_unexpected").is_not_null()).then(pl.lit("unexpected"))
+        .otherwise(pl.lit("combination")).alias("reason"))
+
+
+def _accepting(field: str, compiled: list[CompiledRule]) -> pl.Expr:
+    """True where some condition on `field` of some rule holds: the plain conditions folded into
+    one membership test and the distinct other ones, so thousands of rules stay one expression."""
+    values: set[str] = set()
+    others: dict[str, pl.Expr] = {}
+    for rule in compiled:
+        if rule.conditions is None:
+            others.update((str(atom), atom) for f, atom in rule.atoms if f == field)
+            continue
+        for kind, name, *spec in rule.conditions:
+            if name != field:
+                continue
+            if kind == "in":
+                values.update(spec[0])
+            elif kind == "prefix":
+                others.setdefault(f"prefix {spec[0]}", pl.col(field).str.starts_with(spec[0]))
+            elif kind == "range":
+                low, high, low_closed, high_closed = spec
+                test = (pl.col(field) >= low if low_closed else pl.col(field) > low) & (
+                    pl.col(field) <= high if high_closed else pl.col(field) < high)
+                others.setdefault(f"range {spec}", test)
+            else:
+                others.setdefault(f"empty {spec}", pl.col(field).is_not_null() if spec[0] else pl.col(field).is_null())
+    tests = [t.fill_null(False) for t in others.values()]
+    if values:
+        tests.append(pl.col(field).is_in(sorted(values)).fill_null(False))
+    return pl.any_horizontal(tests) if tests else pl.lit(False)

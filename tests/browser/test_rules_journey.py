@@ -1,0 +1,77 @@
+"""A territory planner's journey through the rules in a real browser: simulate the rules, see the
+orphans, rewrite a rule in the editor so they are routed, simulate again, apply."""
+from __future__ import annotations
+
+import pytest
+
+from engine.territories.rules import save_rules
+from tests.browser.conftest import screenshot, wait_for_app
+from tests.conftest import database_file
+from tests.territories.conftest import RULES, fill_rules_company
+
+pytestmark = pytest.mark.browser
+FIXED = '(country == "US" and state in ["CA", "TX"]) or country is empty'
+
+
+def _fill(store) -> None:
+    fill_rules_company(store)
+    save_rules(store, RULES, actor="ops")
+
+
+def _tile(page, label: str) -> str:
+    return page.locator('[data-testid="stMetric"]').filter(has_text=label).locator(
+        '[data-testid="stMetricValue"]').inner_text()
+
+
+def _edit_expression(page, row: int, text: str, then_visible) -> None:
+    """Type `text` over the expression cell of the editor's `row` (a canvas grid: keyboard only),
+    until `then_visible` shows. A busy machine may still be scrolling or rerunning: try again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(4):
+        wait_for_app(page)
+        # Streamlit scrolls its own pane, not the window: back to the top, where the editor is
+        page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop > 0) e.scrollTop = 0; })")
+        page.wait_for_timeout(800)
+        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        page.mouse.click(box["x"] + 60, box["y"] + 35 * (row + 1) + 17)  # the rule id cell
+        page.wait_for_timeout(300)
+        for _ in range(4):  # rule id → kind → territory → priority → expression
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")  # opens the cell's editor with its text selected
+        page.wait_for_timeout(500)
+        page.keyboard.press("Control+a")
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        try:
+            then_visible.wait_for(timeout=20_000)
+            return
+        except PlaywrightError:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+
+
+def test_simulate_see_orphans_fix_the_rule_and_apply(serve_app, tmp_path, page):
+    url = serve_app(database_file(tmp_path / "rules.duckdb", _fill))
+    page.goto(f"{url}/territories")
+    wait_for_app(page)
+    page.get_by_role("button", name="Simulate").click()
+    wait_for_app(page)
+    assert _tile(page, "Orphans") == "2"
+    page.get_by_role("tab", name="Orphans: no rule matches (2)").click()
+    page.get_by_text("Ties: rules of one priority").first.wait_for()
+    screenshot(page, "rules-1-orphans")
+
+    stale = page.get_by_text("The rules were edited since this simulation")
+    _edit_expression(page, 1, FIXED, stale)  # R1, the US West rule, is the editor's second row
+    page.get_by_role("button", name="Simulate").click()
+    stale.wait_for(state="hidden")  # the new simulation ran on the edited rules
+    wait_for_app(page)
+    assert _tile(page, "Orphans") == "0"
+    assert _tile(page, "Accounts that move") == "2"  # A5 by the override, A7 now to US West
+    page.get_by_role("button", name="Save & apply").click()
+    wait_for_app(page)
+    page.get_by_text("Applied as run A00001: 2 account(s)").wait_for()
+    assert _tile(page, "Accounts that move") == "0"
+    screenshot(page, "rules-2-applied")
