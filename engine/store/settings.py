@@ -44,6 +44,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Travel cost per km used by the planner, in the reporting currency.", float),
     Setting("visit_hours", "TERRAIN_VISIT_HOURS", 1.5,
             "Hours of a rep's time one visit takes, for the planner's workload (visits × hours).", float),
+    Setting("users_file", "TERRAIN_USERS", "",
+            "Path of the users file (roles, territories, password hashes); empty = <database>.users.json "
+            "beside the database. While it does not exist, sign-in is off (single-user local mode)."),
+    Setting("session_idle_minutes", "TERRAIN_SESSION_IDLE", 30,
+            "Minutes without any click after which a signed-in session ends (0 = never).", int),
 )
 
 
@@ -60,6 +65,8 @@ class Settings:
     basemap_url: str
     mileage_rate: float
     visit_hours: float
+    users_file: str
+    session_idle_minutes: int
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
