@@ -18,6 +18,8 @@ import polars as pl
 from engine.store.errors import TerrainError
 from engine.territories.hierarchy import UNASSIGNED_ID, Hierarchy, build_hierarchy
 from engine.store import Store
+from engine.access.viewer_store import base_store
+from engine.metrics.visible_data import visible_data
 
 DEAL_COLUMNS = ("deal_id", "account_id", "amount", "currency", "amount_rc", "status", "probability",
                 "forecast_category", "created_date", "close_date", "owner_rep_id", "territory_id")
@@ -92,19 +94,21 @@ _lock = threading.Lock()
 
 
 def sales_data(store: Store, reporting_currency: str = "USD") -> SalesData:
-    """The cached SalesData of `store`, reloaded when the store's data version moved on."""
+    """The cached SalesData of `store`, reloaded when the store's data version moved on; a store
+    bound to a restricted viewer gets only the rows that viewer sees (engine.metrics.visible_data)."""
+    viewer_store, store = store, base_store(store)
     version = f"{store.data_version()}|{reporting_currency}"
     with _lock:
         current = _cache.get(store)
         if current is None or current.version != version:
             current = _load(store, version, reporting_currency)
             _cache[store] = current
-        return current
+    return visible_data(current, viewer_store)
 
 
 def invalidate(store: Store) -> None:
     with _lock:
-        _cache.pop(store, None)
+        _cache.pop(base_store(store), None)
 
 
 def to_reporting_currency(deals: pl.DataFrame, fx_rates: pl.DataFrame, reporting_currency: str) -> pl.DataFrame:
