@@ -11,7 +11,8 @@ import sys
 
 import polars as pl
 
-from engine.commands import EXIT_OK, add_db_argument
+from engine.access.visibility import scope_for
+from engine.commands import EXIT_OK, add_db_argument, open_store
 from engine.metrics.performance import REPORT_COLUMNS, as_of_date, attainment_table, shares_table
 from engine.metrics.periods import parse_period, period_containing
 from engine.store import Store
@@ -64,12 +65,23 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(out)
 
 
+def _scope(store, requested):
+    """`--scope` as the `--as-user` user may see it; ids outside their territories are named and left out."""
+    if not getattr(store, "viewer", None):
+        return requested
+    choice = scope_for(store.base, store.viewer, requested)
+    if choice.refused:
+        sys.stderr.write(f"note: {store.viewer.name} does not see {', '.join(choice.refused)}; "
+                         "showing their own territories instead.\n")
+    return None if choice.scope is None else list(choice.scope)
+
+
 def run(args, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = open_store(args, settings)
     try:
         fsm = settings.fiscal_year_start_month
         period = parse_period(args.period, fsm) if args.period else period_containing(as_of_date(store), "year", fsm)
-        frame = rounded(report_frame(store, args.report, period, args.by, settings, args.scope))
+        frame = rounded(report_frame(store, args.report, period, args.by, settings, _scope(store, args.scope)))
     finally:
         store.close()
     if args.format == "json":
