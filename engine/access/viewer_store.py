@@ -54,6 +54,16 @@ def actor_of(store) -> str:
     return viewer_of(store).name
 
 
+def recorded_actor(store, given: str | None, action: str) -> str | None:
+    """Check that the store's viewer may do `action`, and return the name to record on the write:
+    the signed-in user of a viewer-bound store (never free text), else `given` (a bare store: the
+    CLI or a test, acting as the local admin)."""
+    from engine.access.permissions import require
+
+    require(viewer_of(store), action)
+    return store.viewer.name if getattr(store, "viewer", None) else (given or LOCAL.name)
+
+
 def restrict_frame(store, frame: pl.DataFrame, territory_column: str = "territory_id",
                    account_column: str | None = None) -> pl.DataFrame:
     """Only the rows of `frame` the store's viewer may see: their territories, plus (when
