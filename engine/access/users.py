@@ -122,6 +122,9 @@ class UsersFile:
             raise UserError(f"There is already a user '{name}'.", hint="Pick another name, or use `users passwd`.")
         if role not in ROLES:
             raise UserError(f"'{role}' is not a role.", hint=f"Use one of: {', '.join(ROLES)}.")
+        if not users and role != "admin":
+            raise UserError("The first user must be an admin: adding them turns sign-in on, and someone "
+                            "has to be able to manage the others.", hint="Add an admin first (--role admin).")
         if role in ("rep", "manager", "viewer") and not rep_id and not territories:
             raise UserError(f"A {role} needs a rep or at least one territory to see.",
                             hint="Give --rep REP_ID or --territory TERRITORY_ID.")
