@@ -17,6 +17,9 @@ from engine.i18n import t
 from engine.metrics.periods import Period, period_containing
 from engine.store.settings import Settings, load_settings
 from engine.store import Store
+from engine.access import permissions
+from engine.access.viewer_store import as_viewer
+from engine.access.visibility import LOCAL, Viewer, scope_for, visibility
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,8 +58,44 @@ def _require_shell() -> None:
 
 
 def store() -> Store:
+    """The store as the signed-in user sees it (engine.access): every figure, table, map and
+    download made from it holds only their territories, and every write through it is theirs."""
     _require_shell()
-    return _open_store(settings().db_path)
+    return as_viewer(_open_store(settings().db_path), viewer())
+
+
+def viewer() -> Viewer:
+    """Who uses this session; app.py's sign-in gate set it (an AppTest of one page: the local admin)."""
+    return st.session_state.get("_access_viewer") or LOCAL
+
+
+def may(action: str) -> bool:
+    """Whether the signed-in user's role may make this kind of write: pages hide what it may not."""
+    return permissions.may(viewer(), action)
+
+
+def own_scope() -> str | None:
+    """The signed-in user's first top territory when they do not see the whole company (pages that
+    plan one territory open on it); None for those who see everything."""
+    seen = visibility(_open_store(settings().db_path), viewer())
+    return None if seen.everything else (seen.tops[0] if seen.tops else None)
+
+
+def scope_id() -> str | None:
+    """The territory in the URL (?scope=), when the signed-in user may see it; otherwise a
+    friendly warning, and None (their own territories)."""
+    from engine.metrics.sales_data import sales_data
+
+    wanted = st.query_params.get("scope") or None
+    if wanted is None:
+        return None
+    choice = scope_for(_open_store(settings().db_path), viewer(), [wanted])
+    if choice.refused:
+        tree = sales_data(store(), settings().reporting_currency).tree
+        key = "access.scope_refused" if tree.has(wanted) else "fk.unknown_scope"
+        st.warning(tr(key, scope=wanted))
+        return None
+    return wanted
 
 
 def lang() -> str:
@@ -96,12 +135,9 @@ def url_scope() -> list[str] | None:
     a caption says whose figures these are, a warning when the link names an unknown territory."""
     from engine.metrics.sales_data import sales_data
 
-    scope_id = st.query_params.get("scope") or None
-    if scope_id is None:
+    chosen = scope_id()
+    if chosen is None:
         return None
     tree = sales_data(store(), settings().reporting_currency).tree
-    if not tree.has(scope_id):
-        st.warning(tr("fk.unknown_scope", scope=scope_id))
-        return None
-    st.caption(tr("fk.scope", name=tree.name_of(tree.node_of(scope_id))))
-    return [scope_id]
+    st.caption(tr("fk.scope", name=tree.name_of(tree.node_of(chosen))))
+    return [chosen]
