@@ -39,11 +39,11 @@ if store.is_empty():
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _baseline(path: str, version: tuple):
+def _baseline(path: str, version: tuple, viewer):  # one per viewer: it holds only what they see
     return build_baseline(store, settings=settings)
 
 
-baseline = _baseline(settings.db_path, store.data_version())
+baseline = _baseline(settings.db_path, store.data_version(), context.viewer())
 plan: Plan = st.session_state.get("planner_plan")
 if plan is None or plan.baseline is not baseline:
     # Any committed write (even saving a scenario) renews the baseline: carry the planner's moves over.
