@@ -12,6 +12,7 @@ import time
 
 import streamlit as st
 
+from engine.access.exposure import is_loopback
 from engine.access.signin import SignInFailed, SignInThrottled, expired, sign_in
 from engine.access.users import UsersFile, users_path
 from engine.access.visibility import LOCAL, Viewer
@@ -30,6 +31,10 @@ def current_viewer(settings) -> Viewer:
     users = users_file(settings)
     if not users.exists():
         st.session_state.pop(_VIEWER, None)
+        client = st.context.ip_address  # None when the browser is on this machine (localhost)
+        if client is not None and not is_loopback(client):  # served to the network by mistake
+            st.error(t("access.local_only", st.session_state.get("lang", settings.language)))
+            st.stop()
         return LOCAL
     lang = st.session_state.get("lang", settings.language)
     viewer = st.session_state.get(_VIEWER)

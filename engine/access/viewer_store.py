@@ -35,7 +35,7 @@ class ViewerStore:
 
 def as_viewer(store, viewer: Viewer | None):
     """`store` as `viewer` sees it (None or the local admin: the store itself)."""
-    if viewer is None:
+    if viewer is None or viewer == LOCAL:
         return getattr(store, "base", store)
     return ViewerStore(store, viewer)
 

@@ -11,6 +11,7 @@ an ancestor to the visible territories below it, and refuses the rest.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,7 +67,8 @@ class ScopeChoice:
 
 
 EVERYTHING = Visibility(None, ())
-_memo: dict[tuple, Visibility] = {}
+# Per store (weakly: a closed store's entries go with it), per (data version, viewer).
+_memo: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _memo_lock = threading.Lock()
 
 
@@ -104,15 +106,18 @@ def visibility(store: Session, viewer: Viewer) -> Visibility:
     if viewer.sees_everything:
         return EVERYTHING
     version = store.data_version() if hasattr(store, "data_version") else None
-    key = (id(store), version, viewer)
+    if version is None:  # a transaction's session: no version to key a memo on
+        return _compute(store, viewer)
+    key = (version, viewer)
     with _memo_lock:
-        if version is not None and key in _memo:
-            return _memo[key]
+        known = _memo.setdefault(store, {})
+        if key in known:
+            return known[key]
     result = _compute(store, viewer)
     with _memo_lock:
-        if len(_memo) > 512:
-            _memo.clear()
-        _memo[key] = result
+        if len(known) > 256:
+            known.clear()
+        known[key] = result
     return result
 
 

@@ -19,9 +19,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "access.local_mode": ("Sign-in is off: single-user mode on this computer. Add a user "
                           "(`python -m engine users add`) to turn it on.",
                           "未启用登录：本机单用户模式。添加用户（`python -m engine users add`）即可启用登录。"),
+    "access.local_only": ("Sign-in is off, so Terrain answers only on the computer it runs on. Ask its "
+                          "admin to add users (python -m engine users add) to open it to the network.",
+                          "未启用登录，Terrain 只在运行它的电脑上可用。请管理员添加用户（python -m engine users add）后再开放到网络。"),
     "access.scope_refused": ("You do not see {scope}; showing your own territories.",
                              "您无权查看 {scope}，显示您自己的区域。"),
     "access.read_only": ("Your role ({role}) can look but not change this.", "您的角色（{role}）只能查看，不能修改。"),
+    "access.col.actor": ("By", "操作人"),
     "role.admin": ("admin", "管理员"),
     "role.sales_ops": ("sales ops", "销售运营"),
     "role.manager": ("manager", "经理"),
