@@ -83,12 +83,14 @@ def own_scope() -> str | None:
 
 def scope_id() -> str | None:
     """The territory in the URL (?scope=), when the signed-in user may see it; otherwise a
-    friendly warning, and None (their own territories)."""
+    friendly warning, and None (their own territories). Without one in the URL, the user's own
+    territory when they see a single subtree."""
     from engine.metrics.sales_data import sales_data
 
     wanted = st.query_params.get("scope") or None
-    if wanted is None:
-        return None
+    if wanted is None:  # someone who sees one territory (and what is below) opens on it
+        seen = visibility(_open_store(settings().db_path), viewer())
+        return seen.tops[0] if len(seen.tops) == 1 else None
     choice = scope_for(_open_store(settings().db_path), viewer(), [wanted])
     if choice.refused:
         tree = sales_data(store(), settings().reporting_currency).tree

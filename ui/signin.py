@@ -32,7 +32,7 @@ def current_viewer(settings) -> Viewer:
     if not users.exists():
         st.session_state.pop(_VIEWER, None)
         client = st.context.ip_address  # None when the browser is on this machine (localhost)
-        if client is not None and not is_loopback(client):  # served to the network by mistake
+        if isinstance(client, str) and not is_loopback(client):  # served to the network by mistake
             st.error(t("access.local_only", st.session_state.get("lang", settings.language)))
             st.stop()
         return LOCAL
@@ -50,7 +50,9 @@ def current_viewer(settings) -> Viewer:
     if viewer is None:
         viewer = _sso_viewer(users, lang)
     if viewer is None:
-        _form(users, lang)
+        # The form is the only page until someone signs in (so the sidebar lists no page either).
+        st.navigation([st.Page(lambda: _form(users, lang), title=t("access.signin.title", lang),
+                               url_path="signin", icon="🔐")], position="hidden").run()
         st.stop()
     st.session_state[_VIEWER], st.session_state[_SEEN] = viewer, now
     return viewer
