@@ -52,7 +52,10 @@ def _go(page, title: str) -> None:
 def test_a_rep_signs_in_and_sees_only_their_territory_on_every_page(signed_url, page):
     page.goto(f"{signed_url}/?period=2026-Q4")
     page.get_by_role("heading", name="Sign in to Terrain").wait_for(timeout=90_000)
+    page.get_by_role("textbox", name="User name").wait_for()
+    wait_for_app(page)
     assert page.locator('[data-testid="stMetric"]').count() == 0  # nothing before signing in
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # nor any page's name
     screenshot(page, "access-signin")
     _sign_in(page, "dieter", "dieter-password")
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
@@ -77,8 +80,8 @@ def test_a_viewer_cannot_import(signed_url, page):
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
     assert "Import" not in page.locator('[data-testid="stSidebarNav"]').inner_text()
     _go(page, "Targets")
+    page.get_by_text("Your role (viewer) can look but not change this.").wait_for(timeout=60_000)
     assert page.get_by_role("button", name="Save").count() == 0
-    assert "can look but not change" in _main_text(page)
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
     screenshot(page, "access-viewer-targets")
 
