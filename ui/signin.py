@@ -47,6 +47,8 @@ def current_viewer(settings) -> Viewer:
         # The users file may have changed (a role, a removal) since the sign-in: follow it.
         user = users.get(viewer.name)
         viewer = Viewer.of(user) if user else None
+        if viewer is None:
+            _forget()
     if viewer is None:
         viewer = _sso_viewer(users, lang)
     if viewer is None:

@@ -31,10 +31,12 @@ def _restrict(data, store, viewer):
     nodes = sorted(tree.node_of(t) for t in seen.territories if tree.has(t))
     tops = tuple(sorted(tree.node_of(t) for t in seen.tops if tree.has(t)))
     inside = pl.col("node").is_in(pl.Series(nodes, dtype=pl.UInt32).implode())
-    accounts = data.accounts.filter(inside | pl.col("account_id").is_in(sorted(seen.shared_accounts)))
+    accounts = data.accounts.filter(inside | pl.col("account_id").is_in(sorted(seen.shared_accounts))) \
+        if seen.shared_accounts else data.accounts.filter(inside)
     deals = data.deals.filter(inside)
     members = data.members.filter(inside.fill_null(False))
-    reps = set(members["rep_id"].drop_nulls().to_list()) | set(deals["rep"].drop_nulls().to_list()) \
+    reps = set(members["rep_id"].drop_nulls().unique().to_list()) \
+        | set(deals["rep"].drop_nulls().unique().to_list()) \
         | set(tree.nodes.filter(inside)["owner_rep_id"].drop_nulls().to_list()) \
         | ({viewer.rep_id} if viewer.rep_id else set())
     targets = data.targets.filter(inside.fill_null(False)

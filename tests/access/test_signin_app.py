@@ -127,3 +127,24 @@ def test_the_planner_hides_saving_and_applying_scenarios_from_a_rep(signed_db):
     ada = _as("planner", ADA)
     assert not ada.exception
     assert not [b for b in ada.button if "Save" in b.label or b.key in ("planner_apply", "planner_delete")]
+
+
+def test_an_idle_session_ends_and_sign_out_forgets_the_user(signed_db):
+    app = _sign_in(_shell().run(), "ada", "ada-password")
+    assert app.session_state["_access_viewer"].name == "ada"
+    app.session_state["_access_last_seen"] = 0.0  # idle since 1970: far beyond TERRAIN_SESSION_IDLE
+    app.run()
+    assert "_access_viewer" not in app.session_state
+    assert [i.value for i in app.info] == [
+        "Your session ended after 30 minutes without activity; sign in again."]
+    app = _sign_in(app, "ada", "ada-password")
+    assert app.session_state["_access_viewer"].name == "ada"  # signed in again
+
+
+def test_a_removed_user_is_signed_out_at_their_next_click(signed_db, tmp_path):
+    app = _sign_in(_shell().run(), "vic", "vic-password")
+    assert app.session_state["_access_viewer"].name == "vic"
+    UsersFile(tmp_path / "tiny.users.json").remove("vic")
+    app.run()
+    assert "_access_viewer" not in app.session_state
+    assert [t.value for t in app.title] == ["Sign in to Terrain"]
