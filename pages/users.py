@@ -24,6 +24,8 @@ except TerrainError as error:
     context.show_error(error)
     st.stop()
 
+if "users_flash" in st.session_state:  # set before the rerun that shows the changed list
+    st.success(st.session_state.pop("users_flash"))
 store = context.store()
 rows = [u.public() for u in users.users().values()]
 st.dataframe(pl.DataFrame(rows, schema={k: pl.String for k in
@@ -53,7 +55,7 @@ with st.form("users_add", clear_on_submit=True):
         except TerrainError as error:
             context.show_error(error)
         else:
-            st.success(tr("users.added", name=name.strip()))
+            st.session_state["users_flash"] = tr("users.added", name=name.strip())
             st.rerun()
 
 names = list(users.users())
@@ -77,5 +79,5 @@ if names:
             except TerrainError as error:
                 context.show_error(error)
             else:
-                st.success(tr("users.removed", name=who))
+                st.session_state["users_flash"] = tr("users.removed", name=who)
                 st.rerun()

@@ -103,8 +103,8 @@ def _form(users: UsersFile, lang: str) -> None:
             else:
                 st.session_state[_VIEWER], st.session_state[_SEEN] = Viewer.of(user), time.time()
                 st.rerun()
-        if _sso_configured():
-            st.button(t("access.signin.sso", lang), on_click=st.login)
+        if _sso_configured() and st.button(t("access.signin.sso", lang)):
+            st.login()  # Streamlit's OIDC flow ([auth] in .streamlit/secrets.toml); back here signed in
 
 
 def sign_out() -> None:

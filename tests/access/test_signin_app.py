@@ -148,3 +148,30 @@ def test_a_removed_user_is_signed_out_at_their_next_click(signed_db, tmp_path):
     app.run()
     assert "_access_viewer" not in app.session_state
     assert [t.value for t in app.title] == ["Sign in to Terrain"]
+
+
+def test_the_admin_adds_a_user_on_the_users_page_and_others_are_refused(signed_db, tmp_path):
+    boss = _as("users", Viewer("boss", "admin"))
+    assert not boss.exception
+    assert boss.dataframe[0].value["name"].tolist() == ["boss", "ada", "vic"]
+    form = boss.text_input
+    form[0].input("bo")
+    boss.selectbox[0].select("rep")
+    boss.selectbox[1].select("R2")
+    form[2].input("bo-password-1")
+    boss = next(b for b in boss.button if b.label == "Add a user").click().run()
+    assert [s.value for s in boss.success] == ["Added bo."]
+    added = UsersFile(tmp_path / "tiny.users.json").get("bo")
+    assert (added.role, added.rep_id, added.password_hash[:9]) == ("rep", "R2", "$argon2id")
+    assert "bo-password-1" not in (tmp_path / "tiny.users.json").read_text()
+    refused = _as("users", ADA)
+    assert [e.value for e in refused.error] == [
+        "**Not allowed** — ada (rep) may not manage users. Ask an admin or sales ops to do it, or to change your role."]
+    assert not refused.dataframe
+
+
+def test_the_import_page_stops_for_a_role_that_may_not_import(signed_db):
+    vic = _as("import", VIC)
+    assert not vic.exception
+    assert [i.value for i in vic.info] == ["Your role (viewer) can look but not change this."]
+    assert not vic.get("file_uploader")
