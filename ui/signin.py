@@ -19,6 +19,9 @@ from engine.access.visibility import LOCAL, Viewer
 from engine.i18n import t
 
 _VIEWER, _SEEN = "_access_viewer", "_access_last_seen"
+# DESIGN's stable URL paths (and the shell's hidden home): each answers with the form until sign-in.
+PAGE_PATHS = ("home", "overview", "reps", "forecast", "targets", "activity", "territories", "planner",
+              "health", "board", "import", "users")
 
 
 def users_file(settings) -> UsersFile:
@@ -53,8 +56,14 @@ def current_viewer(settings) -> Viewer:
         viewer = _sso_viewer(users, lang)
     if viewer is None:
         # The form is the only page until someone signs in (so the sidebar lists no page either).
-        st.navigation([st.Page(lambda: _form(users, lang), title=t("access.signin.title", lang),
-                               url_path="signin", icon="🔐")], position="hidden").run()
+        # A deep link (/reps?period=…) opens the form at its own path, and after signing in the
+        # rerun lands on the page it named rather than on "page not found".
+        def form() -> None:
+            _form(users, lang)
+
+        st.navigation([st.Page(form, title=t("access.signin.title", lang), url_path=path, icon="🔐",
+                               default=path == "signin") for path in ("signin", *PAGE_PATHS)],
+                      position="hidden").run()
         st.stop()
     st.session_state[_VIEWER], st.session_state[_SEEN] = viewer, now
     return viewer

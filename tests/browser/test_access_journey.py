@@ -90,15 +90,20 @@ def test_wrong_passwords_are_slowed_down_and_sign_out_ends_the_session(signed_ur
     page.goto(signed_url)
     page.get_by_role("heading", name="Sign in to Terrain").wait_for(timeout=90_000)
     wrong = page.get_by_text("The user name or the password is not right.")
-    for attempt in range(4):
+    slowed = page.get_by_text("Too many failed attempts; wait")
+    for attempt in range(1, 4):  # three free failures
         _sign_in(page, "maria", f"guess-{attempt}")
         wrong.wait_for(timeout=30_000)
-    _sign_in(page, "maria", "guess-5")  # the fifth try comes too soon after the fourth
-    try:
-        page.get_by_text("Too many failed attempts; wait").wait_for(timeout=30_000)
-    finally:
-        screenshot(page, "access-throttled")
-    page.wait_for_timeout(2_500)
+        assert slowed.count() == 0
+    # From the fourth failure on, each one makes the next try wait 2 s, 4 s, 8 s …: by the fifth or
+    # sixth try (each takes a second or so here) the form says to wait.
+    for attempt in range(4, 8):
+        _sign_in(page, "maria", f"guess-{attempt}")
+        if slowed.count():
+            break
+    screenshot(page, "access-throttled")
+    assert slowed.count() == 1 and 5 <= attempt <= 6, attempt
+    page.wait_for_timeout(8_500)
     _sign_in(page, "maria", "maria-password")
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
@@ -107,6 +112,11 @@ def test_wrong_passwords_are_slowed_down_and_sign_out_ends_the_session(signed_ur
     page.get_by_role("heading", name="Sign in to Terrain").wait_for(timeout=30_000)
     assert "You are signed out." in _main_text(page)
     assert page.locator('[data-testid="stMetric"]').count() == 0
-    page.goto(f"{signed_url}/reps")  # a deep link after signing out: the form again
+    page.goto(f"{signed_url}/reps")  # a deep link after signing out: the form again, at its path
     page.get_by_role("heading", name="Sign in to Terrain").wait_for(timeout=60_000)
+    page.get_by_role("textbox", name="User name").wait_for()
+    wait_for_app(page)
+    assert page.get_by_text("Page not found").count() == 0
     screenshot(page, "access-signed-out")
+    _sign_in(page, "maria", "maria-password")  # …and signing in there opens the page it named
+    page.get_by_role("heading", name="Reps").first.wait_for(timeout=60_000)
