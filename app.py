@@ -10,7 +10,7 @@ from engine.i18n import LANGUAGES, fmt_date, t
 from engine.metrics.performance import DEFAULT_PERIOD_KIND, as_of_date, default_period
 from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
-from ui import context, warm_start
+from ui import context, signin, warm_start
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
@@ -40,6 +40,10 @@ lang = st.sidebar.selectbox(
     t("sidebar.language", st.session_state["lang"]), list(LANGUAGES),
     format_func=LANGUAGES.get, key="lang", on_change=_remember, args=("lang",))
 st.query_params["lang"] = lang
+
+# Sign-in first (engine.access): with a users file, nothing below runs until someone signs in.
+viewer = signin.current_viewer(context.settings())
+signin.sidebar(viewer, context.settings(), lang)
 
 store = context.base_store()
 if store.is_empty():
@@ -123,8 +127,15 @@ PAGES = {
     ],
     "nav.data": [
         ("pages/import.py", "page.import", "import", "📥"),
+        ("pages/users.py", "page.users", "users", "👥"),
     ],
 }
+# Pages of writes a role may not make, or that list every territory's accounts (Territories), are not
+# offered at all (the engine refuses the writes anyway).
+ONLY_FOR = {"import": "import", "users": "users", "territories": "territories"}
+PAGES = {section: [entry for entry in entries if entry[2] not in ONLY_FOR or context.may(ONLY_FOR[entry[2]])]
+         for section, entries in PAGES.items()}
+PAGES = {section: entries for section, entries in PAGES.items() if entries}
 
 # The Overview is the default page, so "/" draws it in the first run (a hidden home that switched
 # to it cost every first visit a second run, ~0.7 s). Streamlit serves a default page only at "/",

@@ -203,6 +203,9 @@ def _check_and_confirm() -> None:
 
 def main() -> None:
     st.title(tr("import.title"))
+    if not context.may("import"):  # app.py offers the page only to those who may; a direct run stops here
+        st.info(tr("access.read_only", role=tr(f"role.{context.viewer().role}")))
+        return
     st.caption(tr("import.caption"))
     uploads = st.file_uploader(tr("import.upload"), accept_multiple_files=True, key="import-uploads",
                                type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"], help=tr("import.upload_help"))
@@ -234,7 +237,7 @@ def main() -> None:
             "ts": tr("import.col.ts"), "file_name": tr("import.col.file"), "source": tr("import.col.source"),
             "entity": tr("import.col.entity"), "rows_in": tr("import.col.rows_in"),
             "rows_loaded": tr("import.col.rows_loaded"), "rows_rejected": tr("import.col.rows_rejected"),
-            "status": tr("import.col.status_")})
+            "status": tr("import.col.status_"), "actor": tr("access.col.actor")})
     else:
         st.caption(tr("import.history_empty"))
 

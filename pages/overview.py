@@ -12,7 +12,7 @@ from functools import partial
 import streamlit as st
 
 from engine.charts.overview import SELECTION, share_chart
-from engine.store.errors import NotFoundError, TerrainError
+from engine.store.errors import TerrainError
 from engine.i18n import fmt_date, fmt_money, fmt_pct
 from engine.charts.maps import TERRITORY_LAYER, map_layers, performance_deck
 from engine.metrics.performance import as_of_date, attainment_table, kpi_tiles, monthly_trend
@@ -89,10 +89,7 @@ try:
     period = context.period()
     data = sales_data(store, currency)
     tree = data.tree
-    scope_id = st.query_params.get("scope") or None
-    if scope_id and not tree.has(scope_id):
-        st.warning(tr("overview.unknown_scope", scope=scope_id))
-        scope_id = None
+    scope_id = context.scope_id()  # only a territory the signed-in user sees (else a warning)
     node = tree.node_of(scope_id) if scope_id else tree.root
     scope = [scope_id] if scope_id else None
     level = "region" if scope is None else ("children" if tree.children(node) else "rep")

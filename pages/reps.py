@@ -29,7 +29,7 @@ if store.is_empty():
 
 try:
     period = context.period()
-    scope_id = st.query_params.get("scope") or None
+    scope_id = context.scope_id()  # only a territory the signed-in user sees (else a warning)
     scope = [scope_id] if scope_id else None
     as_of = as_of_date(store)
     board = leaderboard(store, period, scope, settings, as_of)

@@ -52,8 +52,9 @@ def _default_total(store, year, settings, scope: str | None = None) -> float:
 
 
 def _url_scope(store, lang: str) -> tuple[str | None, str | None]:
-    """(territory id, name) from ?scope= as the Overview's drill-down sets it; (None, None) for the company."""
-    scope = st.query_params.get("scope") or None
+    """(territory id, name) from ?scope= as the Overview's drill-down sets it; (None, None) for the
+    company. Someone who does not see the whole company plans their own top territory."""
+    scope = context.scope_id() or context.own_scope()
     if scope is None:
         return None, None
     names = load_tree(store).names
@@ -160,8 +161,9 @@ def main() -> None:
     else:
         st.title(t("targets.title_scope", lang, name=scope_name, period=year.label(lang)))
         st.caption(t("targets.scope.caption", lang, name=scope_name))
-        st.button(t("targets.scope.whole_company", lang), key="tg-whole-company", on_click=_whole_company,
-                  icon=":material/arrow_upward:")
+        if context.viewer().sees_everything:
+            st.button(t("targets.scope.whole_company", lang), key="tg-whole-company", on_click=_whole_company,
+                      icon=":material/arrow_upward:")
 
     as_of = as_of_date(store)
     left, right = st.columns([2, 3])
@@ -229,10 +231,12 @@ def main() -> None:
     st.caption(t("targets.monthly.download", lang))
     table_downloads(monthly, f"targets-monthly-{code}", key="tg-monthly")
 
-    st.button(t("targets.save", lang) if scope is None else t("targets.save_scope", lang, name=scope_name),
-              type="primary", disabled=bool(wrong), key="tg-save",
-              on_click=_save,
-              args=(store, monthly, monthly_target_parts(nodes, weights), year.label(lang), lang, scope))
+    if context.may("targets"):
+        st.button(t("targets.save", lang) if scope is None else t("targets.save_scope", lang, name=scope_name),
+                  type="primary", disabled=bool(wrong), key="tg-save",
+                  on_click=_save, args=(store, monthly, monthly_target_parts(nodes, weights), year.label(lang), lang, scope))
+    else:
+        st.caption(t("access.read_only", lang, role=t(f"role.{context.viewer().role}", lang)))
     if "tg-saved" in st.session_state:
         st.success(st.session_state.pop("tg-saved"))
     if wrong:

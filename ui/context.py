@@ -17,6 +17,10 @@ from engine.metrics.periods import Period
 from engine.metrics.sales_data import StoreAsOf, as_of_store
 from engine.store.settings import Settings, load_settings
 from engine.store import Store
+from engine.access import permissions
+from engine.access.viewer_store import as_viewer
+from engine.access.visibility import LOCAL, Viewer, scope_for
+from engine.access.visibility import visibility as seen_by
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,9 +59,47 @@ def _require_shell() -> None:
 
 
 def base_store() -> Store:
-    """The database as it is now (imports, writes, the shell's own questions)."""
+    """The database as it is now, as the signed-in user sees it (engine.access): every figure,
+    table, map and download made from it holds only their territories, and every write through it
+    is theirs (imports, writes, the shell's own questions)."""
     _require_shell()
-    return _open_store(settings().db_path)
+    return as_viewer(_open_store(settings().db_path), viewer())
+
+
+def viewer() -> Viewer:
+    """Who uses this session; app.py's sign-in gate set it (an AppTest of one page: the local admin)."""
+    return st.session_state.get("_access_viewer") or LOCAL
+
+
+def may(action: str) -> bool:
+    """Whether the signed-in user's role may make this kind of write: pages hide what it may not."""
+    return permissions.may(viewer(), action)
+
+
+def own_scope() -> str | None:
+    """The signed-in user's first top territory when they do not see the whole company (pages that
+    plan one territory open on it); None for those who see everything."""
+    seen = seen_by(_open_store(settings().db_path), viewer())
+    return None if seen.everything else (seen.tops[0] if seen.tops else None)
+
+
+def scope_id() -> str | None:
+    """The territory in the URL (?scope=), when the signed-in user may see it; otherwise a
+    friendly warning, and None (their own territories). Without one in the URL, the user's own
+    territory when they see a single subtree."""
+    from engine.metrics.sales_data import sales_data
+
+    wanted = st.query_params.get("scope") or None
+    if wanted is None:  # someone who sees one territory (and what is below) opens on it
+        seen = seen_by(_open_store(settings().db_path), viewer())
+        return seen.tops[0] if len(seen.tops) == 1 else None
+    choice = scope_for(_open_store(settings().db_path), viewer(), [wanted])
+    if choice.refused:
+        tree = sales_data(store(), settings().reporting_currency).tree
+        key = "access.scope_refused" if tree.has(wanted) else "fk.unknown_scope"
+        st.warning(tr(key, scope=wanted))
+        return None
+    return wanted
 
 
 def store() -> "Store | StoreAsOf":
@@ -66,12 +108,13 @@ def store() -> "Store | StoreAsOf":
     return as_of_store(base_store(), st.session_state.get("as_of_day"))
 
 
-def visibility() -> str | None:
+def visibility() -> "Viewer | None":
     """The viewer's visibility token: which territories the signed-in viewer may see, as one
     hashable value. Every result cached across sessions is keyed by it (ui/shared.py), so a result
     computed for a viewer who sees everything is never served to one who sees one territory.
-    None until sign-in exists (issue 11): today everyone sees the whole company."""
-    return None
+    None for whoever sees the whole company (they all see the same), else the viewer."""
+    who = viewer()
+    return None if who.sees_everything else who
 
 
 def lang() -> str:
@@ -113,12 +156,9 @@ def url_scope() -> list[str] | None:
     a caption says whose figures these are, a warning when the link names an unknown territory."""
     from engine.metrics.sales_data import sales_data
 
-    scope_id = st.query_params.get("scope") or None
-    if scope_id is None:
+    chosen = scope_id()
+    if chosen is None:
         return None
     tree = sales_data(store(), settings().reporting_currency).tree
-    if not tree.has(scope_id):
-        st.warning(tr("fk.unknown_scope", scope=scope_id))
-        return None
-    st.caption(tr("fk.scope", name=tree.name_of(tree.node_of(scope_id))))
-    return [scope_id]
+    st.caption(tr("fk.scope", name=tree.name_of(tree.node_of(chosen))))
+    return [chosen]

@@ -22,15 +22,17 @@ from ui.planner_tables import saved_scenarios_view, scenario_diff_table, scenari
 def scenarios_tab(store: Store, plan: Plan, baseline: Baseline, moved: int, lang: str,
                   flash: Callable[[str], None]) -> None:
     tr = context.tr
-    with st.form("planner_save", clear_on_submit=True):
+    writes = context.may("scenarios")  # the author is the signed-in user (engine.access), not free text
+    if not writes:
+        st.caption(tr("access.read_only", role=tr(f"role.{context.viewer().role}")))
+    with st.form("planner_save", clear_on_submit=True) if writes else st.container():
         st.markdown(f"**{tr('planner.scenario.save')}**")
-        row = st.columns([2, 3, 1])
-        name = row[0].text_input(tr("planner.scenario.name"))
-        note = row[1].text_input(tr("planner.scenario.note"))
-        author = row[2].text_input(tr("planner.scenario.author"))
-        if st.form_submit_button(tr("planner.scenario.save"), disabled=not moved):
+        row = st.columns([2, 3])
+        name = row[0].text_input(tr("planner.scenario.name"), disabled=not writes)
+        note = row[1].text_input(tr("planner.scenario.note"), disabled=not writes)
+        if writes and st.form_submit_button(tr("planner.scenario.save"), disabled=not moved):
             try:
-                scenario_id = save_scenario(store, plan, name, author=author or None, note=note or None)
+                scenario_id = save_scenario(store, plan, name, note=note or None)
             except TerrainError as error:
                 context.show_error(error)
             else:
@@ -53,7 +55,7 @@ def scenarios_tab(store: Store, plan: Plan, baseline: Baseline, moved: int, lang
             st.session_state["planner_plan"] = load_plan(store, baseline, ids[0])
             flash(tr("planner.scenario.loaded", id=ids[0]))
             st.rerun()
-        if row[2].button(tr("planner.scenario.delete"), key="planner_delete", disabled=not ids):
+        if writes and row[2].button(tr("planner.scenario.delete"), key="planner_delete", disabled=not ids):
             for scenario_id in ids:
                 delete_scenario(store, scenario_id)
             st.session_state.pop("planner_compared", None)
@@ -90,9 +92,11 @@ def scenarios_tab(store: Store, plan: Plan, baseline: Baseline, moved: int, lang
                                    f"{scenario_id}-signoff.pdf", "application/pdf", key="planner_signoff_pdf",
                                    on_click="ignore")
             info = saved.row(list(saved["scenario_id"]).index(scenario_id), named=True)
-            if info["status"] == "applied":
+            if not writes:
+                pass
+            elif info["status"] == "applied":
                 if st.button(tr("planner.scenario.undo_apply"), key="planner_undo_apply"):
-                    count = undo_scenario(store, scenario_id, actor=author or None)
+                    count = undo_scenario(store, scenario_id)
                     flash(tr("planner.scenario.undone", id=scenario_id, count=count))
                     st.rerun()
             else:

@@ -10,8 +10,7 @@ import polars as pl
 from engine.planner.balance.auto import METRICS, BalanceRequest
 from engine.planner.balance.plan import apply_result, balance_plan, resolve_locks, scope_territories
 from engine.planner.balance.units import UNIT_KINDS
-from engine.commands import EXIT_OK, add_db_argument
-from engine.store import Store
+from engine.commands import EXIT_OK, add_db_argument, open_store
 from engine.planner.indices import balance_table
 from engine.planner.plan import Plan, build_baseline, whatif_report
 
@@ -46,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = open_store(args, settings)
     baseline = build_baseline(store, settings=settings)
     locked_territories, locked_accounts = resolve_locks(baseline, args.lock)
     request = BalanceRequest(metrics=tuple(dict.fromkeys(args.metric)), tolerance=args.tolerance,

@@ -11,19 +11,21 @@ import argparse
 import sys
 import time
 
-from engine.commands import EXIT_OK, EXIT_USAGE, add_db_argument
+from engine.access.permissions import require
+from engine.access.viewer_store import viewer_of
+from engine.commands import EXIT_OK, EXIT_USAGE, add_db_argument, open_store
 from engine.demo.company import build_demo
 from engine.i18n import t
-from engine.store import Store
 
 
 def run(args: argparse.Namespace, settings) -> int:
     lang = settings.language
-    store = Store.open(settings.db_path)
+    store = open_store(args, settings)
     try:
         if args.if_empty and not store.is_empty():
             print(t("demo.cli.kept", lang, path=settings.db_path, accounts=f"{store.count('accounts'):,}"))
             return EXIT_OK
+        require(viewer_of(store), "import")  # building the demo replaces the data
         if not args.force and not store.is_empty():
             sys.stderr.write(t("demo.cli.refused", lang, path=settings.db_path, accounts=f"{store.count('accounts'):,}",
                                deals=f"{store.count('deals'):,}") + "\n")

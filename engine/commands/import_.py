@@ -12,14 +12,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.commands import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_db_argument
+from engine.commands import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_db_argument, open_store
 from engine.store.errors import ImportFailed, TerrainError
 from engine.importing import (ENTITIES, SOURCES, load_profile, parse_overrides, plan_files, run_import,
                               save_profile)
 from engine.importing.target_periods import SPLITS, TargetSplit
 from engine.metrics.seasonality import seasonal_weights
-from engine.store.settings import Settings
 from engine.store import Store
+from engine.store.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         sys.stderr.write(f"error: no such file: {', '.join(missing)}\n")
         return EXIT_USAGE
-    store = Store.open(settings.db_path)
+    store = open_store(args, settings)
     try:
         source, entity = args.source, args.entity
         if args.profile:

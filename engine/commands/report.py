@@ -13,7 +13,9 @@ from datetime import date
 
 import polars as pl
 
-from engine.commands import EXIT_OK, add_db_argument
+from engine.access.viewer_store import viewer_of
+from engine.access.visibility import scope_for
+from engine.commands import EXIT_OK, add_db_argument, open_store
 from engine.metrics.performance import REPORT_COLUMNS, attainment_table, default_period, shares_table
 from engine.metrics.periods import parse_period
 from engine.metrics.sales_data import as_of_store
@@ -98,8 +100,29 @@ def rule_report(store: Store, report: str) -> pl.DataFrame:
     return simulation.orphans if report == "orphans" else simulation.ties
 
 
+def _scope(store, requested):
+    """`--scope` as the `--as-user` user may see it; ids outside their territories are named and left out."""
+    if not getattr(store, "viewer", None):
+        return requested
+    choice = scope_for(store.base, store.viewer, requested)
+    if choice.refused:
+        sys.stderr.write(f"note: {store.viewer.name} does not see {', '.join(choice.refused)}; "
+                         "showing their own territories instead.\n")
+    return None if choice.scope is None else list(choice.scope)
+
+
 def run(args, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = open_store(args, settings)
+    if args.report in RULE_REPORTS + TERRITORY_REPORTS and not viewer_of(store).sees_everything:
+        store.close()  # these lists span every territory: only roles that see the whole company get them
+        raise TerrainError(f"{viewer_of(store).name} may not see the {args.report} list: it spans every territory.",
+                           hint="Ask an admin or sales ops, or run it without --as-user.")
+    if args.report in TERRITORY_REPORTS:
+        try:
+            frame = territory_report(store, args.report)
+        finally:
+            store.close()
+        return _write(frame, args.format)
     if args.report in RULE_REPORTS:
         try:
             frame = rule_report(store, args.report)
@@ -113,7 +136,7 @@ def run(args, settings) -> int:
         if args.parts and (args.report != "attainment" or args.by != "rep"):
             raise TerrainError("--parts goes with `report attainment --by rep`.",
                                hint="Add --by rep, or leave out --parts.")
-        frame = rounded(report_frame(view, args.report, period, args.by, settings, args.scope, args.parts))
+        frame = rounded(report_frame(view, args.report, period, args.by, settings, _scope(store, args.scope), args.parts))
     finally:
         store.close()
     return _write(frame, args.format)

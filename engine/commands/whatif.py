@@ -7,9 +7,8 @@ from datetime import date
 
 import polars as pl
 
-from engine.commands import EXIT_OK, EXIT_PROBLEMS, add_db_argument
+from engine.commands import EXIT_OK, EXIT_PROBLEMS, add_db_argument, open_store
 from engine.store.errors import ImportFailed
-from engine.store import Store
 from engine.planner.plan import Plan, build_baseline, whatif_report
 from engine.planner.moves_file import read_moves
 
@@ -48,7 +47,7 @@ def write_table(frame: pl.DataFrame, fmt: str) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = open_store(args, settings)
     baseline = build_baseline(store, as_of=args.as_of, settings=settings)
     try:
         moves = read_moves(args.moves, baseline)

@@ -42,11 +42,11 @@ def import_files(store: Store, files: Sequence[Path | tuple[str, Path]], *, repo
 
 def import_history(session: Session, limit: int = 200) -> pl.DataFrame:
     """The latest imports: ts, file_name, source, entity, rows_in, rows_loaded, rows_rejected,
-    status, import_id (newest first)."""
+    status, actor (who imported it), import_id (newest first)."""
     frame = session.table("imports")
     return (frame.sort("ts", descending=True).head(limit)
             .select("ts", "file_name", "source", "entity", "rows_in", "rows_loaded", "rows_rejected",
-                    "status", "import_id"))
+                    "status", "actor", "import_id"))
 
 
 def import_rejects(session: Session, import_id: str) -> pl.DataFrame:

@@ -20,6 +20,8 @@ from datetime import datetime
 import polars as pl
 
 from engine.store.errors import ImportFailed, Problem, TerrainError
+from engine.access.permissions import require
+from engine.access.viewer_store import actor_of, viewer_of
 from engine.importing import resolve
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.raw import BEYOND, ROW
@@ -167,6 +169,7 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
 
     Then the imported accounts are routed by the active assignment rules (a second transaction):
     those the export gave no territory, or with `keep_crm_territory=False` all of them."""
+    require(viewer_of(store), "import")
     progress = progress or (lambda fraction, step, **values: None)
     outcomes, context = check_plan(store, plan, reporting_currency=reporting_currency,
                                    stage_overrides=stage_overrides, skip_invalid=skip_invalid, progress=progress)
@@ -231,13 +234,13 @@ def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> 
             status = "loaded" if not outcome.problems.height else ("partial" if rows else "rejected")
             plan = outcome.plan
             log.append((import_id, now, plan.file_name, plan.table.sha256, plan.source, plan.entity,
-                        outcome.rows_in, rows, rejected, status))
+                        outcome.rows_in, rows, rejected, status, actor_of(store)))
             if outcome.problems.height:
                 tx.insert_frame("import_rejects", _rejects(import_id, outcome))
         frame = pl.DataFrame(log, orient="row", schema={
             "import_id": pl.String, "ts": pl.Datetime("us"), "file_name": pl.String, "sha256": pl.String,
             "source": pl.String, "entity": pl.String, "rows_in": pl.Int64, "rows_loaded": pl.Int64,
-            "rows_rejected": pl.Int64, "status": pl.String})
+            "rows_rejected": pl.Int64, "status": pl.String, "actor": pl.String})
         tx.insert_frame("imports", frame)
     return frame.select(pl.col("file_name").alias("file"), "source", "entity", "rows_in", "rows_loaded",
                         "rows_rejected", "status", "import_id")

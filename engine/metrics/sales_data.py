@@ -19,6 +19,8 @@ from engine.metrics.result_cache import ResultCache
 from engine.store.errors import TerrainError
 from engine.territories.hierarchy import UNASSIGNED_ID, Hierarchy, build_hierarchy
 from engine.store import Store
+from engine.access.viewer_store import base_store
+from engine.metrics.visible_data import visible_data
 
 DEAL_COLUMNS = ("deal_id", "account_id", "amount", "currency", "amount_rc", "status", "probability",
                 "forecast_category", "created_date", "close_date", "owner_rep_id", "territory_id")
@@ -121,20 +123,23 @@ def as_of_store(store: Store, day: date | None) -> "Store | StoreAsOf":
 
 def sales_data(store: "Store | StoreAsOf", reporting_currency: str = "USD") -> SalesData:
     """The cached SalesData of `store`, reloaded when the store's data version moved on. Through a
-    StoreAsOf of a day before the data's own "now" (`data_now`): the deals as they stood that day."""
+    StoreAsOf of a day before the data's own "now" (`data_now`): the deals as they stood that day.
+    A store bound to a restricted viewer gets only the rows that viewer sees
+    (engine.metrics.visible_data); a snapshot is taken of those rows, so it cannot show more."""
     if isinstance(store, StoreAsOf):
         current = sales_data(store.base, reporting_currency)
         day = store.day
         if day >= data_now(current):
             return current
         return current.cached(("snapshot", day), lambda: snapshot(current, day))
+    viewer_store, store = store, base_store(store)
     version = f"{store.data_version()}|{reporting_currency}"
     with _lock:
         current = _cache.get(store)
         if current is None or current.version != version:
             current = _load(store, version, reporting_currency)
             _cache[store] = current
-        return current
+    return visible_data(current, viewer_store)
 
 
 def data_now(data: SalesData, today: date | None = None) -> date:
@@ -190,7 +195,7 @@ def _deal_frames(deals: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
 
 def invalidate(store: Store) -> None:
     with _lock:
-        _cache.pop(store, None)
+        _cache.pop(base_store(store), None)
 
 
 def to_reporting_currency(deals: pl.DataFrame, fx_rates: pl.DataFrame, reporting_currency: str) -> pl.DataFrame:

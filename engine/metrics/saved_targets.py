@@ -3,7 +3,12 @@ subtree, in one transaction, without leaving stale targets behind.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
+
+from engine.access.permissions import PermissionDenied, require
+from engine.access.viewer_store import actor_of, base_store, viewer_of
 
 from engine.metrics.periods import Period
 from engine.metrics.targets import TargetPlanError, load_tree
@@ -28,7 +33,12 @@ def save_targets(store: Store, frame: pl.DataFrame, *, replace_months: bool = Fa
         row = bad.row(0, named=True)
         raise TargetPlanError(f"Target row for {row['scope']} {row['scope_id']} is invalid "
                               f"(scope must be company/territory/rep and amount set).")
-    frame = frame.select("scope", "scope_id", pl.col("period_start").cast(pl.Date), "amount")
+    viewer = viewer_of(store)
+    require(viewer, "targets")
+    if not viewer.sees_everything:
+        raise PermissionDenied(f"{viewer.name} ({viewer.role}) may save targets of their own territories only, "
+                               "not the whole company's.", hint="Pick your territory on the Targets page.")
+    frame = _signed(store, frame.select("scope", "scope_id", pl.col("period_start").cast(pl.Date), "amount"))
     with store.transaction() as tx:
         if replace_months:
             for month in frame["period_start"].unique().to_list():
@@ -61,6 +71,7 @@ def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str, parts: pl.
     `parts`, their stored parts inside the territory are replaced and those outside it kept.
     Returns the number of rows written.
     """
+    require(viewer_of(store), "targets", store=base_store(store), territories=[root])
     tree = load_tree(store)
     inside, stack = set(), [root]
     while stack:
@@ -95,6 +106,7 @@ def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str, parts: pl.
              .with_columns(pl.when(pl.col("scope") == "rep").then((pl.col("amount") + pl.col("kept").fill_null(0.0))
                                                                   .round(2)).otherwise(pl.col("amount")).alias("amount"))
              .drop("kept"))
+    frame = _signed(store, frame)
     with store.transaction() as tx:
         for month in months:
             tx.execute("DELETE FROM targets WHERE period_start = ? AND ((scope = 'territory' AND scope_id IN "
@@ -103,6 +115,12 @@ def save_scoped_targets(store: Store, frame: pl.DataFrame, root: str, parts: pl.
         written = tx.insert_frame("targets", frame, upsert=True)
         _save_parts(tx, frame, parts, sorted(inside))
     return written
+
+
+def _signed(store: Store, frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows with who saved them and when (DESIGN: every write records its actor)."""
+    return frame.with_columns(pl.lit(actor_of(store)).alias("saved_by"),
+                              pl.lit(datetime.now()).cast(pl.Datetime("us")).alias("saved_at"))
 
 
 def saved_total(store: Store, period: Period) -> float | None:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import polars as pl
 
+from engine.access.viewer_store import restrict_frame
 from engine.metrics.periods import Period, period_containing
 from engine.store.settings import Settings, load_settings
 from engine.store import Session
@@ -175,7 +176,9 @@ def build_baseline(store: Session, *, as_of: date | None = None,
                    settings: Settings | None = None) -> Baseline:
     """Read the store once and build the planner's baseline (see `Baseline` for what it holds)."""
     settings = settings or load_settings()
-    accounts = store.table("accounts", list(ACCOUNT_ATTRIBUTES) + ["territory_id", "owner_rep_id"]) \
+    # A viewer-bound store plans only what its viewer sees (engine.access).
+    accounts = restrict_frame(store, store.table(
+        "accounts", list(ACCOUNT_ATTRIBUTES) + ["territory_id", "owner_rep_id"]), account_column="account_id") \
         .sort("account_id")
     deals = store.table("deals", ["account_id", "status", "amount", "amount_rc", "close_date"])
     activities = store.table("activities", ["account_id", "type", "ts"])
@@ -185,7 +188,8 @@ def build_baseline(store: Session, *, as_of: date | None = None,
     period = period_containing(as_of, "year", settings.fiscal_year_start_month)
 
     territories = _with_member_owners(
-        store.table("territories", ["territory_id", "name", "parent_id", "owner_rep_id"]).sort("territory_id"),
+        restrict_frame(store, store.table("territories", ["territory_id", "name", "parent_id", "owner_rep_id"]))
+        .sort("territory_id"),
         store.table("territory_members"))
     territories = _with_unknown(territories, "territory_id", accounts["territory_id"],
                                 {"parent_id": None, "owner_rep_id": None})

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from engine.store.errors import NotFoundError, TerrainError
+from engine.access.viewer_store import recorded_actor
 from engine.store import Store
 from engine.planner.plan import Plan, before_after
 from engine.planner.indices import balance_indices
@@ -50,7 +51,9 @@ def _moves_record(plan: Plan) -> str:
 
 def save_scenario(store: Store, plan: Plan, name: str, *, author: str | None = None,
                   note: str | None = None) -> str:
-    """Save the plan's account-level outcome under a new id (S0001, S0002 …) and return the id."""
+    """Save the plan's account-level outcome under a new id (S0001, S0002 …) and return the id.
+    The author is the signed-in user of a viewer-bound store (`author` only names a bare store's)."""
+    author = recorded_actor(store, author, "scenarios")
     name = (name or "").strip()
     if not name:
         raise ScenarioError("A scenario needs a name.", hint="Give it a name such as 'FY26 West split'.")
@@ -99,6 +102,7 @@ def scenario_moves(store: Store, scenario_id: str) -> pl.DataFrame:
 
 def delete_scenario(store: Store, scenario_id: str) -> None:
     """Delete a scenario and its moves (an applied one stays in `assignment_log`)."""
+    recorded_actor(store, None, "scenarios")
     _scenario(store, scenario_id)
     with store.transaction(data_changed=False) as tx:
         tx.execute("DELETE FROM scenario_moves WHERE scenario_id = ?", [scenario_id])
@@ -141,7 +145,9 @@ _FOLLOW_ACCOUNTS = (  # open deals follow their account's territory and owner
 
 def apply_scenario(store: Store, scenario_id: str, *, actor: str | None = None) -> int:
     """Make the scenario the live assignment in one transaction; returns the accounts changed.
-    Each changed account gets one `assignment_log` row (reason `scenario:<id>`)."""
+    Each changed account gets one `assignment_log` row (reason `scenario:<id>`, actor: the
+    signed-in user of a viewer-bound store, else `actor`)."""
+    actor = recorded_actor(store, actor, "scenarios")
     info = _scenario(store, scenario_id)
     if info["applied_at"] is not None:
         raise ScenarioError(f"Scenario {scenario_id} was already applied on {info['applied_at']:%Y-%m-%d %H:%M}.",
@@ -179,6 +185,7 @@ def _reassign(tx, log: pl.DataFrame, reason: str, now) -> None:
 def undo_scenario(store: Store, scenario_id: str, *, actor: str | None = None) -> int:
     """Put back the assignment an applied scenario replaced, from `assignment_log`; refused when an
     account was reassigned again since (that change would be lost). Returns the accounts restored."""
+    actor = recorded_actor(store, actor, "scenarios")
     info = _scenario(store, scenario_id)
     if info["applied_at"] is None:
         raise ScenarioError(f"Scenario {scenario_id} is not applied, so there is nothing to undo.")

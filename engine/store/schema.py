@@ -177,6 +177,13 @@ MIGRATIONS: tuple[str, ...] = (
         run_id VARCHAR NOT NULL, deal_id VARCHAR NOT NULL, from_territory VARCHAR, to_territory VARCHAR,
         from_rep VARCHAR, to_rep VARCHAR, reason VARCHAR);
     """,
+    # 9: every write records who made it (engine.access): an import and a saved target name the
+    # signed-in user (assignment_log.actor and scenarios.author already exist)
+    """
+    ALTER TABLE imports ADD COLUMN actor VARCHAR;
+    ALTER TABLE targets ADD COLUMN saved_by VARCHAR;
+    ALTER TABLE targets ADD COLUMN saved_at TIMESTAMP;
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.

@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("keep_crm_territory", "TERRAIN_KEEP_CRM_TERRITORY", True,
             "After an import, keep the territory the CRM export gives an account; false = the assignment "
             "rules route every imported account (accounts without a territory are routed either way).", boolean),
+    Setting("users_file", "TERRAIN_USERS", "",
+            "Path of the users file (roles, territories, password hashes); empty = <database>.users.json "
+            "beside the database. While it does not exist, sign-in is off (single-user local mode)."),
+    Setting("session_idle_minutes", "TERRAIN_SESSION_IDLE", 30,
+            "Minutes without any click after which a signed-in session ends (0 = never).", int),
 )
 
 
@@ -86,6 +91,8 @@ class Settings:
     visit_hours: float
     warm_start: int
     keep_crm_territory: bool
+    users_file: str
+    session_idle_minutes: int
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

@@ -34,6 +34,9 @@ class Hierarchy:
     _parent: list[int | None] = field(repr=False)
     _children: list[list[int]] = field(repr=False)
     _depth: list[int] = field(repr=False)
+    # The top-most nodes a restricted viewer sees (engine.access); None = the whole tree. Every
+    # scope is read through `scope_nodes`, so this is where a scope meets what the viewer sees.
+    visible_tops: tuple[int, ...] | None = None
 
     # --- lookups -------------------------------------------------------------------------------
     def node_of(self, territory_id: str) -> int:
@@ -98,8 +101,11 @@ class Hierarchy:
         """The top-most nodes of a scope given as territory ids (None = the whole company).
         Ids below another id of the scope are dropped: their figures are already inside."""
         if scope is None:
-            return [self.root]
+            return [self.root] if self.visible_tops is None else list(self.visible_tops)
         nodes = sorted({self.node_of(t) for t in scope})
+        if self.visible_tops is not None:  # inside what the viewer sees; an ancestor narrows to it
+            nodes = sorted({n for n in nodes if any(self.is_below(n, v) for v in self.visible_tops)}
+                           | {v for v in self.visible_tops if any(self.is_below(v, n) for n in nodes)})
         if not nodes:
             return []
         return [n for n in nodes if not any(o != n and self.is_below(n, o) for o in nodes)]

@@ -36,7 +36,7 @@ def test_save_and_list(planner_store, berlin_plan):
     assert scenarios.save_scenario(planner_store, berlin_plan, "Second") == "S0002"
     listed = scenarios.list_scenarios(planner_store)
     assert listed.select("scenario_id", "name", "author", "accounts", "status").rows() == [
-        ("S0002", "Second", None, 3, "draft"), ("S0001", "Berlin to Paris", "ops", 3, "draft")]
+        ("S0002", "Second", "local", 3, "draft"), ("S0001", "Berlin to Paris", "ops", 3, "draft")]
     assert scenarios.scenario_moves(planner_store, "S0001").rows() == [
         ("A07", "FR", "R1"), ("A09", "FR", "R1"), ("A10", "UK", "R3")]
 
