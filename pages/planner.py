@@ -17,7 +17,8 @@ from engine.planner.balance.units import UNIT_KINDS
 from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
 from engine.store.errors import TerrainError
 from engine.i18n import fmt_money, fmt_number, fmt_pct
-from engine.charts.planner_map import POINTS_UP_TO, density_deck, filter_options, plan_accounts, planner_deck, \
+from engine.charts.planner_map import POINTS_UP_TO, density_deck, density_legend, density_legend_chart, \
+    filter_options, plan_accounts, planner_deck, shown_cells, \
     selected_ids
 from engine.planner.indices import balance_table
 from engine.planner.plan import Plan, before_after, build_baseline, rep_before_after, select_accounts
@@ -162,6 +163,8 @@ with move_tab:
             st.caption(tr("planner.map.density", count=fmt_number(positions.size, lang, compact=False)))
             st.pydeck_chart(density_deck(plan, positions, basemap_url=settings.basemap_url), height=460,
                             key="planner_density")
+            st.altair_chart(density_legend_chart(density_legend(shown_cells(plan, positions)),
+                                                 tr("maps.density_key")), key="planner_density_key")
             map_ids: list[str] = []
         else:
             st.caption(tr("planner.map.help"))
