@@ -13,7 +13,7 @@ import streamlit as st
 
 from engine.charts.overview import SELECTION, share_chart
 from engine.store.errors import NotFoundError, TerrainError
-from engine.i18n import fmt_date, fmt_money, fmt_pct
+from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct
 from engine.charts.maps import TERRITORY_LAYER, map_layers, performance_deck
 from engine.metrics.performance import as_of_date, attainment_table, kpi_tiles, monthly_trend
 from engine.metrics.sales_data import sales_data
@@ -165,8 +165,11 @@ def _chart_map_and_table() -> None:
         map_key = f"map-{scope_id}-{nav}"
         st.pydeck_chart(deck, on_select=partial(_picked, map_key, level, scope_id), selection_mode="single-object",
                         height=MAP_HEIGHT, key=map_key)
+        orphans = int(density.filter(density["unassigned"])["accounts"].sum())
         st.caption(tr("overview.map_legend", red=fmt_pct(settings.attainment_red_below, lang),
-                      green=fmt_pct(settings.attainment_green_from, lang)))
+                      green=fmt_pct(settings.attainment_green_from, lang))
+                   + (" " + tr("maps.unassigned_points", count=fmt_number(orphans, lang, compact=False))
+                      if orphans else ""))
 
     st.subheader(tr("overview.table_title", level=level_name))
     if table.is_empty():

@@ -39,23 +39,30 @@ def union_of(units: list[str]) -> shapely.MultiPolygon:
 
 
 def label_point(shape: shapely.MultiPolygon, cells: pl.DataFrame) -> tuple[float, float]:
-    """Where a shape's name goes: a point surely inside the part that holds most of the row's
-    accounts (`cells`: unit, accounts) — for US Pacific, the lower 48 rather than Alaska."""
+    """Where a shape's name goes (`cells`: the row's unit, lon, lat, accounts): in the part that
+    holds most of its accounts (for US Pacific the lower 48, not Alaska), at the accounts' median
+    — the middle of the business — or, when that falls outside the part, a point surely inside."""
     parts = list(shapely.get_parts(shape))
-    if len(parts) > 1:
-        shapes = unit_shapes()
-        weights = np.zeros(len(parts))
-        tree = shapely.STRtree(parts)
-        for unit, accounts in cells.select("unit", "accounts").iter_rows():
-            if unit in shapes:
-                hit = tree.query(shapely.point_on_surface(shapes[unit]), predicate="intersects")
-                if len(hit):
-                    weights[hit[0]] += accounts
-        best = parts[int(np.argmax(weights))] if weights.any() else max(parts, key=lambda p: p.area)
-    else:
-        best = parts[0]
-    point = shapely.point_on_surface(best)
-    return float(point.x), float(point.y)
+    lon, lat = cells["lon"].to_numpy(), cells["lat"].to_numpy()
+    weights = cells["accounts"].to_numpy().astype(float)
+    best = max(parts, key=lambda p: p.area)
+    if len(parts) > 1 and len(lon):
+        held = [weights[shapely.contains_xy(p, lon, lat)].sum() for p in parts]
+        if max(held) > 0:
+            best = parts[int(np.argmax(held))]
+    inside = shapely.contains_xy(best, lon, lat) if len(lon) else np.zeros(0, dtype=bool)
+    if inside.any():
+        point = (_weighted_median(lon[inside], weights[inside]), _weighted_median(lat[inside], weights[inside]))
+        if best.contains(shapely.Point(point)):
+            return float(point[0]), float(point[1])
+    surface = shapely.point_on_surface(best)
+    return float(surface.x), float(surface.y)
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def polygon_rows(shape: shapely.MultiPolygon, decimals: int = 3) -> list[list[list[list[float]]]]:

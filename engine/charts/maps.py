@@ -66,7 +66,7 @@ def row_geometry(cells: pl.DataFrame) -> dict[str, dict]:
         shape = union_of(units)
         if shape.is_empty:
             continue
-        lon, lat = label_point(shape, held.group_by("unit").agg(pl.col("accounts").sum()))
+        lon, lat = label_point(shape, held)
         out[row_id] = {"shape": shape, "units": units, "accounts": int(held["accounts"].sum()), "lon": lon, "lat": lat}
     return out
 

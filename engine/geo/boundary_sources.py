@@ -52,14 +52,37 @@ def _ring(arcs: list[np.ndarray], indices: list[int]) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def _unwrapped(ring: np.ndarray) -> np.ndarray:
+    """A ring's longitudes made continuous (179° → 181°, not → −179°); a ring around a pole
+    (Antarctica), which cannot close that way, is left as it is."""
+    lon = np.unwrap(ring[:, 0], period=360)
+    return np.column_stack([lon, ring[:, 1]]) if abs(lon[0] - lon[-1]) < 1e-9 else ring
+
+
+def _flat(polygon: shapely.Polygon) -> list:
+    """The pieces of a polygon either side of the antimeridian, moved back into −180…180°.
+    TopoJSON made for a globe stitches Chukotka or Fiji across ±180°; read flat, such a ring would
+    zigzag around the world."""
+    west, _, east, _ = polygon.bounds
+    if west >= -180 and east <= 180:
+        return [polygon]
+    pieces = []
+    for offset in (-360, 0, 360):
+        moved = shapely.transform(polygon, lambda xy, d=offset: xy + [d, 0])
+        pieces.extend(shapely.get_parts(shapely.intersection(moved, shapely.box(-180, -90, 180, 90))))
+    return pieces
+
+
 def _topo_geometry(arcs: list[np.ndarray], geometry: dict):
     polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
     shapes = []
     for rings in polygons:
-        coords = [_ring(arcs, ring) for ring in rings]
+        coords = [_unwrapped(_ring(arcs, ring)) for ring in rings]
         if len(coords[0]) >= 4:
-            shapes.append(shapely.Polygon(coords[0], [c for c in coords[1:] if len(c) >= 4]))
-    return shapely.make_valid(shapely.MultiPolygon(shapes)) if shapes else None
+            polygon = shapely.make_valid(shapely.Polygon(coords[0], [c for c in coords[1:] if len(c) >= 4]))
+            shapes.extend(piece for part in _polygonal(polygon).geoms for piece in _flat(part))
+    shapes = [p for p in shapely.get_parts(shapes) if isinstance(p, shapely.Polygon) and p.area > 0]
+    return shapely.union_all(shapes) if shapes else None
 
 
 def read_topojson(path: Path, object_name: str) -> list[tuple[str | None, str, object]]:
