@@ -163,7 +163,7 @@ with move_tab:
             st.pydeck_chart(density_deck(plan, positions, basemap_url=settings.basemap_url), height=460,
                             key="planner_density")
             st.altair_chart(density_legend_chart(density_legend(shown_cells(plan, positions)),
-                                                 tr("maps.density_key")), key="planner_density_key")
+                                                 tr("maps.density_key")), key="planner_density_key", width="content")
             map_ids: list[str] = []
         else:
             st.caption(tr("planner.map.help"))

@@ -22,8 +22,9 @@ DENSITY_TOOLTIP = {"html": "{count}", "style": {"fontSize": "12px"}}
 POINTS_UP_TO = 5_000
 CELL_DEG = 0.25  # density grid: ~25 km cells
 DENSITY_LAYER = "planner_density"
-# Viridis, pale to dark: every class stands out from the grey base map, and none is a status colour.
-DENSITY_RAMP = ("#7AD151", "#22A884", "#2A788E", "#414487", "#440154")
+# Pale blue to deep violet: every class stands out from the grey base map, the steps are even in
+# lightness, and none is a red/amber/green status colour.
+DENSITY_RAMP = ("#8CC4E8", "#4A98D3", "#2F5FAE", "#4A2F8F", "#2A0B4F")
 
 
 def plan_accounts(plan: Plan, positions: np.ndarray | None = None) -> pl.DataFrame:
@@ -158,11 +159,16 @@ def density_legend_chart(legend: pl.DataFrame, title: str) -> alt.Chart:
         label=pl.when(pl.col("low") == pl.col("high")).then(pl.col("low").cast(pl.String))
         .otherwise(pl.concat_str(pl.col("low").cast(pl.String), pl.lit("–"), pl.col("high").cast(pl.String))),
         order=pl.int_range(pl.len()))
-    base = alt.Chart(frame).encode(x=alt.X("order:O", axis=None))
-    swatches = base.mark_rect(height=14).encode(color=alt.Color("colour:N", scale=None, legend=None))
-    labels = base.mark_text(dy=16, fontSize=11).encode(text="label:N")
-    return (swatches + labels).properties(title=alt.Title(title, fontSize=12, anchor="start"), height=34,
-                                          width=alt.Step(64))
+    colours = frame["colour"].to_list()
+    base = alt.Chart(frame.to_pandas()).encode(x=alt.X("order:O", axis=None))
+    # pixel positions, not a scale: the swatch strip on top, the counts under it
+    swatches = base.mark_rect().encode(
+        y=alt.value(0), y2=alt.value(16),
+        color=alt.Color("colour:N", scale=alt.Scale(domain=colours, range=colours), legend=None))
+    labels = base.mark_text(fontSize=11, color="#3E4C59", baseline="top").encode(y=alt.value(21), text="label:N")
+    # Streamlit fits the whole chart, title included, into its height: leave room for both
+    return (swatches + labels).properties(title=alt.Title(title, fontSize=12, anchor="start"), height=70,
+                                          width=64 * max(len(colours), 1)).configure_view(stroke=None)
 
 
 def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, basemap_url: str = "",

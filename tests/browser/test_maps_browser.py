@@ -14,6 +14,10 @@ CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
 
 def _map_drawn(page, index: int = 0) -> None:
     """Wait for the index-th deck.gl canvas to be on screen with its layers drawn."""
+    # the Overview sends its map only after the tiles have painted (ui/first_paint.py): on a busy
+    # machine that takes a while
+    page.wait_for_selector('[data-testid="stDeckGlJsonChart"]', state="attached", timeout=120_000)
+    wait_for_app(page)
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').nth(index)
     chart.scroll_into_view_if_needed()
     page.wait_for_selector(CANVAS, state="visible", timeout=60_000)
