@@ -162,8 +162,9 @@ with move_tab:
             st.caption(tr("planner.map.density", count=fmt_number(positions.size, lang, compact=False)))
             st.pydeck_chart(density_deck(plan, positions, basemap_url=settings.basemap_url), height=460,
                             key="planner_density")
-            st.altair_chart(density_legend_chart(density_legend(shown_cells(plan, positions)),
-                                                 tr("maps.density_key")), key="planner_density_key", width="content")
+            cells, cell_deg = shown_cells(plan, positions)
+            st.altair_chart(density_legend_chart(density_legend(cells), tr("maps.density_key", km=round(cell_deg * 111))),
+                            key="planner_density_key", width="content")
             map_ids: list[str] = []
         else:
             st.caption(tr("planner.map.help"))

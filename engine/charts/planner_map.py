@@ -20,7 +20,8 @@ from engine.planner.moves import SIZE_BANDS, UNITS, MoveError
 ACCOUNT_LAYER = "planner_accounts"
 DENSITY_TOOLTIP = {"html": "{count}", "style": {"fontSize": "12px"}}
 POINTS_UP_TO = 5_000
-CELL_DEG = 0.25  # density grid: ~25 km cells
+CELL_DEG = 0.25  # density grid: ~25 km cells, doubled until there are at most MAX_CELLS
+MAX_CELLS = 8_000  # ~0.5 MB of deck JSON: a million accounts still redraw in well under a second
 DENSITY_LAYER = "planner_density"
 # Pale blue to deep violet: every class stands out from the grey base map, the steps are even in
 # lightness, and none is a red/amber/green status colour.
@@ -73,6 +74,17 @@ def unit_values(plan: Plan, unit: str) -> list[str]:
     return _distinct(plan.baseline, unit)
 
 
+def coarse_cells(lon: np.ndarray, lat: np.ndarray, max_cells: int = MAX_CELLS) -> tuple[pl.DataFrame, float]:
+    """`density_cells` on the finest grid (from CELL_DEG, doubling) that gives at most `max_cells`
+    cells: (cells, cell size in degrees)."""
+    cell_deg = CELL_DEG
+    cells = density_cells(lon, lat, cell_deg)
+    while cells.height > max_cells:
+        cell_deg *= 2
+        cells = density_cells(lon, lat, cell_deg)
+    return cells, cell_deg
+
+
 def density_cells(lon: np.ndarray, lat: np.ndarray, cell_deg: float = CELL_DEG) -> pl.DataFrame:
     """Accounts counted per grid cell of `cell_deg` degrees: `lon, lat` (cell centre), `count`.
 
@@ -117,7 +129,7 @@ def density_legend(cells: pl.DataFrame) -> pl.DataFrame:
                         schema={"low": pl.Int64, "high": pl.Int64, "colour": pl.String})
 
 
-def _density_layer(cells: pl.DataFrame) -> pdk.Layer:
+def _density_layer(cells: pl.DataFrame, cell_deg: float = CELL_DEG) -> pdk.Layer:
     """The cells as dots of the cell's size (never under 3 px), coloured by class of account count."""
     legend = density_legend(cells)
     colours = [hex_to_rgb(c, 235) for c in legend["colour"].to_list()]
@@ -125,32 +137,32 @@ def _density_layer(cells: pl.DataFrame) -> pdk.Layer:
     data = cells.with_columns(fill=pl.Series([colours[i] for i in classes], dtype=pl.List(pl.Int64))) \
         if cells.height else cells
     return pdk.Layer("ScatterplotLayer", data=data.to_dicts(), id=DENSITY_LAYER, get_position=["lon", "lat"],
-                     get_fill_color="fill", get_radius=CELL_DEG * 111_000 * 0.45, radius_min_pixels=3,
+                     get_fill_color="fill", get_radius=cell_deg * 111_000 * 0.45, radius_min_pixels=3,
                      stroked=False, pickable=True)
 
 
-def shown_cells(plan: Plan, positions: np.ndarray) -> pl.DataFrame:
-    """`density_cells` of the accounts at `positions`, straight from the baseline's coordinates
-    (no per-account frame), kept per baseline for the last few selections."""
+def shown_cells(plan: Plan, positions: np.ndarray) -> tuple[pl.DataFrame, float]:
+    """`coarse_cells` of the accounts at `positions`, straight from the baseline's coordinates
+    (no per-account frame), kept per baseline for the last few selections: (cells, cell degrees)."""
     base = plan.baseline
     memo = base.__dict__.setdefault("_planner_cells", {})
     key = hash(np.asarray(positions, dtype=np.int64).tobytes())
-    cells = memo.get(key)
-    if cells is None:
+    found = memo.get(key)
+    if found is None:
         lon = base.accounts["lon"].cast(pl.Float64).to_numpy()[positions]
         lat = base.accounts["lat"].cast(pl.Float64).to_numpy()[positions]
-        cells = memo[key] = density_cells(lon, lat)
+        found = memo[key] = coarse_cells(lon, lat)
         while len(memo) > 4:
             memo.pop(next(iter(memo)))
-    return cells
+    return found
 
 
 def density_deck(plan: Plan, positions: np.ndarray, *, basemap_url: str = "") -> pdk.Deck:
     """The planner's map for many accounts (those at `positions`): their grid cells (`shown_cells`)
     coloured by class of account count (`density_legend` is the key)."""
-    cells = shown_cells(plan, positions)
+    cells, cell_deg = shown_cells(plan, positions)
     view = fit_view(cells["lon"].to_numpy(), cells["lat"].to_numpy(), trim=0.01)
-    return offline_deck([_density_layer(cells)], view, DENSITY_TOOLTIP, basemap_url)
+    return offline_deck([_density_layer(cells, cell_deg)], view, DENSITY_TOOLTIP, basemap_url)
 
 
 def density_legend_chart(legend: pl.DataFrame, title: str) -> alt.Chart:
@@ -179,7 +191,7 @@ def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, ba
     view = fit_view(located["lon"].to_numpy(), located["lat"].to_numpy())
     tooltip = None
     if located.height > points_up_to:
-        layers = [_density_layer(density_cells(located["lon"].to_numpy(), located["lat"].to_numpy()))]
+        layers = [_density_layer(*coarse_cells(located["lon"].to_numpy(), located["lat"].to_numpy()))]
         tooltip = DENSITY_TOOLTIP
     else:
         selected = selected or set()

@@ -138,3 +138,16 @@ def test_balance_input_leaves_out_accounts_without_a_territory(tiny_store):
     plan = Plan(build_baseline(tiny_store))
     plan.apply({"accounts": ["A6"], "to_rep": "R1"})
     assert balance_input(plan).accounts.filter(pl.col("territory_id").is_null()).is_empty()
+
+
+def test_many_cells_are_merged_into_a_coarser_grid():
+    import numpy as np
+
+    from engine.charts.planner_map import coarse_cells
+
+    # a 40 × 40 lattice of accounts 0.25° apart: 1,600 cells at 0.25°, 400 at 0.5°, 100 at 1°
+    lon, lat = np.meshgrid(np.arange(40) * 0.25 + 0.1, np.arange(40) * 0.25 + 0.1)
+    cells, degrees = coarse_cells(lon.ravel(), lat.ravel(), max_cells=500)
+    assert (cells.height, degrees, int(cells["count"].sum())) == (400, 0.5, 1_600)
+    cells, degrees = coarse_cells(lon.ravel(), lat.ravel(), max_cells=100)
+    assert (cells.height, degrees) == (100, 1.0)
