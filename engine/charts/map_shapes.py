@@ -9,6 +9,7 @@ not places (industry, named accounts) are never a shape: the map shows them as p
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
@@ -16,7 +17,7 @@ import shapely
 
 from engine.geo.boundaries import SUBDIVIDED, boundaries, unit_shapes
 
-UNION_GRID_DEG = 0.001  # snaps neighbours' shared borders together: no slivers inside a union
+MIN_HOLE_DEG2 = 0.05  # ~500 km²: smaller holes in a union are gaps between neighbours' borders
 VIEW_WIDTH_PX, VIEW_HEIGHT_PX = 620, 460  # what the map's column shows on a laptop
 
 
@@ -31,11 +32,22 @@ def row_units(cells: pl.DataFrame) -> dict[str, list[str]]:
 
 
 def union_of(units: list[str]) -> shapely.MultiPolygon:
-    """The union of the units' shapes as one MultiPolygon (lon/lat)."""
+    """The union of the units' shapes as one MultiPolygon (lon/lat). Countries and US states share
+    their borders exactly (TopoJSON arcs), so a coverage union does it in milliseconds; China's
+    provinces do not quite, so they take a full union, whose hairline gaps along shared borders
+    come out as tiny holes — holes under MIN_HOLE_DEG2 are dropped (no province has a real one)."""
     shapes = unit_shapes()
-    merged = shapely.union_all([shapes[u] for u in units if u in shapes], grid_size=UNION_GRID_DEG)
-    parts = [p for p in shapely.get_parts(merged) if isinstance(p, shapely.Polygon) and p.area > 0]
-    return shapely.MultiPolygon(parts)
+    parts = [shapes[u] for u in units if u in shapes]
+    try:
+        merged = shapely.coverage_union_all(parts)
+    except shapely.errors.GEOSException:  # not an exact coverage
+        merged = shapely.union_all(parts)
+    polygons = []
+    for part in shapely.get_parts(merged):
+        if isinstance(part, shapely.Polygon) and part.area > 0:
+            holes = [ring for ring in part.interiors if shapely.Polygon(ring).area >= MIN_HOLE_DEG2]
+            polygons.append(shapely.Polygon(part.exterior, holes))
+    return shapely.MultiPolygon(polygons)
 
 
 def label_point(shape: shapely.MultiPolygon, cells: pl.DataFrame) -> tuple[float, float]:
@@ -122,20 +134,32 @@ def overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def drawing_precision(view) -> tuple[float, int]:
+    """(simplification tolerance in degrees: half a pixel at the view's zoom, decimals worth keeping)."""
+    tolerance = 360 / (512 * 2 ** view.zoom) / 2
+    return tolerance, max(1, min(3, int(-math.log10(tolerance)) + 1))
+
+
 def base_map(view, width_px: int = VIEW_WIDTH_PX, height_px: int = VIEW_HEIGHT_PX) -> tuple[list, list]:
     """The map under the territories, from the shipped boundaries only: (countries as PolygonLayer
     rows `{polygon}`, state/province borders as PathLayer rows `{path}`) — only what the view
-    shows, simplified to half a pixel so a world view stays a few hundred KB."""
-    degrees_per_px = 360 / (512 * 2 ** view.zoom)
+    shows, simplified to half a pixel so a world view stays a few hundred KB. Memoised per view
+    (rounded): reruns of a page redraw the same map."""
+    return _base_map(round(view.longitude, 2), round(view.latitude, 2), round(view.zoom, 2), width_px, height_px)
+
+
+@lru_cache(maxsize=32)
+def _base_map(longitude: float, latitude: float, zoom: float, width_px: int, height_px: int) -> tuple[list, list]:
+    degrees_per_px = 360 / (512 * 2 ** zoom)
     span_lon, span_lat = degrees_per_px * width_px, degrees_per_px * height_px / max(
-        math.cos(math.radians(view.latitude)), 0.2)
-    box = shapely.box(view.longitude - span_lon, max(view.latitude - span_lat, -90),
-                      view.longitude + span_lon, min(view.latitude + span_lat, 90))
+        math.cos(math.radians(latitude)), 0.2)
+    box = shapely.box(longitude - span_lon, max(latitude - span_lat, -90),
+                      longitude + span_lon, min(latitude + span_lat, 90))
     frame = boundaries()
     shapes = unit_shapes()
     countries, borders = [], []
     tolerance, min_area = degrees_per_px / 2, 4 * degrees_per_px ** 2
-    decimals = max(1, min(3, int(-math.log10(tolerance)) + 1))
+    decimals = max(1, min(3, int(-math.log10(tolerance)) + 1))  # as drawing_precision
     for unit, kind, iso2 in frame.select("unit", "kind", "iso2").iter_rows():
         shape = shapes[unit]
         if not shape.intersects(box):

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import polars as pl
 import pydeck as pdk
+import shapely
 
 from engine.charts.deck import CompactDeck, fit_view, offline_deck
-from engine.charts.map_shapes import label_point, place_labels, polygon_rows, row_units, union_of
+from engine.charts.map_shapes import drawing_precision, label_point, place_labels, polygon_rows, row_units, union_of
 from engine.charts.palette import attainment_colour, hex_to_rgb, territory_colour
 from engine.i18n import fmt_money, fmt_pct
 from engine.metrics.sales_data import SalesData
@@ -58,7 +59,8 @@ def row_accounts(data: SalesData, table: pl.DataFrame, scope_members: list[int])
 def row_geometry(cells: pl.DataFrame) -> dict[str, dict]:
     """Per row id of `cells` (columns id, unit, lon, lat, accounts) that owns a unit (see
     `map_shapes.row_units`): its `shape` (the union of its units, a MultiPolygon), `units`, the
-    `accounts` it holds there, and a label point `lon`, `lat`."""
+    `accounts` it holds there, and a label point `lon`, `lat`; `map_layers` adds `polygons`, the
+    shape as PolygonLayer rings at the fitted view's precision."""
     owned = row_units(cells)
     out = {}
     for row_id, units in owned.items():
@@ -98,7 +100,7 @@ def territory_shapes(table: pl.DataFrame, geometry: dict[str, dict], lang: str =
         common = {"id": figure["id"], "name": figure["name"], "accounts": shape["accounts"], "lon": shape["lon"],
                   "lat": shape["lat"], "fill": hex_to_rgb(colour, 120),
                   "line": hex_to_rgb(territory_colour(figure["id"]), 255), **_tooltip_texts(figure, lang, currency)}
-        rows.extend({**common, "polygon": polygon} for polygon in polygon_rows(shape["shape"]))
+        rows.extend({**common, "polygon": polygon} for polygon in shape["polygons"])
     return pl.DataFrame(rows, schema=SHAPE_SCHEMA)
 
 
@@ -190,6 +192,13 @@ def map_layers(data: SalesData, table: pl.DataFrame, scope: list[str] | None, *,
         points = pl.concat([cells.filter(pl.col("id") != UNASSIGNED_ID).select("lon", "lat", "accounts",
                                                                                unassigned=pl.lit(False)),
                             orphans.select("lon", "lat", "accounts", unassigned=pl.lit(True))])
-        return row_geometry(shaped), account_density(points)
+        density = account_density(points)
+        geometry = row_geometry(shaped)
+        # drawn at the fitted view: detail under half a pixel only costs JSON on every rerun
+        tolerance, decimals = drawing_precision(map_view(density) if density.height else fit_view([], []))
+        for shape in geometry.values():
+            shape["polygons"] = polygon_rows(shapely.simplify(shape["shape"], tolerance, preserve_topology=True),
+                                             decimals)
+        return geometry, density
     geometry, density = data.cached(key, compute)
     return territory_shapes(table, geometry, lang, currency, red_below, green_from), density
