@@ -75,7 +75,7 @@ def test_a_unit_belongs_to_the_row_holding_most_of_its_accounts():
     assert row_units(cells) == {"M": ["US-AZ", "US-NV"], "W": ["US-CA"]}
 
 
-def _store_with(accounts: list[tuple]) -> Store:
+def _store_with(accounts: list[tuple], orphan_deal: bool = True) -> Store:
     """A store with territories West (CA, NV), East (NY) and Germany, and the given accounts
     (account_id, territory_id, country, state, lat, lon)."""
     store = Store.open(":memory:")
@@ -88,8 +88,10 @@ def _store_with(accounts: list[tuple]) -> Store:
         tx.insert_frame("territories", territories)
         tx.insert_frame("accounts", frame.with_columns(name=pl.col("account_id"), geo_precision=pl.lit("city")))
         # a won deal of an orphan puts an Unassigned row into the table
-        tx.insert_frame("deals", pl.DataFrame({"deal_id": ["D1"], "account_id": ["o1"], "status": ["won"],
-                                               "amount": [5.0], "amount_rc": [5.0], "close_date": [date(2024, 3, 1)]}))
+        if orphan_deal:
+            tx.insert_frame("deals", pl.DataFrame({"deal_id": ["D1"], "account_id": ["o1"], "status": ["won"],
+                                                   "amount": [5.0], "amount_rc": [5.0],
+                                                   "close_date": [date(2024, 3, 1)]}))
     return store
 
 
@@ -138,6 +140,13 @@ def test_unassigned_accounts_are_points_never_a_shape():
     assert {d["id"] for d in layers[TERRITORY_LAYER]["data"]} == {"W", "E", "DE"}
     assert layers["countries"]["data"] and layers["borders"]["data"]  # the offline base map is there
     assert spec["mapStyle"] == "__MAP_STYLE__"
+
+
+def test_orphans_are_rings_even_when_no_deal_gives_them_a_row():
+    table, shapes, density = _shapes(_store_with(ACCOUNTS, orphan_deal=False))
+    assert "__unassigned__" not in table["id"].to_list()
+    assert density.filter(pl.col("unassigned"))["accounts"].sum() == 2
+    assert density.filter(~pl.col("unassigned"))["accounts"].sum() == 6
 
 
 @pytest.mark.parametrize("units", [

@@ -187,8 +187,12 @@ def map_layers(data: SalesData, table: pl.DataFrame, scope: list[str] | None, *,
         not_places = data.tree.nodes.filter(pl.col("type").is_not_null() & (pl.col("type") != "geo"))["territory_id"]
         shaped = cells.filter(~pl.col("id").is_in([*not_places.to_list(), UNASSIGNED_ID]))
         # Unassigned accounts show as points whether or not the table has a row for them.
-        orphans = _located_accounts(data).filter(pl.col("node") == tree.node_of(UNASSIGNED_ID)) \
-            if tree.has(UNASSIGNED_ID) and (scope is None or UNASSIGNED_ID in scope) else _located_accounts(data).clear()
+        # (the tree has an Unassigned node only when some deal needs one; an orphan account's node is null then)
+        located = _located_accounts(data)
+        orphan = pl.col("node").is_null()
+        if tree.has(UNASSIGNED_ID):
+            orphan = orphan | (pl.col("node") == tree.node_of(UNASSIGNED_ID))
+        orphans = located.filter(orphan) if scope is None or UNASSIGNED_ID in scope else located.clear()
         points = pl.concat([cells.filter(pl.col("id") != UNASSIGNED_ID).select("lon", "lat", "accounts",
                                                                                unassigned=pl.lit(False)),
                             orphans.select("lon", "lat", "accounts", unassigned=pl.lit(True))])
