@@ -8,7 +8,7 @@ targets, three years of deals) in a temporary DuckDB file, loads it once (`sales
 read), then times, warm — frames in memory, every derived result recomputed (the memo is cleared
 before each run, so nothing is served from a previous identical call):
   overview — kpi_tiles (P, previous, last year), attainment_table by region, shares, the monthly
-             trend and the map layers (hulls + density), exactly what pages/overview.py asks for;
+             trend and the map layers (boundary shapes + density), exactly what pages/overview.py asks for;
   reps     — the leaderboard (attainment_table by rep, ranked, with territory names);
 and the same figures computed in plain pandas from the same in-memory deals. The map geometry (hulls and
 density cells: who owns which accounts) is per data version, so it is built once, before timing. Budget: overview

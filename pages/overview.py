@@ -7,15 +7,18 @@ breadcrumb goes back up. The URL carries `scope`, so a link reproduces the view.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 import streamlit as st
 
 from engine.charts.overview import SELECTION, share_chart
 from engine.store.errors import TerrainError
-from engine.i18n import fmt_date, fmt_money, fmt_pct
+from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct
 from engine.charts.maps import TERRITORY_LAYER, map_layers, performance_deck
 from engine.metrics.performance import as_of_date, attainment_table, kpi_tiles, monthly_trend
+from engine.metrics.period_to_date import TO_DATE_METRICS, period_to_date_tiles
+from engine.metrics.periods import Period
 from engine.metrics.sales_data import sales_data
 from ui import context, first_paint
 from ui.downloads import chart_downloads, table_downloads
@@ -95,7 +98,8 @@ try:
     level = "region" if scope is None else ("children" if tree.children(node) else "rep")
     as_of = as_of_date(store)
     table = attainment_table(store, period, level, scope, settings, as_of)
-    tiles = kpi_tiles(store, period, scope, settings, as_of)
+    tiles, to_date = period_to_date_tiles(store, kpi_tiles(store, period, scope, settings, as_of), period, as_of,
+                                          scope, settings)
     trend = monthly_trend(store, period, scope, settings=settings)
 except TerrainError as error:
     context.show_error(error)
@@ -121,17 +125,33 @@ for depth, step in enumerate(path):
     if step != node:
         crumbs.markdown("›")
 
-# KPI tiles with change vs previous period; last year in the help text.
+# KPI tiles with change vs previous period; last year in the help text. While the period runs,
+# won, attainment and gap are compared over the same number of days (engine.metrics.period_to_date).
 previous, last_year = period.previous(), period.last_year()
+
+
+def _compared_with(metric: str, which: Period, window: tuple | None, key: str = "overview.to_date") -> str:
+    if to_date is None or metric not in TO_DATE_METRICS:
+        return which.label(lang)
+    return tr(key, period=which.label(lang), day=fmt_date(window[1] - timedelta(days=1), lang), days=to_date.days)
+
+
+if to_date is not None:
+    st.caption(tr("overview.to_date_caption", period=period.label(lang), days=to_date.days))
+
+
 for row_of_tiles in (TILES[:4], TILES[4:]):
     for column, (metric, colour) in zip(st.columns(4), row_of_tiles):
         figure = tiles.filter(tiles["metric"] == metric).row(0, named=True)
         column.metric(
             tr(f"metrics.col.{metric}"), _value(metric, figure["value"]),
             delta=_delta(metric, figure["change_previous"]), delta_color=colour,
-            delta_description=None if metric in SNAPSHOT else tr("metrics.vs_previous", period=previous.label(lang)),
-            help=None if metric in SNAPSHOT else tr("metrics.vs_last_year", period=last_year.label(lang),
-                                                    change=_delta(metric, figure["change_last_year"]) or "–"),
+            delta_description=None if metric in SNAPSHOT else tr(
+                "metrics.vs_previous", period=_compared_with(metric, previous, to_date and to_date.previous)),
+            help=None if metric in SNAPSHOT else tr(
+                "metrics.vs_last_year",
+                period=_compared_with(metric, last_year, to_date and to_date.last_year, "overview.to_date_long"),
+                change=_delta(metric, figure["change_last_year"]) or "–"),
             chart_data=trend["won"].to_list() if metric == "won" else None, chart_type="area", border=True)
 
 overdue = table["overdue_pipeline"].sum()
@@ -163,8 +183,11 @@ def _chart_map_and_table() -> None:
         map_key = f"map-{scope_id}-{nav}"
         st.pydeck_chart(deck, on_select=partial(_picked, map_key, level, scope_id), selection_mode="single-object",
                         height=MAP_HEIGHT, key=map_key)
+        orphans = int(density.filter(density["unassigned"])["accounts"].sum())
         st.caption(tr("overview.map_legend", red=fmt_pct(settings.attainment_red_below, lang),
-                      green=fmt_pct(settings.attainment_green_from, lang)))
+                      green=fmt_pct(settings.attainment_green_from, lang))
+                   + (" " + tr("maps.unassigned_points", count=fmt_number(orphans, lang, compact=False))
+                      if orphans else ""))
 
     st.subheader(tr("overview.table_title", level=level_name))
     if table.is_empty():

@@ -11,20 +11,20 @@ import math
 
 import streamlit as st
 
-from engine.planner.balance.auto import METRICS, BalanceRequest
-from engine.planner.balance.plan import apply_result, balance_plan, carry_over, plan_tradeoff, scope_territories
-from engine.planner.balance.units import UNIT_KINDS
-from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
+from engine.planner.balance.plan import carry_over
+from engine.charts.planner import change_bars
 from engine.store.errors import TerrainError
-from engine.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number, fmt_pct
+from engine.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number
 from engine.store.settings import KM_PER_MILE
-from engine.charts.planner_map import POINTS_UP_TO, density_deck, filter_options, plan_accounts, planner_deck, \
+from engine.charts.planner_map import POINTS_UP_TO, density_deck, density_legend, density_legend_chart, \
+    filter_options, plan_accounts, planner_deck, shown_cells, \
     selected_ids
 from engine.planner.indices import balance_table
 from engine.planner.baseline import shared_baseline
 from engine.planner.plan import Plan, before_after, rep_before_after, select_accounts
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.planner_balance import balance_tab as auto_balance_tab
 from ui.planner_scenarios import scenarios_tab
 from ui.planner_tables import before_after_table, index_text
 from ui.tables import readable
@@ -171,6 +171,9 @@ with move_tab:
             st.caption(tr("planner.map.density", count=fmt_number(positions.size, lang, compact=False)))
             st.pydeck_chart(density_deck(plan, positions, basemap_url=settings.basemap_url), height=460,
                             key="planner_density")
+            cells, cell_deg = shown_cells(plan, positions)
+            st.altair_chart(density_legend_chart(density_legend(cells), tr("maps.density_key", km=round(cell_deg * 111))),
+                            key="planner_density_key", width="content")
             map_ids: list[str] = []
         else:
             st.caption(tr("planner.map.help"))
@@ -211,70 +214,7 @@ with move_tab:
 
 # --- auto-balance -------------------------------------------------------------------------------
 with balance_tab:
-    parents = [t for t in baseline.territories["territory_id"].to_list() if t not in options["territory"]]
-    with st.form("planner_balance"):
-        row = st.columns(3)
-        metrics = choose(row[0], tr("planner.balance.metrics"), list(METRICS), default=["accounts"],
-                                     format_func=lambda m: tr(f"planner.figure.{m}"))
-        tolerance = row[1].slider(tr("planner.balance.tolerance"), 1, 30, 5, format="±%d%%")
-        within = row[2].selectbox(tr("planner.balance.within"), [None, *parents],
-                                  format_func=lambda t: tr("planner.balance.everywhere") if t is None else names.get(t, t))
-        row = st.columns(3)
-        unit = row[0].selectbox(tr("planner.balance.unit"), UNIT_KINDS, index=1,
-                                format_func=lambda u: tr(f"planner.unit.{u}"))
-        locked_territories = choose(row[1], tr("planner.balance.lock_territories"), options["territory"],
-                                                format_func=lambda t: names.get(t, t))
-        travel_weight = row[2].number_input(tr("planner.balance.travel_weight"), 0.0, 10.0, 1.0, 0.5)
-        row = st.columns(3)
-        locked_accounts = row[0].text_area(tr("planner.balance.lock_accounts"), height=80)
-        contiguous = row[1].checkbox(tr("planner.balance.contiguous"))
-        curve_wanted = row[2].checkbox(tr("planner.balance.curve"), value=True)
-        run = st.form_submit_button(tr("planner.balance.run"), type="primary", disabled=False)
-    if run:
-        request = BalanceRequest(
-            metrics=tuple(metrics) or ("accounts",), tolerance=tolerance / 100, contiguous=contiguous, unit=unit,
-            locked_territories=frozenset(locked_territories), travel_weight=travel_weight,
-            locked_accounts=frozenset(line.strip() for line in locked_accounts.splitlines() if line.strip()),
-            territories=scope_territories(baseline, within) if within else None)
-        try:
-            with st.spinner(tr("planner.balance.running", count=fmt_number(baseline.n_accounts, lang))):
-                if curve_wanted:
-                    tolerances = tuple(sorted({request.tolerance, 0.02, 0.03, 0.05, 0.10, 0.15, 0.20, 0.30}))
-                    curve, plans = plan_tradeoff(plan, request, tolerances)
-                else:
-                    result = balance_plan(plan, request)
-                    curve, plans = None, {request.tolerance: result}
-        except TerrainError as error:
-            st.session_state.pop("planner_balance_found", None)
-            context.show_error(error)
-        else:
-            st.session_state["planner_balance_found"] = {"curve": curve, "plans": plans, "tolerance": request.tolerance}
-    found = st.session_state.get("planner_balance_found")
-    if found:
-        chosen = found["tolerance"]
-        if found["curve"] is not None:
-            st.caption(tr("planner.balance.pick"))
-            chart = tradeoff_chart(found["curve"], title=tr("planner.curve.title"), x_title=tr("planner.curve.x"),
-                                   y_title=tr("planner.curve.y"), chosen=chosen if chosen in found["plans"] else None)
-            picked = st.altair_chart(chart, on_select="rerun", key="planner_curve", width="stretch")
-            points = (picked.selection.get(TRADEOFF_SELECTION) or []) if picked else []
-            if points and points[0].get("tolerance") in found["plans"]:
-                chosen = points[0]["tolerance"]
-        result = found["plans"].get(chosen)
-        if result is None and found["plans"]:
-            chosen = min(found["plans"])
-            result = found["plans"][chosen]
-        if result is not None:
-            st.markdown(tr("planner.curve.chosen", tolerance=fmt_pct(chosen, lang)) + " — " + tr(
-                "planner.balance.result", accounts=fmt_number(result.accounts_moved, lang, compact=False),
-                units=fmt_number(result.units_moved, lang, compact=False),
-                before=fmt_pct(result.max_deviation_before, lang), after=fmt_pct(result.max_deviation_after, lang),
-                method=result.method, seconds=f"{result.seconds:.1f}"))
-            if st.button(tr("planner.balance.apply"), type="primary", key="planner_balance_apply"):
-                count = apply_result(plan, result)
-                st.session_state.pop("planner_balance_found", None)
-                _flash(tr("planner.balance.applied", count=count))
-                st.rerun()
+    auto_balance_tab(plan, baseline, options["territory"], names, lang, _flash)
 
 # --- scenarios ------------------------------------------------------------------------------------
 with scenario_tab:

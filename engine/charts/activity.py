@@ -5,7 +5,6 @@ import altair as alt
 import polars as pl
 
 from engine.charts.axes import money_axis, month_axis, name_axis
-from engine.charts.labels import relabel
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_pct, t
 from engine.charts.palette import CATEGORICAL, territory_colour
@@ -66,15 +65,36 @@ def _heatmap_title(frame: pl.DataFrame, lang: str) -> str:
     return t("chart.heatmap.title_most", lang, month=common["month_name"], count=common["len"], total=peaks.height)
 
 
+HEATMAP_CAP_QUANTILE = 0.95
+
+
+def heatmap_cap(shares: pl.Series, quantile: float = HEATMAP_CAP_QUANTILE) -> float | None:
+    """Where the heatmap's colours stop: the `quantile` of the cells that sold anything, when one
+    or a few cells (a region with a single big deal: 100% in one month) lie above it; None when
+    the largest cell is that quantile anyway (nothing to wash out) or there are too few cells."""
+    sold = shares.drop_nulls().filter(shares.drop_nulls() > 0)
+    if sold.len() < 10:
+        return None
+    cap = float(sold.quantile(quantile, "nearest"))
+    return cap if 0 < cap < float(sold.max()) else None
+
+
 def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
-    """Share of each region's won revenue per calendar month (from `engine.metrics.kpis.seasonality_matrix`)."""
+    """Share of each region's won revenue per calendar month (from `engine.metrics.kpis.seasonality_matrix`).
+    The colour scale stops at `heatmap_cap` (darker cells are at or above it, and the subtitle says so)."""
     names = MONTHS["zh" if lang == "zh" else "en"]
-    frame = matrix.with_columns(relabel(matrix["month"], lambda m: names[m - 1]).alias("month_name"))
+    frame = matrix.with_columns(pl.col("month").replace_strict(list(range(1, 13)), list(names),
+                                                               return_dtype=pl.String).alias("month_name"))
     title = _heatmap_title(frame, lang)
+    cap = heatmap_cap(frame["share"]) if frame.height else None
+    scale = alt.Scale(scheme="blues", domain=[0, cap], clamp=True) if cap else alt.Scale(scheme="blues")
+    if cap:
+        title = alt.Title(title, subtitle=t("chart.heatmap.capped", lang, cap=fmt_pct(cap, lang),
+                                            quantile=round(HEATMAP_CAP_QUANTILE * 100)))
     chart = base(frame).mark_rect().encode(
         x=alt.X("month_name:N", sort=list(names), title=None, axis=month_axis(orient="top")),
         y=alt.Y("region:N", title=None, axis=name_axis()),
-        color=alt.Color("share:Q", title=t("chart.heatmap.share", lang), scale=alt.Scale(scheme="blues"),
+        color=alt.Color("share:Q", title=t("chart.heatmap.share", lang), scale=scale,
                         legend=alt.Legend(format="%")),
         tooltip=["region:N", "month_name:N", alt.Tooltip("won:Q", format=",.2f"), alt.Tooltip("share:Q", format=".1%")])
     return themed(chart.properties(title=title, height={"step": 34}))

@@ -1,78 +1,51 @@
-"""Pydeck maps of performance: territories as filled hulls coloured by attainment, accounts as density.
+"""Pydeck maps of performance: territories drawn with their real boundaries, coloured by attainment.
 
-Offline first: no basemap unless `basemap_url` is set, so the shapes themselves must carry the map —
-each row of the attainment table (region, territory or rep) is drawn as the convex hull of its
-accounts, coloured red/amber/green by attainment, with the accounts underneath as points (few) or
-grid-cell density (many). The builders are pure: they return frames and a `pydeck.Deck`.
+Offline first: no basemap unless `basemap_url` is set — the shipped country borders and coastlines
+(and US state / Chinese province lines) are the base layer. Each row of the attainment table
+(region, territory or rep) is the union of the units it holds (`engine.charts.map_shapes`),
+coloured red/amber/green by attainment and outlined in its own colour, with one label per row
+where labels do not collide; accounts show as points (few) or grid-cell density (many), and
+unassigned accounts as rings of their own, never as a shape. The builders are pure.
 """
 from __future__ import annotations
 
-import math
 
-import numpy as np
 import polars as pl
 import pydeck as pdk
+import shapely
 
+from engine.charts.deck import CompactDeck, fit_view, offline_deck
+from engine.charts.map_shapes import drawing_precision, label_point, place_labels, polygon_rows, row_units, union_of
+from engine.charts.palette import attainment_colour, hex_to_rgb, territory_colour
 from engine.i18n import fmt_money, fmt_pct
 from engine.metrics.sales_data import SalesData
-from engine.charts.palette import attainment_colour, hex_to_rgb, territory_colour
+from engine.territories.hierarchy import UNASSIGNED_ID
 
 TERRITORY_LAYER, ACCOUNT_LAYER, LABEL_LAYER = "territories", "accounts", "labels"
+UNASSIGNED_LAYER = "unassigned"
 POINTS_UP_TO = 4_000  # more accounts than this are drawn as grid-cell density
-
-
-def _extremes(points: np.ndarray, step: float = 0.25) -> np.ndarray:
-    """The only points a hull can use, on a `step`-degree grid: per column of the grid, the
-    lowest and the highest point (turns 100k cells into a few hundred)."""
-    frame = pl.DataFrame({"lon": (points[:, 0] / step).round() * step, "lat": (points[:, 1] / step).round() * step})
-    ends = frame.group_by("lon").agg(pl.col("lat").min().alias("low"), pl.col("lat").max().alias("high"))
-    return np.vstack([ends.select("lon", "low").to_numpy(), ends.select("lon", "high").to_numpy()])
-
-
-def convex_hull(points: np.ndarray) -> list[list[float]]:
-    """Andrew's monotone chain over an (n, 2) array of lon/lat; returns the ring (not closed).
-    Fewer than three distinct points are widened into a small square so they stay visible."""
-    pts = np.unique(_extremes(points) if len(points) > 200 else points, axis=0)
-    if len(pts) < 3:
-        lon, lat = pts.mean(axis=0)
-        d = 1.0
-        return [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d]]
-    pts = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
-
-    def half(sequence):
-        chain: list = []
-        for p in sequence:
-            while len(chain) >= 2 and _cross(chain[-2], chain[-1], p) <= 0:
-                chain.pop()
-            chain.append(p)
-        return chain
-    lower, upper = half(pts), half(pts[::-1])
-    ring = lower[:-1] + upper[:-1]
-    return [[float(x), float(y)] for x, y in ring]
-
-
-def _cross(o, a, b) -> float:
-    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+LABEL_SIZE = 14
 
 
 def _located_accounts(data: SalesData) -> pl.DataFrame:
-    """Accounts with coordinates, reduced to distinct ~5 km cells per territory node and owner
-    (hulls and density do not need every account of a million)."""
+    """Accounts with coordinates, reduced to distinct ~5 km cells per territory node, owner and
+    unit (shapes and density do not need every account of a million)."""
     def compute() -> pl.DataFrame:
         return (data.accounts.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
-                .group_by("node", "owner_rep_id", (pl.col("lon") * 20).round() / 20, (pl.col("lat") * 20).round() / 20)
+                .group_by("node", "owner_rep_id", "unit", (pl.col("lon") * 20).round() / 20,
+                          (pl.col("lat") * 20).round() / 20)
                 .agg(pl.len().alias("accounts")))
     return data.cached(("located_accounts",), compute)
 
 
 def row_accounts(data: SalesData, table: pl.DataFrame, scope_members: list[int]) -> pl.DataFrame:
-    """The located account cells of each row of an attainment table: columns id, lon, lat,
+    """The located account cells of each row of an attainment table: columns id, unit, lon, lat,
     accounts. Territory rows take the accounts of their subtree (within the scope); rep rows the
     accounts the rep owns (within the scope)."""
     cells = _located_accounts(data).filter(pl.col("node").is_in(scope_members))
     if table.height and table["level"][0] == "rep":
         return (cells.filter(pl.col("owner_rep_id").is_in(table["id"].drop_nulls().to_list()))
-                .select(pl.col("owner_rep_id").alias("id"), "lon", "lat", "accounts"))
+                .select(pl.col("owner_rep_id").alias("id"), "unit", "lon", "lat", "accounts"))
     tree = data.tree
     wanted = {tree.node_of(i): i for i in table["id"].to_list() if tree.has(i)}
     mapping = tree.pairs.filter(pl.col("ancestor").is_in(list(wanted))).with_columns(
@@ -80,110 +53,121 @@ def row_accounts(data: SalesData, table: pl.DataFrame, scope_members: list[int])
     # A node shown as a row *and* as an ancestor of another row (a "direct" row) keeps only its own.
     direct_rows = [n for n in wanted if any(tree.is_below(m, n) and m != n for m in wanted)]
     mapping = mapping.filter(~pl.col("ancestor").is_in(direct_rows) | (pl.col("node") == pl.col("ancestor")))
-    return cells.join(mapping.select("node", "id"), on="node").select("id", "lon", "lat", "accounts")
+    return cells.join(mapping.select("node", "id"), on="node").select("id", "unit", "lon", "lat", "accounts")
 
 
 def row_geometry(cells: pl.DataFrame) -> dict[str, dict]:
-    """Per row id of `cells` (columns id, lon, lat, accounts): the hull `polygon`, the number of
-    `accounts` and a label point (`lon`, `lat`: the median cell). The outlying 1% of cells on each
-    side are trimmed so a few mis-geocoded accounts do not stretch a hull across an ocean."""
+    """Per row id of `cells` (columns id, unit, lon, lat, accounts) that owns a unit (see
+    `map_shapes.row_units`): its `shape` (the union of its units, a MultiPolygon), `units`, the
+    `accounts` it holds there, and a label point `lon`, `lat`; `map_layers` adds `polygons`, the
+    shape as PolygonLayer rings at the fitted view's precision."""
+    owned = row_units(cells)
     out = {}
-    for (row_id,), group in cells.group_by(["id"], maintain_order=True):
-        points = group.select("lon", "lat").to_numpy()
-        if len(points) > 50:
-            low, high = np.percentile(points, [1, 99], axis=0)
-            points = points[np.all((points >= low) & (points <= high), axis=1)]
-        out[row_id] = {"polygon": convex_hull(points), "accounts": int(group["accounts"].sum()),
-                       "lon": float(np.median(points[:, 0])), "lat": float(np.median(points[:, 1]))}
+    for row_id, units in owned.items():
+        held = cells.filter((pl.col("id") == row_id) & pl.col("unit").is_in(units))
+        shape = union_of(units)
+        if shape.is_empty:
+            continue
+        lon, lat = label_point(shape, held)
+        out[row_id] = {"shape": shape, "units": units, "accounts": int(held["accounts"].sum()), "lon": lon, "lat": lat}
     return out
+
+
+SHAPE_SCHEMA = {"id": pl.String, "name": pl.String, "polygon": pl.List(pl.List(pl.List(pl.Float64))),
+                "accounts": pl.Int64, "lon": pl.Float64, "lat": pl.Float64, "fill": pl.List(pl.Int64),
+                "line": pl.List(pl.Int64), "won_text": pl.String, "target_text": pl.String,
+                "attainment_text": pl.String, "pipeline_text": pl.String}
+
+
+def _tooltip_texts(figure: dict, lang: str, currency: str) -> dict[str, str]:
+    return {"won_text": fmt_money(figure["won"], lang, currency), "target_text": fmt_money(figure["target"], lang, currency),
+            "attainment_text": fmt_pct(figure["attainment"], lang),
+            "pipeline_text": fmt_money(figure["pipeline"], lang, currency)}
 
 
 def territory_shapes(table: pl.DataFrame, geometry: dict[str, dict], lang: str = "en", currency: str = "USD",
                      red_below: float = 0.7, green_from: float = 1.0) -> pl.DataFrame:
-    """One polygon per row of `table` that has a geometry (see `row_geometry`): columns id, name,
-    polygon (list of [lon, lat]), fill (RGBA by attainment), line (RGBA, the row's own colour),
-    accounts, lon, lat (label point), and the tooltip texts won_text, target_text,
-    attainment_text, pipeline_text."""
+    """One row per polygon part of every row of `table` that has a geometry (see `row_geometry`):
+    columns id, name, polygon (rings of [lon, lat], outer first), fill (RGBA by attainment), line
+    (RGBA, the row's own colour), accounts, lon, lat (the row's label point), and the tooltip
+    texts won_text, target_text, attainment_text, pipeline_text."""
     rows = []
     for figure in table.iter_rows(named=True):
         shape = geometry.get(figure["id"])
         if shape is None:
             continue
         colour = attainment_colour(figure["attainment"], red_below, green_from)
-        rows.append({
-            "id": figure["id"], "name": figure["name"], **shape,
-            "fill": hex_to_rgb(colour, 110), "line": hex_to_rgb(territory_colour(figure["id"]), 230),
-            "won_text": fmt_money(figure["won"], lang, currency), "target_text": fmt_money(figure["target"], lang, currency),
-            "attainment_text": fmt_pct(figure["attainment"], lang),
-            "pipeline_text": fmt_money(figure["pipeline"], lang, currency),
-        })
-    schema = {"id": pl.String, "name": pl.String, "polygon": pl.List(pl.List(pl.Float64)), "accounts": pl.Int64,
-              "lon": pl.Float64, "lat": pl.Float64, "fill": pl.List(pl.Int64), "line": pl.List(pl.Int64),
-              "won_text": pl.String, "target_text": pl.String, "attainment_text": pl.String,
-              "pipeline_text": pl.String}
-    return pl.DataFrame(rows, schema=schema)
+        common = {"id": figure["id"], "name": figure["name"], "accounts": shape["accounts"], "lon": shape["lon"],
+                  "lat": shape["lat"], "fill": hex_to_rgb(colour, 120),
+                  "line": hex_to_rgb(territory_colour(figure["id"]), 255), **_tooltip_texts(figure, lang, currency)}
+        rows.extend({**common, "polygon": polygon} for polygon in shape["polygons"])
+    return pl.DataFrame(rows, schema=SHAPE_SCHEMA)
 
 
 def account_density(cells: pl.DataFrame) -> pl.DataFrame:
-    """Accounts to draw: columns lon, lat, accounts, radius (metres). Individual cells when few,
-    else aggregated to a grid whose cell size follows the data's extent."""
+    """Accounts to draw: columns lon, lat, accounts, radius (metres), unassigned (bool: the cell's
+    accounts belong to no territory). Individual cells when few, else aggregated to a grid whose
+    cell size follows the data's extent."""
+    schema = {"lon": pl.Float64, "lat": pl.Float64, "accounts": pl.Int64, "radius": pl.Float64, "unassigned": pl.Boolean}
     if cells.is_empty():
-        return pl.DataFrame(schema={"lon": pl.Float64, "lat": pl.Float64, "accounts": pl.Int64, "radius": pl.Float64})
+        return pl.DataFrame(schema=schema)
+    if "unassigned" not in cells.columns:
+        cells = cells.with_columns(unassigned=pl.lit(False))
     if cells.height > POINTS_UP_TO:
         span = max(cells["lon"].max() - cells["lon"].min(), cells["lat"].max() - cells["lat"].min(), 1.0)
         step = span / 120
-        cells = (cells.group_by((pl.col("lon") / step).round() * step, (pl.col("lat") / step).round() * step)
-                 .agg(pl.col("accounts").sum()))
+        cells = (cells.group_by((pl.col("lon") / step).round() * step, (pl.col("lat") / step).round() * step,
+                                "unassigned").agg(pl.col("accounts").sum()))
     else:
-        cells = cells.group_by("lon", "lat").agg(pl.col("accounts").sum())
+        cells = cells.group_by("lon", "lat", "unassigned").agg(pl.col("accounts").sum())
     return cells.with_columns(pl.col("accounts").cast(pl.Int64),
-                              (pl.col("accounts").cast(pl.Float64).sqrt() * 6_000 + 4_000).alias("radius"))
+                              (pl.col("accounts").cast(pl.Float64).sqrt() * 6_000 + 4_000).alias("radius")
+                              ).select(list(schema)).sort("lon", "lat", "unassigned")
 
 
-def fit_view(lon: np.ndarray, lat: np.ndarray, width_px: int = 520, height_px: int = 460) -> pdk.ViewState:
-    """A view state that shows every point: centre of the bounds, zoom from the larger span
-    (deck.gl's world is 512 px wide at zoom 0)."""
-    if len(lon) == 0:
-        return pdk.ViewState(latitude=20, longitude=0, zoom=0.8)
-    west, east, south, north = float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max())
-    mid_lat = (south + north) / 2
-    lon_span = max(east - west, 0.05)
-    lat_span = max((north - south) / max(math.cos(math.radians(mid_lat)), 0.2), 0.05)
-    zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span)))
-    return pdk.ViewState(latitude=mid_lat, longitude=(west + east) / 2, zoom=max(min(zoom - 0.4, 11), 0.0))
+def map_view(density: pl.DataFrame) -> pdk.ViewState:
+    """The Overview map's view: fitted to where the accounts are, the outlying 1% on each side
+    left out (an account or two in Hawaii should not shrink the mainland to a stamp)."""
+    return fit_view(density["lon"].to_numpy(), density["lat"].to_numpy(), trim=0.01)
+
+
+def labels_for(shapes: pl.DataFrame, view: pdk.ViewState) -> pl.DataFrame:
+    """One label per territory (name, lon, lat, accounts), colliding ones left out (`place_labels`)."""
+    labels = shapes.unique("id", keep="first", maintain_order=True).select("name", "lon", "lat", "accounts")
+    return place_labels(labels, view, LABEL_SIZE)
 
 
 def performance_deck(shapes: pl.DataFrame, density: pl.DataFrame, *, basemap_url: str = "",
-                     tooltip_labels: dict[str, str] | None = None) -> pdk.Deck:
-    """The Overview map: hull polygons (pickable, layer id 'territories'), account density and
-    name labels. `tooltip_labels` gives the translated words Won/Target/Attainment/Pipeline/Accounts."""
+                     tooltip_labels: dict[str, str] | None = None) -> CompactDeck:
+    """The Overview map: the offline base map, territory shapes (pickable, layer id 'territories'),
+    account density, unassigned accounts as rings (layer 'unassigned') and the labels that fit.
+    `tooltip_labels` gives the translated words Won/Target/Attainment/Pipeline/Accounts."""
     labels = {"won": "Won", "target": "Target", "attainment": "Attainment", "pipeline": "Pipeline",
               "accounts": "Accounts", **(tooltip_labels or {})}
+    view = map_view(density) if density.height else fit_view(shapes["lon"].to_numpy(), shapes["lat"].to_numpy())
+    assigned, orphans = density.filter(~pl.col("unassigned")), density.filter(pl.col("unassigned"))
     layers = [
-        pdk.Layer("ScatterplotLayer", id=ACCOUNT_LAYER, data=density.to_dicts(), get_position=["lon", "lat"],
-                  get_radius="radius", radius_min_pixels=2.5, radius_max_pixels=14,
-                  get_fill_color=[31, 41, 51, 120], pickable=False),
         pdk.Layer("PolygonLayer", id=TERRITORY_LAYER, data=shapes.to_dicts(), get_polygon="polygon",
                   get_fill_color="fill", get_line_color="line", line_width_min_pixels=2, stroked=True,
                   filled=True, pickable=True, auto_highlight=True, highlight_color=[255, 255, 255, 90]),
-        pdk.Layer("TextLayer", id=LABEL_LAYER, data=shapes.select("name", "lon", "lat").to_dicts(),
-                  get_position=["lon", "lat"], get_text="name", get_size=14, get_color=[31, 41, 51, 255],
+        pdk.Layer("ScatterplotLayer", id=ACCOUNT_LAYER, data=assigned.to_dicts(), get_position=["lon", "lat"],
+                  get_radius="radius", radius_min_pixels=2, radius_max_pixels=12,
+                  get_fill_color=[31, 41, 51, 110], pickable=False),
+        pdk.Layer("ScatterplotLayer", id=UNASSIGNED_LAYER,
+                  data=orphans.to_dicts(), get_position=["lon", "lat"],
+                  get_radius="radius", radius_min_pixels=3, radius_max_pixels=12, stroked=True, filled=True,
+                  get_fill_color=[255, 255, 255, 230], get_line_color=[31, 41, 51, 255], line_width_min_pixels=1.5,
                   pickable=False),
+        pdk.Layer("TextLayer", id=LABEL_LAYER, data=labels_for(shapes, view).to_dicts(), get_position=["lon", "lat"],
+                  get_text="name", get_size=LABEL_SIZE, get_color=[31, 41, 51, 255], background=True,
+                  get_background_color=[255, 255, 255, 200], background_padding=[3, 1, 3, 1],
+                  character_set=pdk.types.String("auto"), pickable=False),
     ]
-    points = pl.concat([shapes.select(pl.col("polygon").list.eval(pl.element().list.get(0)).explode().alias("lon"),
-                                      pl.col("polygon").list.eval(pl.element().list.get(1)).explode().alias("lat")),
-                        density.select("lon", "lat")]) if shapes.height else density.select("lon", "lat")
-    view = fit_view(points["lon"].to_numpy(), points["lat"].to_numpy())
     tooltip = {"html": (f"<b>{{name}}</b><br/>{labels['won']}: {{won_text}} · {labels['target']}: {{target_text}}"
                         f"<br/>{labels['attainment']}: {{attainment_text}}<br/>{labels['pipeline']}: {{pipeline_text}}"
                         f"<br/>{labels['accounts']}: {{accounts}}"),
                "style": {"fontSize": "13px"}}
-    if basemap_url:
-        return pdk.Deck(layers=layers, initial_view_state=view, map_style=basemap_url, tooltip=tooltip,
-                        map_provider="carto")
-    # pydeck's placeholder style (not None): Streamlit then draws no basemap at all, where None would
-    # make it fetch Carto's positron style from the internet.
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
+    return offline_deck(layers, view, tooltip, basemap_url)
 
 
 def map_layers(data: SalesData, table: pl.DataFrame, scope: list[str] | None, *, lang: str = "en",
@@ -194,12 +178,31 @@ def map_layers(data: SalesData, table: pl.DataFrame, scope: list[str] | None, *,
     level = table["level"][0] if table.height else ""
     key = ("map_geometry", level, tuple(table["id"].to_list()), None if scope is None else tuple(scope))
 
+    tree = data.tree
+
     def compute():
-        cells = row_accounts(data, table, data.tree.scope_members(scope))
-        # Industry, segment or named-account territories span the globe: their hull would only
-        # cover the others, so they are drawn as accounts, not as a shape.
+        cells = row_accounts(data, table, tree.scope_members(scope))
+        # Industry, segment or named-account territories span the globe, and unassigned accounts
+        # belong nowhere: they are drawn as accounts, never as a shape.
         not_places = data.tree.nodes.filter(pl.col("type").is_not_null() & (pl.col("type") != "geo"))["territory_id"]
-        shaped = cells.filter(~pl.col("id").is_in(not_places.to_list()))
-        return row_geometry(shaped), account_density(cells.select("lon", "lat", "accounts"))
+        shaped = cells.filter(~pl.col("id").is_in([*not_places.to_list(), UNASSIGNED_ID]))
+        # Unassigned accounts show as points whether or not the table has a row for them.
+        # (the tree has an Unassigned node only when some deal needs one; an orphan account's node is null then)
+        located = _located_accounts(data)
+        orphan = pl.col("node").is_null()
+        if tree.has(UNASSIGNED_ID):
+            orphan = orphan | (pl.col("node") == tree.node_of(UNASSIGNED_ID))
+        orphans = located.filter(orphan) if scope is None or UNASSIGNED_ID in scope else located.clear()
+        points = pl.concat([cells.filter(pl.col("id") != UNASSIGNED_ID).select("lon", "lat", "accounts",
+                                                                               unassigned=pl.lit(False)),
+                            orphans.select("lon", "lat", "accounts", unassigned=pl.lit(True))])
+        density = account_density(points)
+        geometry = row_geometry(shaped)
+        # drawn at the fitted view: detail under half a pixel only costs JSON on every rerun
+        tolerance, decimals = drawing_precision(map_view(density) if density.height else fit_view([], []))
+        for shape in geometry.values():
+            shape["polygons"] = polygon_rows(shapely.simplify(shape["shape"], tolerance, preserve_topology=True),
+                                             decimals)
+        return geometry, density
     geometry, density = data.cached(key, compute)
     return territory_shapes(table, geometry, lang, currency, red_below, green_from), density

@@ -6,6 +6,8 @@ The bars carry a point selection named `pick` on the row id, so the page can dri
 """
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import polars as pl
 
@@ -68,8 +70,11 @@ def share_chart(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
         bars = bars.add_params(pick)
     ticks = chart.mark_tick(color="#1F2933", thickness=2, size=22).encode(
         x="target:Q", y=y, tooltip=tooltip)
-    labels = chart.mark_text(align="left", dx=4, color="#3E4C59", fontSize=12).encode(
-        x="won:Q", y=y, text="share_text:N")
+    # the label says what it measures ("38.7% of won"), in the language's word order
+    before, _, after = t("chart.share.label", lang).partition("{share}")
+    labels = chart.transform_calculate(label=f"{json.dumps(before, ensure_ascii=False)} + datum.share_text + "
+                                          f"{json.dumps(after, ensure_ascii=False)}") \
+        .mark_text(align="left", dx=4, color="#3E4C59", fontSize=12).encode(x="won:Q", y=y, text="label:N")
     layered = alt.layer(bars, ticks, labels).properties(
         title=title or headline(table, lang, currency), height=alt.Step(34), width="container")
     return themed(layered)

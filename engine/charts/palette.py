@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import zlib
 
-# Okabe–Ito plus Paul Tol's "muted": colour-blind safe, distinct on light and dark backgrounds.
+# Territory colours, taken from Okabe–Ito and Paul Tol's palettes (colour-blind safe) but only
+# the blues, cyans, violets and neutrals: no red, orange, yellow or green, which mean
+# below / near / on target on every page, so a territory's colour never reads as a status.
 CATEGORICAL: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#332288",
-    "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+    "#0072B2", "#56B4E9", "#332288", "#88CCEE", "#AA4499", "#CC79A7",
+    "#117A8B", "#6F4C9B", "#44AABB", "#882E72", "#9E9AC8", "#1B3A6B",
 )
 RED, AMBER, GREEN, GREY = "#D7301F", "#F0A202", "#1A9850", "#9E9E9E"
+STATUS_HUES = ((340, 60), (75, 165))  # red→amber and green hue ranges (degrees) CATEGORICAL keeps out of
 
 
 def territory_colour(territory_id: str | None) -> str:

@@ -1,23 +1,31 @@
 """The planner's map and selectors: accounts coloured by the territory a plan gives them.
 
 Few accounts are drawn as pickable points (click them on the map: st.pydeck_chart offers no box
-selection); many are drawn as hexagon density and selected by filter or table instead — a million
-clickable points would swamp the browser. No basemap (map_style None) unless one is configured: the map works offline.
+selection); many are drawn as density — accounts counted per grid cell, coloured in classes with a
+key (`density_legend`) — and selected by filter or table instead: a million clickable points would
+swamp the browser. Underneath lies the shipped base map (`engine.charts.deck`), no tiles.
 """
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import polars as pl
 import pydeck as pdk
 
-from engine.charts.maps import fit_view
+from engine.charts.deck import CompactDeck, fit_view, offline_deck
 from engine.charts.palette import hex_to_rgb, territory_colour
 from engine.planner.plan import Plan
 from engine.planner.moves import SIZE_BANDS, UNITS, MoveError
 
 ACCOUNT_LAYER = "planner_accounts"
+DENSITY_TOOLTIP = {"html": "{count}", "style": {"fontSize": "12px"}}
 POINTS_UP_TO = 5_000
-CELL_DEG = 0.25  # density grid, about the size of the 25 km hexagons it feeds
+CELL_DEG = 0.25  # density grid: ~25 km cells, doubled until there are at most MAX_CELLS
+MAX_CELLS = 8_000  # ~0.5 MB of deck JSON: a million accounts still redraw in well under a second
+DENSITY_LAYER = "planner_density"
+# Pale blue to deep violet: every class stands out from the grey base map, the steps are even in
+# lightness, and none is a red/amber/green status colour.
+DENSITY_RAMP = ("#8CC4E8", "#4A98D3", "#2F5FAE", "#4A2F8F", "#2A0B4F")
 
 
 def plan_accounts(plan: Plan, positions: np.ndarray | None = None) -> pl.DataFrame:
@@ -66,6 +74,17 @@ def unit_values(plan: Plan, unit: str) -> list[str]:
     return _distinct(plan.baseline, unit)
 
 
+def coarse_cells(lon: np.ndarray, lat: np.ndarray, max_cells: int = MAX_CELLS) -> tuple[pl.DataFrame, float]:
+    """`density_cells` on the finest grid (from CELL_DEG, doubling) that gives at most `max_cells`
+    cells: (cells, cell size in degrees)."""
+    cell_deg = CELL_DEG
+    cells = density_cells(lon, lat, cell_deg)
+    while cells.height > max_cells:
+        cell_deg *= 2
+        cells = density_cells(lon, lat, cell_deg)
+    return cells, cell_deg
+
+
 def density_cells(lon: np.ndarray, lat: np.ndarray, cell_deg: float = CELL_DEG) -> pl.DataFrame:
     """Accounts counted per grid cell of `cell_deg` degrees: `lon, lat` (cell centre), `count`.
 
@@ -78,14 +97,67 @@ def density_cells(lon: np.ndarray, lat: np.ndarray, cell_deg: float = CELL_DEG) 
         .group_by("lon", "lat").agg(count=pl.len()).sort("lon", "lat")
 
 
-def _density_layer(cells: pl.DataFrame) -> pdk.Layer:
-    return pdk.Layer("HexagonLayer", data=cells.to_dicts(), id="planner_density", get_position=["lon", "lat"],
-                     get_color_weight="count", color_aggregation=pdk.types.String("SUM"),
-                     get_elevation_weight="count", elevation_aggregation=pdk.types.String("SUM"),
-                     radius=25_000, elevation_scale=0, extruded=False, coverage=0.9, pickable=False, opacity=0.8)
+def density_classes(counts: np.ndarray) -> list[int]:
+    """Upper bounds of the density map's colour classes (the last is the largest cell): round
+    numbers at the 50th, 75th, 90th and 97th percentile of the cells' counts, so a few very full
+    cells (a head office city) do not leave every other cell the palest colour."""
+    if len(counts) == 0:
+        return []
+    top = int(counts.max())
+    bounds = []
+    for q in np.quantile(counts, [0.5, 0.75, 0.9, 0.97]):
+        nice = _round_number(float(q))
+        if nice < top and (not bounds or nice > bounds[-1]):
+            bounds.append(nice)
+    return [*bounds, top]
 
 
-class _SerialisedOnce(pdk.Deck):
+def _round_number(value: float) -> int:
+    """The largest of 1, 2, 5, 10, 20, 50 … not above `value` (at least 1)."""
+    if value < 1:
+        return 1
+    magnitude = 10 ** int(np.floor(np.log10(value)))
+    return int(max(m * magnitude for m in (1, 2, 5) if m * magnitude <= value))
+
+
+def density_legend(cells: pl.DataFrame) -> pl.DataFrame:
+    """The density map's key: one row per class, `low`, `high` (accounts per cell) and `colour` (hex)."""
+    bounds = density_classes(cells["count"].to_numpy())
+    lows = [1, *(b + 1 for b in bounds[:-1])]
+    ramp = DENSITY_RAMP[len(DENSITY_RAMP) - len(bounds):]
+    return pl.DataFrame({"low": lows, "high": bounds, "colour": list(ramp)},
+                        schema={"low": pl.Int64, "high": pl.Int64, "colour": pl.String})
+
+
+def _density_layer(cells: pl.DataFrame, cell_deg: float = CELL_DEG) -> pdk.Layer:
+    """The cells as dots of the cell's size (never under 3 px), coloured by class of account count."""
+    legend = density_legend(cells)
+    colours = [hex_to_rgb(c, 235) for c in legend["colour"].to_list()]
+    classes = np.searchsorted(legend["high"].to_numpy(), cells["count"].to_numpy()) if cells.height else []
+    data = cells.with_columns(fill=pl.Series([colours[i] for i in classes], dtype=pl.List(pl.Int64))) \
+        if cells.height else cells
+    return pdk.Layer("ScatterplotLayer", data=data.to_dicts(), id=DENSITY_LAYER, get_position=["lon", "lat"],
+                     get_fill_color="fill", get_radius=cell_deg * 111_000 * 0.45, radius_min_pixels=3,
+                     stroked=False, pickable=True)
+
+
+def shown_cells(plan: Plan, positions: np.ndarray) -> tuple[pl.DataFrame, float]:
+    """`coarse_cells` of the accounts at `positions`, straight from the baseline's coordinates
+    (no per-account frame), kept per baseline for the last few selections: (cells, cell degrees)."""
+    base = plan.baseline
+    memo = base.__dict__.setdefault("_planner_cells", {})
+    key = hash(np.asarray(positions, dtype=np.int64).tobytes())
+    found = memo.get(key)
+    if found is None:
+        lon = base.accounts["lon"].cast(pl.Float64).to_numpy()[positions]
+        lat = base.accounts["lat"].cast(pl.Float64).to_numpy()[positions]
+        found = memo[key] = coarse_cells(lon, lat)
+        while len(memo) > 4:
+            memo.pop(next(iter(memo)))
+    return found
+
+
+class _SerialisedOnce(CompactDeck):
     """A deck that writes its JSON once: Streamlit serialises the deck on every rerun, and the
     density of a million accounts (tens of thousands of cells) took 0.3–0.7 s to write each time."""
 
@@ -98,31 +170,39 @@ class _SerialisedOnce(pdk.Deck):
 
 
 def density_deck(plan: Plan, positions: np.ndarray, *, basemap_url: str = "") -> pdk.Deck:
-    """The planner's map for many accounts (those at `positions`): hexagon density of their grid
-    cells (`density_cells`), straight from the baseline's coordinates — no per-account frame.
+    """The planner's map for many accounts (those at `positions`): their grid cells (`shown_cells`)
+    coloured by class of account count (`density_legend` is the key).
     The deck (and its JSON) is kept per baseline for the last few selections, shared by sessions."""
     base = plan.baseline
     memo = base.__dict__.setdefault("_planner_decks", {})
     key = (hash(np.asarray(positions, dtype=np.int64).tobytes()), basemap_url)
     deck = memo.get(key)
     if deck is None:
-        lon = base.accounts["lon"].cast(pl.Float64).to_numpy()[positions]
-        lat = base.accounts["lat"].cast(pl.Float64).to_numpy()[positions]
-        cells = density_cells(lon, lat)
-        view = fit_view(cells["lon"].to_numpy(), cells["lat"].to_numpy())
-        deck = memo[key] = _deck([_density_layer(cells)], view, None, basemap_url, cls=_SerialisedOnce)
+        cells, cell_deg = shown_cells(plan, positions)
+        view = fit_view(cells["lon"].to_numpy(), cells["lat"].to_numpy(), trim=0.01)
+        deck = memo[key] = offline_deck([_density_layer(cells, cell_deg)], view, DENSITY_TOOLTIP, basemap_url,
+                                        cls=_SerialisedOnce)
         while len(memo) > 4:
             memo.pop(next(iter(memo)))
     return deck
 
 
-def _deck(layers: list, view: pdk.ViewState, tooltip: dict | None, basemap_url: str, cls=pdk.Deck) -> pdk.Deck:
-    if basemap_url:
-        return cls(layers=layers, initial_view_state=view, map_style=basemap_url, tooltip=tooltip,
-                   map_provider="carto")
-    # pydeck's placeholder style, not map_style=None: Streamlit then draws no basemap at all (None
-    # would make it fetch Carto's style from the internet), as on the Overview map.
-    return cls(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
+def density_legend_chart(legend: pl.DataFrame, title: str) -> alt.Chart:
+    """The density map's key as a strip of colour swatches labelled with their accounts per cell."""
+    frame = legend.with_columns(
+        label=pl.when(pl.col("low") == pl.col("high")).then(pl.col("low").cast(pl.String))
+        .otherwise(pl.concat_str(pl.col("low").cast(pl.String), pl.lit("–"), pl.col("high").cast(pl.String))),
+        order=pl.int_range(pl.len()))
+    colours = frame["colour"].to_list()
+    base = alt.Chart(frame.to_pandas()).encode(x=alt.X("order:O", axis=None))
+    # pixel positions, not a scale: the swatch strip on top, the counts under it
+    swatches = base.mark_rect().encode(
+        y=alt.value(0), y2=alt.value(16),
+        color=alt.Color("colour:N", scale=alt.Scale(domain=colours, range=colours), legend=None))
+    labels = base.mark_text(fontSize=11, color="#3E4C59", baseline="top").encode(y=alt.value(21), text="label:N")
+    # Streamlit fits the whole chart, title included, into its height: leave room for both
+    return (swatches + labels).properties(title=alt.Title(title, fontSize=12, anchor="start"), height=70,
+                                          width=64 * max(len(colours), 1)).configure_view(stroke=None)
 
 
 def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, basemap_url: str = "",
@@ -133,7 +213,8 @@ def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, ba
     view = fit_view(located["lon"].to_numpy(), located["lat"].to_numpy())
     tooltip = None
     if located.height > points_up_to:
-        layers = [_density_layer(density_cells(located["lon"].to_numpy(), located["lat"].to_numpy()))]
+        layers = [_density_layer(*coarse_cells(located["lon"].to_numpy(), located["lat"].to_numpy()))]
+        tooltip = DENSITY_TOOLTIP
     else:
         selected = selected or set()
         colours = {t: hex_to_rgb(territory_colour(t), 200) for t in located["territory_id"].unique().to_list()}
@@ -153,7 +234,7 @@ def planner_deck(accounts: pl.DataFrame, *, selected: set[str] | None = None, ba
                             get_radius=5, pickable=True,
                             auto_highlight=True)]
         tooltip = {"html": "<b>{name}</b><br/>{territory} · {rep}", "style": {"fontSize": "12px"}}
-    return _deck(layers, view, tooltip, basemap_url)
+    return offline_deck(layers, view, tooltip, basemap_url)
 
 
 def selected_ids(event: dict | None) -> list[str]:

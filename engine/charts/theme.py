@@ -36,8 +36,51 @@ def territory_scale(ids: list[str], colours: list[str]) -> alt.Scale:
     return alt.Scale(domain=ids, range=colours)
 
 
+TITLE_WIDTH = 52  # Latin letters per title line that fit a half-width chart; a CJK character counts 2
+
+
+def wrap_title(text: str, width: int = TITLE_WIDTH) -> list[str]:
+    """A title in lines of at most `width` units (CJK characters count two), broken between words —
+    or anywhere in CJK text, which has no spaces — so a long finding is never cut off."""
+    def size(part: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+    lines, line = [], ""
+    for token in _title_tokens(text):
+        if line and size(line + token) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+def _title_tokens(text: str) -> list[str]:
+    tokens, word = [], ""
+    for ch in text:
+        if ord(ch) > 0x2E80:  # each CJK character may end a line
+            tokens += [word, ch] if word else [ch]
+            word = ""
+        elif ch == " ":
+            tokens.append(word + " ")
+            word = ""
+        else:
+            word += ch
+    return [t for t in [*tokens, word] if t]
+
+
+def _wrapped(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    title = getattr(chart, "title", alt.Undefined)
+    text = title if isinstance(title, str) else getattr(title, "text", None) if isinstance(title, alt.Title) else None
+    if isinstance(text, str) and len(wrap_title(text)) > 1:
+        if isinstance(title, alt.Title):
+            return chart.properties(title=alt.Title(wrap_title(text), subtitle=title.subtitle))
+        return chart.properties(title=wrap_title(text))
+    return chart
+
+
 def themed(chart: alt.TopLevelMixin, *, dark: bool = False) -> alt.TopLevelMixin:
-    """Apply Terrain's look; `dark=True` for the big-screen board."""
+    """Apply Terrain's look; `dark=True` for the big-screen board. A long title is wrapped."""
+    chart = _wrapped(chart)
     config = dict(CONFIG)
     if dark:
         config = {**config, "background": "#0E1117",

@@ -109,6 +109,20 @@ def place_accounts(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(placed["lat"], placed["lon"], placed["geo_precision"])
 
 
+def country_and_state(work: pl.DataFrame) -> pl.DataFrame:
+    """`work` (with place-name keys `_country_key`, `_state_key`, see `key_expr`) plus `iso2` and
+    `state_code` as GeoNames codes them; null where not recognised."""
+    geo = tables()
+    work = work.join(geo["country_aliases"].rename({"key": "_country_key"}), on="_country_key", how="left")
+    # A state alone ("CA", "Texas") with no country is read as a US state.
+    us_states = geo["state_aliases"].filter(pl.col("iso2") == "US").select(
+        pl.col("key").alias("_state_key"), pl.col("iso2").alias("_state_iso2"))
+    work = work.join(us_states, on="_state_key", how="left").with_columns(
+        pl.coalesce("iso2", pl.when(pl.col("_country_key").is_null()).then(pl.col("_state_iso2"))).alias("iso2"))
+    return work.join(geo["state_aliases"].rename({"key": "_state_key"}), on=["iso2", "_state_key"],
+                     how="left").drop("_state_iso2")
+
+
 def _place(places: pl.DataFrame) -> pl.DataFrame:
     """For distinct (_country, _state, _city, _postal) rows: _place_lat, _place_lon, _place_precision."""
     geo = tables()
@@ -116,13 +130,7 @@ def _place(places: pl.DataFrame) -> pl.DataFrame:
         key_expr(pl.col("_country")).alias("_country_key"), key_expr(pl.col("_state")).alias("_state_key"),
         key_expr(pl.col("_city")).alias("_city_key"))
 
-    work = work.join(geo["country_aliases"].rename({"key": "_country_key"}), on="_country_key", how="left")
-    # A state alone ("CA", "Texas") with no country is read as a US state.
-    us_states = geo["state_aliases"].filter(pl.col("iso2") == "US").select(
-        pl.col("key").alias("_state_key"), pl.col("iso2").alias("_state_iso2"))
-    work = work.join(us_states, on="_state_key", how="left").with_columns(
-        pl.coalesce("iso2", pl.when(pl.col("_country_key").is_null()).then(pl.col("_state_iso2"))).alias("iso2"))
-    work = work.join(geo["state_aliases"].rename({"key": "_state_key"}), on=["iso2", "_state_key"], how="left")
+    work = country_and_state(work)
 
     postal = geo["postal_us"].select(pl.col("postal_code").alias("_zip"), pl.col("lat").alias("_zip_lat"),
                                      pl.col("lon").alias("_zip_lon"))

@@ -16,6 +16,7 @@ from datetime import date
 import polars as pl
 
 from engine.metrics.result_cache import ResultCache
+from engine.geo.boundaries import account_units
 from engine.store.errors import TerrainError
 from engine.territories.hierarchy import UNASSIGNED_ID, Hierarchy, build_hierarchy
 from engine.store import Store
@@ -25,6 +26,7 @@ from engine.metrics.visible_data import visible_data
 DEAL_COLUMNS = ("deal_id", "account_id", "amount", "currency", "amount_rc", "status", "probability",
                 "forecast_category", "created_date", "close_date", "owner_rep_id", "territory_id")
 ACCOUNT_COLUMNS = ("account_id", "name", "lat", "lon", "owner_rep_id", "territory_id", "industry", "segment")
+PLACE_COLUMNS = ("country", "state", "geo_precision")  # read only to tell each account's map `unit`
 
 
 
@@ -52,7 +54,7 @@ class SalesData:
     - `open`: open deals with a close date: close_date, amount, probability, node, rep, sorted.
     - `targets`: scope, scope_id, month (date), amount, node (territory/company scopes; else null).
     - `reps`: rep_id, name, manager_id, active; `members`: territory_id, rep_id, role, node.
-    - `accounts`: ACCOUNT_COLUMNS plus node.
+    - `accounts`: ACCOUNT_COLUMNS plus node and unit (`engine.geo.boundaries.account_units`).
     - `tree`: the territory Hierarchy.
     - `rep_ids`: the owner ids behind the `rep_code` (u32) columns of `closed` and `open`.
     - `closed_cube`: closed deals summed per (node, rep_code, month = `month_index`): won,
@@ -268,7 +270,9 @@ def _load(store: Store, version: str, reporting_currency: str) -> SalesData:
 
     members = store.table("territory_members").join(node_map, on="territory_id", how="left")
     reps = store.table("reps", ["rep_id", "name", "manager_id", "active"])
-    accounts = (store.table("accounts", list(ACCOUNT_COLUMNS)).join(node_map, on="territory_id", how="left")
+    accounts = store.table("accounts", [*ACCOUNT_COLUMNS, *PLACE_COLUMNS])
+    accounts = (accounts.with_columns(account_units(accounts)).drop(PLACE_COLUMNS)
+                .join(node_map, on="territory_id", how="left")
                 .with_columns(pl.col("node").fill_null(fallback).cast(pl.UInt32)))
     latest = store.scalar("SELECT max(ts) FROM activities")
     return SalesData(version, tree, deals, closed, open_deals, targets, reps, members, accounts,

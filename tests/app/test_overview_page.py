@@ -73,3 +73,15 @@ def test_empty_database_teaches_where_to_import(tmp_path, monkeypatch):
     app = run_page("overview")
     assert not app.exception
     assert "Import" in app.info[0].value
+
+
+def test_a_running_period_is_compared_period_to_date_and_says_so(seed_db):
+    # the seed data ends on 1 Jan 2025: FY2025 Q1 has run one day, won 9,999 (W10) against nothing
+    # on 1 Oct 2024 (W2 of FY2024 Q4 closed on 10 Oct)
+    app = _run(period="2025-Q1")
+    assert not app.exception, app.exception
+    captions = [c.value for c in app.caption]
+    assert any("FY2025 Q1 is running: won, attainment and gap are compared with the same first 1 days" in c
+               for c in captions), captions
+    won = next(m for m in app.metric if m.label == "Won")
+    assert won.value == "$10K" and won.delta == "+$10K"

@@ -75,6 +75,8 @@ def test_auto_balance_shows_the_curve_and_applies_a_plan(tiny_db):
     app = _run()
     select = next(s for s in app.selectbox if s.label == "Move whole")
     select.set_value("account")
+    next(s for s in app.selectbox if s.label == "Redraw within").select_index(0)  # all territories
+    next(c for c in app.checkbox if c.label == "Also show the trade-off curve").check()
     next(b for b in app.button if b.label == "Find a balanced plan").click()
     app.run()
     assert not app.exception, app.exception
@@ -86,9 +88,27 @@ def test_auto_balance_shows_the_curve_and_applies_a_plan(tiny_db):
     assert _tiles(app)["Spread (CV)"] == "0.00"
 
 
+def test_auto_balance_with_defaults_says_why_no_plan_was_found_and_what_to_try(tiny_db):
+    app = _run()
+    # defaults: within the largest region (Americas: US West 3 accounts, US East 2), ±5%, one tolerance
+    assert next(s for s in app.selectbox if s.label == "Redraw within").value == "AM"
+    assert not next(c for c in app.checkbox if c.label == "Also show the trade-off curve").value
+    next(s for s in app.selectbox if s.label == "Move whole").set_value("account")
+    _button(app, "Find a balanced plan").click()
+    app.run()
+    assert not app.exception, app.exception
+    warning = next(w.value for w in app.warning if "No plan keeps every territory" in w.value)
+    assert ("No plan keeps every territory within ±5.0% of the mean. The best plan found is still off by 20.0%: "
+            "US East (-20%), US West (+20%).") in warning
+    # ids never show; the suggestion differs from what was chosen (±5%)
+    assert "AM-W" not in warning and "Try a tolerance of ±20.0%: the best plan found stays within it." in warning
+    assert not any("Apply this plan" in b.label for b in app.button)
+
+
 def test_scenarios_are_saved_compared_and_applied(tiny_db):
     app = _run()
     next(s for s in app.selectbox if s.label == "Move whole").set_value("account")
+    next(s for s in app.selectbox if s.label == "Redraw within").select_index(0)  # all territories
     next(b for b in app.button if b.label == "Find a balanced plan").click()
     app.run()
     _button(app, "Apply this plan to the planner").click()

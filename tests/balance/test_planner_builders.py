@@ -1,6 +1,8 @@
 """The planner's pure builders: map, charts and the sign-off summary."""
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import pytest
 
@@ -8,8 +10,10 @@ from engine.planner.balance.auto import BalanceRequest
 from engine.planner.balance.plan import balance_input, plan_tradeoff
 from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
 from engine.store.errors import TerrainError
-from engine.charts.planner_map import (ACCOUNT_LAYER, density_cells, density_deck, filter_options, plan_accounts,
-                                       planner_deck, selected_ids, unit_values)
+from engine.charts.palette import hex_to_rgb
+from engine.charts.planner_map import (ACCOUNT_LAYER, DENSITY_LAYER, DENSITY_RAMP, density_cells, density_classes,
+                                       density_deck, density_legend, density_legend_chart, filter_options,
+                                       plan_accounts, planner_deck, selected_ids, unit_values)
 from engine.planner.scenarios import save_scenario
 from engine.charts.signoff import render, scenario_signoff, signoff_chart
 from engine.planner.plan import Plan, before_after, build_baseline
@@ -33,9 +37,9 @@ def test_plan_accounts_show_the_plan_not_the_live_assignment(moved_plan):
 def test_few_accounts_are_pickable_points_many_are_density(moved_plan):
     accounts = plan_accounts(moved_plan)
     points = planner_deck(accounts).to_json()
-    assert ACCOUNT_LAYER in points and "ScatterplotLayer" in points and '"pickable": true' in points
+    assert ACCOUNT_LAYER in points and "ScatterplotLayer" in points and '"pickable":true' in points
     density = planner_deck(accounts, points_up_to=3).to_json()
-    assert "HexagonLayer" in density and ACCOUNT_LAYER not in density
+    assert DENSITY_LAYER in density and ACCOUNT_LAYER not in density
 
 
 def test_unit_values_list_what_accounts_have(moved_plan):
@@ -64,8 +68,36 @@ def test_density_cells_count_accounts_per_grid_cell(lon, lat, cells):
 def test_density_deck_draws_weighted_cells(moved_plan):
     import numpy as np
 
-    deck = density_deck(moved_plan, np.arange(6)).to_json()
-    assert "HexagonLayer" in deck and '"getColorWeight": "@@=count"' in deck and ACCOUNT_LAYER not in deck
+    spec = json.loads(density_deck(moved_plan, np.arange(6)).to_json())
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert ACCOUNT_LAYER not in layers and {"countries", "borders", DENSITY_LAYER} <= set(layers)
+    # 6 accounts in 5 cells: two Bay Area accounts share a cell; 1 and 2 per cell are two classes
+    cells = layers[DENSITY_LAYER]["data"]
+    assert sorted(c["count"] for c in cells) == [1, 1, 1, 1, 2]
+    assert {tuple(c["fill"]) for c in cells if c["count"] == 2} == {tuple(hex_to_rgb(DENSITY_RAMP[-1], 235))}
+    assert {tuple(c["fill"]) for c in cells if c["count"] == 1} == {tuple(hex_to_rgb(DENSITY_RAMP[-2], 235))}
+
+
+@pytest.mark.parametrize(("counts", "bounds"), [
+    ([1, 1, 1, 2], [1, 2]),
+    ([5] * 50 + [40] * 30 + [300] * 15 + [2_000] * 4 + [90_000], [20, 200, 2_000, 90_000]),  # 40 rounds to 20 again: one class
+    ([7], [5, 7]),
+    ([], []),
+])
+def test_density_classes_are_round_numbers_at_quantiles(counts, bounds):
+    import numpy as np
+
+    assert density_classes(np.array(counts)) == bounds
+
+
+def test_density_legend_gives_each_class_its_colour():
+    cells = pl.DataFrame({"count": [1] * 10 + [3] * 5 + [12] * 3 + [500]})
+    legend = density_legend(cells)
+    # quantiles 1, 3, 12, 236 → round numbers 1, 2, 10, 200, then the fullest cell
+    assert legend.rows() == [(1, 1, DENSITY_RAMP[0]), (2, 2, DENSITY_RAMP[1]), (3, 10, DENSITY_RAMP[2]),
+                             (11, 200, DENSITY_RAMP[3]), (201, 500, DENSITY_RAMP[4])]
+    chart = density_legend_chart(legend, "Accounts per cell").to_dict()
+    assert chart["title"]["text"] == "Accounts per cell" and len(chart["layer"]) == 2
 
 
 def test_selected_ids_read_the_map_selection():
@@ -106,3 +138,16 @@ def test_balance_input_leaves_out_accounts_without_a_territory(tiny_store):
     plan = Plan(build_baseline(tiny_store))
     plan.apply({"accounts": ["A6"], "to_rep": "R1"})
     assert balance_input(plan).accounts.filter(pl.col("territory_id").is_null()).is_empty()
+
+
+def test_many_cells_are_merged_into_a_coarser_grid():
+    import numpy as np
+
+    from engine.charts.planner_map import coarse_cells
+
+    # a 40 × 40 lattice of accounts 0.25° apart: 1,600 cells at 0.25°, 400 at 0.5°, 100 at 1°
+    lon, lat = np.meshgrid(np.arange(40) * 0.25 + 0.1, np.arange(40) * 0.25 + 0.1)
+    cells, degrees = coarse_cells(lon.ravel(), lat.ravel(), max_cells=500)
+    assert (cells.height, degrees, int(cells["count"].sum())) == (400, 0.5, 1_600)
+    cells, degrees = coarse_cells(lon.ravel(), lat.ravel(), max_cells=100)
+    assert (cells.height, degrees) == (100, 1.0)

@@ -148,10 +148,17 @@ def test_clicking_points_on_the_map_selects_accounts(serve_app, page, tmp_path):
             pass
         page.wait_for_timeout(250)
     screenshot(page, "planner-map-before")
+    # hover first, as a hand does: deck.gl picks from a buffer it draws on the first pointer move,
+    # and with the base map underneath that first draw can miss an immediate click
+    page.mouse.move(*berlin)
+    page.wait_for_timeout(800)
     page.mouse.click(*berlin)  # Siemens Kunde, Berlin
     wait_for_app(page)
     page.get_by_text("1 accounts selected").wait_for()
-    page.mouse.click(*_pixel_of(view, -74.01, 40.71, box))  # New York (Initech or its neighbour Umbrella)
+    new_york = _pixel_of(view, -74.01, 40.71, box)
+    page.mouse.move(*new_york)
+    page.wait_for_timeout(800)
+    page.mouse.click(*new_york)  # New York (Initech or its neighbour Umbrella)
     wait_for_app(page)
     page.get_by_text("2 accounts selected").wait_for()
     screenshot(page, "planner-map-selected")

@@ -20,7 +20,8 @@ Q3, AS_OF = parse_period("2024-Q3"), date(2024, 7, 15)
 def title(chart) -> str:
     spec = chart.to_dict()
     found = spec.get("title")
-    return found if isinstance(found, str) else found["text"]
+    text = found if isinstance(found, (str, list)) else found["text"]
+    return " ".join(text) if isinstance(text, list) else text  # a long title is wrapped into lines
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -9,7 +9,8 @@ from engine.charts.overview import headline, share_chart, trend_chart
 from engine.charts.reps import attainment_chart
 from engine.store.errors import StoreError
 from engine.territories.hierarchy import COMPANY_ID, build_hierarchy
-from engine.charts.maps import convex_hull, fit_view, map_layers, performance_deck
+from engine.charts.deck import fit_view
+from engine.charts.maps import map_layers, performance_deck
 from engine.metrics.performance import attainment_table, monthly_trend
 from engine.metrics.sales_data import sales_data
 from engine.metrics.reps import leaderboard, rep_accounts, rep_deals
@@ -39,10 +40,7 @@ def test_a_cycle_in_parents_is_reported():
                                       "parent_id": [None, "Y", "X"]}))
 
 
-def test_convex_hull_and_view():
-    square = np.array([[0, 0], [2, 0], [2, 2], [0, 2], [1, 1], [1, 0.5]], dtype=float)
-    assert sorted(map(tuple, convex_hull(square))) == [(0, 0), (0, 2), (2, 0), (2, 2)]
-    assert len(convex_hull(np.array([[5.0, 5.0]]))) == 4  # a single place still shows as a small square
+def test_view_fits_the_points():
     view = fit_view(np.array([-10.0, 10.0]), np.array([-5.0, 5.0]))
     assert view.longitude == 0 and view.latitude == 0 and 2 < view.zoom < 5
 
@@ -55,7 +53,7 @@ def test_map_layers_colour_each_region_by_attainment(seed_store):
     assert density["accounts"].sum() == 7
     deck = performance_deck(shapes, density)
     spec = deck.to_json()
-    assert '"mapStyle": "__MAP_STYLE__"' in spec and '"id": "territories"' in spec
+    assert '"mapStyle":"__MAP_STYLE__"' in spec and '"id":"territories"' in spec
 
 
 def test_chart_builders_render_specs(seed_store):

@@ -12,6 +12,7 @@ only ever joins a territory it touches.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -27,6 +28,7 @@ METRICS: dict[str, str] = {
     "accounts": "accounts", "won": "won", "pipeline": "pipeline", "potential": "potential",
     "workload": "activities", "activities": "activities", "visit_hours": "visit_hours",
 }
+Progress = Callable[[str, int, int], None]  # (stage, done, total): what a caller may show while it runs
 TRADEOFF_TOLERANCES: tuple[float, ...] = (0.30, 0.20, 0.15, 0.10, 0.075, 0.05, 0.03, 0.02)
 MAX_PIECES = 20_000
 
@@ -41,9 +43,11 @@ class InfeasibleBalance(BalanceError):
 
     title = "No plan meets the tolerance"
 
-    def __init__(self, message: str, *, hint: str = "", best_deviation: float | None = None) -> None:
+    def __init__(self, message: str, *, hint: str = "", best_deviation: float | None = None,
+                 outside: tuple[tuple[str, float], ...] = ()) -> None:
         super().__init__(message, hint=hint)
         self.best_deviation = best_deviation
+        self.outside = outside  # (territory_id, deviation from the mean) of the best plan, worst first
 
 
 @dataclass(frozen=True)
@@ -169,10 +173,13 @@ def _keeps_shape(problem: Problem, assignment: np.ndarray) -> bool:
     return all(after[name] <= before[name] for name in before)
 
 
-def solve(problem: Problem, request: BalanceRequest) -> tuple[np.ndarray, str]:
+def solve(problem: Problem, request: BalanceRequest, on_step: Progress | None = None) -> tuple[np.ndarray, str]:
     """Local search; HiGHS (LP, then the split pieces exactly, or the LP rounded and repaired by the
     local search); the cheapest plan within tolerance wins. Returns (assignment, method)."""
+    step = on_step or (lambda stage, done, total: None)
+    step("search", 1, 3)
     searched = local_search(problem)
+    step("optimise", 2, 3)
     outcome = solve_mip(problem, searched, time_limit=request.time_limit)
     candidates = []
     if outcome.assignment is not None:
@@ -187,25 +194,29 @@ def solve(problem: Problem, request: BalanceRequest) -> tuple[np.ndarray, str]:
         loads = loads_of(problem, searched)
         best = _deviation(problem, loads)
         deviation = loads[:, 0] / problem.target[:, 0] - 1
-        outside = [f"{problem.pieces.territories[t]} {deviation[t]:+.0%}"
-                   for t in np.argsort(-np.abs(deviation)) if problem.open_territory[t]
-                   and abs(deviation[t]) > request.tolerance][:5]
+        outside = tuple((problem.pieces.territories[t], float(deviation[t]))
+                        for t in np.argsort(-np.abs(deviation), kind="stable") if problem.open_territory[t]
+                        and abs(deviation[t]) > request.tolerance)
         raise InfeasibleBalance(
             f"No plan keeps every open territory within ±{request.tolerance:.1%} of the mean "
-            f"(the best found is off by {best:.1%}; still outside: {', '.join(outside)}).",
+            f"(the best found is off by {best:.1%}; still outside: "
+            f"{', '.join(f'{t} {d:+.0%}' for t, d in outside[:5])}).",
             hint="Raise the tolerance, use smaller units (postal code or account), unlock territories "
-                 "or accounts, or drop contiguity.", best_deviation=best)
+                 "or accounts, or drop contiguity.", best_deviation=best, outside=outside)
     origin = problem.pieces.territory
     cost = [float(problem.move_cost(np.flatnonzero(a != origin), a[a != origin]).sum()) for a, _ in candidates]
     return candidates[int(np.argmin(cost))]
 
 
-def auto_balance(data: BalanceInput, request: BalanceRequest) -> BalanceResult:
-    """Balance `data` under `request`; raises InfeasibleBalance when no plan meets the tolerance."""
+def auto_balance(data: BalanceInput, request: BalanceRequest, on_step: Progress | None = None) -> BalanceResult:
+    """Balance `data` under `request`; raises InfeasibleBalance when no plan meets the tolerance.
+    `on_step(stage, done, total)` hears of each stage: units, search, optimise."""
     request.check()
     started = time.perf_counter()
+    if on_step:
+        on_step("units", 0, 3)
     problem = _problem(data, request)
-    assignment, method = solve(problem, request)
+    assignment, method = solve(problem, request, on_step)
     return _result(problem, request, assignment, method, time.perf_counter() - started)
 
 
@@ -244,19 +255,26 @@ def _result(problem: Problem, request: BalanceRequest, assignment: np.ndarray, m
 
 
 def tradeoff_curve(data: BalanceInput, request: BalanceRequest,
-                   tolerances: tuple[float, ...] = TRADEOFF_TOLERANCES
-                   ) -> tuple[pl.DataFrame, dict[float, BalanceResult]]:
+                   tolerances: tuple[float, ...] = TRADEOFF_TOLERANCES, on_step: Progress | None = None,
+                   raise_when_none: bool = False) -> tuple[pl.DataFrame, dict[float, BalanceResult]]:
     """Balance at each tolerance; returns the curve (tolerance, feasible, accounts_moved,
-    max_deviation, added_travel_km, seconds) and the plan behind each feasible point."""
+    max_deviation, added_travel_km, seconds) and the plan behind each feasible point.
+    `on_step("tolerance", done, total)` hears of each point; with `raise_when_none`, no plan at
+    any tolerance raises the loosest tolerance's InfeasibleBalance."""
     request.check()
     plans: dict[float, BalanceResult] = {}
     rows = []
     per_point = max(1.0, request.time_limit / max(1, len(tolerances)))
-    for tolerance in sorted(set(tolerances), reverse=True):
+    loosest: InfeasibleBalance | None = None
+    ordered = sorted(set(tolerances), reverse=True)
+    for done, tolerance in enumerate(ordered):
+        if on_step:
+            on_step("tolerance", done, len(ordered))
         point = replace(request, tolerance=tolerance, time_limit=per_point)
         try:
             result = auto_balance(data, point)
         except InfeasibleBalance as error:
+            loosest = loosest or error
             rows.append({"tolerance": tolerance, "feasible": False, "accounts_moved": None,
                          "max_deviation": error.best_deviation, "added_travel_km": None, "seconds": None})
             continue
@@ -264,6 +282,8 @@ def tradeoff_curve(data: BalanceInput, request: BalanceRequest,
         rows.append({"tolerance": tolerance, "feasible": True, "accounts_moved": result.accounts_moved,
                      "max_deviation": result.max_deviation_after,
                      "added_travel_km": result.added_travel_km, "seconds": result.seconds})
+    if raise_when_none and not plans and loosest is not None:
+        raise loosest
     curve = pl.DataFrame(rows, schema={"tolerance": pl.Float64, "feasible": pl.Boolean,
                                        "accounts_moved": pl.Int64, "max_deviation": pl.Float64,
                                        "added_travel_km": pl.Float64, "seconds": pl.Float64})

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from engine.planner.balance.auto import BalanceError, BalanceInput, BalanceRequest, BalanceResult, auto_balance, tradeoff_curve
+from engine.planner.balance.auto import (TRADEOFF_TOLERANCES, BalanceError, BalanceInput, BalanceRequest, BalanceResult,
+                                         Progress, auto_balance, tradeoff_curve)
 from engine.store.errors import NotFoundError, TerrainError
 from engine.planner.plan import Plan, territory_code_of
 from engine.planner.baseline import Baseline
@@ -78,19 +79,37 @@ def scope_territories(baseline: Baseline, key: str) -> frozenset[str]:
     return frozenset(found & plannable)
 
 
-def balance_plan(plan: Plan, request: BalanceRequest) -> BalanceResult:
+def balance_plan(plan: Plan, request: BalanceRequest, on_step: Progress | None = None) -> BalanceResult:
     """Auto-balance the plan's current assignment (the plan itself is not changed)."""
     data = balance_input(plan)
     if data.homes.height < 2:
         raise BalanceError("Fewer than two territories can be placed on the map.",
                            hint="Give territories an owner rep with a home base, or accounts with coordinates.")
-    return auto_balance(data, request)
+    return auto_balance(data, request, on_step)
 
 
-def plan_tradeoff(plan: Plan, request: BalanceRequest, tolerances: tuple[float, ...] | None = None):
+def plan_tradeoff(plan: Plan, request: BalanceRequest, tolerances: tuple[float, ...] = TRADEOFF_TOLERANCES,
+                  on_step: Progress | None = None, raise_when_none: bool = False):
     """`engine.planner.balance.auto.tradeoff_curve` on the plan's current assignment: (curve, plans by tolerance)."""
-    data = balance_input(plan)
-    return tradeoff_curve(data, request) if tolerances is None else tradeoff_curve(data, request, tolerances)
+    return tradeoff_curve(balance_input(plan), request, tolerances, on_step, raise_when_none)
+
+
+def default_scope(baseline: Baseline) -> str | None:
+    """Where the planner's auto-balance redraws unless told otherwise: the region (a child of the
+    top of the tree) with the most accounts among those holding at least two plannable
+    territories. Balancing the whole world at once rarely works — a territory with no neighbour
+    to trade accounts with (an ocean away) cannot reach the mean — and costs the most time."""
+    territories = baseline.territories
+    roots = territories.filter(pl.col("parent_id").is_null())["territory_id"].to_list()
+    regions = territories.filter(pl.col("parent_id").is_in(roots) & ~pl.col("plannable"))["territory_id"].to_list()
+    counts = np.bincount(np.asarray(baseline.territory_code), minlength=territories.height + 1)
+    best, best_accounts = None, 0
+    for region in sorted(regions):
+        members = scope_territories(baseline, region)
+        accounts = int(sum(counts[baseline.territory_index[t]] for t in members))
+        if len(members) >= 2 and accounts > best_accounts:
+            best, best_accounts = region, accounts
+    return best
 
 
 def apply_result(plan: Plan, result: BalanceResult) -> int:
