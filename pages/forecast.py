@@ -11,6 +11,7 @@ from engine.store.errors import TerrainError
 from engine.metrics.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_detail,
                                      forecast_table, monthly_forecast)
 from engine.i18n import fmt_date, fmt_money, fmt_month, fmt_pct, t
+from engine.i18n.labels import formatted, translated
 from engine.metrics.performance import as_of_date, monthly_trend
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
@@ -31,7 +32,7 @@ def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
         extra["win_rate_source"] = st.column_config.TextColumn(t("fk.col.win_rate_source", lang),
                                                                help=t("fk.col.win_rate_source.help", lang))
     if "month" in frame.columns:
-        frame = frame.with_columns(pl.col("month").map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String))
+        frame = frame.with_columns(formatted(frame["month"], lambda d: fmt_month(d, lang)))
     shown, config = readable(frame, lambda name: t(f"fk.col.{name}", lang), currency, money=MONEY,
                              fractions=FRACTIONS, counts=COUNTS, extra=extra)
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
@@ -103,8 +104,7 @@ def main() -> None:
         chart = methods_side_by_side(table, lang, currency, totals=company)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"forecast-methods-{period.code}", key="fc-methods")
-        shown = table.with_columns(table["win_rate_source"].map_elements(
-            lambda source: t(f"fk.source.{source}", lang), return_dtype=pl.String))
+        shown = table.with_columns(translated("win_rate_source", table["win_rate_source"], "fk.source.{code}", lang))
         show_table(shown, lang, currency)
         table_downloads(table, f"forecast-{level}-{period.code}", key="fc-table")
 
@@ -114,8 +114,7 @@ def main() -> None:
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"forecast-categories-{period.code}", key="fc-cat")
         st.caption(t("forecast.categories.help", lang, derived=int(categories["derived"].sum())))
-        shown = categories.with_columns(categories["category"].map_elements(
-            lambda c: t(f"forecast.cat.{c}", lang), return_dtype=str))
+        shown = categories.with_columns(translated("category", categories["category"], "forecast.cat.{code}", lang))
         show_table(shown, lang, currency)
         table_downloads(categories, f"forecast-categories-{period.code}", key="fc-cat-table")
 

@@ -15,7 +15,7 @@ from engine.planner.balance.auto import METRICS, BalanceRequest
 from engine.planner.balance.plan import apply_result, balance_plan, carry_over, plan_tradeoff, scope_territories
 from engine.planner.balance.units import UNIT_KINDS
 from engine.charts.planner import TRADEOFF_SELECTION, change_bars, tradeoff_chart
-from engine.planner.crm_export import FORMATS
+from engine.planner.crm_export import FORMATS, export_scenario
 from engine.store.errors import TerrainError
 from engine.i18n import fmt_money, fmt_number, fmt_pct
 from engine.charts.planner_map import POINTS_UP_TO, density_deck, filter_options, plan_accounts, planner_deck, \

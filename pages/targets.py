@@ -9,6 +9,7 @@ import streamlit as st
 from engine.charts.targets import month_split, region_split
 from engine.store.errors import TerrainError
 from engine.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_month, t
+from engine.i18n.labels import translated
 from engine.metrics.performance import as_of_date, attainment_table
 from engine.metrics.periods import fiscal_year, period_containing
 from engine.metrics.seasonality import month_weights, pacing_curve, pacing_milestones
@@ -66,7 +67,7 @@ def _whole_company() -> None:
 def _editor_frame(nodes: pl.DataFrame, lang: str) -> pl.DataFrame:
     return nodes.select(
         "node_id",
-        pl.col("kind").map_elements(lambda k: t(f"targets.kind.{k}", lang), return_dtype=pl.String).alias("level"),
+        translated("kind", nodes["kind"], "targets.kind.{code}", lang).alias("level"),
         pl.Series("name", ["\u3000" * d + n for d, n in zip(nodes["depth"], nodes["name"])], dtype=pl.String),
         "weight", "share", "amount")
 

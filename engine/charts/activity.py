@@ -68,8 +68,8 @@ def _heatmap_title(frame: pl.DataFrame, lang: str) -> str:
 def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
     """Share of each region's won revenue per calendar month (from `engine.metrics.kpis.seasonality_matrix`)."""
     names = MONTHS["zh" if lang == "zh" else "en"]
-    frame = matrix.with_columns(pl.col("month").map_elements(lambda m: names[m - 1], return_dtype=pl.String)
-                                .alias("month_name"))
+    frame = matrix.with_columns(pl.col("month").replace_strict(dict(enumerate(names, start=1)), default=None,
+                                                               return_dtype=pl.String).alias("month_name"))
     title = _heatmap_title(frame, lang)
     chart = base(frame).mark_rect().encode(
         x=alt.X("month_name:N", sort=list(names), title=None, axis=month_axis(orient="top")),

@@ -8,6 +8,7 @@ import polars as pl
 from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_month, fmt_pct, t
+from engine.i18n.labels import formatted, translated
 from engine.charts.palette import AMBER, CATEGORICAL, GREEN, GREY, RED
 
 
@@ -32,11 +33,11 @@ def path_to_target(monthly: pl.DataFrame, lang: str = "en", currency: str = "USD
     series = {"cumulative_won": t("chart.forecast.series.won", lang),
               "cumulative_projected": t("chart.forecast.series.projected", lang),
               "cumulative_target": t("chart.forecast.series.target", lang)}
-    long = (monthly.select(pl.col("month").map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String)
-                           .alias("label"), "month", *series)
+    order = formatted(monthly["month"], lambda d: fmt_month(d, lang), "label")
+    long = (monthly.select(order, "month", *series)
             .unpivot(index=["label", "month"], variable_name="series", value_name="amount")
             .with_columns(pl.col("series").replace_strict(series)))
-    order = monthly["month"].map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String).to_list()
+    order = order.to_list()
     colours = alt.Scale(domain=list(series.values()), range=[CATEGORICAL[0], GREEN, GREY])
     x = alt.X("label:N", sort=order, title=None, axis=month_axis())
     won = base(long.filter(pl.col("series") == series["cumulative_won"])).mark_bar(opacity=0.8).encode(
@@ -91,7 +92,7 @@ def categories_funnel(categories: pl.DataFrame, lang: str = "en", currency: str 
     """Amount per forecast category (from `forecast_categories`), Closed → Omitted."""
     cumulative = dict(zip(categories["category"], categories["cumulative"]))
     frame = categories.with_columns(
-        pl.col("category").map_elements(lambda c: t(f"forecast.cat.{c}", lang), return_dtype=pl.String).alias("label"))
+        translated("category", categories["category"], "forecast.cat.{code}", lang).alias("label"))
     chart = base(frame).mark_bar().encode(
         y=alt.Y("label:N", sort=frame["label"].to_list(), title=None),
         x=alt.X("amount:Q", title=None, axis=money_axis(lang, currency)),

@@ -7,6 +7,7 @@ import polars as pl
 from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_month, fmt_pct, t
+from engine.i18n.labels import formatted
 from engine.charts.palette import CATEGORICAL, territory_colour
 
 
@@ -30,8 +31,7 @@ def region_split(nodes: pl.DataFrame, lang: str = "en", currency: str = "USD") -
 
 def month_split(weights: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
     """Each month's share of the year (from `engine.metrics.seasonality.month_weights`)."""
-    frame = weights.with_columns(
-        pl.col("period_start").map_elements(lambda d: fmt_month(d, lang), return_dtype=pl.String).alias("label"))
+    frame = weights.with_columns(formatted(weights["period_start"], lambda d: fmt_month(d, lang), "label"))
     if frame.height:
         top = frame.sort("share", descending=True).row(0, named=True)
         title = t("chart.seasonality.title", lang, month=top["label"], share=fmt_pct(top["share"], lang))
