@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from engine.store.errors import ImportFailed, TerrainError
+from engine.store.exports import csv_bytes
 from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_history, import_rejects,
                               list_profiles, load_profile, plan_files, problems_frame, run_import,
                               save_profile, suggest_mapping, unknown_stages)
@@ -136,7 +137,7 @@ def _summary(result) -> None:
     store = context.store()
     for file, import_id in files.filter(pl.col("status") != "loaded").select("file", "import_id").iter_rows():
         rejects = import_rejects(store, import_id)
-        st.download_button(tr("import.rejects_download", file=file), rejects.write_csv().encode("utf-8-sig"),
+        st.download_button(tr("import.rejects_download", file=file), csv_bytes(rejects, bom=True),
                            f"{Path(file).stem}-rejected.csv", "text/csv", key=f"rejects-{import_id}",
                            on_click="ignore")
 

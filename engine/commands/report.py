@@ -15,6 +15,7 @@ from engine.commands import EXIT_OK, add_db_argument
 from engine.metrics.performance import REPORT_COLUMNS, as_of_date, attainment_table, shares_table
 from engine.metrics.periods import parse_period, period_containing
 from engine.store import Store
+from engine.store.exports import csv_text
 
 REPORTS = ("shares", "attainment", "forecast", "kpis")
 BY = ("region", "territory", "rep", "company")
@@ -76,5 +77,5 @@ def run(args, settings) -> int:
         json.dump(frame.to_dicts(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(csv_text(frame))
     return EXIT_OK
