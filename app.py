@@ -9,6 +9,7 @@ from engine.metrics.performance import as_of_date
 from engine.metrics.periods import KINDS, parse_period, period_containing
 from engine.metrics.timeline import period_choices
 from ui import context
+from ui.markup import t_md
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
@@ -32,12 +33,15 @@ def _remember(key: str) -> None:
         st.session_state[f"_{key}"] = st.session_state[key]
 
 
-# Language: from the URL (?lang=zh) so a link keeps it, else the setting.
-_sticky("lang", st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES else context.settings().language)
+# Language: from the URL (?lang=zh) so a link keeps it, else the setting; an unknown one is said.
+_linked_lang = st.query_params.get("lang")
+_sticky("lang", _linked_lang if _linked_lang in LANGUAGES else context.settings().language)
 lang = st.sidebar.selectbox(
     t("sidebar.language", st.session_state["lang"]), list(LANGUAGES),
     format_func=LANGUAGES.get, key="lang", on_change=_remember, args=("lang",))
 st.query_params["lang"] = lang
+if _linked_lang and _linked_lang not in LANGUAGES:
+    st.warning(t_md("link.unknown_lang", lang, value=_linked_lang, shown=LANGUAGES[lang]))
 
 store = context.store()
 if store.is_empty():
@@ -54,10 +58,12 @@ def _period_picker() -> None:
     """
     fsm = context.settings().fiscal_year_start_month
     from_url = st.query_params.get("period")
+    first_run = "_period_code" not in st.session_state
+    problem = None
     try:
         linked = parse_period(from_url, fsm) if from_url else None
     except TerrainError:
-        linked = None
+        linked, problem = None, "link.unknown_period"
     _sticky("period_kind", linked.kind if linked else "quarter")
     kind = st.sidebar.segmented_control(
         t("sidebar.period_kind", lang), list(KINDS), format_func=lambda k: t(f"period.{k}", lang),
@@ -73,6 +79,10 @@ def _period_picker() -> None:
                                 on_change=_remember, args=("period_code",))
     st.session_state["period"] = choices[codes.index(code)]
     st.query_params["period"] = code
+    if linked and linked.code not in codes:
+        problem = "link.period_no_data"
+    if first_run and problem:  # said once: from now on the URL carries the period shown
+        st.warning(t_md(problem, lang, value=from_url, shown=choices[codes.index(code)].label(lang)))
 
 
 _period_picker()

@@ -19,6 +19,7 @@ from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_his
                               save_profile, suggest_mapping, unknown_stages)
 from engine.importing.fields import FIELDS
 from ui import context
+from ui.markup import plain
 
 tr = context.tr
 STATE = "import_state"
@@ -96,7 +97,7 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
     profile_name = name_col.text_input(tr("import.profile_name"), key=f"{key}-profile-name")
     if button_col.button(tr("import.profile_save"), key=f"{key}-profile-save", disabled=not profile_name):
         save_profile(context.store(), profile_name, source, entity, plan.files[index].columns)
-        st.toast(tr("import.profile_saved", name=profile_name))
+        st.toast(context.tr_md("import.profile_saved", name=profile_name))
 
 
 def _stage_editor(stages: list[str]) -> None:
@@ -133,11 +134,11 @@ def _summary(result) -> None:
         "rows_in": tr("import.col.rows_in"), "rows_loaded": tr("import.col.rows_loaded"),
         "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")})
     for warning in result.warnings:
-        st.info(warning)
+        st.info(plain(warning))
     store = context.store()
     for file, import_id in files.filter(pl.col("status") != "loaded").select("file", "import_id").iter_rows():
         rejects = import_rejects(store, import_id)
-        st.download_button(tr("import.rejects_download", file=file), csv_bytes(rejects, bom=True),
+        st.download_button(context.tr_md("import.rejects_download", file=file), csv_bytes(rejects, bom=True),
                            f"{Path(file).stem}-rejected.csv", "text/csv", key=f"rejects-{import_id}",
                            on_click="ignore")
 
@@ -163,12 +164,12 @@ def _check_and_confirm() -> None:
         st.success(tr("import.no_problems", rows=f"{state['rows']:,}"))
     if not st.button(tr("import.confirm"), type="primary", disabled=bool(problems.height) and not skip_invalid):
         return
-    bar = st.progress(0.0, text=tr("import.progress", file=""))
+    bar = st.progress(0.0, text=context.tr_md("import.progress", file=""))
     try:
         result = run_import(store, plan, reporting_currency=settings.reporting_currency, skip_invalid=skip_invalid,
                             stage_overrides=state["stages"],
                             progress=lambda fraction, message: bar.progress(
-                                min(fraction, 1.0), text=tr("import.progress", file=message)))
+                                min(fraction, 1.0), text=context.tr_md("import.progress", file=message)))
     except ImportFailed as failure:
         context.show_error(failure)
         return
@@ -187,11 +188,11 @@ def main() -> None:
             _plan_uploads(uploads)
             st.caption(tr("import.files", count=len(state["plan"].files)))
             for index, file_plan in enumerate(state["plan"].files):
-                label = tr("import.file_header", file=file_plan.file_name, source=file_plan.source,
+                label = context.tr_md("import.file_header", file=file_plan.file_name, source=file_plan.source,
                            entity=tr(f"import.entity.{file_plan.entity}"), rows=len(file_plan.table.headers))
                 with st.expander(label, expanded=len(state["plan"].files) <= 3):
                     if file_plan.table.frame is None:
-                        st.error(tr("import.unreadable", reason=file_plan.table.problems[0]))
+                        st.error(context.tr_md("import.unreadable", reason=file_plan.table.problems[0]))
                     else:
                         _mapping_editor(index, file_plan, f"import-{index}-{state['signature'][index][2]}")
             _check_and_confirm()

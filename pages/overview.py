@@ -18,6 +18,7 @@ from engine.charts.maps import TERRITORY_LAYER, map_layers, performance_deck
 from engine.metrics.performance import as_of_date, attainment_table, kpi_tiles, monthly_trend
 from engine.metrics.sales_data import sales_data
 from ui import context, first_paint
+from ui.markup import plain
 from ui.downloads import chart_downloads, table_downloads
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
@@ -90,7 +91,7 @@ try:
     tree = data.tree
     scope_id = st.query_params.get("scope") or None
     if scope_id and not tree.has(scope_id):
-        st.warning(tr("overview.unknown_scope", scope=scope_id))
+        st.warning(context.tr_md("overview.unknown_scope", scope=scope_id))
         scope_id = None
     node = tree.node_of(scope_id) if scope_id else tree.root
     scope = [scope_id] if scope_id else None
@@ -116,9 +117,9 @@ path = tree.path(node)
 for depth, step in enumerate(path):
     label = tree.name_of(step)
     if step == node:
-        crumbs.markdown(f"`{label}`")
+        crumbs.markdown(f"**{plain(label)}**")
     else:
-        crumbs.button(label, key=f"crumb-{depth}-{tree.id_of(step)}", type="tertiary", on_click=_go,
+        crumbs.button(plain(label), key=f"crumb-{depth}-{tree.id_of(step)}", type="tertiary", on_click=_go,
                       args=(None if step == tree.root else tree.id_of(step),))
     if step != node:
         crumbs.markdown("›")

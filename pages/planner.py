@@ -70,7 +70,7 @@ def _move(spec: dict) -> None:
     else:
         where = " · ".join(str(label) for label in (names.get(spec.get("to_territory", spec.get("into"))),
                                                       rep_names.get(spec.get("to_rep"))) if label)
-        _flash(tr("planner.move.done", count=fmt_number(count, lang, compact=False), to=where) if count
+        _flash(context.tr_md("planner.move.done", count=fmt_number(count, lang, compact=False), to=where) if count
                else tr("planner.move.nothing"))
 
 
@@ -279,7 +279,7 @@ with scenario_tab:
             except TerrainError as error:
                 context.show_error(error)
             else:
-                _flash(tr("planner.scenario.saved", id=scenario_id, name=name.strip()))
+                _flash(context.tr_md("planner.scenario.saved", id=scenario_id, name=name.strip()))
                 st.rerun()
     saved = list_scenarios(store)
     st.markdown(f"**{tr('planner.scenario.list')}**")

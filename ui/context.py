@@ -17,6 +17,7 @@ from engine.i18n import t
 from engine.metrics.periods import Period, period_containing
 from engine.store.settings import Settings, load_settings
 from engine.store import Store
+from ui.markup import plain, t_md
 
 
 @st.cache_resource(show_spinner=False)
@@ -68,6 +69,11 @@ def tr(key: str, **values: object) -> str:
     return t(key, lang(), **values)
 
 
+def tr_md(key: str, **values: object) -> str:
+    """tr() for a Markdown element (title, caption, alert, button, tab): data values escaped."""
+    return t_md(key, lang(), **values)
+
+
 def period() -> Period:
     chosen = st.session_state.get("period")
     if chosen is None:
@@ -88,7 +94,7 @@ def empty_state(message_key: str = "common.no_data") -> None:
 
 def show_error(error: TerrainError) -> None:
     """One sentence of what happened plus what to do; never a traceback."""
-    st.error(f"**{error.title}** — {error}")
+    st.error(f"**{plain(error.title)}** — {plain(error)}")
 
 
 def url_scope() -> list[str] | None:
@@ -101,7 +107,7 @@ def url_scope() -> list[str] | None:
         return None
     tree = sales_data(store(), settings().reporting_currency).tree
     if not tree.has(scope_id):
-        st.warning(tr("fk.unknown_scope", scope=scope_id))
+        st.warning(tr_md("fk.unknown_scope", scope=scope_id))
         return None
-    st.caption(tr("fk.scope", name=tree.name_of(tree.node_of(scope_id))))
+    st.caption(tr_md("fk.scope", name=tree.name_of(tree.node_of(scope_id))))
     return [scope_id]
