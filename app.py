@@ -9,6 +9,7 @@ from engine.metrics.performance import as_of_date
 from engine.metrics.periods import KINDS, parse_period, period_containing
 from engine.metrics.timeline import period_choices
 from ui import context
+from ui.failures import friendly_failures
 from ui.markup import t_md
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
@@ -43,12 +44,13 @@ st.query_params["lang"] = lang
 if _linked_lang and _linked_lang not in LANGUAGES:
     st.warning(t_md("link.unknown_lang", lang, value=_linked_lang, shown=LANGUAGES[lang]))
 
-store = context.store()
-if store.is_empty():
-    with st.spinner(t("demo.building", lang)):
-        summary = context.build_demo_once(store)
-    if summary:
-        st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
+store = context.store()  # a database that cannot be used stops here with its friendly error
+with friendly_failures(lang):
+    if store.is_empty():
+        with st.spinner(t("demo.building", lang)):
+            summary = context.build_demo_once(store)
+        if summary:
+            st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
 
 
 def _period_picker() -> None:
@@ -85,7 +87,8 @@ def _period_picker() -> None:
         st.warning(t_md(problem, lang, value=from_url, shown=choices[codes.index(code)].label(lang)))
 
 
-_period_picker()
+with friendly_failures(lang):
+    _period_picker()
 
 # (file, title key, stable URL path, icon) per navigation section: DESIGN.md's URL paths are the contract.
 PAGES = {
@@ -125,4 +128,5 @@ goto = st.query_params.pop("goto", None)  # a deep link that arrived before the 
 if goto in pages:
     st.switch_page(pages[goto], query_params=st.query_params.to_dict())
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
-navigation.run()
+with friendly_failures(lang):  # whatever a page raises, the browser gets a sentence, not a traceback
+    navigation.run()

@@ -17,12 +17,12 @@ from engine.i18n import t
 from engine.metrics.periods import Period, period_containing
 from engine.store.settings import Settings, load_settings
 from engine.store import Store
-from ui.markup import plain, t_md
+from ui.markup import t_md
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
-    return Store.open(path)
+def _open_store(path: str, adopt: bool = False) -> Store:
+    return Store.open(path, adopt=adopt)
 
 
 _demo_lock = threading.Lock()
@@ -38,7 +38,12 @@ def build_demo_once(store: Store) -> dict | None:
 
 
 def settings() -> Settings:
-    return load_settings()
+    """The settings; an invalid one stops the page with its friendly message."""
+    try:
+        return load_settings()
+    except TerrainError as error:
+        show_error(error)
+        st.stop()
 
 
 def _require_shell() -> None:
@@ -56,8 +61,15 @@ def _require_shell() -> None:
 
 
 def store() -> Store:
+    """The shared store; a busy, missing, corrupt or foreign database stops the page with the
+    friendly error (not cached: the next run tries again, the file may be free by then)."""
     _require_shell()
-    return _open_store(settings().db_path)
+    try:
+        config = settings()
+        return _open_store(config.db_path, config.adopt_database)
+    except TerrainError as error:
+        show_error(error)
+        st.stop()
 
 
 def lang() -> str:
@@ -93,8 +105,10 @@ def empty_state(message_key: str = "common.no_data") -> None:
 
 
 def show_error(error: TerrainError) -> None:
-    """One sentence of what happened plus what to do; never a traceback."""
-    st.error(f"**{plain(error.title)}** — {plain(error)}")
+    """One sentence of what happened plus what to do; never a traceback (see ui/failures.py)."""
+    from ui.failures import show_error as friendly
+
+    friendly(error)
 
 
 def url_scope() -> list[str] | None:

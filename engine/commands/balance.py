@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = Store.open(settings.db_path, adopt=settings.adopt_database)
     baseline = build_baseline(store, settings=settings)
     locked_territories, locked_accounts = resolve_locks(baseline, args.lock)
     request = BalanceRequest(metrics=tuple(dict.fromkeys(args.metric)), tolerance=args.tolerance,

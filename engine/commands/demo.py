@@ -17,7 +17,7 @@ from engine.store import Store
 
 def run(args: argparse.Namespace, settings) -> int:
     lang = settings.language
-    store = Store.open(settings.db_path)
+    store = Store.open(settings.db_path, adopt=settings.adopt_database)
     try:
         if not args.force and not store.is_empty():
             sys.stderr.write(t("demo.cli.refused", lang, path=settings.db_path, accounts=f"{store.count('accounts'):,}",

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         sys.stderr.write(f"error: no such file: {', '.join(missing)}\n")
         return EXIT_USAGE
-    store = Store.open(settings.db_path)
+    store = Store.open(settings.db_path, adopt=settings.adopt_database)
     try:
         source, entity = args.source, args.entity
         if args.profile:

@@ -66,7 +66,7 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def run(args, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = Store.open(settings.db_path, adopt=settings.adopt_database)
     try:
         fsm = settings.fiscal_year_start_month
         period = parse_period(args.period, fsm) if args.period else period_containing(as_of_date(store), "year", fsm)

@@ -46,12 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _list(args, settings) -> int:
-    write_table(scenarios.list_scenarios(Store.open(settings.db_path)), args.format)
+    write_table(scenarios.list_scenarios(Store.open(settings.db_path, adopt=settings.adopt_database)), args.format)
     return EXIT_OK
 
 
 def _show(args, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = Store.open(settings.db_path, adopt=settings.adopt_database)
     if args.accounts:
         write_table(scenarios.scenario_moves(store, args.scenario_id), args.format)
         return EXIT_OK
@@ -63,7 +63,7 @@ def _show(args, settings) -> int:
 
 
 def _compare(args, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = Store.open(settings.db_path, adopt=settings.adopt_database)
     baseline = build_baseline(store, settings=settings)
     if args.accounts:
         write_table(scenarios.compare_accounts(store, baseline, args.scenario_ids), args.format)
@@ -73,7 +73,7 @@ def _compare(args, settings) -> int:
 
 
 def _export(args, settings) -> int:
-    data = crm_export.export_scenario(Store.open(settings.db_path), args.scenario_id, args.crm)
+    data = crm_export.export_scenario(Store.open(settings.db_path, adopt=settings.adopt_database), args.scenario_id, args.crm)
     if args.out:
         Path(args.out).write_bytes(data)
         sys.stderr.write(f"Wrote {args.out} ({args.crm}).\n")
@@ -83,18 +83,18 @@ def _export(args, settings) -> int:
 
 
 def _apply(args, settings) -> int:
-    count = scenarios.apply_scenario(Store.open(settings.db_path), args.scenario_id, actor=args.actor)
+    count = scenarios.apply_scenario(Store.open(settings.db_path, adopt=settings.adopt_database), args.scenario_id, actor=args.actor)
     sys.stdout.write(f"Applied scenario {args.scenario_id}: {count} account(s) reassigned.\n")
     return EXIT_OK
 
 
 def _undo(args, settings) -> int:
-    count = scenarios.undo_scenario(Store.open(settings.db_path), args.scenario_id, actor=args.actor)
+    count = scenarios.undo_scenario(Store.open(settings.db_path, adopt=settings.adopt_database), args.scenario_id, actor=args.actor)
     sys.stdout.write(f"Undid scenario {args.scenario_id}: {count} account(s) restored.\n")
     return EXIT_OK
 
 
 def _delete(args, settings) -> int:
-    scenarios.delete_scenario(Store.open(settings.db_path), args.scenario_id)
+    scenarios.delete_scenario(Store.open(settings.db_path, adopt=settings.adopt_database), args.scenario_id)
     sys.stdout.write(f"Deleted scenario {args.scenario_id}.\n")
     return EXIT_OK

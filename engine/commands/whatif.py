@@ -49,7 +49,7 @@ def write_table(frame: pl.DataFrame, fmt: str) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
-    store = Store.open(settings.db_path)
+    store = Store.open(settings.db_path, adopt=settings.adopt_database)
     baseline = build_baseline(store, as_of=args.as_of, settings=settings)
     try:
         moves = read_moves(args.moves, baseline)

@@ -10,5 +10,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "链接中的期间“{value}”没有数据；显示{shown}。"),
     "link.unknown_rep": ("There is no rep '{value}' in this view; showing {shown}.",
                          "此视图中没有销售代表“{value}”；显示{shown}。"),
-    "db.unavailable": ("The database cannot be used right now", "数据库暂时无法使用"),
+    "failure.title": ("Something went wrong", "出现了问题"),
+    "failure.unexpected": ("The page could not be drawn. The details are in the server's log; reload the page, and "
+                           "tell whoever runs Terrain if it happens again.",
+                           "页面无法显示。详细信息已记录在服务器日志中；请刷新页面，如果问题再次出现，请告知 Terrain 的管理员。"),
 }

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from engine.store.errors import DatabaseBusyError, StoreError
+from engine.store.ownership import back_up, claim
 from engine.store.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
 
 Params = Sequence[Any] | dict[str, Any] | None
@@ -149,11 +150,14 @@ class Store(Session):
         self._migrate()
 
     @classmethod
-    def open(cls, path: str | Path) -> "Store":
+    def open(cls, path: str | Path, *, adopt: bool = False) -> "Store":
+        """Open (or create) the Terrain database at `path`. A file that is not Terrain's, or is from
+        a newer Terrain, is refused untouched (engine/store/ownership.py; `adopt` sets Terrain up in
+        a file of someone else's); before a migration changes an existing file it is copied beside."""
         path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
             connection = duckdb.connect(path)
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
@@ -165,7 +169,21 @@ class Store(Session):
         except duckdb.Error as error:
             raise StoreError(f"The database {path} could not be opened: {error}",
                              hint="Check that the file is a Terrain DuckDB database.") from None
-        return cls(connection, path)
+        except OSError as error:
+            raise StoreError(f"The database {path} could not be opened: {error.strerror or error}.",
+                             hint="Check the path, and that Terrain may write in its folder.") from None
+        try:
+            version = claim(connection, path, adopt=adopt)
+            if path != ":memory:" and 0 < version < len(MIGRATIONS):
+                back_up(connection, path, version)
+            return cls(connection, path)
+        except BaseException as error:
+            connection.close()
+            if isinstance(error, duckdb.Error):
+                raise StoreError(f"The database {path} could not be prepared: {error}",
+                                 hint="Check that the disk has space and the file is a Terrain database; "
+                                      "a failed upgrade leaves the file as it was.") from None
+            raise
 
     # Each call gets a fresh cursor: DuckDB 2.0 refuses concurrent calls on one connection.
     def _cursor(self) -> duckdb.DuckDBPyConnection:
