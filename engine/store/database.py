@@ -7,6 +7,8 @@ few identifiers that vary (table and column names) go through `quote_ident`.
 """
 from __future__ import annotations
 
+import errno
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -16,11 +18,40 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from engine.store.errors import DatabaseBusyError, StoreError
+from engine.store.errors import DatabaseBusyError, DiskFullError, StoreError
 from engine.store.ownership import back_up, claim
 from engine.store.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
 
 Params = Sequence[Any] | dict[str, Any] | None
+
+# What a write may need beyond its frame's in-memory size (DuckDB compresses, so the size itself is a
+# generous estimate): one block for the metadata and the WAL record.
+_SPACE_MARGIN = 256 * 1024
+
+
+def _out_of_space(error: BaseException) -> bool:
+    return "No space left on device" in str(error) or getattr(error, "errno", None) == errno.ENOSPC
+
+
+def _disk_full(path: str | None, need: int | None = None, free: int | None = None) -> DiskFullError:
+    where = Path(path).name if path else "the database"
+    size = f" (it needs about {need / 1e6:,.1f} MB, {free / 1e6:,.1f} MB are free)" if need is not None else ""
+    return DiskFullError(f"There is not enough disk space to write into {where}{size}; nothing was written.",
+                         hint="Free some space on that disk (or the temporary folder) and try again; the database "
+                              "is as it was before.")
+
+
+def _check_room(cursor: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+    """Refuse a write the database's disk has no room for, before a byte of it is written: a write
+    that runs out of space half-way leaves DuckDB's file grown by blocks it never gives back."""
+    rows = cursor.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    path = rows[0][0] if rows else None
+    if not path:
+        return  # in memory
+    need = frame.estimated_size() + _SPACE_MARGIN
+    free = shutil.disk_usage(Path(path).resolve().parent).free
+    if need > free:
+        raise _disk_full(path, need, free)
 
 
 def quote_ident(name: str) -> str:
@@ -77,6 +108,7 @@ class Session:
         view = f"_terrain_frame_{threading.get_ident()}"
         cols = ", ".join(quote_ident(c) for c in frame.columns)
         cursor = self._cursor()
+        _check_room(cursor, frame)
         cursor.register(view, frame)
         try:
             verb = "INSERT OR REPLACE" if upsert else "INSERT"
@@ -117,6 +149,7 @@ class Session:
         cols = ", ".join(quote_ident(c) for c in frame.columns)
         match = " AND ".join(f"{target}.{quote_ident(k)} = {quote_ident(view)}.{quote_ident(k)}" for k in keys)
         cursor = self._cursor()
+        _check_room(cursor, frame)
         # String views travel to DuckDB without a copy (the default export copies every string).
         cursor.register(view, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
@@ -201,16 +234,18 @@ class Store(Session):
             cursor.begin()
             try:
                 yield Session(cursor)
-            except BaseException:
-                cursor.rollback()
-                raise
-            else:
                 # Every committed write moves the data version on, so readers' caches know to reload.
                 if data_changed:
                     cursor.execute(
                         "INSERT OR REPLACE INTO meta SELECT 'data_version', "
                         "CAST(coalesce(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR) FROM meta WHERE key = 'data_version'")
                 cursor.commit()
+            except BaseException as error:
+                with suppress(duckdb.Error):  # a failed commit has rolled back already
+                    cursor.rollback()
+                if isinstance(error, (duckdb.Error, OSError)) and _out_of_space(error):
+                    raise _disk_full(self.path) from None
+                raise
             finally:
                 cursor.close()
 
