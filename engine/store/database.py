@@ -206,8 +206,8 @@ class Store(Session):
             raise StoreError(f"The database {path} could not be opened: {error.strerror or error}.",
                              hint="Check the path, and that Terrain may write in its folder.") from None
         try:
-            version = claim(connection, path, adopt=adopt)
-            if path != ":memory:" and 0 < version < len(MIGRATIONS):
+            version, holds_data = claim(connection, path, adopt=adopt)
+            if path != ":memory:" and holds_data and version < len(MIGRATIONS):
                 back_up(connection, path, version)
             return cls(connection, path)
         except BaseException as error:

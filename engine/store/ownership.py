@@ -60,9 +60,10 @@ def _recorded_version(connection: duckdb.DuckDBPyConnection, objects: list[str])
         return None
 
 
-def claim(connection: duckdb.DuckDBPyConnection, path: str, *, adopt: bool = False) -> int:
-    """The schema version the file holds (0: Terrain may set it up), or a StoreError saying why
-    Terrain will not touch it. Reads only; nothing is written."""
+def claim(connection: duckdb.DuckDBPyConnection, path: str, *, adopt: bool = False) -> tuple[int, bool]:
+    """(the schema version the file holds — 0: Terrain may set it up —, whether the file holds data
+    a migration would change, so must be backed up first), or a StoreError saying why Terrain will
+    not touch it. Reads only; nothing is written."""
     objects = _objects(connection)
     version = _recorded_version(connection, objects)
     known = len(MIGRATIONS)
@@ -71,11 +72,11 @@ def claim(connection: duckdb.DuckDBPyConnection, path: str, *, adopt: bool = Fal
             f"The database {path} has schema version {version}; this Terrain knows versions up to {known}.",
             hint="Run the newer Terrain that wrote it, or point TERRAIN_DB / --db at another file. Nothing was changed.")
     if version is not None and version >= 1:
-        return version
+        return version, True
     ours = {"meta"} if _terrain_meta(connection, objects) else set()
     foreign = [name for name in objects if name not in ours]
     if not foreign:
-        return 0  # a new file, or one whose first migration never committed
+        return 0, False  # a new file, or one whose first migration never committed
     shown = ", ".join(foreign[:8]) + (f" and {len(foreign) - 8} more" if len(foreign) > 8 else "")
     if not adopt:
         raise NotTerrainDatabaseError(
@@ -88,11 +89,12 @@ def claim(connection: duckdb.DuckDBPyConnection, path: str, *, adopt: bool = Fal
             f"The database {path} already has its own table(s) {', '.join(clash)}, which Terrain would need; "
             "Terrain did not change it.",
             hint="Use a new file for Terrain (TERRAIN_DB / --db), or rename those tables first.")
-    return 0
+    return 0, True  # adopted: someone else's file, copied before Terrain adds its tables
 
 
 def back_up(connection: duckdb.DuckDBPyConnection, path: str, version: int) -> Path:
-    """Copy the file beside itself before a migration changes it: `<file>.v<version>-<time>.bak`."""
+    """Copy the file beside itself before a migration changes it: `<file>.v<version>-<time>.bak`
+    (v0: a file of someone else's that Terrain was told to set itself up in)."""
     connection.execute("CHECKPOINT")  # everything in the file itself, nothing left in the WAL
     source = Path(path)
     target = source.with_name(f"{source.name}.v{version}-{datetime.now():%Y%m%d-%H%M%S}.bak")

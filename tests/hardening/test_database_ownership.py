@@ -54,6 +54,8 @@ def test_a_foreign_database_is_set_up_only_when_told(tmp_path):
     assert store.schema_version() == len(MIGRATIONS) and store.is_empty()
     store.close()
     assert {"orders", "accounts", "deals", "meta"} <= set(tables_of(path))
+    [backup] = tmp_path.glob("shared.duckdb.v0-*.bak")  # their file as it was, before Terrain's tables
+    assert tables_of(backup) == ["orders"]
     assert duckdb.connect(path, read_only=True).execute("SELECT note FROM orders").fetchall() == [("theirs",)]
     Store.open(path).close()  # now it is Terrain's: no adopt needed
 
