@@ -17,11 +17,16 @@ from engine.i18n import t
 # gives a meaning.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&@\"'])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# Streamlit links bare URLs, www. names and e-mail addresses in the rendered text, escaped or not;
+# an invisible word joiner (U+2060) inside the pattern keeps them text that reads the same.
+_AUTOLINKS = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=\w)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def plain(value: object) -> str:
-    """`value` as Markdown that renders exactly its text: punctuation escaped, one line."""
-    return _SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+    """`value` as Markdown that renders exactly its text: punctuation escaped, one line, never a link."""
+    text = _AUTOLINKS.sub(WORD_JOINER, _LINE_BREAKS.sub(" ", str(value)))
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def _escaped(values: dict[str, object]) -> dict[str, object]:
