@@ -44,7 +44,12 @@ st.query_params["lang"] = lang
 if _linked_lang and _linked_lang not in LANGUAGES:
     st.warning(t_md("link.unknown_lang", lang, value=_linked_lang, shown=LANGUAGES[lang]))
 
-store = context.store()  # a database that cannot be used stops here with its friendly error
+try:
+    store = context.store(stop=False)
+except TerrainError as error:  # the one page then says why; no navigation to pages that cannot run
+    st.navigation([st.Page(lambda: context.show_error(error), title="Terrain", url_path="unavailable")],
+                  position="hidden").run()
+    st.stop()
 with friendly_failures(lang):
     if store.is_empty():
         with st.spinner(t("demo.building", lang)):

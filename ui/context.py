@@ -60,14 +60,17 @@ def _require_shell() -> None:
         st.switch_page("app.py", query_params={**st.query_params.to_dict(), "goto": page})
 
 
-def store() -> Store:
+def store(*, stop: bool = True) -> Store:
     """The shared store; a busy, missing, corrupt or foreign database stops the page with the
-    friendly error (not cached: the next run tries again, the file may be free by then)."""
+    friendly error (not cached: the next run tries again, the file may be free by then), or
+    raises it with `stop=False`."""
     _require_shell()
     try:
         config = settings()
         return _open_store(config.db_path, config.adopt_database)
     except TerrainError as error:
+        if not stop:
+            raise
         show_error(error)
         st.stop()
 

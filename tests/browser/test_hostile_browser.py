@@ -47,4 +47,5 @@ def test_a_corrupt_database_gets_a_sentence_in_the_browser(serve_app, page, tmp_
     text = page.inner_text("body")
     assert "terrain.duckdb" in text and "private-folder" not in text and str(tmp_path) not in text
     assert "Traceback" not in text and page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no links to pages that cannot run
     screenshot(page, "corrupt-database")
