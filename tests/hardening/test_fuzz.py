@@ -83,11 +83,13 @@ def test_timestamps_are_in_range_or_null(values):
 
 @BUDGET
 @given(columns)
+@example(["\x1f", " ", "\t", "Yes", "tRuE", "是", "maybe"])
 def test_flags_are_booleans_blank_false_or_null(values):
     parsed = parse_flags(column(values))
     assert parsed.len() == len(values) and parsed.dtype == pl.Boolean
     for value, flag in zip(values, parsed.to_list()):
-        if value is None or not value.strip():
+        # ASCII blanks only: Python's strip() also drops \x1c-\x1f, which polars keeps (an unreadable flag)
+        if value is None or not value.strip(" \t\n\r\x0b\x0c"):
             assert flag is False
 
 
