@@ -11,6 +11,8 @@ from engine.metrics.performance import DEFAULT_PERIOD_KIND, as_of_date, default_
 from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
 from ui import context, signin, warm_start
+from ui.failures import friendly_failures
+from ui.markup import t_md
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
@@ -34,23 +36,32 @@ def _remember(key: str) -> None:
         st.session_state[f"_{key}"] = st.session_state[key]
 
 
-# Language: from the URL (?lang=zh) so a link keeps it, else the setting.
-_sticky("lang", st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES else context.settings().language)
+# Language: from the URL (?lang=zh) so a link keeps it, else the setting; an unknown one is said.
+_linked_lang = st.query_params.get("lang")
+_sticky("lang", _linked_lang if _linked_lang in LANGUAGES else context.settings().language)
 lang = st.sidebar.selectbox(
     t("sidebar.language", st.session_state["lang"]), list(LANGUAGES),
     format_func=LANGUAGES.get, key="lang", on_change=_remember, args=("lang",))
 st.query_params["lang"] = lang
+if _linked_lang and _linked_lang not in LANGUAGES:
+    st.warning(t_md("link.unknown_lang", lang, value=_linked_lang, shown=LANGUAGES[lang]))
 
 # Sign-in first (engine.access): with a users file, nothing below runs until someone signs in.
 viewer = signin.current_viewer(context.settings())
 signin.sidebar(viewer, context.settings(), lang)
 
-store = context.base_store()
-if store.is_empty():
-    with st.spinner(t("demo.building", lang)):
-        summary = context.build_demo_once(store)
-    if summary:
-        st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
+try:
+    store = context.base_store(stop=False)
+except TerrainError as error:  # the one page then says why; no navigation to pages that cannot run
+    st.navigation([st.Page(lambda error=error: context.show_error(error), title="Terrain", url_path="unavailable")],
+                  position="hidden").run()
+    st.stop()
+with friendly_failures(lang):
+    if store.is_empty():
+        with st.spinner(t("demo.building", lang)):
+            summary = context.build_demo_once(store)
+        if summary:
+            st.toast(t("demo.built", lang, accounts=f"{summary['accounts']:,}", deals=f"{summary['deals']:,}"))
 # The first run of the process starts filling the caches in the background; a visitor who comes
 # before the data is in memory is told so instead of waiting on a blank page.
 warm_start.begin(store, context.settings())
@@ -88,10 +99,12 @@ def _period_picker() -> None:
     """
     fsm = context.settings().fiscal_year_start_month
     from_url = st.query_params.get("period")
+    first_run = "_period_code" not in st.session_state
+    problem = None
     try:
         linked = parse_period(from_url, fsm) if from_url else None
     except TerrainError:
-        linked = None
+        linked, problem = None, "link.unknown_period"
     _sticky("period_kind", linked.kind if linked else DEFAULT_PERIOD_KIND)
     kind = st.sidebar.segmented_control(
         t("sidebar.period_kind", lang), list(KINDS), format_func=lambda k: t(f"period.{k}", lang),
@@ -107,10 +120,15 @@ def _period_picker() -> None:
                                 on_change=_remember, args=("period_code",))
     st.session_state["period"] = choices[codes.index(code)]
     st.query_params["period"] = code
+    if linked and linked.code not in codes:
+        problem = "link.period_no_data"
+    if first_run and problem:  # said once: from now on the URL carries the period shown
+        st.warning(t_md(problem, lang, value=from_url, shown=choices[codes.index(code)].label(lang)))
 
 
-_as_of_picker()
-_period_picker()
+with friendly_failures(lang):
+    _as_of_picker()
+    _period_picker()
 
 # (file, title key, stable URL path, icon) per navigation section: DESIGN.md's URL paths are the contract.
 PAGES = {
@@ -159,4 +177,5 @@ if goto in pages:
     st.switch_page(pages[goto], query_params=st.query_params.to_dict())
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
 warm_start.wait_for({"": "overview", "home": "overview"}.get(navigation.url_path, navigation.url_path))
-navigation.run()
+with friendly_failures(lang):  # whatever a page raises, the browser gets a sentence, not a traceback
+    navigation.run()

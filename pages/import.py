@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from engine.store.errors import ImportFailed, TerrainError
+from engine.store.exports import csv_bytes
 from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_history, import_rejects,
                               list_profiles, load_profile, plan_files, problems_frame, run_import,
                               save_profile, suggest_mapping, unknown_stages)
@@ -21,6 +22,7 @@ from engine.importing.plan import sample_of
 from engine.importing.target_periods import SPLITS
 from engine.commands.import_ import target_split
 from ui import context
+from ui.markup import plain
 
 tr = context.tr
 STATE = "import_state"
@@ -98,7 +100,7 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
     profile_name = name_col.text_input(tr("import.profile_name"), key=f"{key}-profile-name")
     if button_col.button(tr("import.profile_save"), key=f"{key}-profile-save", disabled=not profile_name):
         save_profile(context.store(), profile_name, source, entity, plan.files[index].columns)
-        st.toast(tr("import.profile_saved", name=profile_name))
+        st.toast(context.tr_md("import.profile_saved", name=profile_name))
 
 
 def _stage_editor(stages: list[str]) -> None:
@@ -146,13 +148,13 @@ def _summary(result) -> None:
     if result.routed or result.orphans:
         st.info(tr("rules.import_routed", routed=f"{result.routed:,}", orphans=f"{result.orphans:,}"))
     for warning in result.warnings:
-        st.info(warning)
+        st.info(plain(warning))
     for file, rows in result.target_splits:
         st.info(tr("import.split_note", file=file, rows=f"{rows:,}", how=tr(f"import.split.{result.split_method}")))
     store = context.store()
     for file, import_id in files.filter(pl.col("status") != "loaded").select("file", "import_id").iter_rows():
         rejects = import_rejects(store, import_id)
-        st.download_button(tr("import.rejects_download", file=file), rejects.write_csv().encode("utf-8-sig"),
+        st.download_button(context.tr_md("import.rejects_download", file=file), csv_bytes(rejects, bom=True),
                            f"{Path(file).stem}-rejected.csv", "text/csv", key=f"rejects-{import_id}",
                            on_click="ignore")
 
@@ -188,7 +190,7 @@ def _check_and_confirm() -> None:
     def step(fraction: float, name: str, **values) -> None:
         if "rows" in values:
             values["rows"] = f"{values['rows']:,}"
-        bar.progress(min(fraction, 1.0), text=tr(f"import.step.{name}", **values))
+        bar.progress(min(fraction, 1.0), text=context.tr_md(f"import.step.{name}", **values))
 
     try:
         result = run_import(store, plan, reporting_currency=settings.reporting_currency, skip_invalid=skip_invalid,
@@ -218,11 +220,11 @@ def main() -> None:
             _plan_uploads(uploads)
             st.caption(tr("import.files", count=len(state["plan"].files)))
             for index, file_plan in enumerate(state["plan"].files):
-                label = tr("import.file_header", file=file_plan.file_name, source=file_plan.source,
+                label = context.tr_md("import.file_header", file=file_plan.file_name, source=file_plan.source,
                            entity=tr(f"import.entity.{file_plan.entity}"), rows=len(file_plan.table.headers))
                 with st.expander(label, expanded=len(state["plan"].files) <= 3):
                     if file_plan.table.frame is None:
-                        st.error(tr("import.unreadable", reason=file_plan.table.problems[0]))
+                        st.error(context.tr_md("import.unreadable", reason=file_plan.table.problems[0]))
                     else:
                         _mapping_editor(index, file_plan, f"import-{index}-{state['signature'][index][2]}")
             _check_and_confirm()

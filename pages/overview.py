@@ -21,6 +21,7 @@ from engine.metrics.period_to_date import TO_DATE_METRICS, period_to_date_tiles
 from engine.metrics.periods import Period
 from engine.metrics.sales_data import sales_data
 from ui import context, first_paint
+from ui.markup import plain
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import show
 
@@ -118,9 +119,9 @@ path = tree.path(node)
 for depth, step in enumerate(path):
     label = tree.name_of(step)
     if step == node:
-        crumbs.markdown(f"`{label}`")
+        crumbs.markdown(f"**{plain(label)}**")
     else:
-        crumbs.button(label, key=f"crumb-{depth}-{tree.id_of(step)}", type="tertiary", on_click=_go,
+        crumbs.button(plain(label), key=f"crumb-{depth}-{tree.id_of(step)}", type="tertiary", on_click=_go,
                       args=(None if step == tree.root else tree.id_of(step),))
     if step != node:
         crumbs.markdown("›")

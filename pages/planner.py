@@ -72,7 +72,7 @@ def _move(spec: dict) -> None:
     else:
         where = " · ".join(str(label) for label in (names.get(spec.get("to_territory", spec.get("into"))),
                                                       rep_names.get(spec.get("to_rep"))) if label)
-        _flash(tr("planner.move.done", count=fmt_number(count, lang, compact=False), to=where) if count
+        _flash(context.tr_md("planner.move.done", count=fmt_number(count, lang, compact=False), to=where) if count
                else tr("planner.move.nothing"))
 
 

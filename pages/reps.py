@@ -48,7 +48,7 @@ def _money(value) -> str:
 
 
 def _line(row: dict, key: str) -> str:
-    return tr(key, name=row["name"], territories=row["territories"] or "–", won=_money(row["won"]),
+    return context.tr_md(key, name=row["name"], territories=row["territories"] or "–", won=_money(row["won"]),
               target=_money(row["target"]), attainment=fmt_pct(row["attainment"], lang),
               gap=_money(row["gap"]), pipeline=_money(row["pipeline"]))
 
@@ -90,6 +90,8 @@ st.subheader(tr("reps.detail"))
 ids, names = board["id"].to_list(), dict(zip(board["id"].to_list(), board["name"].to_list()))
 clicked = [p.get("id") for p in (picked.selection.get(SELECTION) or []) if p.get("id") in names]
 wanted = clicked[0] if clicked else st.query_params.get("rep")
+if wanted and wanted not in names and "reps_pick" not in st.session_state:
+    st.warning(context.tr_md("link.unknown_rep", value=wanted, shown=names[ids[0]]))
 if wanted in names and st.session_state.get("reps_pick") != wanted and (clicked or "reps_pick" not in st.session_state):
     st.session_state["reps_pick"] = wanted
 rep_id = st.selectbox(tr("reps.pick"), ids, format_func=lambda i: names.get(i) or "–", key="reps_pick")

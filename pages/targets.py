@@ -17,6 +17,7 @@ from engine.metrics.saved_targets import save_scoped_targets, save_targets
 from engine.metrics.target_parts import monthly_target_parts, rep_attainment_parts
 from engine.metrics.targets import METHODS, check_sums, decompose, load_tree, monthly_targets
 from ui import context
+from ui.markup import t_md
 from ui.downloads import chart_downloads, table_downloads
 from ui.tables import PERCENT_FORMAT, readable
 from ui.territory_common import target_parts_table
@@ -59,7 +60,7 @@ def _url_scope(store, lang: str) -> tuple[str | None, str | None]:
         return None, None
     names = load_tree(store).names
     if scope not in names:
-        st.warning(t("fk.unknown_scope", lang, scope=scope))
+        st.warning(t_md("fk.unknown_scope", lang, scope=scope))
         return None, None
     return scope, names[scope]
 
@@ -105,7 +106,7 @@ def _check_messages(check: pl.DataFrame, lang: str, currency: str) -> None:
     if wrong.is_empty():
         st.success(t("targets.check.all_ok", lang))
         return
-    st.error("\n".join("- " + t("targets.check.mismatch", lang, name=row["name"],
+    st.error("\n".join("- " + t_md("targets.check.mismatch", lang, name=row["name"],
                                 amount=fmt_money(row["amount"], lang, currency, compact=False),
                                 children=fmt_money(row["children_sum"], lang, currency, compact=False),
                                 difference=f"{row['difference']:,.2f}")
@@ -159,8 +160,8 @@ def main() -> None:
         st.title(t("targets.title", lang, period=year.label(lang)))
         st.caption(t("targets.caption", lang))
     else:
-        st.title(t("targets.title_scope", lang, name=scope_name, period=year.label(lang)))
-        st.caption(t("targets.scope.caption", lang, name=scope_name))
+        st.title(t_md("targets.title_scope", lang, name=scope_name, period=year.label(lang)))
+        st.caption(t_md("targets.scope.caption", lang, name=scope_name))
         if context.viewer().sees_everything:
             st.button(t("targets.scope.whole_company", lang), key="tg-whole-company", on_click=_whole_company,
                       icon=":material/arrow_upward:")
@@ -169,7 +170,7 @@ def main() -> None:
     left, right = st.columns([2, 3])
     total_key = f"tg-total-{year.code}" if scope is None else f"tg-total-{year.code}-{scope}"
     label = (t("targets.total", lang, period=year.label(lang)) if scope is None
-             else t("targets.total_scope", lang, name=scope_name, period=year.label(lang)))
+             else t_md("targets.total_scope", lang, name=scope_name, period=year.label(lang)))
     total = left.number_input(label, min_value=0.0, step=1000.0, value=_default_total(store, year, settings, scope),
                               format="%.0f", key=total_key)
     left.caption(fmt_money(total, lang, currency, compact=False))  # the input has no thousands separators
@@ -209,7 +210,7 @@ def main() -> None:
     cells[4].metric(t("targets.tile.check", lang),
                     t("targets.check.ok", lang) if not wrong else t("targets.check.bad", lang, count=wrong))
     if scope is not None and change:
-        st.warning(t("targets.scope.parent_changes", lang, name=scope_name))
+        st.warning(t_md("targets.scope.parent_changes", lang, name=scope_name))
 
     chart = region_split(nodes, lang, currency)
     st.altair_chart(chart, width="stretch")
@@ -232,7 +233,7 @@ def main() -> None:
     table_downloads(monthly, f"targets-monthly-{code}", key="tg-monthly")
 
     if context.may("targets"):
-        st.button(t("targets.save", lang) if scope is None else t("targets.save_scope", lang, name=scope_name),
+        st.button(t("targets.save", lang) if scope is None else t_md("targets.save_scope", lang, name=scope_name),
                   type="primary", disabled=bool(wrong), key="tg-save",
                   on_click=_save, args=(store, monthly, monthly_target_parts(nodes, weights), year.label(lang), lang, scope))
     else:

@@ -21,11 +21,12 @@ from engine.access import permissions
 from engine.access.viewer_store import as_viewer
 from engine.access.visibility import LOCAL, Viewer, scope_for
 from engine.access.visibility import visibility as seen_by
+from ui.markup import t_md
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
-    return Store.open(path)
+def _open_store(path: str, adopt: bool = False) -> Store:
+    return Store.open(path, adopt=adopt)
 
 
 _demo_lock = threading.Lock()
@@ -41,7 +42,12 @@ def build_demo_once(store: Store) -> dict | None:
 
 
 def settings() -> Settings:
-    return load_settings()
+    """The settings; an invalid one stops the page with its friendly message."""
+    try:
+        return load_settings()
+    except TerrainError as error:
+        show_error(error)
+        st.stop()
 
 
 def _require_shell() -> None:
@@ -58,12 +64,26 @@ def _require_shell() -> None:
         st.switch_page("app.py", query_params={**st.query_params.to_dict(), "goto": page})
 
 
-def base_store() -> Store:
+def _shared_store(*, stop: bool = True) -> Store:
+    """The one store of the process; a busy, missing, corrupt or foreign database stops the page
+    with the friendly error (not cached: the next run tries again, the file may be free by then),
+    or raises it with `stop=False`."""
+    _require_shell()
+    try:
+        config = settings()
+        return _open_store(config.db_path, config.adopt_database)
+    except TerrainError as error:
+        if not stop:
+            raise
+        show_error(error)
+        st.stop()
+
+
+def base_store(*, stop: bool = True) -> Store:
     """The database as it is now, as the signed-in user sees it (engine.access): every figure,
     table, map and download made from it holds only their territories, and every write through it
     is theirs (imports, writes, the shell's own questions)."""
-    _require_shell()
-    return as_viewer(_open_store(settings().db_path), viewer())
+    return as_viewer(_shared_store(stop=stop), viewer())
 
 
 def viewer() -> Viewer:
@@ -79,7 +99,7 @@ def may(action: str) -> bool:
 def own_scope() -> str | None:
     """The signed-in user's first top territory when they do not see the whole company (pages that
     plan one territory open on it); None for those who see everything."""
-    seen = seen_by(_open_store(settings().db_path), viewer())
+    seen = seen_by(_shared_store(), viewer())
     return None if seen.everything else (seen.tops[0] if seen.tops else None)
 
 
@@ -91,13 +111,13 @@ def scope_id() -> str | None:
 
     wanted = st.query_params.get("scope") or None
     if wanted is None:  # someone who sees one territory (and what is below) opens on it
-        seen = seen_by(_open_store(settings().db_path), viewer())
+        seen = seen_by(_shared_store(), viewer())
         return seen.tops[0] if len(seen.tops) == 1 else None
-    choice = scope_for(_open_store(settings().db_path), viewer(), [wanted])
+    choice = scope_for(_shared_store(), viewer(), [wanted])
     if choice.refused:
         tree = sales_data(store(), settings().reporting_currency).tree
         key = "access.scope_refused" if tree.has(wanted) else "fk.unknown_scope"
-        st.warning(tr(key, scope=wanted))
+        st.warning(tr_md(key, scope=wanted))
         return None
     return wanted
 
@@ -126,6 +146,11 @@ def tr(key: str, **values: object) -> str:
     return t(key, lang(), **values)
 
 
+def tr_md(key: str, **values: object) -> str:
+    """tr() for a Markdown element (title, caption, alert, button, tab): data values escaped."""
+    return t_md(key, lang(), **values)
+
+
 def period() -> Period:
     chosen = st.session_state.get("period")
     if chosen is None:
@@ -147,8 +172,10 @@ def empty_state(message_key: str = "common.no_data") -> None:
 
 
 def show_error(error: TerrainError) -> None:
-    """One sentence of what happened plus what to do; never a traceback."""
-    st.error(f"**{error.title}** — {error}")
+    """One sentence of what happened plus what to do; never a traceback (see ui/failures.py)."""
+    from ui.failures import show_error as friendly
+
+    friendly(error)
 
 
 def url_scope() -> list[str] | None:
@@ -160,5 +187,5 @@ def url_scope() -> list[str] | None:
     if chosen is None:
         return None
     tree = sales_data(store(), settings().reporting_currency).tree
-    st.caption(tr("fk.scope", name=tree.name_of(tree.node_of(chosen))))
+    st.caption(tr_md("fk.scope", name=tree.name_of(tree.node_of(chosen))))
     return [chosen]

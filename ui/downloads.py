@@ -1,32 +1,26 @@
 """Download buttons under every table (CSV, Excel) and chart (PNG, SVG).
 
 Exports carry full precision: what a table shows rounded for reading, its download keeps exact.
+Both go through engine.store.exports, so text that looks like a formula never runs in a spreadsheet.
 """
 from __future__ import annotations
-
-import io
 
 import altair as alt
 import polars as pl
 import streamlit as st
 
+from engine.store.exports import csv_bytes, xlsx_bytes
 from ui.context import tr
-
-
-def _xlsx_bytes(frame: pl.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.write_excel(buffer, autofit=True)
-    return buffer.getvalue()
 
 
 def table_downloads(frame: pl.DataFrame, name: str, *, key: str | None = None) -> None:
     """CSV and XLSX buttons for `frame`, files named `<name>.csv` / `<name>.xlsx`."""
     key = key or name
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(tr("common.download_csv"), frame.write_csv().encode("utf-8-sig"),
+    left.download_button(tr("common.download_csv"), csv_bytes(frame, bom=True),
                          f"{name}.csv", "text/csv", key=f"{key}-csv", width="stretch", on_click="ignore")
     right.download_button(
-        tr("common.download_xlsx"), lambda: _xlsx_bytes(frame), f"{name}.xlsx",
+        tr("common.download_xlsx"), lambda: xlsx_bytes(frame), f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx", on_click="ignore",
         width="stretch")
 

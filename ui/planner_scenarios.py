@@ -36,7 +36,7 @@ def scenarios_tab(store: Store, plan: Plan, baseline: Baseline, moved: int, lang
             except TerrainError as error:
                 context.show_error(error)
             else:
-                flash(tr("planner.scenario.saved", id=scenario_id, name=name.strip()))
+                flash(context.tr_md("planner.scenario.saved", id=scenario_id, name=name.strip()))
                 st.rerun()
     saved = list_scenarios(store)
     st.markdown(f"**{tr('planner.scenario.list')}**")

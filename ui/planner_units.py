@@ -105,7 +105,7 @@ def whole_unit_controls(plan: Plan, filters: dict, territories: list[str], reps:
         rule = {k: v for k, v in filters.items() if k != "territory"}
         source = row[0].selectbox(tr("planner.whole.split_from"), territories, format_func=territory_name,
                                   key="planner_split_from")
-        row[1].caption(tr("planner.whole.split_rule", rule=_describe(rule, names, rep_names)) if rule
+        row[1].caption(context.tr_md("planner.whole.split_rule", rule=_describe(rule, names, rep_names)) if rule
                        else tr("planner.whole.split_none"))
         to_territory = row[2].selectbox(tr("planner.move.territory"), [t for t in territories if t != source],
                                         format_func=territory_name, key="planner_split_territory")

@@ -83,7 +83,7 @@ def seasonality_heatmap(matrix: pl.DataFrame, lang: str = "en") -> alt.TopLevelM
     """Share of each region's won revenue per calendar month (from `engine.metrics.kpis.seasonality_matrix`).
     The colour scale stops at `heatmap_cap` (darker cells are at or above it, and the subtitle says so)."""
     names = MONTHS["zh" if lang == "zh" else "en"]
-    frame = matrix.with_columns(pl.col("month").replace_strict(list(range(1, 13)), list(names),
+    frame = matrix.with_columns(pl.col("month").replace_strict(dict(enumerate(names, start=1)), default=None,
                                                                return_dtype=pl.String).alias("month_name"))
     title = _heatmap_title(frame, lang)
     cap = heatmap_cap(frame["share"]) if frame.height else None

@@ -13,6 +13,7 @@ import polars as pl
 
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_pct, t
+from engine.i18n.labels import formatted
 from engine.charts.palette import territory_colour
 
 SELECTION = "pick"
@@ -42,13 +43,12 @@ def share_chart(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
     frame = table.select(
         "id", "name", "won", "target", "attainment",
         (pl.col("won") / total if total else pl.lit(None, pl.Float64)).alias("share"),
-    ).with_columns(
-        pl.col("share").map_elements(lambda v: fmt_pct(v, lang), return_dtype=pl.String).alias("share_text"),
-        pl.col("won").map_elements(lambda v: fmt_money(v, lang, currency), return_dtype=pl.String).alias("won_text"),
-        pl.col("target").map_elements(lambda v: fmt_money(v, lang, currency), return_dtype=pl.String,
-                                      skip_nulls=False).alias("target_text"),
-        pl.col("attainment").map_elements(lambda v: fmt_pct(v, lang), return_dtype=pl.String,
-                                          skip_nulls=False).alias("attainment_text"),
+    )
+    frame = frame.with_columns(
+        formatted(frame["share"], lambda v: fmt_pct(v, lang), "share_text"),
+        formatted(frame["won"], lambda v: fmt_money(v, lang, currency), "won_text"),
+        formatted(frame["target"], lambda v: fmt_money(v, lang, currency), "target_text", skip_nulls=False),
+        formatted(frame["attainment"], lambda v: fmt_pct(v, lang), "attainment_text", skip_nulls=False),
     ).with_columns(pl.col("id").fill_null("—"))
     ids = frame["id"].to_list()
     order = frame.sort("won", descending=True)["name"].to_list()
@@ -83,7 +83,7 @@ def share_chart(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
 def trend_chart(trend: pl.DataFrame, lang: str = "en", currency: str = "USD", *, title: str = "") -> alt.TopLevelMixin:
     """Monthly won revenue as bars (columns month, won), for a rep or a scope."""
     frame = trend.with_columns(
-        pl.col("won").map_elements(lambda v: fmt_money(v, lang, currency), return_dtype=pl.String).alias("won_text"),
+        formatted(trend["won"], lambda v: fmt_money(v, lang, currency), "won_text"),
         pl.col("month").cast(pl.String).alias("month_text"))
     chart = base(frame).mark_bar(color="#0072B2").encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y" if lang != "zh" else "%Y-%m")),

@@ -6,6 +6,7 @@ import polars as pl
 
 from engine.charts.theme import attainment_scale, base, themed
 from engine.i18n import fmt_money, fmt_pct, t
+from engine.i18n.labels import formatted
 
 SELECTION = "rep"
 
@@ -16,10 +17,11 @@ def attainment_chart(board: pl.DataFrame, lang: str = "en", currency: str = "USD
     `limit`; columns name, attainment, won, target, gap, id), a rule at 100%, selectable by rep id
     (selection `rep`). The bars keep their height: a long team makes a taller chart, never a cut one."""
     ranked = board.filter(pl.col("attainment").is_not_null())
-    frame = (ranked if limit is None else ranked.head(limit)).with_columns(
-        pl.col("attainment").map_elements(lambda v: fmt_pct(v, lang), return_dtype=pl.String).alias("attainment_text"),
-        pl.col("won").map_elements(lambda v: fmt_money(v, lang, currency), return_dtype=pl.String).alias("won_text"),
-        pl.col("gap").map_elements(lambda v: fmt_money(v, lang, currency), return_dtype=pl.String).alias("gap_text"))
+    frame = ranked if limit is None else ranked.head(limit)
+    frame = frame.with_columns(
+        formatted(frame["attainment"], lambda v: fmt_pct(v, lang), "attainment_text"),
+        formatted(frame["won"], lambda v: fmt_money(v, lang, currency), "won_text"),
+        formatted(frame["gap"], lambda v: fmt_money(v, lang, currency), "gap_text"))
     order = frame["name"].to_list()
     pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
     chart = base(frame)

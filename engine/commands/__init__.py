@@ -33,4 +33,4 @@ def open_store(args: argparse.Namespace, settings):
             raise UserError(f"There is no user '{name}' in {users_path(settings)}.",
                             hint="`python -m engine users list` shows them.")
         viewer = Viewer.of(user)
-    return as_viewer(Store.open(settings.db_path), viewer)
+    return as_viewer(Store.open(settings.db_path, adopt=settings.adopt_database), viewer)

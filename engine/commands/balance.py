@@ -11,6 +11,7 @@ from engine.planner.balance.auto import METRICS, BalanceRequest
 from engine.planner.balance.plan import apply_result, balance_plan, resolve_locks, scope_territories
 from engine.planner.balance.units import UNIT_KINDS
 from engine.commands import EXIT_OK, add_db_argument, open_store
+from engine.store.exports import csv_text, write_csv_file
 from engine.planner.indices import balance_table
 from engine.planner.plan import Plan, build_baseline, whatif_report
 
@@ -64,9 +65,9 @@ def run(args: argparse.Namespace, settings) -> int:
         sys.stdout.write(pl.DataFrame({"territories": [report.to_dicts()], "balance": [indices.to_dicts()]})
                          .write_json() + "\n")
     else:
-        sys.stdout.write(report.write_csv())
+        sys.stdout.write(csv_text(report))
         sys.stdout.write("\n")
-        sys.stdout.write(indices.write_csv())
+        sys.stdout.write(csv_text(indices))
     sys.stderr.write(
         f"{result.accounts_moved} account(s) in {result.units_moved} {args.unit} unit(s) moved; largest deviation "
         f"from the mean {result.max_deviation_before:.1%} → {result.max_deviation_after:.1%}; "
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace, settings) -> int:
     if args.out:
         changes = plan.changes().select("account_id", pl.col("to_territory_id").alias("to_territory"),
                                         pl.col("to_rep_id").alias("to_rep"))
-        changes.write_csv(args.out)
+        write_csv_file(changes, args.out)
     if not args.no_save and result.accounts_moved:
         from engine.planner.scenarios import save_scenario
 

@@ -23,6 +23,7 @@ from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.commands.territory import TERRITORY_REPORTS, territory_report
 from engine.territories.publish import simulate_live
+from engine.store.exports import csv_text
 
 # The assignment reports of the stored rules (engine.territories): orphans = accounts no rule
 # matches (with the field that was empty or unexpected); conflicts = ties of equal-priority rules.
@@ -147,5 +148,5 @@ def _write(frame: pl.DataFrame, fmt: str) -> int:
         json.dump(frame.to_dicts(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(csv_text(frame))
     return EXIT_OK

@@ -9,6 +9,7 @@ import polars as pl
 
 from engine.commands import EXIT_OK, EXIT_PROBLEMS, add_db_argument, open_store
 from engine.store.errors import ImportFailed
+from engine.store.exports import csv_text
 from engine.planner.plan import Plan, build_baseline, whatif_report
 from engine.planner.moves_file import read_moves
 
@@ -43,7 +44,7 @@ def write_table(frame: pl.DataFrame, fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(frame.write_json() + "\n")
     else:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(csv_text(frame))
 
 
 def run(args: argparse.Namespace, settings) -> int:

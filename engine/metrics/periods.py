@@ -96,6 +96,10 @@ def period_containing(day: date, kind: str, fiscal_start_month: int = 1) -> Peri
 _CODE = re.compile(r"^\s*(?:FY)?(\d{4})(?:-?(?:Q([1-4])|(\d{1,2})))?\s*$", re.IGNORECASE)
 
 
+# The years a period code may name: those the importer accepts dates in.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
 def parse_period(code: str, fiscal_start_month: int = 1) -> Period:
     """'2024' (fiscal year), '2024-Q3' (fiscal quarter) or '2024-07' (calendar month)."""
     match = _CODE.match(code or "")
@@ -103,6 +107,8 @@ def parse_period(code: str, fiscal_start_month: int = 1) -> Period:
         raise PeriodError(f"'{code}' is not a period.",
                           hint="Write a fiscal year (2024), a fiscal quarter (2024-Q3) or a month (2024-07).")
     year, quarter, month = int(match[1]), match[2], match[3]
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # date() would raise for year 0, and FY9999 ends in 10000
+        raise PeriodError(f"'{code}' is out of range.", hint=f"Years run from {FIRST_YEAR} to {LAST_YEAR}.")
     if quarter:
         fy = fiscal_year(year, fiscal_start_month)
         return period_containing(add_months(fy.start, 3 * (int(quarter) - 1)), "quarter", fiscal_start_month)

@@ -10,6 +10,7 @@ import polars as pl
 
 from engine.store.errors import TerrainError
 from engine.store import Store
+from engine.store.exports import csv_bytes
 
 FORMATS: dict[str, tuple[str, ...]] = {
     "salesforce": ("Id", "OwnerId"),
@@ -53,8 +54,8 @@ def crm_frame(changes: pl.DataFrame, reps: pl.DataFrame, territories: pl.DataFra
 
 
 def crm_file(changes: pl.DataFrame, reps: pl.DataFrame, territories: pl.DataFrame, fmt: str) -> bytes:
-    """`crm_frame` as UTF-8 CSV bytes (no BOM: every one of these wizards reads plain UTF-8)."""
-    return crm_frame(changes, reps, territories, fmt).write_csv().encode("utf-8")
+    """`crm_frame` as formula-safe UTF-8 CSV bytes (no BOM: every one of these wizards reads plain UTF-8)."""
+    return csv_bytes(crm_frame(changes, reps, territories, fmt))
 
 
 def export_scenario(store: Store, scenario_id: str, fmt: str) -> bytes:

@@ -7,6 +7,8 @@ few identifiers that vary (table and column names) go through `quote_ident`.
 """
 from __future__ import annotations
 
+import errno
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -16,10 +18,40 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from engine.store.errors import DatabaseBusyError, StoreError
+from engine.store.errors import DatabaseBusyError, DiskFullError, StoreError
+from engine.store.ownership import back_up, claim
 from engine.store.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
 
 Params = Sequence[Any] | dict[str, Any] | None
+
+# What a write may need beyond its frame's in-memory size (DuckDB compresses, so the size itself is a
+# generous estimate): one block for the metadata and the WAL record.
+_SPACE_MARGIN = 256 * 1024
+
+
+def _out_of_space(error: BaseException) -> bool:
+    return "No space left on device" in str(error) or getattr(error, "errno", None) == errno.ENOSPC
+
+
+def _disk_full(path: str | None, need: int | None = None, free: int | None = None) -> DiskFullError:
+    where = Path(path).name if path else "the database"
+    size = f" (it needs about {need / 1e6:,.1f} MB, {free / 1e6:,.1f} MB are free)" if need is not None else ""
+    return DiskFullError(f"There is not enough disk space to write into {where}{size}; nothing was written.",
+                         hint="Free some space on that disk (or the temporary folder) and try again; the database "
+                              "is as it was before.")
+
+
+def _check_room(cursor: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+    """Refuse a write the database's disk has no room for, before a byte of it is written: a write
+    that runs out of space half-way leaves DuckDB's file grown by blocks it never gives back."""
+    rows = cursor.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    path = rows[0][0] if rows else None
+    if not path:
+        return  # in memory
+    need = frame.estimated_size() + _SPACE_MARGIN
+    free = shutil.disk_usage(Path(path).resolve().parent).free
+    if need > free:
+        raise _disk_full(path, need, free)
 
 
 def quote_ident(name: str) -> str:
@@ -76,6 +108,7 @@ class Session:
         view = f"_terrain_frame_{threading.get_ident()}"
         cols = ", ".join(quote_ident(c) for c in frame.columns)
         cursor = self._cursor()
+        _check_room(cursor, frame)
         cursor.register(view, frame)
         try:
             verb = "INSERT OR REPLACE" if upsert else "INSERT"
@@ -116,6 +149,7 @@ class Session:
         cols = ", ".join(quote_ident(c) for c in frame.columns)
         match = " AND ".join(f"{target}.{quote_ident(k)} = {quote_ident(view)}.{quote_ident(k)}" for k in keys)
         cursor = self._cursor()
+        _check_room(cursor, frame)
         # String views travel to DuckDB without a copy (the default export copies every string).
         cursor.register(view, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
@@ -156,11 +190,14 @@ class Store(Session):
         self._migrate()
 
     @classmethod
-    def open(cls, path: str | Path) -> "Store":
+    def open(cls, path: str | Path, *, adopt: bool = False) -> "Store":
+        """Open (or create) the Terrain database at `path`. A file that is not Terrain's, or is from
+        a newer Terrain, is refused untouched (engine/store/ownership.py; `adopt` sets Terrain up in
+        a file of someone else's); before a migration changes an existing file it is copied beside."""
         path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
             connection = duckdb.connect(path)
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
@@ -172,7 +209,21 @@ class Store(Session):
         except duckdb.Error as error:
             raise StoreError(f"The database {path} could not be opened: {error}",
                              hint="Check that the file is a Terrain DuckDB database.") from None
-        return cls(connection, path)
+        except OSError as error:
+            raise StoreError(f"The database {path} could not be opened: {error.strerror or error}.",
+                             hint="Check the path, and that Terrain may write in its folder.") from None
+        try:
+            version, holds_data = claim(connection, path, adopt=adopt)
+            if path != ":memory:" and holds_data and version < len(MIGRATIONS):
+                back_up(connection, path, version)
+            return cls(connection, path)
+        except BaseException as error:
+            connection.close()
+            if isinstance(error, duckdb.Error):
+                raise StoreError(f"The database {path} could not be prepared: {error}",
+                                 hint="Check that the disk has space and the file is a Terrain database; "
+                                      "a failed upgrade leaves the file as it was.") from None
+            raise
 
     # Each call gets a fresh cursor: DuckDB 2.0 refuses concurrent calls on one connection.
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -190,10 +241,6 @@ class Store(Session):
             cursor.begin()
             try:
                 yield Session(cursor)
-            except BaseException:
-                cursor.rollback()
-                raise
-            else:
                 # Every committed write moves the data version on, so readers' caches know to reload.
                 if data_changed:
                     cursor.execute(
@@ -202,6 +249,12 @@ class Store(Session):
                 cursor.commit()
                 if data_changed:
                     _known_versions.pop(self._version_key, None)
+            except BaseException as error:
+                with suppress(duckdb.Error):  # a failed commit has rolled back already
+                    cursor.rollback()
+                if isinstance(error, (duckdb.Error, OSError)) and _out_of_space(error):
+                    raise _disk_full(self.path) from None
+                raise
             finally:
                 cursor.close()
 

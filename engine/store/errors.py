@@ -35,6 +35,10 @@ class DatabaseBusyError(StoreError):
     title = "The database is in use"
 
 
+class DiskFullError(StoreError):
+    title = "The disk is full"
+
+
 class PeriodError(TerrainError):
     title = "The period is not understood"
 

@@ -39,6 +39,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db_path", "TERRAIN_DB", "terrain.duckdb",
             "Path of the DuckDB database file. Built with the demo company when it does not exist or is empty."),
+    Setting("adopt_database", "TERRAIN_ADOPT_DB", False,
+            "1 = set Terrain up inside a DuckDB file that holds other tables (never one with a table of Terrain's "
+            "names); 0 = refuse any file that is not Terrain's.", bool),
     Setting("reporting_currency", "TERRAIN_CURRENCY", "USD",
             "ISO code of the currency every amount is converted to and shown in."),
     Setting("fiscal_year_start_month", "TERRAIN_FISCAL_START", 1,
@@ -78,6 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
 @dataclass(frozen=True)
 class Settings:
     db_path: str
+    adopt_database: bool
     reporting_currency: str
     fiscal_year_start_month: int
     language: str
@@ -103,7 +107,15 @@ class Settings:
         return self.mileage_rate / KM_PER_MILE if self.distance_unit == "mi" else self.mileage_rate
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
 def _convert(setting: Setting, raw: Any) -> Any:
+    if setting.kind is bool and not isinstance(raw, bool):  # bool("0") would be True
+        text = str(raw).strip().lower()
+        if text not in _TRUE + _FALSE:
+            raise SettingsError(f"Setting {setting.env}={raw!r} must be 1 or 0.", hint=setting.help)
+        return text in _TRUE
     try:
         value = setting.kind(raw)
     except (TypeError, ValueError):
