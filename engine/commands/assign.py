@@ -20,6 +20,7 @@ from engine.store import Store
 from engine.territories.publish import apply_rules, simulate_live, undo_last
 from engine.territories.rules import save_rules
 from engine.territories.rules_file import read_rules_csv
+from engine.store.exports import csv_text
 
 TERRITORY_COLUMNS = ("name", "accounts_before", "accounts_after", "won_before", "won_after", "territory_id")
 
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace, settings) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(territories.with_columns(pl.col(pl.Float64).round(2)).write_csv())
+        sys.stdout.write(csv_text(territories.with_columns(pl.col(pl.Float64).round(2))))
     sys.stderr.write(
         f"{simulation.changes.height} account(s) change territory or owner, {simulation.deals.height} open "
         f"deal(s) move ({simulation.deal_moves.height} by deal rules); {simulation.orphans.height} orphan(s), "

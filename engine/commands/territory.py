@@ -20,6 +20,7 @@ from engine.territories.suggestions import confirm_suggestion, reason_texts, sug
 from engine.territories.shares import share_account, shared_accounts, unshare_account
 from engine.territories.duplicates import duplicate_groups, merge_ownership
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts
+from engine.store.exports import csv_text
 
 TERRITORY_REPORTS = ("duplicates", "unowned")
 
@@ -37,7 +38,7 @@ def write(frame: pl.DataFrame, fmt: str) -> None:
         json.dump(frame.to_dicts(), sys.stdout, ensure_ascii=False, indent=1, default=str)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(csv_text(frame))
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -114,9 +114,11 @@ def _list(args, settings) -> int:
     else:
         import polars as pl
 
-        sys.stdout.write(pl.DataFrame(rows, schema={k: pl.String for k in
-                                                    ("name", "role", "rep_id", "territories", "email", "password")})
-                         .write_csv())
+        from engine.store.exports import csv_text
+
+        sys.stdout.write(csv_text(pl.DataFrame(rows, schema={k: pl.String for k in
+                                                             ("name", "role", "rep_id", "territories", "email",
+                                                              "password")})))
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ import polars as pl
 from engine.store import Session, Store
 from engine.store.errors import NotFoundError
 from engine.territories.tree import TerritoryError, log_change, territory_row
-from engine.access.viewer_store import recorded_actor
+from engine.territories.guard import checked_actor
 
 ROLES = ("owner", "overlay", "specialist")
 
@@ -67,7 +67,7 @@ def add_member(store: Store, territory_id: str, rep_id: str, role: str = "overla
     """Seat the rep in the territory with `role` (or change the role of a rep already there).
     The first owner of a territory without a lead becomes its lead."""
     _check_role(role)
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         territory = territory_row(tx, territory_id)
         rep = _rep(tx, rep_id)
@@ -84,7 +84,7 @@ def add_member(store: Store, territory_id: str, rep_id: str, role: str = "overla
 
 def remove_member(store: Store, territory_id: str, rep_id: str, *, actor: str | None = None) -> None:
     """Take the rep out of the territory. A lead owner's lead passes to another owner member."""
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         territory = territory_row(tx, territory_id)
         rep = _rep(tx, rep_id)
@@ -103,7 +103,7 @@ def set_owner(store: Store, territory_id: str, rep_id: str, *, previous_role: st
     overlay, specialist), or leaves it with None."""
     if previous_role is not None:
         _check_role(previous_role)
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         territory = territory_row(tx, territory_id)
         _rep(tx, rep_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from engine.store import Store
 from engine.store.errors import NotFoundError
-from engine.access.viewer_store import recorded_actor
+from engine.territories.guard import checked_actor
 
 
 def check_targets(store: Store, rep_id: str | None, territory_id: str | None) -> None:
@@ -30,7 +30,7 @@ def reassign_accounts(store: Store, account_ids: list[str], *, rep_id: str | Non
     params = ([rep_id] if set_rep else []) + ([territory_id] if set_territory else [])
     changed = (f"account_id IN (SELECT unnest(?)) AND (owner_rep_id IS DISTINCT FROM {new_rep} "
                f"OR territory_id IS DISTINCT FROM {new_territory})")
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         tx.execute(f"INSERT INTO assignment_log SELECT ?, account_id, territory_id, {new_territory}, owner_rep_id, "
                    f"{new_rep}, ?, ? FROM accounts WHERE {changed}",

@@ -19,7 +19,7 @@ from engine.i18n import fmt_money, t
 from engine.store import Store
 from engine.store.errors import NotFoundError, TerrainError
 from engine.territories.tree import log_change, territory_row
-from engine.access.viewer_store import recorded_actor
+from engine.territories.guard import checked_actor
 
 DEFAULT_LOAD = 3
 URGENCIES = (1, 2, 3)
@@ -52,7 +52,7 @@ def request_specialist(store: Store, deal_id: str, skill: str, *, urgency: int =
         raise PoolError("A request needs the skill asked for.", hint="e.g. 'Analytics' or 'Solution engineering'.")
     if urgency not in URGENCIES:
         raise PoolError(f"Urgency {urgency} is not 1, 2 or 3.", hint="3 = needed now, 1 = can wait.")
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         deal = tx.query("SELECT deal_id, territory_id, status FROM deals WHERE deal_id = ?", [deal_id])
         if deal.is_empty():
@@ -128,7 +128,7 @@ def allocate(store: Store, *, actor: str | None = None) -> pl.DataFrame:
     frame = pl.DataFrame(decided, schema={"request_id": pl.String, "specialist_rep_id": pl.String, "reason": pl.String},
                          orient="row")
     now = _now()
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         for request_id, rep_id, reason in decided:
             if rep_id is None:
@@ -142,7 +142,7 @@ def allocate(store: Store, *, actor: str | None = None) -> pl.DataFrame:
 
 def release(store: Store, request_id: str, *, actor: str | None = None) -> None:
     """The specialist is done on the deal (or the request is withdrawn): frees their load."""
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         status = tx.scalar("SELECT status FROM resource_requests WHERE request_id = ?", [request_id])
         if status is None:
@@ -181,7 +181,7 @@ def reason_text(reason: str | None, lang: str = "en", currency: str = "USD") -> 
 
 def set_pool_priority(store: Store, territory_id: str, priority: int | None, *, actor: str | None = None) -> None:
     """A region's place in the pool's queue (lower first; None = after every region with one)."""
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         old = territory_row(tx, territory_id)
         tx.execute("UPDATE territories SET pool_priority = ? WHERE territory_id = ?", [priority, territory_id])

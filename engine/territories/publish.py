@@ -19,7 +19,7 @@ from engine.store.errors import TerrainError
 from engine.territories.assignment import Simulation, simulate
 from engine.territories.hierarchy import build_hierarchy
 from engine.territories.rules import RuleSet, load_rules, rule_set
-from engine.access.viewer_store import recorded_actor
+from engine.territories.guard import checked_actor
 
 _ACCOUNT_COLUMNS = ("account_id", "name", "industry", "segment", "annual_revenue", "employees", "country", "state",
                     "city", "postal_code", "website", "owner_rep_id", "territory_id", "parent_account_id", "source",
@@ -82,7 +82,7 @@ def apply_rules(store: Store, rules: pl.DataFrame | None = None, *, actor: str |
                 accounts_filter: pl.Expr | None = None) -> Applied:
     """Simulate and apply in one transaction. `accounts_filter` limits the run to some accounts
     (import routing: those without a territory). Returns what changed (0 and no run when nothing)."""
-    actor = recorded_actor(store, actor, "rules")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "rules")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         accounts, deals, territories = live_inputs(tx)
         if accounts_filter is not None:
@@ -127,7 +127,7 @@ def undo_last(store: Store, *, actor: str | None = None) -> Applied:
     """Put back what the last applied run changed (accounts from `assignment_log`, deals from
     `assignment_run_deals`), logged as `undo rule:<id>`. Refused when an account or deal it changed
     was reassigned since: undoing would silently overwrite that."""
-    actor = recorded_actor(store, actor, "rules")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "rules")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         run = last_run(tx)
         if run is None:

@@ -19,7 +19,7 @@ from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.territories.compile import ACCOUNT_FIELDS, DEAL_FIELDS, CompiledRule, compile_rule
 from engine.territories.rule_language import RuleError
-from engine.access.viewer_store import recorded_actor
+from engine.territories.guard import checked_actor
 
 KINDS = ("account", "override", "deal")
 RULE_COLUMNS = ("rule_id", "territory_id", "priority", "expression", "kind", "active", "name",
@@ -176,7 +176,7 @@ def save_rules(store: Store, frame: pl.DataFrame, *, actor: str | None = None) -
     frame = frame.with_columns(pl.col("priority").cast(pl.Int64),
                                pl.col("created_by").fill_null(pl.lit(actor, dtype=pl.String)),
                                pl.col("created_at").fill_null(pl.lit(now, dtype=pl.Datetime("us"))))
-    actor = recorded_actor(store, actor, "rules")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "rules")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         tx.execute("DELETE FROM territory_rules")
         tx.insert_frame("territory_rules", frame.select(RULE_COLUMNS))

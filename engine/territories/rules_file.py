@@ -17,6 +17,7 @@ import polars as pl
 from engine.store.errors import TerrainError
 from engine.territories.hierarchy import build_hierarchy
 from engine.territories.rules import RULE_SCHEMA, RuleProblem, RulesRefused, check_rules, normalise, with_ids
+from engine.store.exports import csv_text
 
 REQUIRED = ("territory", "priority", "expression")
 OPTIONAL = ("kind", "active", "rule_id", "name", "territory_name")
@@ -117,8 +118,9 @@ def rules_csv(rules: pl.DataFrame, territories: pl.DataFrame) -> str:
     """The rules as CSV (`territory` = the id, plus `territory_name` for people)."""
     names = territories.select("territory_id", pl.col("name").alias("territory_name"))
     frame = normalise(rules).join(names, on="territory_id", how="left", maintain_order="left")
-    return frame.select(pl.col("territory_id").alias("territory"), "priority", "expression", "kind", "active",
-                        "rule_id", "name", "territory_name").write_csv()
+    # through the one safe writer: a territory or rule name typed as =HYPERLINK(…) stays text in Excel
+    return csv_text(frame.select(pl.col("territory_id").alias("territory"), "priority", "expression", "kind", "active",
+                                 "rule_id", "name", "territory_name"))
 
 
 def copy_rules(rules: pl.DataFrame, territories: pl.DataFrame, source: str, target: str) -> pl.DataFrame:

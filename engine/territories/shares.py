@@ -13,7 +13,7 @@ import polars as pl
 from engine.store import Store
 from engine.store.errors import NotFoundError
 from engine.territories.tree import TerritoryError, log_change, territory_row
-from engine.access.viewer_store import recorded_actor
+from engine.territories.guard import checked_actor
 
 SHARE_ROLES = ("support",)
 
@@ -30,7 +30,7 @@ def share_account(store: Store, account_id: str, territory_id: str, *, role: str
     """Let `territory_id` support the account (its lead territory keeps the revenue)."""
     if role not in SHARE_ROLES:
         raise TerritoryError(f"'{role}' is not a share role.", hint=f"Use one of: {', '.join(SHARE_ROLES)}.")
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         account = _account(tx, account_id)
         territory = territory_row(tx, territory_id)
@@ -48,7 +48,7 @@ def share_account(store: Store, account_id: str, territory_id: str, *, role: str
 
 
 def unshare_account(store: Store, account_id: str, territory_id: str, *, actor: str | None = None) -> None:
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         if not tx.scalar("SELECT count(*) FROM account_shares WHERE account_id = ? AND territory_id = ?",
                          [account_id, territory_id]):

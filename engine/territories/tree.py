@@ -16,7 +16,7 @@ import polars as pl
 
 from engine.store import Session, Store
 from engine.store.errors import NotFoundError, TerrainError
-from engine.access.viewer_store import recorded_actor
+from engine.territories.guard import checked_actor
 
 TYPES = ("geo", "industry", "product", "segment", "named-accounts")
 
@@ -129,7 +129,7 @@ def add_territory(store: Store, name: str, *, parent_id: str | None, kind: str =
     """Add a territory under `parent_id` (None = a new root); returns its id (derived from the name
     when not given)."""
     name, kind = _clean_name(name), _check_type(kind)
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         if parent_id is not None:
             territory_row(tx, parent_id)
@@ -149,7 +149,7 @@ def add_territory(store: Store, name: str, *, parent_id: str | None, kind: str =
 
 def rename_territory(store: Store, territory_id: str, name: str, *, actor: str | None = None) -> None:
     name = _clean_name(name)
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         old = territory_row(tx, territory_id)
         if tx.scalar("SELECT count(*) FROM territories WHERE parent_id IS NOT DISTINCT FROM ? AND lower(name) = lower(?) "
@@ -161,7 +161,7 @@ def rename_territory(store: Store, territory_id: str, name: str, *, actor: str |
 
 def set_type(store: Store, territory_id: str, kind: str, *, actor: str | None = None) -> None:
     kind = _check_type(kind)
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         old = territory_row(tx, territory_id)
         tx.execute("UPDATE territories SET type = ? WHERE territory_id = ?", [kind, territory_id])
@@ -171,7 +171,7 @@ def set_type(store: Store, territory_id: str, kind: str, *, actor: str | None = 
 def move_territory(store: Store, territory_id: str, parent_id: str | None, *, actor: str | None = None) -> None:
     """Put the territory (with everything below it) under `parent_id`; refused when the new parent
     is the territory itself or one of its descendants (the tree would become a cycle)."""
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         old = territory_row(tx, territory_id)
         if parent_id is not None:
@@ -195,7 +195,7 @@ def retire_territory(store: Store, territory_id: str, *, to_territory_id: str, a
     if to_territory_id == territory_id:
         raise TerritoryError("A territory cannot be retired into itself.",
                              hint="Choose the territory that takes over its accounts.")
-    actor = recorded_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
+    actor = checked_actor(store, actor, "territories")  # refused unless the role may; the signed-in user is recorded
     with store.transaction() as tx:
         old = territory_row(tx, territory_id)
         receiver = territory_row(tx, to_territory_id)

@@ -103,7 +103,8 @@ def test_a_rep_sees_their_territory_only_and_a_link_elsewhere_is_refused(signed_
     assert dict(zip(everyone.dataframe[0].value["name"], everyone.dataframe[0].value["won"]))["US West"] == 8000.0
     ada = _as("overview", ADA, scope="EU-DE")
     assert not ada.exception
-    assert [w.value for w in ada.warning] == ["You do not see EU-DE; showing your own territories."]
+    # the territory id came from the URL: it reaches Markdown escaped (ui/markup.py)
+    assert [w.value for w in ada.warning] == ["You do not see EU\\-DE; showing your own territories."]
     assert ada.dataframe[0].value["name"].tolist() == ["Americas"]  # only the region holding US West
     assert ada.dataframe[0].value["won"].tolist() == [8000.0]       # …with US West's figures only
     assert [m.value for m in ada.metric][:2] == ["$8K", "$12K"]     # the company tiles: what she sees
@@ -166,7 +167,8 @@ def test_the_admin_adds_a_user_on_the_users_page_and_others_are_refused(signed_d
     assert "bo-password-1" not in (tmp_path / "tiny.users.json").read_text()
     refused = _as("users", ADA)
     assert [e.value for e in refused.error] == [
-        "**Not allowed** — ada (rep) may not manage users. Ask an admin or sales ops to do it, or to change your role."]
+        "**Not allowed** — ada \\(rep\\) may not manage users\\. Ask an admin or sales ops to do it, or to change your "
+        "role\\."]  # the message is data to Markdown: escaped, shown as written
     assert not refused.dataframe
 
 

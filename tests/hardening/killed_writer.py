@@ -56,7 +56,7 @@ def main(path: str, action: str, pause_at: int, file: str | None = None) -> None
 
         apply_scenario(store, "S1", actor="fault-test")
     elif action == "targets":
-        from engine.metrics.targets import save_targets
+        from engine.metrics.saved_targets import save_targets
 
         save_targets(store, new_targets(), replace_months=True)
     elif action == "import":
