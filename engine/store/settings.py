@@ -44,6 +44,24 @@ SETTINGS: tuple[Setting, ...] = (
             "Travel cost per km used by the planner, in the reporting currency.", float),
     Setting("visit_hours", "TERRAIN_VISIT_HOURS", 1.5,
             "Hours of a rep's time one visit takes, for the planner's workload (visits × hours).", float),
+    # Limits of what an import reads (docs/importing-limits.md); each refusal names the file and the setting.
+    Setting("max_upload_mb", "TERRAIN_MAX_UPLOAD_MB", 2048,
+            "Largest file an import accepts, in MB (the Import page's upload limit; keep "
+            ".streamlit/config.toml server.maxUploadSize equal).", int),
+    Setting("max_workbook_mb", "TERRAIN_MAX_WORKBOOK_MB", 1024,
+            "Most an .xlsx workbook may inflate to (all its sheets and shared strings unzipped), in MB.", int),
+    Setting("max_zip_ratio", "TERRAIN_MAX_ZIP_RATIO", 200,
+            "Largest compression ratio of a big (over 16 MB unzipped) workbook member; more looks like a zip bomb.",
+            int),
+    Setting("max_sheet_cells", "TERRAIN_MAX_SHEET_CELLS", 50_000_000,
+            "Most cells a workbook sheet may declare (its dimension, rows × columns), checked before reading.", int),
+    Setting("max_columns", "TERRAIN_MAX_COLUMNS", 2000, "Most columns a file or sheet may have.", int),
+    Setting("max_cell_chars", "TERRAIN_MAX_CELL_CHARS", 131_072,
+            "Longest cell an import accepts, in characters (Salesforce's long text area holds 131,072).", int),
+    Setting("import_worker_mb", "TERRAIN_IMPORT_WORKER_MB", 8192,
+            "Memory limit of the worker process that reads and checks each imported file, in MB.", int),
+    Setting("import_worker_seconds", "TERRAIN_IMPORT_WORKER_SECONDS", 1800,
+            "Time limit of the worker process that reads and checks each imported file, in seconds.", int),
 )
 
 
@@ -60,6 +78,14 @@ class Settings:
     basemap_url: str
     mileage_rate: float
     visit_hours: float
+    max_upload_mb: int
+    max_workbook_mb: int
+    max_zip_ratio: int
+    max_sheet_cells: int
+    max_columns: int
+    max_cell_chars: int
+    import_worker_mb: int
+    import_worker_seconds: int
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
