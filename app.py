@@ -8,7 +8,7 @@ from engine.i18n import LANGUAGES, t
 from engine.metrics.performance import as_of_date
 from engine.metrics.periods import KINDS, parse_period, period_containing
 from engine.metrics.timeline import period_choices
-from ui import context
+from ui import context, uploads
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
@@ -115,4 +115,5 @@ goto = st.query_params.pop("goto", None)  # a deep link that arrived before the 
 if goto in pages:
     st.switch_page(pages[goto], query_params=st.query_params.to_dict())
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
+uploads.sweep_once()  # once per server process: temporary files an earlier server left behind
 navigation.run()

@@ -78,7 +78,7 @@ class ImportPlan:
         its source, entity and mapping are proposed again from what it now says."""
         current = self.files[index]
         path = current.table.source_path
-        if path is None or current.table.kind not in ("delimited", ""):
+        if path is None or not current.table.text:
             raise TerrainError(f"{current.file_name} is not a text file: it has no encoding to choose.")
         try:
             encoding = encodings.normalise_name(encoding)

@@ -50,6 +50,7 @@ class RawTable:
     source_path: Path | None = None  # the file as given (to read it again in another encoding)
     notes: list[str] = field(default_factory=list)  # sentences worth showing (e.g. an uncertain encoding)
     encodings: list[str] = field(default_factory=list)  # other encodings that would read it, best first
+    text: bool = False  # delimited text (readable or not): its encoding may be chosen
 
     def first_rows(self, headers: list[str], rows: int) -> pl.DataFrame:
         """Up to `rows` first records of the columns `headers`, as text (to choose parsers by)."""

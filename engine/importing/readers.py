@@ -68,7 +68,9 @@ def read_file(path: Path, name: str, temp: TempFiles, limits: Limits, encoding: 
         return read_workbook(path, name, "", temp, limits)
     if head.startswith(b"PAR1"):
         return [_read_parquet(path, name, "", limits)]
-    return [read_delimited(path, name, "", head, temp, limits, encoding)]
+    table = read_delimited(path, name, "", head, temp, limits, encoding)
+    table.text, table.source_path = True, path
+    return [table]
 
 
 def _read_parquet(path: Path, name: str, sha: Digest, limits: Limits) -> RawTable:

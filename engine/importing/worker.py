@@ -26,6 +26,7 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -57,12 +58,23 @@ class _Died(Exception):
 class _Worker:
     def __init__(self, memory_mb: int) -> None:
         self.memory_mb = memory_mb
+        # What the worker says on stderr (a reader's last words before an abort) is kept for the message.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen([sys.executable, "-m", "engine.importing.worker_entry"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, cwd=_REPO, close_fds=True)
+                                        stdout=subprocess.PIPE, stderr=self.log, cwd=_REPO, close_fds=True,
+                                        env={**os.environ, "RUST_BACKTRACE": "0"})
         _send(self.process.stdin, (list(sys.path), memory_mb))
+
+    def last_words(self) -> str:
+        """The first line the worker wrote to stderr during its last task (cut to 160 characters)."""
+        self.log.seek(0)
+        lines = [line.strip() for line in self.log.read(1 << 16).decode("utf-8", "replace").splitlines()]
+        return next((line[:160] for line in lines if line and not line.startswith(("warning", "Warning"))), "")
 
     def ask(self, function: Callable[..., Any], args: tuple, seconds: float) -> tuple[str, Any, bool]:
         """(status, payload, reusable) of one task; raises TimeoutError or _Died."""
+        self.log.seek(0)
+        self.log.truncate()
         try:
             _send(self.process.stdin, (function, args))
         except (BrokenPipeError, OSError):
@@ -73,7 +85,7 @@ class _Worker:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
+        for stream in (self.process.stdin, self.process.stdout, self.log):
             try:
                 stream.close()
             except OSError:
@@ -116,9 +128,10 @@ def run_in_worker(function: Callable[..., Any], args: tuple, *, file_name: str, 
             "stopped; nothing was imported.",
             hint=f"Split the file into smaller ones, or raise {ENV_OF['worker_seconds']}.") from None
     except _Died:
+        worker.process.wait()
+        code, words = worker.process.returncode, worker.last_words()
         worker.stop()
-        code = worker.process.returncode
-        raise WorkerFailed(file_name, _death_message(code, limits), hint=_death_hint(code)) from None
+        raise WorkerFailed(file_name, _death_message(code, limits, words), hint=_death_hint(code)) from None
     except BaseException:
         worker.stop()
         raise
@@ -168,12 +181,13 @@ def _read_exactly(descriptor: int, size: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def _death_message(exitcode: int | None, limits: Limits) -> str:
+def _death_message(exitcode: int | None, limits: Limits, words: str = "") -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
+        name = f"{name}: {words}" if words else name
         if -exitcode in (signal.SIGABRT, signal.SIGKILL):
             return (f"the reader stopped ({name}), typically because the file asks for more than "
                     f"the {limits.worker_memory_mb:,} MB of memory an import may use; nothing was imported.")
