@@ -95,10 +95,10 @@ def decide(head: bytes, evidence_of=None) -> Detection:
         return Detection("utf-8")  # ASCII throughout
     if _mostly_utf8(evidence):
         return Detection("utf-8")  # a stray byte that is not is reported with its row when read
-    readings = {}
+    readings: dict[str, str] = {}
     for encoding in CANDIDATES:
         text = _decoded(evidence, encoding)
-        if text is not None:
+        if text is not None and text not in readings.values():  # the same text: the more common name
             readings[encoding] = text
     if not readings:
         return Detection(None)
