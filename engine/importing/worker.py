@@ -114,6 +114,17 @@ def _give_back(worker: _Worker) -> None:
     worker.stop()
 
 
+def stop_workers() -> None:
+    """Stop the idle workers (a benchmark does, to count their CPU and memory; a server need not)."""
+    with _lock:
+        idle = list(_idle)
+        _idle.clear()
+    for worker in idle:
+        worker.process.stdin.close()  # end of tasks: it leaves by itself
+        worker.process.wait(30)
+        worker.stop()
+
+
 def run_in_worker(function: Callable[..., Any], args: tuple, *, file_name: str, limits: Limits) -> Any:
     """`function(*args)` (a module-level function) in a worker process within `limits`; its
     result, the TerrainError it raised, or WorkerFailed when it ran out of memory or time, crashed
