@@ -54,10 +54,10 @@ def write_workbook(path: Path, sheet_parts: Iterator[str]) -> Path:
 def small_workbook(path: Path) -> Path:
     """A well-formed accounts sheet (two rows)."""
     return write_workbook(path, iter([
-        _SHEET_HEAD, '<dimension ref="A1:B3"/><sheetData>',
-        f'<row r="1">{_cell("A1", "Id")}{_cell("B1", "Name")}</row>',
-        f'<row r="2">{_cell("A2", "001A")}{_cell("B2", "Acme")}</row>',
-        f'<row r="3">{_cell("A3", "001B")}{_cell("B3", "Beta")}</row>',
+        _SHEET_HEAD, '<dimension ref="A1:C3"/><sheetData>',
+        f'<row r="1">{_cell("A1", "Id")}{_cell("B1", "Name")}{_cell("C1", "BillingCity")}</row>',
+        f'<row r="2">{_cell("A2", "001A")}{_cell("B2", "Acme")}{_cell("C2", "Paris")}</row>',
+        f'<row r="3">{_cell("A3", "001B")}{_cell("B3", "Beta")}{_cell("C3", "Lyon")}</row>',
         "</sheetData></worksheet>"]))
 
 
