@@ -88,7 +88,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             entity = profile_entity if entity == "auto" else entity
             overrides = {**profile_mapping, **overrides}
         plan = plan_files([Path(f) for f in args.files], source=source, entity=entity, overrides=overrides,
-                          limits=Limits.from_settings(settings), encoding=args.encoding)
+                          limits=Limits.from_settings(settings, command_line=True), encoding=args.encoding)
         try:
             for file_plan in plan.ordered():
                 if file_plan.table.kind == "delimited":

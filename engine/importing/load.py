@@ -129,6 +129,12 @@ def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None, tem
     blocking = file_plan.blocking_problems()
     if blocking:
         return problem_frame(blocking)
+    if file_plan.table.in_process:
+        try:
+            return check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns,
+                               stage_overrides, limits)
+        except ImportFailed as unreadable:
+            return problem_frame(unreadable.problems)
     try:
         answer = run_in_worker(check_to_files, (file_plan, stage_overrides, temp, limits),
                                file_name=file_plan.file_name, limits=limits)

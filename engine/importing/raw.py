@@ -51,6 +51,7 @@ class RawTable:
     notes: list[str] = field(default_factory=list)  # sentences worth showing (e.g. an uncertain encoding)
     encodings: list[str] = field(default_factory=list)  # other encodings that would read it, best first
     text: bool = False  # delimited text (readable or not): its encoding may be chosen
+    in_process: bool = False  # read (and so checked) in this process, not the worker (see Limits.in_process)
 
     def first_rows(self, headers: list[str], rows: int) -> pl.DataFrame:
         """Up to `rows` first records of the columns `headers`, as text (to choose parsers by)."""

@@ -51,10 +51,17 @@ def read_tables(path: Path, temp: TempFiles, display_name: str | None = None, *,
                            f"({ENV_OF['max_file_mb']}); split it into smaller files")]
     # hashlib releases the GIL: a gigabyte export is hashed while the worker reads it.
     sha = _HASHING.submit(file_sha256, path)
-    try:
-        tables = run_in_worker(read_file, (path, name, temp, limits, encoding), file_name=name, limits=limits)
-    except WorkerFailed as failed:
-        return [unreadable(name, sha, None, None, None, f"{failed.reason} {failed.hint}".strip())]
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if limits.in_process(size, head):
+        tables = read_file(path, name, temp, limits, encoding)
+        for table in tables:
+            table.in_process = True
+    else:
+        try:
+            tables = run_in_worker(read_file, (path, name, temp, limits, encoding), file_name=name, limits=limits)
+        except WorkerFailed as failed:
+            return [unreadable(name, sha, None, None, None, f"{failed.reason} {failed.hint}".strip())]
     for table in tables:
         table.digest = sha
     return tables

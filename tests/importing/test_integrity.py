@@ -12,10 +12,10 @@ import pytest
 import tomllib
 
 from engine.cli import main
-from engine.importing import TempFiles, import_files, plan_files, sweep_stale
+from engine.importing import Limits, TempFiles, import_files, plan_files, sweep_stale
 from engine.store import Store
 from engine.store.errors import ImportFailed, TerrainError
-from engine.store.settings import SETTINGS
+from engine.store.settings import SETTINGS, load_settings
 from tests.conftest import REPO
 
 
@@ -119,3 +119,22 @@ def test_the_upload_limit_of_the_server_is_the_setting():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     default = next(s.default for s in SETTINGS if s.env == "TERRAIN_MAX_UPLOAD_MB")
     assert config["server"]["maxUploadSize"] == default
+
+
+def test_on_the_command_line_a_big_text_file_is_checked_in_process_with_the_same_result(tmp_path):
+    path = tmp_path / "accounts.csv"
+    rows = [(f"00{n:06d}", f"Account {n}") for n in range(60_000)] + [("00000005", "Again")]
+    _accounts(path, rows)  # ~1.2 MB
+    outcomes = []
+    for limits in (Limits(), Limits(in_process_mb=1)):
+        plan = plan_files([path], entity="accounts", limits=limits)
+        assert plan.files[0].table.in_process == bool(limits.in_process_mb)
+        plan.close()
+        store = Store.open(":memory:")
+        with pytest.raises(ImportFailed) as failure:
+            import_files(store, [path], reporting_currency="USD", entity="accounts", limits=limits)
+        outcomes.append(failure.value.problems)
+        store.close()
+    assert outcomes[0] == outcomes[1] and [(p.row, p.column) for p in outcomes[0]] == [(60_002, "Id")]
+    assert Limits.from_settings(load_settings({}), command_line=True).in_process_mb == 256
+    assert Limits.from_settings(load_settings({})).in_process_mb == 0  # the app: always the worker
