@@ -7,29 +7,11 @@ import os
 import tempfile
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.store import Store
-from tests.conftest import REPO
+from tests.app.test_import_page import _app, empty_db  # noqa: F401 - the page and its empty database
 from tests.importing import hostile
-
-PAGE = str(REPO / "pages" / "import.py")
-
-
-@pytest.fixture
-def empty_db(tmp_path, monkeypatch):
-    path = tmp_path / "import.duckdb"
-    Store.open(path).close()
-    monkeypatch.setenv("TERRAIN_DB", str(path))
-    return path
-
-
-def _app(lang="en") -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=90)
-    app.session_state["lang"] = lang
-    app.session_state["_shell"] = True
-    return app.run()
 
 
 def _upload(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
