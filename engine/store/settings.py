@@ -62,7 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Memory limit of the worker process that reads and checks each imported file, in MB.", int),
     Setting("import_worker_seconds", "TERRAIN_IMPORT_WORKER_SECONDS", 1800,
             "Time limit of the worker process that reads and checks each imported file, in seconds.", int),
-    Setting("import_in_process_mb", "TERRAIN_IMPORT_IN_PROCESS_MB", 256,
+    Setting("import_in_process_mb", "TERRAIN_IMPORT_IN_PROCESS_MB", 16,
             "On the command line, CSV and Parquet files of at least this many MB are checked in the command's own "
             "process, not the worker (saves copying their rows between processes); 0 = always the worker. "
             "The app always uses the worker.", int),

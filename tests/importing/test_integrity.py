@@ -136,5 +136,5 @@ def test_on_the_command_line_a_big_text_file_is_checked_in_process_with_the_same
         outcomes.append(failure.value.problems)
         store.close()
     assert outcomes[0] == outcomes[1] and [(p.row, p.column) for p in outcomes[0]] == [(60_002, "Id")]
-    assert Limits.from_settings(load_settings({}), command_line=True).in_process_mb == 256
+    assert Limits.from_settings(load_settings({}), command_line=True).in_process_mb == 16
     assert Limits.from_settings(load_settings({})).in_process_mb == 0  # the app: always the worker
