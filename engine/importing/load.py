@@ -25,10 +25,11 @@ import polars as pl
 
 from engine.store.errors import ImportFailed, Problem
 from engine.importing import resolve
+from engine.importing.cross_file import repeated_across_files
 from engine.importing.limits import Limits
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.raw import BEYOND, ROW, TempFiles
-from engine.importing.problems import PROBLEM_SCHEMA, empty_problems, problem_frame
+from engine.importing.problems import empty_problems, problem_frame
 from engine.importing.validate import CheckedTable, check_table
 from engine.importing.worker import WorkerFailed, run_in_worker
 from engine.store import Session, Store
@@ -96,7 +97,7 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
             check.cancel()
     for file_plan in ordered:
         context.warnings.extend(file_plan.table.notes)
-    _repeated_across_files(outcomes)
+    repeated_across_files(outcomes, _KEYS)
     return outcomes, context
 
 
@@ -164,40 +165,6 @@ def check_to_files(file_plan: FilePlan, stage_overrides: dict[str, str] | None, 
     checked.frame.write_ipc(frame_path, compression="uncompressed")
     checked.problems.write_ipc(problems_path, compression="uncompressed")
     return frame_path, problems_path, checked.rows_in, checked.notes
-
-
-def _repeated_across_files(outcomes: list[_Outcome]) -> None:
-    """A record id brought by two files of one import is a problem of each later row (naming the
-    first file and row): which of two differing records is right is the user's call, not ours."""
-    by_entity: dict[str, list[_Outcome]] = {}
-    for outcome in outcomes:
-        if outcome.frame is not None:
-            by_entity.setdefault(outcome.plan.entity, []).append(outcome)
-    for entity, group in by_entity.items():
-        keys = _KEYS.get(entity)
-        if len(group) < 2 or not keys or not all(set(keys) <= set(o.frame.columns) for o in group):
-            continue
-        stacked = pl.concat([o.frame.lazy().select(*keys, ROW, pl.lit(i).alias("_file"))
-                             for i, o in enumerate(group)]).drop_nulls(keys).collect()
-        firsts = stacked.group_by(keys, maintain_order=True).agg(pl.col("_file").first().alias("_first_file"),
-                                                               pl.col(ROW).first().alias("_first_row"))
-        repeated = (stacked.join(firsts, on=keys, nulls_equal=False)
-                    .filter(pl.col("_file") != pl.col("_first_file")))
-        if repeated.is_empty():
-            continue
-        header_of = [{f: h for h, f in o.plan.columns.items()} for o in group]
-        names = [o.plan.file_name for o in group]
-        for (file_index,), rows in repeated.partition_by("_file", as_dict=True).items():
-            outcome = group[file_index]
-            column = header_of[file_index].get(keys[-1], keys[-1]) if len(keys) == 1 else ", ".join(keys)
-            value = rows.select(pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=" / "))
-            found = pl.DataFrame({
-                "row": rows[ROW], "column": [column] * rows.height, "value": value.to_series(),
-                "reason": [f"the same record id is also on row {row} of {names[first]}; a record may come "
-                           "from one file of an import only: remove it from one of them"
-                           for first, row in rows.select("_first_file", "_first_row").iter_rows()]},
-                schema=PROBLEM_SCHEMA)
-            outcome.problems = pl.concat([outcome.problems, found]).sort("row", nulls_last=True)
 
 
 def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context) -> tuple[pl.DataFrame, pl.DataFrame]:

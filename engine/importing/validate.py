@@ -10,7 +10,7 @@ cross-file resolution and writing happen in resolve.py/load.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
 
 import polars as pl
 
@@ -39,7 +39,7 @@ class CheckedTable:
     frame: pl.DataFrame      # canonical fields of the entity + ROW
     problems: pl.DataFrame   # PROBLEM_SCHEMA
     rows_in: int
-    notes: list[str] = field(default_factory=list)  # what was changed on the way (control characters removed)
+    notes: list[str] = dataclass_field(default_factory=list)  # what was changed on the way (control characters removed)
 
 
 def missing_columns(entity: str, mapping: dict[str, str]) -> list[tuple[str, ...]]:
