@@ -7,5 +7,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "encoding the file was saved in.",
         "根据整个文件判断。如果名称显示为乱码（例如 Müller 变成 M黮ler），请选择文件保存时使用的编码。"),
     "import.encoding_detected": ("{encoding} (detected)", "{encoding}（自动识别）"),
-    "import.encoding_preview": ("First rows as read: {rows}", "按此编码读取的前几行：{rows}"),
 }
