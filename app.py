@@ -10,7 +10,7 @@ from engine.i18n import LANGUAGES, fmt_date, t
 from engine.metrics.performance import DEFAULT_PERIOD_KIND, as_of_date, default_period
 from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
-from ui import context, signin, warm_start
+from ui import context, signin, uploads, warm_start
 from ui.failures import friendly_failures
 from ui.markup import t_md
 
@@ -176,6 +176,7 @@ goto = st.query_params.pop("goto", None)  # a deep link that arrived before the 
 if goto in pages:
     st.switch_page(pages[goto], query_params=st.query_params.to_dict())
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
+uploads.sweep_once()  # once per server process: temporary files an earlier server left behind
 warm_start.wait_for({"": "overview", "home": "overview"}.get(navigation.url_path, navigation.url_path))
 with friendly_failures(lang):  # whatever a page raises, the browser gets a sentence, not a traceback
     navigation.run()

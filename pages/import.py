@@ -1,27 +1,29 @@
 """Import: upload CRM exports, check the detected source/entity and the column mapping, see every
 problem, say what unknown stages mean, confirm, and read the summary and the import history.
 
-The page only holds widgets: planning, checking and loading are engine.importing's. Uploads are
-written to a per-session temporary folder because the importer streams files from disk.
+The page only holds widgets: planning, checking and loading are engine.importing's (each file is
+read and checked in the import worker, so no upload can hurt the server). Uploads are written in
+chunks to the import's temporary folder (ui/uploads.py) because the importer streams files from
+disk; the folder goes when the import is done or the upload set changes.
 """
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from engine.store.errors import ImportFailed, TerrainError
-from engine.store.exports import csv_bytes
-from engine.importing import (ENTITIES, SOURCES, UNKNOWN, check_plan, import_history, import_rejects,
-                              list_profiles, load_profile, plan_files, problems_frame, run_import,
-                              save_profile, suggest_mapping, unknown_stages)
+from engine.importing import (ENCODINGS, ENTITIES, SOURCES, UNKNOWN, Limits, TempFiles, check_plan,
+                              encoding_label, import_history, import_rejects, list_profiles, load_profile,
+                              plan_files, problems_frame, run_import, save_profile, suggest_mapping,
+                              unknown_stages)
 from engine.importing.fields import FIELDS
+from ui import context, uploads as uploaded
+from engine.store.exports import csv_bytes
 from engine.importing.plan import sample_of
 from engine.importing.target_periods import SPLITS
 from engine.commands.import_ import target_split
-from ui import context
 from ui.markup import plain
 
 tr = context.tr
@@ -31,7 +33,7 @@ HOW = ("known", "suggested", "override", "weak", "unknown", "duplicate", "month"
 
 def _state() -> dict:
     return st.session_state.setdefault(STATE, {"signature": None, "plan": None, "base": {}, "stages": {},
-                                               "result": None, "folder": None})
+                                               "result": None, "generation": 0})
 
 
 def _plan_uploads(uploads) -> None:
@@ -40,19 +42,46 @@ def _plan_uploads(uploads) -> None:
     signature = tuple((u.name, u.size, u.file_id) for u in uploads)
     if state["signature"] == signature:
         return
+    _drop_plan()
+    temp = TempFiles()
+    try:
+        files = uploaded.save_uploads(uploads, temp)
+        plan = plan_files(files, temp=temp, limits=Limits.from_settings(context.settings()))
+    except BaseException:
+        temp.cleanup()
+        raise
+    state.update(signature=signature, plan=plan, stages={}, result=None,
+                 base={i: (f.source, f.entity, f.mapping) for i, f in enumerate(plan.files)})
+
+
+def _drop_plan() -> None:
+    """Close the session's plan: its temporary folder (the uploads with it) is deleted."""
+    state = _state()
     if state["plan"] is not None:
         state["plan"].close()
-    folder = Path(state["folder"] or tempfile.mkdtemp(prefix="terrain-upload-"))
-    files = []
-    for upload in uploads:
-        target = folder / upload.file_id
-        target.mkdir(parents=True, exist_ok=True)
-        path = target / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
-        files.append((upload.name, path))
-    plan = plan_files(files)
-    state.update(signature=signature, plan=plan, folder=str(folder), stages={}, result=None,
-                 base={i: (f.source, f.entity, f.mapping) for i, f in enumerate(plan.files)})
+    state.update(plan=None, signature=None, check_key=None)
+
+
+def _encoding_choice(index: int, file_plan, key: str) -> None:
+    """The detected text encoding of a delimited file, and the user's way to choose another."""
+    table = file_plan.table
+    if not table.text:
+        return
+    detected = table.encoding or None  # None: no encoding reads it (the problem below says where)
+    options = [*([detected] if detected else []), *[e for e in ENCODINGS if e != detected]]
+    chosen = st.selectbox(tr("import.encoding"), options, index=0 if detected else None, key=f"{key}-encoding",
+                          help=tr("import.encoding_help"),
+                          format_func=lambda e: tr("import.encoding_detected", encoding=encoding_label(e))
+                          if e == detected else encoding_label(e))
+    for note in table.notes:
+        st.info(note)
+    if chosen and chosen != detected:
+        state = _state()
+        state["plan"].reread(index, chosen)
+        fresh = state["plan"].files[index]
+        state["base"][index] = (fresh.source, fresh.entity, fresh.mapping)
+        state["check_key"] = None
+        st.rerun()
 
 
 def _mapping_editor(index: int, file_plan, key: str) -> None:
@@ -150,7 +179,7 @@ def _summary(result) -> None:
     for warning in result.warnings:
         st.info(plain(warning))
     for file, rows in result.target_splits:
-        st.info(tr("import.split_note", file=file, rows=f"{rows:,}", how=tr(f"import.split.{result.split_method}")))
+        st.info(context.tr_md("import.split_note", file=file, rows=f"{rows:,}", how=tr(f"import.split.{result.split_method}")))
     store = context.store()
     for file, import_id in files.filter(pl.col("status") != "loaded").select("file", "import_id").iter_rows():
         rejects = import_rejects(store, import_id)
@@ -199,8 +228,10 @@ def _check_and_confirm() -> None:
     except ImportFailed as failure:
         context.show_error(failure)
         return
-    state.update(result=result, check_key=None)
+    _drop_plan()  # the import is done: its uploads and temporary files go now
+    state.update(result=result, generation=state["generation"] + 1)  # a fresh, empty uploader
     st.cache_data.clear()
+    st.rerun()
 
 
 def main() -> None:
@@ -209,12 +240,14 @@ def main() -> None:
         st.info(tr("access.read_only", role=tr(f"role.{context.viewer().role}")))
         return
     st.caption(tr("import.caption"))
-    uploads = st.file_uploader(tr("import.upload"), accept_multiple_files=True, key="import-uploads",
+    uploaded.sweep_once()
+    state = _state()
+    uploads = st.file_uploader(tr("import.upload"), accept_multiple_files=True,
+                               key=f"import-uploads-{state['generation']}",
                                type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"], help=tr("import.upload_help"))
     # Streamlit 1.67 draws its uploader's own words ("Drag and drop files here", "Limit … per
     # file", "Browse files") in English and offers no parameter for them: say it in ours below.
     st.caption(tr("import.uploader_hint", size=f"{st.get_option('server.maxUploadSize'):,} MB"))
-    state = _state()
     try:
         if uploads:
             _plan_uploads(uploads)
@@ -223,10 +256,12 @@ def main() -> None:
                 label = context.tr_md("import.file_header", file=file_plan.file_name, source=file_plan.source,
                            entity=tr(f"import.entity.{file_plan.entity}"), rows=len(file_plan.table.headers))
                 with st.expander(label, expanded=len(state["plan"].files) <= 3):
+                    key = f"import-{index}-{state['signature'][min(index, len(state['signature']) - 1)][2]}"
+                    _encoding_choice(index, file_plan, key)
                     if file_plan.table.frame is None:
                         st.error(context.tr_md("import.unreadable", reason=file_plan.table.problems[0]))
                     else:
-                        _mapping_editor(index, file_plan, f"import-{index}-{state['signature'][index][2]}")
+                        _mapping_editor(index, file_plan, key)
             _check_and_confirm()
         if state["result"] is not None:
             _summary(state["result"])

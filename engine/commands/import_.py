@@ -1,9 +1,9 @@
 """`python -m engine import FILE... [--db PATH] [--source ...] [--entity ...] [--map COLUMN=FIELD ...]
-[--stage NAME=STATUS ...] [--profile NAME] [--save-profile NAME] [--skip-invalid]
+[--stage NAME=STATUS ...] [--profile NAME] [--save-profile NAME] [--skip-invalid] [--encoding NAME]
 [--split-targets even|seasonal]`
 
-Imports CRM exports in one transaction and prints, per file, the detected source and entity and
-the rows read / loaded / rejected. Exit codes: 0 everything loaded, 1 anything was rejected
+Imports CRM exports in one transaction and prints, per file, the detected source, entity and text
+encoding and the rows read / loaded / rejected. Exit codes: 0 everything loaded, 1 anything was rejected
 (strict mode: nothing was written), 2 bad usage (unknown file, option or field).
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from engine.commands import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_db_argument, open_store
 from engine.store.errors import ImportFailed, TerrainError
-from engine.importing import (ENTITIES, SOURCES, load_profile, parse_overrides, plan_files, run_import,
-                              save_profile)
+from engine.importing import (ENCODINGS, ENTITIES, SOURCES, Limits, encoding_label, load_profile,
+                              parse_overrides, plan_files, run_import, save_profile)
 from engine.importing.target_periods import SPLITS, TargetSplit
 from engine.metrics.seasonality import seasonal_weights
 from engine.store import Store
@@ -43,6 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--split-targets", choices=SPLITS, default="even",
                         help="how a target given for a quarter or year is spread over its months: evenly "
                              "(default) or by seasonality (each month's share of past years' won revenue)")
+    parser.add_argument("--encoding", metavar="NAME",
+                        help="text encoding of the CSV files (default: detected), e.g. "
+                             + ", ".join(e for e in ENCODINGS if e != "utf-8-sig"))
     parser.set_defaults(handler=run)
 
 
@@ -51,6 +54,14 @@ def target_split(store: Store, settings: Settings, method: str) -> TargetSplit:
     fsm = settings.fiscal_year_start_month
     weights = seasonal_weights(store, fsm) if method == "seasonal" else None
     return TargetSplit(fsm, method, weights)
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _stage_overrides(pairs: list[str]) -> dict[str, str]:
@@ -71,6 +82,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except TerrainError as error:
         sys.stderr.write(f"error: {error}\n")
         return EXIT_USAGE
+    undecodable = [f for f in args.files if not _is_text(f)]
+    if undecodable:  # the system gave the name as bytes that are not UTF-8 (kept as surrogates)
+        shown = ", ".join(f.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") for f in undecodable)
+        sys.stderr.write(f"error: the file name {shown} is not valid UTF-8 text, so it cannot be read or recorded; "
+                         "rename the file with plain letters (e.g. cafe.csv) and import it again\n")
+        return EXIT_USAGE
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         sys.stderr.write(f"error: no such file: {', '.join(missing)}\n")
@@ -83,10 +100,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             source = profile_source if source == "auto" else source
             entity = profile_entity if entity == "auto" else entity
             overrides = {**profile_mapping, **overrides}
-        plan = plan_files([Path(f) for f in args.files], source=source, entity=entity, overrides=overrides)
+        plan = plan_files([Path(f) for f in args.files], source=source, entity=entity, overrides=overrides,
+                          limits=Limits.from_settings(settings, command_line=True), encoding=args.encoding)
         plan.target_split = target_split(store, settings, args.split_targets)
         try:
             for file_plan in plan.ordered():
+                if file_plan.table.kind == "delimited":
+                    how = "as chosen" if args.encoding else "detected"
+                    out.write(f"{file_plan.file_name}: text read as {encoding_label(file_plan.table.encoding)} "
+                              f"({how}; override with --encoding)\n")
                 guessed = file_plan.mapping.filter(file_plan.mapping["how"] == "suggested")
                 for column, field, confidence in guessed.select("column", "field", "confidence").iter_rows():
                     out.write(f"{file_plan.file_name}: mapped '{column}' → {field} "

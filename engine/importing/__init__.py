@@ -11,16 +11,19 @@ from pathlib import Path
 
 import polars as pl
 
+from engine.importing.encodings import CHOICES as ENCODINGS, label as encoding_label
 from engine.importing.fields import ENTITIES, FIELDS
+from engine.importing.limits import Limits
 from engine.importing.load import ImportResult, check_plan, problems_frame, run_import, unknown_stages
 from engine.importing.mapping import (list_profiles, load_profile, mapping_dict, parse_overrides,
                                       save_profile, suggest_mapping)
 from engine.importing.plan import UNKNOWN, FilePlan, ImportPlan, plan_files
+from engine.importing.raw import TempFiles, sweep_stale
 from engine.importing.sources import SOURCES
 from engine.store import Session, Store
 
-__all__ = ["ENTITIES", "FIELDS", "SOURCES", "UNKNOWN", "FilePlan", "ImportPlan", "ImportResult",
-           "check_plan", "import_files", "import_history", "import_rejects", "list_profiles",
+__all__ = ["ENCODINGS", "ENTITIES", "FIELDS", "SOURCES", "UNKNOWN", "FilePlan", "ImportPlan", "ImportResult",
+           "Limits", "TempFiles", "check_plan", "encoding_label", "import_files", "sweep_stale", "import_history", "import_rejects", "list_profiles",
            "load_profile", "mapping_dict", "parse_overrides", "plan_files", "problems_frame",
            "run_import", "save_profile", "suggest_mapping", "unknown_stages"]
 
@@ -29,9 +32,11 @@ def import_files(store: Store, files: Sequence[Path | tuple[str, Path]], *, repo
                  source: str = "auto", entity: str = "auto", overrides: dict[str, str] | None = None,
                  skip_invalid: bool = False, stage_overrides: dict[str, str] | None = None,
                  progress: Callable[..., None] | None = None,
-                 keep_crm_territory: bool = True) -> ImportResult:
+                 keep_crm_territory: bool = True, limits: Limits | None = None,
+                 encoding: str | None = None) -> ImportResult:
     """Plan and run an import of `files` in one go (raises ImportFailed in strict mode)."""
-    plan = plan_files(list(files), source=source, entity=entity, overrides=overrides)
+    plan = plan_files(list(files), source=source, entity=entity, overrides=overrides, limits=limits,
+                      encoding=encoding)
     try:
         return run_import(store, plan, reporting_currency=reporting_currency, skip_invalid=skip_invalid,
                           stage_overrides=stage_overrides, progress=progress,

@@ -1,7 +1,8 @@
 """Delimited text (CSV, TSV, `;` or `|` separated) read as lazy text columns without loading it whole.
 
-Text is UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) or GB18030/GBK as Chinese Excel
-writes it; non-UTF-8 text is transcoded to a temporary UTF-8 file in chunks. The delimiter is
+Text is UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), or one of the Windows and East
+Asian code pages Excel writes, decided on the evidence of the whole file (`encodings.py`) or chosen
+by the user; non-UTF-8 text is transcoded to a temporary UTF-8 file in chunks. The delimiter is
 sniffed from the first lines. Ragged rows (more or fewer fields than the header) are found while
 the table is read for checking, by `structure_problems`, so a big export is read once.
 """
@@ -15,36 +16,23 @@ from pathlib import Path
 import polars as pl
 
 from engine.store.errors import Problem
-from engine.importing.raw import (BEYOND, CHUNK_BYTES, DELIMITERS, LINE_SEPARATOR, NO_DATA_ROWS, ROW, SAMPLE_BYTES,
-                                  Digest, RawTable, TempFiles, unique_headers, unreadable)
+from engine.importing import encodings
+from engine.importing.limits import ENV_OF, Limits
+from engine.importing.raw import (CHUNK_BYTES, DELIMITERS, LINE_SEPARATOR, NO_DATA_ROWS, SAMPLE_BYTES,
+                                  Digest, RawTable, TempFiles, open_frame, unique_headers, unreadable)
 
 
 def detect_encoding(head: bytes) -> str | None:
-    """'utf-8', 'utf-8-sig', 'utf-16', 'gb18030' or None (binary or an unsupported encoding),
-    judged from the first bytes of the file."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        even, odd = head[0::2], head[1::2]
-        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-            return "utf-16-le"
-        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-            return "utf-16-be"
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < SAMPLE_BYTES)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return None
+    """The encoding judged from the first bytes of a file alone (`encodings.detect` weighs the
+    whole file): 'utf-8', 'utf-8-sig', 'utf-16', a candidate of `encodings.CANDIDATES`, or None."""
+    return encodings.decide(head).encoding
 
 
 def _looks_binary(text: str) -> bool:
+    """Binary data is full of control characters; a text export has at most a few stray ones (a
+    NUL in a cell), which the check removes with a note (validate.py)."""
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
-    return controls > max(2, len(text) // 100)
+    return controls > max(16, len(text) // 50)
 
 
 def _first_bad_byte(path: Path, encoding: str) -> tuple[int, bytes]:
@@ -109,21 +97,26 @@ def read_failure(table: RawTable, error: Exception) -> Problem:
     return Problem(table.file_name, None, None, None, unreadable_reason(error))
 
 
-def _bad_encoding(name: str, row: int, sample: bytes) -> Problem:
-    return Problem(name, row, None, sample.hex(" "), "contains bytes that are not UTF-8, UTF-16 or "
-                   "GB18030/GBK text; save the file as 'CSV UTF-8' and import it again")
+def _bad_encoding(name: str, row: int, sample: bytes, encoding: str = "utf-8") -> Problem:
+    return Problem(name, row, None, sample.hex(" "), f"contains bytes that are not {encodings.label(encoding)} "
+                   "text; choose the file's encoding (--encoding, or on the Import page), or save it as "
+                   "'CSV UTF-8' and import it again")
 
 
-def _bad_encoding_problem(name: str, sha: Digest, row: int, sample: bytes) -> RawTable:
-    return RawTable(name, [], None, sha, [_bad_encoding(name, row, sample)])
+def _bad_encoding_problem(name: str, sha: Digest, row: int, sample: bytes, encoding: str = "utf-8") -> RawTable:
+    return RawTable(name, [], None, sha, [_bad_encoding(name, row, sample, encoding)])
 
 
-def read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFiles) -> RawTable:
+def read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFiles, limits: Limits | None = None,
+                   encoding: str | None = None) -> RawTable:
+    """The table of a text export; `encoding` (a codec name) overrides the detected one."""
+    limits = limits or Limits()
     if not head.strip():
         return unreadable(name, sha, None, None, None, "is empty")
-    encoding = detect_encoding(head)
+    detection = encodings.Detection(encodings.normalise_name(encoding)) if encoding else encodings.detect(path, head)
+    encoding = detection.encoding
     if encoding is None:
-        if b"\x00" in head or _looks_binary(head.decode("latin-1")):
+        if _looks_binary(head.decode("latin-1")):
             return unreadable(name, sha, None, None, None,
                                "is not a CSV, Excel or Parquet file (it looks like binary data)")
         row, sample = _first_bad_byte(path, "utf-8")
@@ -137,7 +130,7 @@ def read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFi
         utf8_path = temp.new_path()
         failure = _transcode(path, encoding, utf8_path)
         if failure:
-            return _bad_encoding_problem(name, sha, *failure)
+            return _bad_encoding_problem(name, sha, *failure, encoding)
     lines = text_head.lstrip("\ufeff").splitlines()[:50]
     if len(head) >= SAMPLE_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last sampled line may be cut
@@ -146,17 +139,19 @@ def read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFi
     if not any(cell.strip() for cell in header_record):
         return unreadable(name, sha, 1, None, None,
                            "has no header row: the first line must name the columns")
+    if len(header_record) > limits.max_columns:
+        return unreadable(name, sha, 1, None, None,
+                          f"has {len(header_record):,} columns, more than the {limits.max_columns:,} an import "
+                          f"reads ({ENV_OF['max_columns']}); remove the columns you do not need")
     headers = unique_headers(header_record)
     if len(head) < SAMPLE_BYTES and not any(line.strip() for line in lines[1:]):
         return unreadable(name, sha, 2, None, None, NO_DATA_ROWS, headers)
-    # One column more than the header catches the rows with too many fields (see structure_problems).
-    schema = {h: pl.String for h in headers} | {BEYOND: pl.String}
-    lazy = (pl.scan_csv(utf8_path, has_header=False, skip_rows=1, separator=delimiter, schema=schema,
-                        missing_columns="insert", extra_columns="ignore", truncate_ragged_lines=True,
-                        encoding="utf8", raise_if_empty=False)
-            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
-    return RawTable(name, headers, lazy, sha, [], encoding, delimiter, utf8_path,
-                    _sample(lines[1:], delimiter, headers))
+    table = RawTable(name, headers, None, sha, [], encoding, delimiter, utf8_path,
+                     _sample(lines[1:], delimiter, headers), kind="delimited", source_path=path,
+                     notes=[f"{name} {detection.doubt}"] if detection.doubt else [],
+                     encodings=list(detection.alternatives))
+    table.frame = open_frame(table)
+    return table
 
 
 def _sample(lines: list[str], delimiter: str, headers: list[str]) -> pl.DataFrame:

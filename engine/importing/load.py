@@ -4,13 +4,17 @@ All files of one import are checked first (problems of every file and row collec
 resolved against each other and the database in load order. Strict (the default): any problem
 raises `ImportFailed` listing all of them and the database is not touched. With `skip_invalid`
 the valid rows load, each rejected row is kept in `import_rejects` with its original cells (JSON),
-and a file that cannot be read at all loads nothing. Writes upsert by record id (a re-import
+and a file that cannot be read at all loads nothing. Each file is read and checked in the import
+worker (`worker.py`), which hands the checked table back as an Arrow IPC file in the import's
+temporary folder, mapped rather than copied. A record id that two files of one import both bring is
+a problem of the later file's row (naming the other file and row), never a row lost quietly. Writes upsert by record id (a re-import
 replaces rows, never doubles them) through `Session.upsert_frame`; into an empty table that is a
 plain bulk INSERT, which is what makes a first 5-million-deal import fast. Each file gets a row in `imports` (sha256, source,
 entity, rows in / loaded / rejected).
 """
 from __future__ import annotations
 
+import os
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
@@ -23,11 +27,14 @@ from engine.store.errors import ImportFailed, Problem, TerrainError
 from engine.access.permissions import require
 from engine.access.viewer_store import actor_of, viewer_of
 from engine.importing import resolve
+from engine.importing.cross_file import repeated_across_files
+from engine.importing.limits import Limits
 from engine.importing.plan import FilePlan, ImportPlan
-from engine.importing.raw import BEYOND, ROW
+from engine.importing.raw import BEYOND, ROW, TempFiles
 from engine.importing.problems import empty_problems, problem_frame
 from engine.importing.target_periods import TargetSplit, split_note
 from engine.importing.validate import CheckedTable, check_table
+from engine.importing.worker import WorkerFailed, run_in_worker
 from engine.store import Session, Store
 from engine.territories.publish import route_accounts
 
@@ -40,6 +47,7 @@ _CHECKING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="terrain-check"
 _KEYS = {"accounts": ["account_id"], "deals": ["deal_id"], "reps": ["rep_id"], "activities": ["activity_id"],
          "territories": ["territory_id"], "territory_members": ["territory_id", "rep_id"],
          "targets": ["scope", "scope_id", "period_start"], "fx_rates": ["currency", "valid_from"]}
+_RECORD_CELL_CHARS = 32_767  # Excel's limit for one cell
 _WRITE_ORDER = ("fx_rates", "territories", "reps", "territory_members", "accounts", "deals", "activities", "targets")
 
 
@@ -97,12 +105,17 @@ def check_plan(store: Store, plan: ImportPlan, *, reporting_currency: str,
     context = resolve.Context.from_store(store, reporting_currency)
     # The files are read and checked side by side (polars releases the GIL, and one file's
     # single-threaded steps fill the other's gaps); they are resolved in load order after.
-    checks = [_CHECKING.submit(_check_file, file_plan, stage_overrides, plan.target_split) for file_plan in ordered]
+    checks = [_CHECKING.submit(_check_file, file_plan, stage_overrides, plan.target_split, plan.temp, plan.limits)
+              for file_plan in ordered]
     try:
-        return _resolve_checked(ordered, checks, context, skip_invalid, progress), context
+        outcomes = _resolve_checked(ordered, checks, context, skip_invalid, progress)
     finally:
         for check in checks:  # after a failure, the files not yet started are not read for nothing
             check.cancel()
+    for file_plan in ordered:
+        context.warnings.extend(file_plan.table.notes)
+    repeated_across_files(outcomes, _KEYS)
+    return outcomes, context
 
 
 def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: resolve.Context,
@@ -119,6 +132,7 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
             continue
         outcome.rows_in = checked.rows_in
         outcome.split_rows = checked.split_rows
+        context.warnings.extend(checked.notes)
         problems = checked.problems
         frame = checked.frame.filter(~pl.col(ROW).is_in(problems["row"].drop_nulls().implode())) \
             if skip_invalid else checked.frame
@@ -129,17 +143,47 @@ def _resolve_checked(ordered: list[FilePlan], checks: list[Future], context: res
 
 
 
-def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None,
-                target_split: TargetSplit | None = None) -> CheckedTable | pl.DataFrame:
+def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None, target_split: TargetSplit | None,
+                temp: TempFiles, limits: Limits) -> CheckedTable | pl.DataFrame:
     """The checked table of one file, or the problems that keep it from being read."""
     blocking = file_plan.blocking_problems()
     if blocking:
         return problem_frame(blocking)
+    if file_plan.table.in_process:
+        try:
+            return check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns,
+                               stage_overrides, target_split, limits)
+        except ImportFailed as unreadable:
+            return problem_frame(unreadable.problems)
     try:
-        return check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns, stage_overrides,
-                           target_split)
+        answer = run_in_worker(check_to_files, (file_plan, stage_overrides, target_split, temp, limits),
+                               file_name=file_plan.file_name, limits=limits)
+    except WorkerFailed as failed:
+        return problem_frame([Problem(file_plan.file_name, None, None, None, f"{failed.reason} {failed.hint}".strip())])
+    if isinstance(answer, pl.DataFrame):
+        return answer
+    frame_path, problems_path, rows_in, split_rows, notes = answer
+    # Unlinked once read: the checked table of a big file would otherwise stay on disk until the import ends.
+    frame = pl.read_ipc(frame_path)
+    problems = pl.read_ipc(problems_path)
+    for path in (frame_path, problems_path):
+        os.unlink(path)
+    return CheckedTable(frame, problems, rows_in, split_rows, notes)
+
+
+def check_to_files(file_plan: FilePlan, stage_overrides: dict[str, str] | None, target_split: TargetSplit | None,
+                   temp: TempFiles, limits: Limits) -> tuple | pl.DataFrame:
+    """In the worker: check one file and write its checked table and problems as IPC files;
+    (frame path, problems path, rows in, target rows split, notes), or the problems that keep it from being read."""
+    try:
+        checked = check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns,
+                              stage_overrides, target_split, limits)
     except ImportFailed as unreadable:
         return problem_frame(unreadable.problems)
+    frame_path, problems_path = temp.new_path(".arrow"), temp.new_path(".arrow")
+    checked.frame.write_ipc(frame_path, compression="uncompressed")
+    checked.problems.write_ipc(problems_path, compression="uncompressed")
+    return frame_path, problems_path, checked.rows_in, checked.split_rows, checked.notes
 
 
 def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -267,8 +311,9 @@ def _rejects(import_id: str, outcome: _Outcome) -> pl.DataFrame:
     rows = problems["row"].drop_nulls().unique()
     if table.frame is not None and rows.len():
         original = table.frame.filter(pl.col(ROW).is_in(rows.implode())).collect()
-        records = original.select(pl.col(ROW).alias("row"),
-                                  pl.struct(pl.exclude(ROW, BEYOND)).struct.json_encode().alias("record"))
+        # Cells are cut to what a spreadsheet cell holds: the download opens in Excel.
+        records = original.select(pl.col(ROW).alias("row"), pl.struct(
+            pl.exclude(ROW, BEYOND).str.slice(0, _RECORD_CELL_CHARS)).struct.json_encode().alias("record"))
     return (problems.join(records, on="row", how="left")
             .select(pl.lit(import_id).alias("import_id"), pl.col("row").alias("row_number"), "column", "value",
                     "reason", "record"))

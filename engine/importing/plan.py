@@ -4,17 +4,20 @@ The plan is what the Import page shows and lets the user correct (entity, mappin
 CLI prints; `load.run_import` executes it. Reading is lazy, so planning a 1 GB export costs one
 pass for the ragged-row and encoding checks, not a load into memory. Unsupported exports (e.g. a
 Salesforce Lead or Contact file) are recognised and refused with a message instead of being
-loaded as accounts by accident.
+loaded as accounts by accident. Files are read side by side, each in the import worker.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
 
 from engine.store.errors import Problem, TerrainError
+from engine.importing import encodings
 from engine.importing.fields import ENTITIES, LOAD_ORDER
+from engine.importing.limits import Limits
 from engine.importing.mapping import mapping_dict, suggest_mapping
 from engine.importing.raw import RawTable, TempFiles
 from engine.importing.readers import read_tables
@@ -70,6 +73,22 @@ class ImportPlan:
     files: list[FilePlan] = field(default_factory=list)
     temp: TempFiles = field(default_factory=TempFiles)
     target_split: TargetSplit = field(default_factory=TargetSplit)  # quarters/years of target sheets → months
+    limits: Limits = field(default_factory=Limits)
+
+    def reread(self, index: int, encoding: str) -> None:
+        """Read a delimited file again in `encoding` (the user's choice over the detected one);
+        its source, entity and mapping are proposed again from what it now says."""
+        current = self.files[index]
+        path = current.table.source_path
+        if path is None or not current.table.text:
+            raise TerrainError(f"{current.file_name} is not a text file: it has no encoding to choose.")
+        try:
+            encoding = encodings.normalise_name(encoding)
+        except ValueError:
+            raise TerrainError(f"Unknown encoding '{encoding}'.",
+                               hint=f"Use one of {', '.join(encodings.CHOICES)}.") from None
+        table = read_tables(path, self.temp, current.file_name, limits=self.limits, encoding=encoding)[0]
+        self.files[index] = _plan_table(table, "auto", "auto", None)
 
     def ordered(self) -> list[FilePlan]:
         """Files in load order: rates, territories, reps, accounts, deals, activities, targets."""
@@ -113,21 +132,51 @@ def unsupported_kind(headers: list[str]) -> str | None:
 
 
 def plan_files(files: list[Path | tuple[str, Path]], *, source: str = "auto", entity: str = "auto",
-               overrides: dict[str, str] | None = None) -> ImportPlan:
-    """Read and detect every file. `files` are paths, or (display name, path) pairs for uploads."""
+               overrides: dict[str, str] | None = None, limits: Limits | None = None,
+               encoding: str | None = None, temp: TempFiles | None = None) -> ImportPlan:
+    """Read and detect every file. `files` are paths, or (display name, path) pairs for uploads;
+    `encoding` forces the encoding of every text file; `temp` is the import's temporary folder
+    when the caller already made it (the Import page writes the uploads into it)."""
     if source not in ("auto", *SOURCES):
         raise TerrainError(f"Unknown source '{source}'.", hint=f"Use auto or one of {', '.join(SOURCES)}.")
     if entity not in ("auto", *ENTITIES):
         raise TerrainError(f"Unknown entity '{entity}'.", hint=f"Use auto or one of {', '.join(ENTITIES)}.")
-    plan = ImportPlan()
+    if encoding:
+        try:
+            encoding = encodings.normalise_name(encoding)
+        except ValueError:
+            raise TerrainError(f"Unknown encoding '{encoding}'.",
+                               hint=f"Use one of {', '.join(encodings.CHOICES)}.") from None
+    named = []
     for item in files:
         name, path = item if isinstance(item, tuple) else (Path(item).name, Path(item))
+        _check_name(str(path))
+        _check_name(name)
         if not Path(path).is_file():
-            plan.close()
             raise TerrainError(f"{path} does not exist or is not a file.", hint="Check the path and try again.")
-        for table in read_tables(Path(path), plan.temp, name):
+        named.append((name, Path(path)))
+    plan = ImportPlan(temp=temp or TempFiles(), limits=limits or Limits())
+    try:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="terrain-read") as reading:
+            read = list(reading.map(lambda pair: read_tables(pair[1], plan.temp, pair[0], limits=plan.limits,
+                                                             encoding=encoding), named))
+    except BaseException:
+        plan.close()
+        raise
+    for tables in read:
+        for table in tables:
             plan.files.append(_plan_table(table, source, entity, overrides))
     return plan
+
+
+def _check_name(name: str) -> None:
+    """A file name the system gave as bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise TerrainError(f"The file name '{shown}' is not valid UTF-8 text, so it cannot be read or recorded.",
+                           hint="Rename the file with plain letters (e.g. 'cafe.csv') and import it again.") from None
 
 
 def _plan_table(table: RawTable, source: str, entity: str, overrides: dict[str, str] | None) -> FilePlan:

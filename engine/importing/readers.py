@@ -1,10 +1,11 @@
 """Reading CRM export files into lazy all-text tables, without loading a big CSV whole.
 
-A file is recognised by its bytes, not its name: XLSX (a zip), Parquet (`PAR1`), else delimited
-text (`delimited.py`). Every cell is read as text (`String`), so parsing decides what a value means
-and reports what it cannot read. Problems that make a file unreadable (empty, header only, binary,
-wrong encoding) are returned on the `RawTable` rather than raised, so that every file's problems
-are reported together.
+A file is recognised by its bytes, not its name: XLSX (a zip, `workbook.py`), Parquet (`PAR1`),
+else delimited text (`delimited.py`). Every cell is read as text (`String`), so parsing decides what
+a value means and reports what it cannot read. Problems that make a file unreadable (empty, header
+only, binary, wrong encoding, over a limit, a reader that crashed) are returned on the `RawTable`
+rather than raised, so that every file's problems are reported together. The reading itself runs
+in the import worker (`worker.py`); only the tables' descriptions come back.
 """
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from pathlib import Path
 import polars as pl
 
 from engine.importing.delimited import read_delimited
-from engine.importing.raw import NO_DATA_ROWS, ROW, SAMPLE_BYTES, Digest, RawTable, TempFiles, unique_headers, unreadable
+from engine.importing.limits import ENV_OF, Limits
+from engine.importing.raw import SAMPLE_BYTES, Digest, RawTable, TempFiles, unique_headers, unreadable
+from engine.importing.workbook import read_workbook
+from engine.importing.worker import WorkerFailed, run_in_worker
 
 __all__ = ["RawTable", "TempFiles", "read_tables"]
 
@@ -34,55 +38,57 @@ def file_sha256(path: Path) -> str:
             return hashlib.sha256(mapped).hexdigest()
 
 
-def read_tables(path: Path, temp: TempFiles, display_name: str | None = None) -> list[RawTable]:
-    """All tables of the file at `path`: one for CSV/Parquet, one per non-empty XLSX sheet."""
+def read_tables(path: Path, temp: TempFiles, display_name: str | None = None, *, limits: Limits | None = None,
+                encoding: str | None = None) -> list[RawTable]:
+    """All tables of the file at `path`: one for CSV/Parquet, one per non-empty XLSX sheet.
+    `encoding` forces the text encoding of delimited text (else it is detected)."""
+    limits = limits or Limits()
     name = display_name or path.name
-    # hashlib releases the GIL: a gigabyte export is hashed while polars reads and checks it.
+    size = path.stat().st_size
+    if size > limits.max_file_mb << 20:
+        return [unreadable(name, "", None, None, None,
+                           f"is {size / (1 << 20):,.0f} MB, more than the {limits.max_file_mb:,} MB an import accepts "
+                           f"({ENV_OF['max_file_mb']}); split it into smaller files")]
+    # hashlib releases the GIL: a gigabyte export is hashed while the worker reads it.
     sha = _HASHING.submit(file_sha256, path)
     with open(path, "rb") as handle:
-        head = handle.read(SAMPLE_BYTES)
-    if head.startswith(b"PK\x03\x04"):
-        return _read_workbook(path, name, sha)
-    if head.startswith(b"PAR1"):
-        return [_read_parquet(path, name, sha)]
-    return [read_delimited(path, name, sha, head, temp)]
-
-
-def _read_workbook(path: Path, name: str, sha: Digest) -> list[RawTable]:
-    try:
-        sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0,
-                               raise_if_empty=False)
-    except Exception as error:  # noqa: BLE001 - any reader failure means a broken workbook
-        return [unreadable(name, sha, None, None, None,
-                            f"is not a readable Excel workbook ({type(error).__name__}); "
-                            "open it in Excel and save it again as .xlsx or CSV UTF-8")]
-    tables = []
-    for sheet, frame in sheets.items():
-        if frame.width == 0:
-            continue
-        sheet_name = f"{name} [{sheet}]" if len(sheets) > 1 else name
-        headers = unique_headers(frame.columns)
-        frame = frame.rename(dict(zip(frame.columns, headers)))
-        if frame.height == 0:
-            tables.append(unreadable(sheet_name, sha, 2, None, None,
-                                      NO_DATA_ROWS, headers))
-            continue
-        lazy = frame.lazy().with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-        tables.append(RawTable(sheet_name, headers, lazy, sha, encoding="xlsx"))
-    if not tables:
-        return [unreadable(name, sha, None, None, None, "is an empty workbook (no sheet has data)")]
+        head = handle.read(4)
+    if limits.in_process(size, head):
+        tables = read_file(path, name, temp, limits, encoding)
+        for table in tables:
+            table.in_process = True
+    else:
+        try:
+            tables = run_in_worker(read_file, (path, name, temp, limits, encoding), file_name=name, limits=limits)
+        except WorkerFailed as failed:
+            return [unreadable(name, sha, None, None, None, f"{failed.reason} {failed.hint}".strip())]
+    for table in tables:
+        table.digest = sha
     return tables
 
 
-def _read_parquet(path: Path, name: str, sha: Digest) -> RawTable:
+def read_file(path: Path, name: str, temp: TempFiles, limits: Limits, encoding: str | None) -> list[RawTable]:
+    """The tables of one file, read in the import worker (digests are filled in by the caller)."""
+    with open(path, "rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        return read_workbook(path, name, "", temp, limits)
+    if head.startswith(b"PAR1"):
+        return [_read_parquet(path, name, "", limits)]
+    table = read_delimited(path, name, "", head, temp, limits, encoding)
+    table.text, table.source_path = True, path
+    return [table]
+
+
+def _read_parquet(path: Path, name: str, sha: Digest, limits: Limits) -> RawTable:
     try:
-        lazy = pl.scan_parquet(path)
-        headers = list(lazy.collect_schema().names())
+        headers = list(pl.scan_parquet(path).collect_schema().names())
     except Exception as error:  # noqa: BLE001
         return unreadable(name, sha, None, None, None,
-                           f"is not a readable Parquet file ({type(error).__name__})")
-    unique = unique_headers(headers)
-    lazy = (lazy.rename(dict(zip(headers, unique)))
-            .select([pl.col(h).cast(pl.String) for h in unique])
-            .with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)))
-    return RawTable(name, unique, lazy, sha, encoding="parquet")
+                          f"is not a readable Parquet file ({type(error).__name__})")
+    if len(headers) > limits.max_columns:
+        return unreadable(name, sha, 1, None, None,
+                          f"has {len(headers):,} columns, more than the {limits.max_columns:,} an import reads "
+                          f"({ENV_OF['max_columns']}); remove the columns you do not need")
+    return RawTable(name, unique_headers(headers), None, sha, encoding="parquet", kind="parquet",
+                    data_path=path, source_path=path)

@@ -4,11 +4,13 @@
 by its field kind with the vectorised parsers, and turns every failed check into a problem row.
 It returns the canonical frame (parsed fields + `_row`) and a problems frame with the columns
 `row, column, value, reason` (`column` is the export's own header, so users find the cell).
-Nothing here touches the database: cross-file resolution and writing happen in resolve.py/load.py.
+A cell longer than the limit is a problem; control characters (NUL and the like, never meant as
+text) are removed from text cells with a note naming where. Nothing here touches the database:
+cross-file resolution and writing happen in resolve.py/load.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 
 import polars as pl
 
@@ -20,11 +22,14 @@ from engine.importing.raw import NO_DATA_ROWS, ROW, RawTable
 from engine.importing.sources import PROBABILITY_SCALE
 from engine.importing.entity_checks import ENTITY_CHECKS
 from engine.importing.target_periods import TargetSplit, expand_targets, unpivot_wide
+from engine.importing.limits import ENV_OF, Limits
 from engine.importing.problems import PROBLEM_SCHEMA, empty_problems, problem_frame, problem_rows
 
 _RAW = "_raw:"  # the original text of cells the fast parse could not read
 _SAMPLE_ROWS = 200  # cells per column that choose its fast form (see parsing.fast_form)
 _SLOW_KINDS = ("amount", "number", "integer", "year", "date", "timestamp", "percent")
+# Control characters: C0 except tab, line feed and carriage return (which quoted cells may hold), and DEL.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number", "year": "a year such as 2009",
                "date": "a date", "timestamp": "a date/time", "percent": "a percentage",
                "flag": "a yes/no value"}
@@ -36,6 +41,7 @@ class CheckedTable:
     problems: pl.DataFrame   # PROBLEM_SCHEMA
     rows_in: int
     split_rows: int = 0  # target rows of a quarter or year spread over their months
+    notes: list[str] = dataclass_field(default_factory=list)  # what was changed on the way (control characters removed)
 
 
 def missing_columns(entity: str, mapping: dict[str, str]) -> list[tuple[str, ...]]:
@@ -47,10 +53,11 @@ def missing_columns(entity: str, mapping: dict[str, str]) -> list[tuple[str, ...
 
 def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, str],
                 stage_overrides: dict[str, str] | None = None,
-                target_split: TargetSplit | None = None) -> CheckedTable:
+                target_split: TargetSplit | None = None, limits: Limits | None = None) -> CheckedTable:
     """Parse and check `table` mapped by `mapping` (export header → field). Targets for quarters
     and years are spread over their months as `target_split` says (default: evenly, calendar
     fiscal year), and a wide target sheet is read one month column at a time."""
+    limits = limits or Limits()
     source_frame = table.frame.with_columns(table.structure_columns())
     structure = ["_long", "_open_end"] if table.text_path is not None else []
     wide_label = ""
@@ -70,6 +77,12 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     blanked = [pl.when(pl.col(source) != "").then(pl.col(source)).alias(source) for source in padded]
     forms = _fast_forms(table, {header: fields[field].kind for header, field in mapping.items()})
     parsed, trusted, kept = [], [], []
+    # Byte length bounds character length from above, and costs nothing per cell (it is stored).
+    too_long = pl.any_horizontal([pl.col(s).str.len_bytes() > limits.max_cell_chars for s in sources.values()]
+                                 ).alias("_too_long") if sources else pl.lit(False).alias("_too_long")
+    texts = [f for f in mapping.values() if fields[f].kind not in _SLOW_KINDS and fields[f].kind != "flag"]
+    controls = (pl.any_horizontal([pl.col(f).str.contains(CONTROL_CHARACTERS) for f in texts])
+                if texts else pl.lit(False)).alias("_controls")
     for header, field in mapping.items():
         kind, text, form = fields[field].kind, pl.col(sources[header]), forms.get(header)
         if kind in _SLOW_KINDS:
@@ -82,8 +95,8 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
             parsed.append(text.alias(field))
         if kind in _SLOW_KINDS or kind == "flag":
             kept.append(pl.when(pl.col(field).is_null()).then(text).alias(_RAW + field))
-    query = (source_frame.select(pl.col(ROW), *structure, *trimmed).with_columns(blanked)
-             .with_columns(parsed).with_columns(trusted).with_columns(kept).drop(list(sources.values())))
+    query = (source_frame.select(pl.col(ROW), *structure, *trimmed).with_columns(*blanked, too_long)
+             .with_columns(parsed).with_columns(*trusted, controls).with_columns(kept).drop(list(sources.values())))
     try:
         # One chunk per column: the streaming engine returns hundreds, and every later step that
         # adds a column to a frame of unequal chunks would realign all of them (0.1–0.3 s each at 5M rows).
@@ -98,6 +111,9 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
             problems.append(problem_frame(ragged))
     except pl.exceptions.ComputeError as error:
         raise ImportFailed(table.file_name, [read_failure(table, error)]) from None
+    problems.append(_long_cells(table, frame, mapping, limits))
+    frame, notes = _without_controls(table.file_name, frame, texts, header_of)
+    frame = frame.drop("_too_long")
     rows_in = frame[ROW].n_unique() if wide_label else frame.height  # sheet rows, not month cells
     # A blank cell is no unreadable value; trimming only the few cells kept is cheaper than every cell.
     frame = frame.with_columns(pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
@@ -142,7 +158,41 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
     found = pl.concat([p.cast(PROBLEM_SCHEMA) for p in problems]) if problems else empty_problems()
     # A cell that could not be parsed is also empty afterwards: report it once, as unreadable.
     found = found.unique(["row", "column"], keep="first", maintain_order=True)
-    return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in, split_rows)
+    return CheckedTable(frame, found.sort("row", "column", nulls_last=True), rows_in, split_rows, notes)
+
+
+def _long_cells(table: RawTable, frame: pl.DataFrame, mapping: dict[str, str], limits: Limits) -> pl.DataFrame:
+    """A problem for each mapped cell longer than the limit (read again from the file: they are few)."""
+    rows = frame.filter(pl.col("_too_long"))[ROW]
+    headers = [h for h in mapping if h in table.headers]  # a wide target sheet's months are unpivoted
+    if rows.is_empty():
+        return empty_problems()
+    cells = (table.frame.filter(pl.col(ROW).is_in(rows.implode()))
+             .select(ROW, *[pl.col(h).str.len_chars().alias(h) for h in headers]).collect())
+    found = []
+    for header in headers:
+        for row, length in cells.filter(pl.col(header) > limits.max_cell_chars).select(ROW, header).iter_rows():
+            found.append(Problem(table.file_name, row, header, None,
+                                 f"is {length:,} characters long, more than the {limits.max_cell_chars:,} a cell may "
+                                 f"hold ({ENV_OF['max_cell_chars']}); shorten it or leave the column unmapped"))
+    return problem_frame(found)
+
+
+def _without_controls(name: str, frame: pl.DataFrame, texts: list[str],
+                      header_of: dict[str, str]) -> tuple[pl.DataFrame, list[str]]:
+    """Text cells with control characters removed, and a note per column saying where they were."""
+    affected = frame.filter(pl.col("_controls")) if frame["_controls"].any() else None
+    frame = frame.drop("_controls")
+    if affected is None:
+        return frame, []
+    notes, stripped = [], []
+    for field in texts:
+        hits = affected.filter(pl.col(field).str.contains(CONTROL_CHARACTERS))[ROW]
+        if hits.len():
+            stripped.append(pl.col(field).str.replace_all(CONTROL_CHARACTERS, ""))
+            notes.append(f"{name}: removed control characters (such as NUL) from {hits.len():,} cell(s) of column "
+                         f"'{header_of.get(field, field)}', first on row {hits.min()}; they are not text")
+    return frame.with_columns(stripped), notes
 
 
 def _fast_forms(table: RawTable, kinds: dict[str, str]) -> dict[str, str | None]:

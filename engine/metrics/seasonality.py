@@ -8,7 +8,7 @@ closed by those days. Without enough history both fall back to an even/linear sp
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -69,17 +69,29 @@ def _month_weights(store: Store, period: Period, years: int) -> pl.DataFrame:
                               pl.lit(len(shares), pl.Int32).alias("years_used"))
 
 
-def seasonal_weights(store: Store, fiscal_start_month: int = 1) -> Callable[[list[date]], list[float]]:
-    """The weight of each month (first days) for splitting a quarter or year target by season:
-    its `month_weights` weight within its fiscal year (1.0 each where there is no history). The
-    importer takes this as a plain function, as it sits below the metrics."""
-    def weights(months: list[date]) -> list[float]:
-        by_month: dict[date, float] = {}
-        for year in sorted({fiscal_year_of(month, fiscal_start_month) for month in months}):
-            frame = month_weights(store, fiscal_year(year, fiscal_start_month))
-            by_month.update(zip(frame["period_start"].to_list(), frame["weight"].to_list()))
-        return [by_month.get(month, 1.0) for month in months]
-    return weights
+@dataclass(frozen=True)
+class SeasonalWeights:
+    """The weight of each month (first days) for splitting a quarter or year target by season, as a
+    plain table: the importer sits below the metrics and checks files in a worker process, so it
+    takes the weights as a picklable callable, not a store. A month outside the table weighs 1.0."""
+
+    by_month: dict[date, float]
+
+    def __call__(self, months: list[date]) -> list[float]:
+        return [self.by_month.get(month, 1.0) for month in months]
+
+
+def seasonal_weights(store: Store, fiscal_start_month: int = 1, *, around: date | None = None,
+                     years: int = 6) -> SeasonalWeights:
+    """Each month's `month_weights` weight within its fiscal year (1.0 each where there is no
+    history), for the fiscal years from `years` before to `years` after the one of `around`
+    (default today): the years a target sheet names."""
+    centre = fiscal_year_of(around or date.today(), fiscal_start_month)
+    by_month: dict[date, float] = {}
+    for year in range(centre - years, centre + years + 1):
+        frame = month_weights(store, fiscal_year(year, fiscal_start_month))
+        by_month.update(zip(frame["period_start"].to_list(), frame["weight"].to_list()))
+    return SeasonalWeights(by_month)
 
 
 def _fiscal_month(day: date, fiscal_start_month: int) -> int:

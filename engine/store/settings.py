@@ -75,6 +75,28 @@ SETTINGS: tuple[Setting, ...] = (
             "beside the database. While it does not exist, sign-in is off (single-user local mode)."),
     Setting("session_idle_minutes", "TERRAIN_SESSION_IDLE", 30,
             "Minutes without any click after which a signed-in session ends (0 = never).", int),
+    # Limits of what an import reads (docs/importing-limits.md); each refusal names the file and the setting.
+    Setting("max_upload_mb", "TERRAIN_MAX_UPLOAD_MB", 2048,
+            "Largest file an import accepts, in MB (the Import page's upload limit; keep "
+            ".streamlit/config.toml server.maxUploadSize equal).", int),
+    Setting("max_workbook_mb", "TERRAIN_MAX_WORKBOOK_MB", 1024,
+            "Most an .xlsx workbook may inflate to (all its sheets and shared strings unzipped), in MB.", int),
+    Setting("max_zip_ratio", "TERRAIN_MAX_ZIP_RATIO", 200,
+            "Largest compression ratio of a big (over 16 MB unzipped) workbook member; more looks like a zip bomb.",
+            int),
+    Setting("max_sheet_cells", "TERRAIN_MAX_SHEET_CELLS", 50_000_000,
+            "Most cells a workbook sheet may declare (its dimension, rows × columns), checked before reading.", int),
+    Setting("max_columns", "TERRAIN_MAX_COLUMNS", 2000, "Most columns a file or sheet may have.", int),
+    Setting("max_cell_chars", "TERRAIN_MAX_CELL_CHARS", 131_072,
+            "Longest cell an import accepts, in characters (Salesforce's long text area holds 131,072).", int),
+    Setting("import_worker_mb", "TERRAIN_IMPORT_WORKER_MB", 8192,
+            "Memory limit of the worker process that reads and checks each imported file, in MB.", int),
+    Setting("import_worker_seconds", "TERRAIN_IMPORT_WORKER_SECONDS", 1800,
+            "Time limit of the worker process that reads and checks each imported file, in seconds.", int),
+    Setting("import_in_process_mb", "TERRAIN_IMPORT_IN_PROCESS_MB", 16,
+            "On the command line, CSV and Parquet files of at least this many MB are checked in the command's own "
+            "process, not the worker (saves copying their rows between processes); 0 = always the worker. "
+            "The app always uses the worker.", int),
 )
 
 
@@ -97,6 +119,15 @@ class Settings:
     keep_crm_territory: bool
     users_file: str
     session_idle_minutes: int
+    max_upload_mb: int
+    max_workbook_mb: int
+    max_zip_ratio: int
+    max_sheet_cells: int
+    max_columns: int
+    max_cell_chars: int
+    import_worker_mb: int
+    import_worker_seconds: int
+    import_in_process_mb: int
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

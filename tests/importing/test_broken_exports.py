@@ -18,7 +18,7 @@ CASES = [
     ("unparseable_dates.csv", 3, "CloseDate", "is not a date"),
     ("unparseable_amounts.csv", 2, "Amount", "is not an amount"),
     ("unknown_stages.csv", 3, "StageName", "is not a known stage"),
-    ("wrong_encoding.csv", 3, None, "not UTF-8, UTF-16 or GB18030"),
+    ("wrong_encoding.csv", 3, None, "contains bytes that are not UTF-8 text"),
     ("empty.csv", None, None, "is empty"),
     ("header_only.csv", 2, None, "no data rows"),
     ("binary_garbage.csv", None, None, "binary data"),

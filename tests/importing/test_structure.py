@@ -75,7 +75,8 @@ def test_a_trailing_empty_last_cell_is_not_ragged(tmp_path):
 
 
 def test_bytes_that_are_not_utf8_far_past_the_sampled_head_are_named_with_their_row(tmp_path):
-    rows = "".join(_row(n) for n in range(1, 3001))  # ~150 KB: past the 64 KB sample
+    # The head's UTF-8 (Müller) is the evidence the file is UTF-8: the stray Latin-1 byte is an error.
+    rows = _row(1, "Müller") + "".join(_row(n) for n in range(2, 3001))  # ~150 KB: past the 64 KB sample
     data = (HEADER + rows).encode("utf-8") + b"006999999,Caf\xe9 deal,Closed Won,1,2024-03-01\n"
     problems = _problems(tmp_path, data)
     assert len(problems) == 1

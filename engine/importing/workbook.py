@@ -1,0 +1,123 @@
+"""Excel workbooks (.xlsx) inspected before they are read, then read sheet by sheet.
+
+An .xlsx file is a zip of XML parts. Before the Excel reader sees it, the zip's directory says how
+big each part inflates to and how hard it is compressed, and the head of each sheet's XML declares
+its dimension (`<dimension ref="A1:XFD1048576"/>`); a workbook that would inflate past the limit,
+looks like a zip bomb, declares more cells or columns than allowed, is refused with its name and
+the setting to raise — reading it would need more memory than the limits allow. The sheets of an
+accepted workbook are read by calamine (in the import worker) and written as Arrow IPC files.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import polars as pl
+
+from engine.importing.limits import ENV_OF, Limits
+from engine.importing.raw import NO_DATA_ROWS, ROW, Digest, RawTable, TempFiles, unique_headers, unreadable
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+_HEAD_BYTES = 1 << 16  # the dimension element comes right after the sheet's properties
+_BIG_MEMBER = 16 << 20  # below this, any compression ratio is harmless
+_REREAD = "; open it in Excel and save it again as .xlsx or CSV UTF-8"
+
+
+def column_number(letters: str) -> int:
+    """'A' → 1, 'Z' → 26, 'AA' → 27, 'XFD' → 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def inspect(path: Path, limits: Limits) -> str | None:
+    """Why the workbook at `path` must not be read (one sentence with what to do), or None."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            inflated = sum(member.file_size for member in members)
+            if inflated > limits.max_workbook_mb << 20:
+                return (f"inflates to {inflated / (1 << 20):,.0f} MB when unzipped, more than the "
+                        f"{limits.max_workbook_mb:,} MB a workbook may ({ENV_OF['max_workbook_mb']}); "
+                        "save the sheet as CSV UTF-8 and import that, or split the workbook")
+            for member in members:
+                ratio = member.file_size / max(member.compress_size, 1)
+                if member.file_size > _BIG_MEMBER and ratio > limits.max_zip_ratio:
+                    return (f"has a part ({member.filename}) compressed {ratio:,.0f} to 1, more than "
+                            f"{limits.max_zip_ratio} to 1 ({ENV_OF['max_zip_ratio']}): it looks like a zip bomb, "
+                            "not an Excel export; save the sheet again from Excel")
+            for member in members:
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                    with archive.open(member) as stream:
+                        head = stream.read(_HEAD_BYTES)
+                    refused = _dimension_refusal(member.filename, head, limits)
+                    if refused:
+                        return refused
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as error:
+        return f"is not a readable Excel workbook ({type(error).__name__}){_REREAD}"
+    return None
+
+
+def _dimension_refusal(member: str, head: bytes, limits: Limits) -> str | None:
+    match = _DIMENSION.search(head)
+    if not match:
+        return None
+    first_column, first_row, last_column, last_row = match.groups()
+    last_column, last_row = last_column or first_column, last_row or first_row
+    columns = column_number(last_column.decode()) - column_number(first_column.decode()) + 1
+    rows = int(last_row) - int(first_row) + 1
+    sheet = Path(member).stem
+    span = f"{first_column.decode()}{int(first_row)}:{last_column.decode()}{int(last_row)}"
+    if columns > limits.max_columns:
+        return (f"declares {columns:,} columns on {sheet} ({span}), more than the {limits.max_columns:,} "
+                f"an import reads ({ENV_OF['max_columns']}); delete the empty columns (or the stray cell far "
+                "to the right) in Excel and save it again")
+    if rows * columns > limits.max_sheet_cells:
+        return (f"declares {rows * columns:,} cells on {sheet} ({span}: {rows:,} rows × {columns:,} columns), "
+                f"more than the {limits.max_sheet_cells:,} a sheet may ({ENV_OF['max_sheet_cells']}); delete the "
+                "empty rows and columns (or a stray cell far away) in Excel and save it again, or export CSV")
+    return None
+
+
+def read_workbook(path: Path, name: str, sha: Digest, temp: TempFiles, limits: Limits) -> list[RawTable]:
+    """Every sheet with data as a table written to an IPC file (run in the import worker)."""
+    refused = inspect(path, limits)
+    if refused:
+        return [unreadable(name, sha, None, None, None, refused)]
+    try:
+        sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0,
+                               raise_if_empty=False)
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any reader failure means a broken workbook
+        return [unreadable(name, sha, None, None, None,
+                           f"is not a readable Excel workbook ({type(error).__name__}){_REREAD}")]
+    tables = []
+    for sheet, frame in sheets.items():
+        if frame.width == 0:
+            continue
+        sheet_name = f"{name} [{sheet}]" if len(sheets) > 1 else name
+        if frame.width > limits.max_columns:
+            tables.append(unreadable(sheet_name, sha, 1, None, None, _too_wide(frame.width, limits)))
+            continue
+        headers = unique_headers(frame.columns)
+        frame = frame.rename(dict(zip(frame.columns, headers)))
+        if frame.height == 0:
+            tables.append(unreadable(sheet_name, sha, 2, None, None, NO_DATA_ROWS, headers))
+            continue
+        data_path = temp.new_path(".arrow")
+        (frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+         .write_ipc(data_path, compression="uncompressed"))
+        sample = frame.head(200)
+        tables.append(RawTable(sheet_name, headers, None, sha, encoding="xlsx", kind="ipc",
+                               data_path=data_path, source_path=path, sample=sample))
+    if not tables:
+        return [unreadable(name, sha, None, None, None, "is an empty workbook (no sheet has data)")]
+    return tables
+
+
+def _too_wide(width: int, limits: Limits) -> str:
+    return (f"has {width:,} columns, more than the {limits.max_columns:,} an import reads "
+            f"({ENV_OF['max_columns']}); remove the columns you do not need and save it again")

@@ -1,0 +1,106 @@
+"""Hostile files built in the test (none is committed): workbooks written with zipfile, and the
+misbehaving tasks the worker tests run in the import worker (module-level, so they can be sent)."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                  '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                  '<Default Extension="xml" ContentType="application/xml"/>'
+                  '<Override PartName="/xl/workbook.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                  '<Override PartName="/xl/worksheets/sheet1.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                  '</Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+         'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+             '<sheets><sheet name="Accounts" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                  '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                  'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+_SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def write_workbook(path: Path, sheet_parts: Iterator[str]) -> Path:
+    """An .xlsx whose only sheet's XML is the concatenation of `sheet_parts` (streamed, deflated)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            for part in sheet_parts:
+                sheet.write(part.encode())
+    return path
+
+
+def small_workbook(path: Path) -> Path:
+    """A well-formed accounts sheet (two rows)."""
+    return write_workbook(path, iter([
+        _SHEET_HEAD, '<dimension ref="A1:C3"/><sheetData>',
+        f'<row r="1">{_cell("A1", "Id")}{_cell("B1", "Name")}{_cell("C1", "BillingCity")}</row>',
+        f'<row r="2">{_cell("A2", "001A")}{_cell("B2", "Acme")}{_cell("C2", "Paris")}</row>',
+        f'<row r="3">{_cell("A3", "001B")}{_cell("B3", "Beta")}{_cell("C3", "Lyon")}</row>',
+        "</sheetData></worksheet>"]))
+
+
+def far_corner_workbook(path: Path, declare: bool = True) -> Path:
+    """A tiny workbook with cells at A1 and XFD1048576: the Excel reader would allocate 17 billion cells."""
+    dimension = '<dimension ref="A1:XFD1048576"/>' if declare else ""
+    return write_workbook(path, iter([
+        _SHEET_HEAD, dimension, "<sheetData>",
+        f'<row r="1">{_cell("A1", "Id")}</row>',
+        f'<row r="1048576">{_cell("XFD1048576", "x")}</row>',
+        "</sheetData></worksheet>"]))
+
+
+def inflating_workbook(path: Path, megabytes: int) -> Path:
+    """A small file whose sheet XML inflates to `megabytes` MB (one row repeated: compresses ~1000:1)."""
+    row = f'<row>{_cell("A2", "001A")}{_cell("B2", "Acme")}</row>'
+    block = row * ((1 << 20) // len(row))
+
+    def parts() -> Iterator[str]:
+        yield _SHEET_HEAD + '<dimension ref="A1:B2"/><sheetData>'
+        yield f'<row r="1">{_cell("A1", "Id")}{_cell("B1", "Name")}</row>'
+        for _ in range(megabytes):
+            yield block
+        yield "</sheetData></worksheet>"
+    return write_workbook(path, parts())
+
+
+# Tasks the worker tests send to the import worker.
+def abort() -> None:
+    os.kill(os.getpid(), signal.SIGABRT)
+
+
+def kill_itself() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def hang() -> None:
+    time.sleep(3600)
+
+
+def allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes << 20))
+
+
+def pid() -> int:
+    return os.getpid()
