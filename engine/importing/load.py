@@ -310,10 +310,14 @@ def _rejects(import_id: str, outcome: _Outcome) -> pl.DataFrame:
     table = outcome.plan.table
     rows = problems["row"].drop_nulls().unique()
     if table.frame is not None and rows.len():
-        original = table.frame.filter(pl.col(ROW).is_in(rows.implode())).collect()
-        # Cells are cut to what a spreadsheet cell holds: the download opens in Excel.
-        records = original.select(pl.col(ROW).alias("row"), pl.struct(
-            pl.exclude(ROW, BEYOND).str.slice(0, _RECORD_CELL_CHARS)).struct.json_encode().alias("record"))
+        try:
+            original = table.frame.filter(pl.col(ROW).is_in(rows.implode())).collect()
+        except pl.exceptions.ComputeError:  # a row the reader cannot give back (bytes of no encoding):
+            original = None                 # its problem is kept, without the original cells
+        if original is not None:
+            # Cells are cut to what a spreadsheet cell holds: the download opens in Excel.
+            records = original.select(pl.col(ROW).alias("row"), pl.struct(
+                pl.exclude(ROW, BEYOND).str.slice(0, _RECORD_CELL_CHARS)).struct.json_encode().alias("record"))
     return (problems.join(records, on="row", how="left")
             .select(pl.lit(import_id).alias("import_id"), pl.col("row").alias("row_number"), "column", "value",
                     "reason", "record"))
