@@ -1,4 +1,4 @@
-"""`python -m engine report shares|attainment|forecast|kpis`: the metric tables as CSV or JSON.
+"""`python -m engine report shares|attainment|forecast|kpis|health|alerts`: the tables as CSV or JSON.
 
 The columns are the contract of DESIGN.md (fractions as fractions rounded to 4 decimals, money in
 the reporting currency rounded to cents); the numbers come from the same engine functions as the
@@ -16,7 +16,8 @@ from engine.metrics.performance import REPORT_COLUMNS, as_of_date, attainment_ta
 from engine.metrics.periods import parse_period, period_containing
 from engine.store import Store
 
-REPORTS = ("shares", "attainment", "forecast", "kpis")
+REPORTS = ("shares", "attainment", "forecast", "kpis", "health", "alerts")
+HEALTH_REPORTS = ("health", "alerts")  # per account, as of the as-of day: --period and --by do not apply
 BY = ("region", "territory", "rep", "company")
 FRACTIONS = {"share", "attainment", "win_rate", "coverage", "projected_attainment"}
 COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"}
@@ -24,7 +25,8 @@ COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "report", help="print a metric table (shares, attainment, forecast, kpis) as CSV or JSON",
+        "report", help="print a metric table (shares, attainment, forecast, kpis) or customer health (health, alerts) "
+             "as CSV or JSON",
         description="Print a metric table for a period and level. Fractions are fractions (0.2917), "
                     "money is in the reporting currency.")
     parser.add_argument("report", choices=REPORTS)
@@ -40,6 +42,10 @@ def register(subparsers) -> None:
 
 def report_frame(store: Store, report: str, period, by: str, settings, scope=None) -> pl.DataFrame:
     """The table a report prints, with its contract columns, before rounding."""
+    if report in HEALTH_REPORTS:
+        from engine.health.views import health_report
+
+        return health_report(store, report, scope)
     if report == "shares":
         return shares_table(store, period, by, scope, settings).select("name", "won", "share")
     if report == "attainment":
