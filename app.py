@@ -85,6 +85,7 @@ PAGES = {
         ("pages/forecast.py", "page.forecast", "forecast", "📈"),
         ("pages/targets.py", "page.targets", "targets", "🎯"),
         ("pages/activity.py", "page.activity", "activity", "📊"),
+        ("pages/health.py", "page.health", "health", "🩺"),
     ],
     "nav.planning": [
         ("pages/planner.py", "page.planner", "planner", "🗺️"),
