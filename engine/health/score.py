@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import polars as pl
 
@@ -40,15 +40,21 @@ def _share(expr: pl.Expr) -> pl.Expr:
 
 def activity_facts(activities: pl.DataFrame, as_of: date, config: HealthConfig) -> pl.DataFrame:
     """Per account: last activity day, activities in the last `trend_days` and in the window before.
-    Activities after the as-of day are not yet known on that day and are left out."""
-    day = pl.col("ts").cast(pl.Date)
+    Activities after the as-of day are not yet known on that day and are left out. (Timestamps are
+    compared with midnight bounds rather than cast to dates: 20M casts cost more than the group-by.)"""
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time())
+
+    ts = pl.col("ts")
     recent_from = as_of - timedelta(days=config.trend_days - 1)
     before_from = recent_from - timedelta(days=config.trend_days)
-    return (activities.lazy().filter(pl.col("account_id").is_not_null() & (day <= as_of))
+    return (activities.lazy()
+            .filter(pl.col("account_id").is_not_null() & (ts < midnight(as_of + timedelta(days=1))))
             .group_by("account_id")
-            .agg(day.max().alias("last_activity"),
-                 (day >= recent_from).sum().cast(pl.Int64).alias("activities_recent"),
-                 ((day >= before_from) & (day < recent_from)).sum().cast(pl.Int64).alias("activities_before"))
+            .agg(ts.max().dt.date().alias("last_activity"),
+                 (ts >= midnight(recent_from)).sum().cast(pl.Int64).alias("activities_recent"),
+                 ((ts >= midnight(before_from)) & (ts < midnight(recent_from))).sum().cast(pl.Int64)
+                 .alias("activities_before"))
             .collect())
 
 
@@ -112,12 +118,14 @@ def score_frame(accounts: pl.DataFrame, deals: pl.DataFrame, activities: pl.Data
              .with_columns((shares[f] * w[f]).alias(f"points_{f}") for f in FACTORS)
              .with_columns((w[f] - pl.col(f"points_{f}")).alias(f"lost_{f}") for f in FACTORS))
     earned = pl.sum_horizontal(*(pl.col(f"points_{f}") for f in FACTORS))
-    lost = pl.concat_list(*(pl.col(f"lost_{f}") for f in FACTORS))
-    reason = pl.lit(pl.Series(FACTORS)).gather(lost.list.arg_max())
+    most = pl.max_horizontal(*(pl.col(f"lost_{f}") for f in FACTORS))
+    reason = pl.lit(None, dtype=pl.String)
+    for factor in reversed(FACTORS):  # the first factor in FACTORS' order wins a tie
+        reason = pl.when(pl.col(f"lost_{factor}") == most).then(pl.lit(factor)).otherwise(reason)
     # rounded to 2 decimals so a score shown as 84.99 is tiered as 84.99, not as 84.9949…
     frame = frame.with_columns((100 * earned / config.total_weight).round(2).alias("score"))
     frame = frame.with_columns(tier(pl.col("score"), config).alias("tier"),
-                               pl.when(lost.list.max() > 1e-9).then(reason).alias("main_reason"),
+                               pl.when(most > 1e-9).then(reason).alias("main_reason"),
                                pl.lit(False).alias("receivables_known"))
     return frame.select(SCORE_COLUMNS).sort("score", "account_id")
 
