@@ -86,6 +86,7 @@ PAGES = {
         ("pages/targets.py", "page.targets", "targets", "🎯"),
         ("pages/activity.py", "page.activity", "activity", "📊"),
         ("pages/health.py", "page.health", "health", "🩺"),
+        ("pages/board.py", "page.board", "board", "📺"),
     ],
     "nav.planning": [
         ("pages/planner.py", "page.planner", "planner", "🗺️"),
