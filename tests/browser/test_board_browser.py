@@ -58,6 +58,7 @@ def test_health_page_journey(tmp_path, serve_app, page):
     page.goto(f"{url}/health")
     wait_for_app(page)
     page.wait_for_selector('h1:has-text("Customer health")')
+    page.locator('[data-testid="stMetricValue"]').nth(3).wait_for()
     tiles = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert tiles[:3] == ["3", "0", "4"], tiles
     page.locator('[data-testid="stDataFrame"] canvas').first.wait_for()
