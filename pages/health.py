@@ -6,12 +6,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from engine.charts.health import tier_distribution
+from engine.charts.health import tier_distribution, tier_trend
 from engine.health.alerts import alert_counts, alerts_frame, pending_alerts
 from engine.health.config import FACTORS, TIERS, HealthConfig, load_config, save_config
 from engine.health.explain import breakdown, fill_template, with_words
 from engine.health.score import at_risk, health_table, tier_counts
-from engine.health.views import distribution, in_scope, scope_territories
+from engine.health.views import distribution, in_scope, scope_territories, tier_history
 from engine.i18n import fmt_date, fmt_number, t
 from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
@@ -162,6 +162,13 @@ def main() -> None:
         chart = tier_distribution(distribution(scores, store, by), by, lang)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"health-by-{by}", key="health-dist")
+        # off by default: six scorings of every account cost six times one (≈ 3 s each at 1M accounts)
+        if st.toggle(t("health.trend.show", lang), key="health_trend"):
+            history = tier_history(store, scope, as_of, config)
+            trend = tier_trend(history, lang)
+            st.altair_chart(trend, width="stretch")
+            chart_downloads(trend, "health-trend", key="health-trend")
+            table_downloads(history, "health-trend", key="health-trend-table")
     with settings_tab:
         settings_editor(store, config, lang)
 

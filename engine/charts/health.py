@@ -33,3 +33,20 @@ def tier_distribution(counts: pl.DataFrame, by: str, lang: str = "en", *, dark: 
         tooltip=["name:N", "tier_label:N", "accounts:Q"])
     title = t("chart.health.title", lang, by=t(f"health.dist.{by}", lang).lower() if lang == "en" else t(f"health.dist.{by}", lang))
     return themed(chart.properties(title=title, height={"step": 26}), dark=dark)
+
+
+def tier_trend(history: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
+    """Accounts per tier at each month end (`engine.health.views.tier_history`), stacked."""
+    labels = {tier: t(f"health.tier.{tier}", lang) for tier in TIERS}
+    frame = history.with_columns(pl.col("tier").replace_strict(labels, return_dtype=pl.String).alias("tier_label"),
+                                 pl.col("tier").replace_strict({k: i for i, k in enumerate(TIERS)},
+                                                               return_dtype=pl.Int8).alias("order"),
+                                 pl.col("day").cast(pl.String).alias("when"))
+    chart = base(frame).mark_bar().encode(
+        x=alt.X("when:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("accounts:Q", title=t("chart.health.accounts", lang), stack="zero"),
+        color=alt.Color("tier_label:N", title=None,
+                        scale=alt.Scale(domain=[labels[k] for k in TIERS], range=[TIER_COLOURS[k] for k in TIERS]),
+                        legend=alt.Legend(orient="top")),
+        order=alt.Order("order:Q"), tooltip=["when:O", "tier_label:N", "accounts:Q"])
+    return themed(chart.properties(title=t("chart.health.trend", lang), height=260))

@@ -1,15 +1,16 @@
 """What the Health page, the board and `report health|alerts` show, cut from the score table:
-a territory scope, the tier distribution per territory or rep, the report's contract columns."""
+a territory scope, the tier distribution per territory or rep and over the last months, the
+report's contract columns."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
 from engine.health.alerts import ALERT_COLUMNS, account_alerts
-from engine.health.config import FACTORS, TIERS
-from engine.health.score import health_table
+from engine.health.config import FACTORS, TIERS, HealthConfig
+from engine.health.score import health_table, tier_counts
 from engine.metrics.sales_data import sales_data
 from engine.store import Store
 from engine.store.errors import TerrainError
@@ -65,3 +66,24 @@ def health_report(store: Store, which: str, scope: Iterable[str] | None = None,
     if which == "health":
         return in_scope(health_table(store, as_of), territories).select(HEALTH_REPORT_COLUMNS)
     return in_scope(account_alerts(store, as_of), territories).select(ALERT_COLUMNS)
+
+
+def history_days(as_of: date, months: int = 6) -> list[date]:
+    """The as-of day and the last day of each of the `months` − 1 months before it, oldest first."""
+    days, day = [as_of], as_of.replace(day=1)
+    for _ in range(months - 1):
+        day = day - timedelta(days=1)
+        days.append(day)
+        day = day.replace(day=1)
+    return days[::-1]
+
+
+def tier_history(store: Store, territories: list[str] | None, as_of: date, config: HealthConfig,
+                 months: int = 6) -> pl.DataFrame:
+    """Accounts per tier on each of `history_days` (each day scored as if it were the as-of day,
+    from what was known then): day, tier, accounts — long, for a stacked chart."""
+    rows = []
+    for day in history_days(as_of, months):
+        counts = tier_counts(in_scope(health_table(store, day, config), territories))
+        rows.extend({"day": day, "tier": tier, "accounts": counts[tier]} for tier in TIERS)
+    return pl.DataFrame(rows, schema={"day": pl.Date, "tier": pl.String, "accounts": pl.Int64})

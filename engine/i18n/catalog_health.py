@@ -77,6 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "health.dist.territory": ("Territory", "区域"),
     "health.dist.rep": ("Rep", "销售"),
     "chart.health.title": ("Accounts per tier by {by}", "各{by}客户健康等级分布"),
+    "chart.health.trend": ("Accounts per tier at each month end", "各月末客户健康等级分布"),
+    "health.trend.show": ("Show the last 6 months (scores every month end again)", "显示近 6 个月（逐月末重新计算）"),
     "chart.health.accounts": ("Accounts", "客户数"),
     "health.settings.weights": ("Weights (points per factor; the score is scaled to 100)",
                                 "权重（每个因素的分值；总分按 100 换算）"),

@@ -95,3 +95,11 @@ def test_chinese(db):
     assert at.title[0].value == "客户健康度"
     assert {m.label: m.value for m in at.metric}["红色客户"] == "4"
     assert "天无活动" in list(frame(at, "health_list")["主要原因"])[2]
+
+
+def test_trend_over_the_last_months(db):
+    at = run_page("health")
+    assert len(at.get("vega_lite_chart")) == 1    # the distribution; the trend waits for the toggle
+    at.toggle(key="health_trend").set_value(True).run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 2

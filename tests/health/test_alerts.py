@@ -67,3 +67,17 @@ def test_report_health_and_alerts_cli(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("kind,account_id,name,owner_rep_id,rep_name,territory_id,territory")
     assert [line.split(",")[:2] for line in lines[1:]] == [["dormant", "A7"], ["no_owner", "A7"]]
+
+
+def test_tier_history_month_ends(health_store):
+    from engine.health.config import load_config
+    from engine.health.views import history_days, tier_history
+
+    assert history_days(date(2024, 6, 20), 3) == [date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 20)]
+    history = tier_history(health_store, None, date(2024, 6, 20), load_config(health_store), months=3)
+    assert history.filter(day=date(2024, 6, 20))["accounts"].to_list() == [3, 0, 4]
+    # 30 Apr, scored with what was known then: A1's activity on 1 May and A5's win of 1 Jun are not
+    # yet known, so the counts differ from today's, and match scoring that day directly
+    april = health_table(health_store, date(2024, 4, 30))
+    assert history.filter(day=date(2024, 4, 30))["accounts"].to_list() == list(tier_counts(april).values())
+    assert history["accounts"].sum() == 7 * 3
