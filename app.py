@@ -138,6 +138,8 @@ PAGES = {
         ("pages/forecast.py", "page.forecast", "forecast", "📈"),
         ("pages/targets.py", "page.targets", "targets", "🎯"),
         ("pages/activity.py", "page.activity", "activity", "📊"),
+        ("pages/health.py", "page.health", "health", "🩺"),
+        ("pages/board.py", "page.board", "board", "📺"),
     ],
     "nav.planning": [
         ("pages/territories.py", "page.territories", "territories", "🧩"),

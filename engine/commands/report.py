@@ -1,4 +1,4 @@
-"""`python -m engine report shares|attainment|forecast|kpis`: the metric tables as CSV or JSON.
+"""`python -m engine report shares|attainment|forecast|kpis|health|alerts`: the tables as CSV or JSON.
 
 The columns are the contract of DESIGN.md (fractions as fractions rounded to 4 decimals, money in
 the reporting currency rounded to cents); the numbers come from the same engine functions as the
@@ -28,7 +28,8 @@ from engine.store.exports import csv_text
 # The assignment reports of the stored rules (engine.territories): orphans = accounts no rule
 # matches (with the field that was empty or unexpected); conflicts = ties of equal-priority rules.
 RULE_REPORTS = ("orphans", "conflicts")
-REPORTS = ("shares", "attainment", "forecast", "kpis") + RULE_REPORTS + TERRITORY_REPORTS
+HEALTH_REPORTS = ("health", "alerts")  # per account, as of the as-of day: --period and --by do not apply
+REPORTS = ("shares", "attainment", "forecast", "kpis") + HEALTH_REPORTS + RULE_REPORTS + TERRITORY_REPORTS
 BY = ("region", "territory", "rep", "company")
 FRACTIONS = {"share", "attainment", "win_rate", "coverage", "projected_attainment"}
 COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"}
@@ -36,8 +37,8 @@ COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "report", help="print a metric table (shares, attainment, forecast, kpis), the rules' orphans / "
-                       "conflicts, or a list (duplicates, unowned) as CSV or JSON",
+        "report", help="print a metric table (shares, attainment, forecast, kpis), customer health (health, "
+                       "alerts), the rules' orphans / conflicts, or a list (duplicates, unowned) as CSV or JSON",
         description="Print a metric table for a period and level. Fractions are fractions (0.2917), "
                     "money is in the reporting currency.")
     parser.add_argument("report", choices=REPORTS)
@@ -72,6 +73,10 @@ def report_frame(store: Store, report: str, period, by: str, settings, scope=Non
 
         return rep_attainment_parts(store, period, scope, settings).select(
             pl.col("rep").alias("name"), "territory", "row", "target", "won", "attainment", "gap")
+    if report in HEALTH_REPORTS:
+        from engine.health.views import health_report
+
+        return health_report(store, report, scope)
     if report == "shares":
         return shares_table(store, period, by, scope, settings).select("name", "won", "share")
     if report == "attainment":

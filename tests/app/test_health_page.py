@@ -1,0 +1,105 @@
+"""The Health page on the tiny company with activities (tests/health/conftest.py): 3 green, 0
+yellow, 4 red as of 20 Jun 2024; the filters, the breakdown, the alerts and the settings editor."""
+from __future__ import annotations
+
+import pytest
+
+from engine.health.config import load_config
+from engine.store import Store
+from tests.app.conftest import database_for_app, run_page
+from tests.health.conftest import fill_health_company
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = database_for_app(tmp_path, monkeypatch, fill_health_company, name="health")
+    yield path
+    from ui import context
+    context._open_store.clear()
+
+
+# AppTest's dataframes carry no key: the page draws them in this order (each alert kind non-empty here)
+TABLES = ("health_list", "health_breakdown", "health_top", "health_alert_dormant", "health_alert_no_owner",
+          "health_alerts_by_rep", "health_alerts_by_territory")
+
+
+def frame(at, key):
+    return at.dataframe[TABLES.index(key)].value
+
+
+def test_tiles_risk_list_and_breakdown(db):
+    at = run_page("health")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Customer health"
+    assert {m.label: m.value for m in at.metric} == {
+        "Green accounts": "3", "Yellow accounts": "0", "Red accounts": "4", "Average score": "60.6"}  # 424.45 ÷ 7
+    risk = frame(at, "health_list")
+    assert list(risk["Account"]) == ["Umbrella", "Nobody Ltd", "Initech", "Hooli"]
+    assert list(risk["Score"]) == [30.0, 30.0, 33.0, 59.81]
+    assert list(risk["Main reason"])[2] == "140 days without activity (−30.0)"
+    assert set(risk["Next action"]) == {"hold the renewal quote until sign-off"}
+    # the breakdown of the first account in the list explains every lost point
+    breakdown = frame(at, "health_breakdown")
+    assert list(breakdown["Points lost"]) == [30.0, 25.0, 0.0, 15.0, 0.0, 0.0]
+    top = frame(at, "health_top")
+    assert len(top) == 4 and list(top["Score"]) == [30.0, 30.0, 33.0, 59.81]
+
+
+def test_filters_narrow_the_list(db):
+    at = run_page("health")
+    at.multiselect(key="health_tiers").set_value(["green"]).run()
+    assert list(frame(at, "health_list")["Score"]) == [85.0, 88.63, 98.01]
+    at.selectbox(key="health_rep").set_value("Ada West").run()
+    assert list(frame(at, "health_list")["Score"]) == [85.0, 98.01]
+    at.text_input(key="health_search").set_value("acm").run()
+    assert list(frame(at, "health_list")["Account"]) == ["Acme"]
+    assert "Next action: send a case study" in [m.value for m in at.markdown]
+    assert at.code[0].value.startswith("Hello …, thank you for a good year together. Here is how a company like Acme")
+
+
+def test_alerts_tab(db):
+    at = run_page("health")
+    assert list(frame(at, "health_alert_dormant")["Account"]) == ["Umbrella", "Nobody Ltd", "Initech"]
+    assert list(frame(at, "health_alert_no_owner")["Account"]) == ["Nobody Ltd"]
+    by_rep = frame(at, "health_alerts_by_rep")
+    assert list(by_rep["Rep"]) == ["Bo East", "—"] and list(by_rep["Alerts"]) == [2, 2]
+    assert any("needs invoices" in i.value for i in at.info)
+
+
+def test_settings_are_saved_and_rescore(db):
+    at = run_page("health")
+    at.number_input(key="health_green").set_value(90.0)
+    at.number_input(key="health_yellow").set_value(30.0)
+    at.button(key="FormSubmitter:health_settings-Save").click().run()
+    assert not at.exception, at.exception
+    # yellow from 30 up to 90: 85, 88.63, 59.81, 33 and the two 30s
+    assert {m.label: m.value for m in at.metric}["Yellow accounts"] == "6"
+    store = Store.open(db)
+    try:
+        assert (load_config(store).green_from, load_config(store).yellow_from) == (90.0, 30.0)
+    finally:
+        store.close()
+
+
+def test_thresholds_out_of_order_are_refused(db):
+    at = run_page("health")
+    at.number_input(key="health_yellow").set_value(95.0)
+    at.button(key="FormSubmitter:health_settings-Save").click().run()
+    assert "out of order" in at.error[0].value
+    assert {m.label: m.value for m in at.metric}["Green accounts"] == "3"
+
+
+def test_chinese(db):
+    at = run_page("health", lang="zh")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "客户健康度"
+    assert {m.label: m.value for m in at.metric}["红色客户"] == "4"
+    assert "天无活动" in list(frame(at, "health_list")["主要原因"])[2]
+
+
+def test_trend_over_the_last_months(db):
+    at = run_page("health")
+    assert len(at.get("vega_lite_chart")) == 1    # the distribution; the trend waits for the toggle
+    at.toggle(key="health_trend").set_value(True).run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 2
