@@ -10,6 +10,7 @@ from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.territories.tree import territory_table
 from ui.tables import readable
+from ui.markup import plain
 
 
 def show_note(key: str) -> None:
@@ -24,7 +25,7 @@ def done(key: str, message: str) -> None:
 
 
 def failed(key: str, error: TerrainError) -> None:
-    st.session_state[f"{key}-note"] = (False, f"**{error.title}** — {error}")
+    st.session_state[f"{key}-note"] = (False, f"**{plain(error.title)}** — {plain(error)}")
 
 
 def tiles(values: list[tuple[str, object]]) -> None:

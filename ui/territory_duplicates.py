@@ -14,6 +14,7 @@ from engine.territories.duplicates import duplicate_groups, duplicate_summary, m
 from ui.downloads import table_downloads
 from ui.tables import readable
 from ui.territory_common import done, failed, show_note, tiles
+from ui.markup import t_md
 
 KEY = "td"
 
@@ -24,7 +25,7 @@ def _merge(store: Store, lang: str, groups: pl.DataFrame) -> None:
     try:
         changed = merge_ownership(store, group["account_id"].to_list(), rep_id=state[f"{KEY}-rep"],
                                   actor=state.get("user"))
-        done(KEY, t("tadmin.done.merge", lang, changed=changed))
+        done(KEY, t_md("tadmin.done.merge", lang, changed=changed))
     except TerrainError as error:
         failed(KEY, error)
 

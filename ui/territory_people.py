@@ -15,6 +15,7 @@ from engine.territories import members
 from ui import context
 from ui.tables import readable
 from ui.territory_common import done, failed, opened_tree, target_parts_table
+from ui.markup import t_md
 
 KEY = "tp"
 
@@ -27,16 +28,16 @@ def _change(store: Store, lang: str, kind: str, names: dict, reps: dict) -> None
         if kind == "add":
             rep, role = state[f"{KEY}-add-rep"], state[f"{KEY}-add-role"]
             members.add_member(store, territory, rep, role, actor=actor)
-            message = t("tadmin.done.member", lang, rep=reps[rep], name=names[territory],
+            message = t_md("tadmin.done.member", lang, rep=reps[rep], name=names[territory],
                         role=t(f"tadmin.role.{role}", lang))
         elif kind == "remove":
             rep = state[f"{KEY}-rm-rep"]
             members.remove_member(store, territory, rep, actor=actor)
-            message = t("tadmin.done.unmember", lang, rep=reps[rep], name=names[territory])
+            message = t_md("tadmin.done.unmember", lang, rep=reps[rep], name=names[territory])
         else:
             rep, previous = state[f"{KEY}-own-rep"], state[f"{KEY}-own-prev"]
             members.set_owner(store, territory, rep, previous_role=None if previous == "none" else previous, actor=actor)
-            message = t("tadmin.done.owner", lang, rep=reps[rep], name=names[territory])
+            message = t_md("tadmin.done.owner", lang, rep=reps[rep], name=names[territory])
         done(KEY, message)
     except TerrainError as error:
         failed(KEY, error)
@@ -52,7 +53,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
                              format_func=paths.get, key=f"{KEY}-territory")
     label = lambda c: t(f"tadmin.col.{c}", lang)  # noqa: E731
     seated = members.members_table(store, territory)
-    st.subheader(t("tadmin.people.members", lang, name=names[territory]))
+    st.subheader(t_md("tadmin.people.members", lang, name=names[territory]))
     if seated.is_empty():
         st.caption(t("tadmin.people.none", lang))
     else:

@@ -13,6 +13,7 @@ from engine.store.settings import Settings
 from engine.territories import pool
 from ui.tables import readable
 from ui.territory_common import done, failed, show_note
+from ui.markup import t_md
 
 KEY = "tpl"
 MATCHES = 50
@@ -23,14 +24,14 @@ def _request(store: Store, lang: str) -> None:
     try:
         request_id = pool.request_specialist(store, state[f"{KEY}-deal"], state[f"{KEY}-skill"],
                                              urgency=state[f"{KEY}-urgency"], actor=state.get("user"))
-        done(KEY, t("tadmin.done.request", lang, request=request_id))
+        done(KEY, t_md("tadmin.done.request", lang, request=request_id))
     except TerrainError as error:
         failed(KEY, error)
 
 
 def _allocate(store: Store, lang: str) -> None:
     decided = pool.allocate(store, actor=st.session_state.get("user"))
-    done(KEY, t("tadmin.done.allocate", lang, queued=decided.height,
+    done(KEY, t_md("tadmin.done.allocate", lang, queued=decided.height,
                                                served=int(decided["specialist_rep_id"].is_not_null().sum())))
 
 
@@ -38,7 +39,7 @@ def _release(store: Store, lang: str) -> None:
     request_id = st.session_state[f"{KEY}-booked"]
     try:
         pool.release(store, request_id, actor=st.session_state.get("user"))
-        done(KEY, t("tadmin.done.release", lang, request=request_id))
+        done(KEY, t_md("tadmin.done.release", lang, request=request_id))
     except TerrainError as error:
         failed(KEY, error)
 

@@ -17,6 +17,7 @@ from engine.territories.rules import KINDS, RulesRefused, load_rules, normalise,
 from engine.territories.rules_file import copy_rules, read_rules_csv, rules_csv
 from ui import context
 from ui.downloads import table_downloads
+from ui.markup import plain
 
 DRAFT, SIMULATION, FLASH, EDITOR = "rules_draft", "rules_simulation", "rules_flash", "rules_editor_version"
 EDITED = ("rule_id", "kind", "territory_id", "priority", "expression", "active", "name")
@@ -106,10 +107,10 @@ def _problems(refused: RulesRefused) -> None:
     for problem in refused.problems:
         if problem.error is not None:
             error = problem.error
-            st.markdown(f"**{problem.where}** — {error.reason} (column {error.column}). {error.hint}")
+            st.markdown(f"**{plain(problem.where)}** — {plain(error.reason)} (column {error.column}). {plain(error.hint)}")
             st.code(f"{error.text}\n{' ' * (error.column - 1)}^", language=None)
         else:
-            st.markdown(f"**{problem.where}**, {problem.column} — {problem.message}")
+            st.markdown(f"**{plain(problem.where)}**, {plain(problem.column)} — {plain(problem.message)}")
     fields = next((p.error.field_list() for p in refused.problems if p.error is not None), "")
     if fields:
         st.caption(fields)

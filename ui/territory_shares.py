@@ -15,6 +15,7 @@ from engine.territories.shares import find_accounts, share_account, shared_accou
 from ui import context
 from ui.tables import readable
 from ui.territory_common import done, failed, show_note, tree_labels
+from ui.markup import t_md
 
 KEY = "ts"
 MATCHES = 50  # accounts offered for a search (a selectbox of every account would not load)
@@ -28,7 +29,7 @@ def _change(store: Store, lang: str, add: bool, names: dict, paths: dict) -> Non
             share_account(store, account, territory, actor=state.get("user"))
         else:
             unshare_account(store, account, territory, actor=state.get("user"))
-        done(KEY, t("tadmin.done.share" if add else "tadmin.done.unshare", lang,
+        done(KEY, t_md("tadmin.done.share" if add else "tadmin.done.unshare", lang,
                     territory=paths[territory], account=names.get(account, account)))
     except TerrainError as error:
         failed(KEY, error)

@@ -17,6 +17,7 @@ from engine.territories import tree
 from ui.downloads import table_downloads
 from ui.tables import readable
 from ui.territory_common import done, failed, opened_tree, tiles
+from ui.markup import t_md
 
 KEY = "tt"
 
@@ -26,7 +27,7 @@ def _add(store: Store, lang: str) -> None:
     try:
         new = tree.add_territory(store, state[f"{KEY}-add-name"], parent_id=state[f"{KEY}-add-parent"],
                                  kind=state[f"{KEY}-add-type"], actor=state.get("user"))
-        done(KEY, t("tadmin.done.add", lang, name=f"{state[f'{KEY}-add-name'].strip()} ({new})"))
+        done(KEY, t_md("tadmin.done.add", lang, name=f"{state[f'{KEY}-add-name'].strip()} ({new})"))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -35,7 +36,7 @@ def _rename(store: Store, lang: str) -> None:
     state = st.session_state
     try:
         tree.rename_territory(store, state[f"{KEY}-ren-id"], state[f"{KEY}-ren-name"], actor=state.get("user"))
-        done(KEY, t("tadmin.done.rename", lang, name=state[f"{KEY}-ren-name"].strip()))
+        done(KEY, t_md("tadmin.done.rename", lang, name=state[f"{KEY}-ren-name"].strip()))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -44,7 +45,7 @@ def _move(store: Store, lang: str, names: dict) -> None:
     state = st.session_state
     try:
         tree.move_territory(store, state[f"{KEY}-mv-id"], state[f"{KEY}-mv-parent"], actor=state.get("user"))
-        done(KEY, t("tadmin.done.move", lang, name=names[state[f"{KEY}-mv-id"]]))
+        done(KEY, t_md("tadmin.done.move", lang, name=names[state[f"{KEY}-mv-id"]]))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -54,7 +55,7 @@ def _retire(store: Store, lang: str, names: dict) -> None:
     territory, receiver = state[f"{KEY}-ret-id"], state[f"{KEY}-ret-to"]
     try:
         counts = tree.retire_territory(store, territory, to_territory_id=receiver, actor=state.get("user"))
-        done(KEY, t("tadmin.done.retire", lang, name=names[territory], receiver=names[receiver], **counts))
+        done(KEY, t_md("tadmin.done.retire", lang, name=names[territory], receiver=names[receiver], **counts))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -99,7 +100,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         receivers = [tid for tid in ids if tid != territory]
         receiver = st.selectbox(t("tadmin.field.receiver", lang), receivers, format_func=label, key=f"{KEY}-ret-to")
         if receiver is not None:
-            st.caption(t("tadmin.retire.preview", lang, name=names[territory], receiver=names[receiver],
+            st.caption(t_md("tadmin.retire.preview", lang, name=names[territory], receiver=names[receiver],
                          **tree.retire_preview(store, territory)))
         st.button(t("tadmin.retire", lang), on_click=_retire, args=(store, lang, names), key=f"{KEY}-ret-go",
                   type="primary", disabled=receiver is None)

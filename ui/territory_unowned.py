@@ -16,6 +16,7 @@ from engine.territories.unowned import MISSING, assign_accounts, unowned_account
 from ui.downloads import table_downloads
 from ui.tables import readable
 from ui.territory_common import done, failed, show_note, tiles, tree_labels
+from ui.markup import plain, t_md
 
 KEY = "tu"
 
@@ -25,7 +26,7 @@ def _assign(store: Store, lang: str, listed: list[str]) -> None:
     try:
         changed = assign_accounts(store, state[f"{KEY}-pick"] or listed, rep_id=state[f"{KEY}-rep"],
                                   territory_id=state[f"{KEY}-territory"], actor=state.get("user"))
-        done(KEY, t("tadmin.done.assign", lang, changed=changed))
+        done(KEY, t_md("tadmin.done.assign", lang, changed=changed))
         state[f"{KEY}-pick"] = []
     except TerrainError as error:
         failed(KEY, error)
@@ -34,7 +35,7 @@ def _assign(store: Store, lang: str, listed: list[str]) -> None:
 def _confirm(store: Store, lang: str, account_id: str, rep_id: str, territory_id: str | None) -> None:
     try:
         changed = confirm_suggestion(store, account_id, rep_id, territory_id, actor=st.session_state.get("user"))
-        done(KEY, t("tadmin.done.assign", lang, changed=changed))
+        done(KEY, t_md("tadmin.done.assign", lang, changed=changed))
     except TerrainError as error:
         failed(KEY, error)
 
@@ -98,9 +99,9 @@ def render(store: Store, settings: Settings, lang: str) -> None:
             st.info(t("tadmin.un.no_candidates", lang))
         for candidate in candidates.iter_rows(named=True):
             with st.container(border=True):
-                st.markdown(f"**{candidate['rank']}. {candidate['rep']}** · {candidate['territory'] or '–'} · "
+                st.markdown(f"**{candidate['rank']}. {plain(candidate['rep'])}** · {plain(candidate['territory'] or '–')} · "
                             + t("tadmin.un.score", lang, score=f"{candidate['score']:.2f}"))
                 st.caption(" · ".join(reason_texts(candidate["reasons"], lang)))
-                st.button(t("tadmin.un.confirm", lang, rep=candidate["rep"]), on_click=_confirm,
+                st.button(t_md("tadmin.un.confirm", lang, rep=candidate["rep"]), on_click=_confirm,
                           args=(store, lang, account, candidate["rep_id"], candidate["territory_id"]),
                           key=f"{KEY}-confirm-{candidate['rank']}")
