@@ -63,3 +63,16 @@ def test_adding_and_a_refused_move(db):
 def shown(markdown: str) -> str:
     """What a reader sees of Markdown whose data was escaped (ui/markup.py)."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def test_a_hostile_territory_name_renders_as_text(db):
+    """A name typed as a Markdown link or image (issue 12) reaches the page's notes escaped."""
+    app = run_tab("territory_tree")
+    app.text_input(key="tt-add-name").input("[Sign in again](http://evil.example) ![x](http://evil.example/x.png)")
+    app.selectbox(key="tt-add-parent").set_value("EU")
+    click(app, "tt-add-go")
+    assert not app.exception, app.exception
+    note = app.success[0].value
+    assert "](http" not in note and "\\[Sign in again\\]" in note and "\\!\\[x\\]" in note
+    # what the reader sees is the text itself (a word joiner keeps the URL from becoming a link)
+    assert "[Sign in again](http:\u2060//evil.example)" in shown(note)
