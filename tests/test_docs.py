@@ -85,7 +85,7 @@ def test_modules_stay_small():
 
 
 def test_nothing_in_the_checkout_reads_outside_it():
-    """A user's clone has no ../shared beside it: no file may point there."""
+    """A user's clone has no shared folder beside it: no file may point there."""
     tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
     outside = re.compile(r"\.\./shared|parents\[\d\]\s*/\s*[\"']shared[\"']|[\"']shared[\"']\s*/\s*[\"']samples[\"']")
     this_file = Path(__file__).resolve()

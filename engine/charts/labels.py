@@ -2,7 +2,7 @@
 
 A label (a month name, a translated category) depends only on the value, and a column has few
 distinct values; so each distinct value is labelled once and the column is mapped with
-`replace_strict` — no Python function called per row on the serving path (`map_elements`).
+`replace_strict` — no Python function called per row on the serving path.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Display labels for a column of values, built without Python callbacks inside polars.
 
-The serving path never hands a lambda to polars (`map_elements`, `map_batches`): those run on the
+The serving path never hands a lambda to polars (element- or batch-wise Python callbacks): those run on the
 polars thread pool and need the GIL, which deadlocked the server under concurrent sessions (issue
 12). A chart's labels are formatted in plain Python over the few rows already collected, and a
 column of codes is translated with `replace_strict` over the codes it holds — both native.
