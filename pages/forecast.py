@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from engine.charts.forecast import accuracy_bars, categories_funnel, methods_side_by_side, path_to_target
-from engine.charts.labels import relabel
+from engine.i18n.labels import relabel
 from engine.store.errors import TerrainError
 from engine.metrics.forecast import (accuracy_summary, forecast_accuracy, forecast_categories, forecast_detail,
                                      forecast_table, monthly_forecast)

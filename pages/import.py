@@ -23,7 +23,7 @@ from ui import context, uploads as uploaded
 from engine.store.exports import csv_bytes
 from engine.importing.plan import sample_of
 from engine.importing.target_periods import SPLITS
-from engine.commands.import_ import target_split
+from engine.metrics.seasonality import target_split
 from ui.markup import plain
 
 tr = context.tr

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from engine.charts.targets import month_split, region_split
-from engine.charts.labels import relabel
+from engine.i18n.labels import relabel
 from engine.store.errors import TerrainError
 from engine.i18n import CURRENCY_SYMBOLS, fmt_date, fmt_money, fmt_month, t
 from engine.metrics.performance import as_of_date, attainment_table

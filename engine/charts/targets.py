@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from engine.charts.labels import relabel
+from engine.i18n.labels import relabel
 from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_month, fmt_pct, t

@@ -16,9 +16,8 @@ from engine.commands import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_db_argument,
 from engine.store.errors import ImportFailed, TerrainError
 from engine.importing import (ENCODINGS, ENTITIES, SOURCES, Limits, encoding_label, load_profile,
                               parse_overrides, plan_files, run_import, save_profile)
-from engine.importing.target_periods import SPLITS, TargetSplit
-from engine.metrics.seasonality import seasonal_weights
-from engine.store import Store
+from engine.importing.target_periods import SPLITS
+from engine.metrics.seasonality import target_split
 from engine.store.settings import Settings
 
 
@@ -47,13 +46,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="text encoding of the CSV files (default: detected), e.g. "
                              + ", ".join(e for e in ENCODINGS if e != "utf-8-sig"))
     parser.set_defaults(handler=run)
-
-
-def target_split(store: Store, settings: Settings, method: str) -> TargetSplit:
-    """How this import spreads quarter and year targets over months (the Import page uses it too)."""
-    fsm = settings.fiscal_year_start_month
-    weights = seasonal_weights(store, fsm) if method == "seasonal" else None
-    return TargetSplit(fsm, method, weights)
 
 
 def _is_text(name: str) -> bool:

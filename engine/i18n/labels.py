@@ -27,3 +27,10 @@ def translated(column: str | pl.Expr, codes: pl.Series, key: str, lang: str) -> 
     expr = pl.col(column) if isinstance(column, str) else column
     mapping = {code: t(key.format(code=code), lang) for code in codes.unique().to_list() if code is not None}
     return expr.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def relabel(values: pl.Series, label: Callable[[object], str]) -> pl.Series:
+    """`values` with each non-null value replaced by `label(value)` (nulls stay null): each distinct
+    value is labelled once (a month name, a translated category), so a long column costs a lookup."""
+    mapping = {value: label(value) for value in values.drop_nulls().unique().to_list()}
+    return values.replace_strict(mapping, default=None, return_dtype=pl.String)

@@ -15,6 +15,7 @@ import polars as pl
 
 from engine.metrics.periods import Period, add_months, fiscal_year, fiscal_year_of
 from engine.metrics.result_cache import versioned
+from engine.importing.target_periods import TargetSplit
 from engine.store import Store
 
 MILESTONE_DAYS = (10, 20)
@@ -142,3 +143,11 @@ def pacing_milestones(month_figures: pl.DataFrame, curve: pl.DataFrame, as_of: d
         (pl.col("target") * due).round(2).alias("expected_now"),
     ).with_columns(
         pl.when(pl.col("expected_now") > 0).then(pl.col("won") / pl.col("expected_now")).otherwise(None).alias("pace"))
+
+
+def target_split(store: Store, settings, method: str) -> TargetSplit:
+    """How an import spreads quarter and year targets over months (`method` even or seasonal): what
+    the CLI and the Import page hand the importer, which sits below the metrics."""
+    fsm = settings.fiscal_year_start_month
+    weights = seasonal_weights(store, fsm) if method == "seasonal" else None
+    return TargetSplit(fsm, method, weights)
