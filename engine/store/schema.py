@@ -184,6 +184,31 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE targets ADD COLUMN saved_by VARCHAR;
     ALTER TABLE targets ADD COLUMN saved_at TIMESTAMP;
     """,
+    # 10: more of the CRM comes in (leads, contacts, invoices with their payments) for the lead KPIs,
+    # the follow-up and receivables alerts and customer health; an activity may follow up a lead
+    # (Salesforce Task.WhoId 00Q…); a wall screen signs in with a board link whose token is stored
+    # only as its sha256, limited to one scope and revocable.
+    """
+    CREATE TABLE leads (
+        lead_id VARCHAR USING COMPRESSION uncompressed NOT NULL, name VARCHAR, company VARCHAR,
+        email VARCHAR, phone VARCHAR, industry VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR,
+        postal_code VARCHAR, lead_source VARCHAR, status VARCHAR, owner_rep_id VARCHAR, territory_id VARCHAR,
+        created_at TIMESTAMP, converted_at DATE, converted_account_id VARCHAR, converted_deal_id VARCHAR,
+        source VARCHAR);
+    CREATE TABLE contacts (
+        contact_id VARCHAR USING COMPRESSION uncompressed NOT NULL, account_id VARCHAR, name VARCHAR,
+        title VARCHAR, email VARCHAR, phone VARCHAR, owner_rep_id VARCHAR, created_at TIMESTAMP,
+        source VARCHAR);
+    CREATE TABLE invoices (
+        invoice_id VARCHAR USING COMPRESSION uncompressed NOT NULL, account_id VARCHAR, number VARCHAR,
+        amount DOUBLE, currency VARCHAR, amount_rc DOUBLE, issue_date DATE, due_date DATE,
+        paid_date DATE, paid_amount DOUBLE, paid_amount_rc DOUBLE, source VARCHAR);
+    ALTER TABLE activities ADD COLUMN lead_id VARCHAR;
+    CREATE TABLE board_tokens (
+        token_sha256 VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, scope VARCHAR, lang VARCHAR,
+        rotate_seconds INTEGER, created_by VARCHAR, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP,
+        revoked_by VARCHAR, last_seen_at TIMESTAMP);
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.
@@ -191,11 +216,12 @@ DATA_TABLES: tuple[str, ...] = (
     "territories", "reps", "territory_members", "territory_rules", "accounts", "deals",
     "activities", "targets", "fx_rates", "assignment_log", "scenarios", "scenario_moves",
     "imports", "import_rejects", "territory_changes", "account_shares", "resource_requests", "target_parts",
-    "assignment_runs", "assignment_run_deals",
+    "assignment_runs", "assignment_run_deals", "leads", "contacts", "invoices", "board_tokens",
 )
 
 # Tables whose ids are kept unique by the writers, not by a PRIMARY KEY index (migration 4): an
 # upsert into them goes through Session.upsert_frame on these columns.
 UNINDEXED_KEYS: dict[str, tuple[str, ...]] = {
     "accounts": ("account_id",), "deals": ("deal_id",), "activities": ("activity_id",),
+    "leads": ("lead_id",), "contacts": ("contact_id",), "invoices": ("invoice_id",),
 }
