@@ -118,9 +118,11 @@ def _check_reps(frame, raw, header_of, source, stages):
 
 
 def _check_activities(frame, raw, header_of, source, stages):
-    # Salesforce's WhatId points at an account (prefix 001) or an opportunity (006).
+    # Salesforce's WhatId points at an account (prefix 001) or an opportunity (006); its WhoId at a
+    # contact (003) or a lead (00Q): the follow-up of a lead.
     related = pl.col("related_id")
     frame = frame.with_columns(
+        pl.coalesce("lead_id", pl.when(pl.col("who_id").str.starts_with("00Q")).then(pl.col("who_id"))).alias("lead_id"),
         pl.coalesce("account_id", pl.when(related.str.starts_with("001")).then(related)).alias("account_id"),
         pl.coalesce("deal_id", pl.when(related.str.starts_with("006") | ~related.str.starts_with("001"))
                     .then(related)).alias("deal_id"))

@@ -3,13 +3,15 @@
 A field's `kind` decides its parser (see parsing.py); `required` fields must be mapped, and some
 fields stand in for others (a deal file may give the account by id or by name, the status by
 stage, by IsClosed/IsWon flags, or directly). Entities load in `LOAD_ORDER` so that rates,
-territories, reps and accounts exist before the deals that refer to them.
+territories, reps and accounts exist before the deals, leads, contacts and invoices that refer to
+them. Invoices carry their payment (paid date and amount, or the open balance).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENTITIES = ("fx_rates", "territories", "reps", "accounts", "deals", "activities", "targets")
+ENTITIES = ("fx_rates", "territories", "reps", "accounts", "deals", "leads", "contacts", "invoices",
+            "activities", "targets")
 LOAD_ORDER = {entity: position for position, entity in enumerate(ENTITIES)}
 
 
@@ -45,7 +47,7 @@ FIELDS: dict[str, dict[str, Field]] = {
     "activities": _fields(
         ("activity_id", "id"), ("account_id", "id"), ("deal_id", "id"), ("related_id", "id"),
         ("rep_id", "id"), ("owner_name", "text"), ("type", "text"), ("ts", "timestamp"),
-        ("outcome", "text"), ("subject", "text")),
+        ("outcome", "text"), ("subject", "text"), ("who_id", "id"), ("lead_id", "id")),
     "targets": _fields(
         ("scope", "text"), ("scope_id", "id"), ("territory", "text"), ("rep", "text"),
         ("period_start", "period"), ("year", "text"), ("amount", "amount")),
@@ -54,6 +56,22 @@ FIELDS: dict[str, dict[str, Field]] = {
         ("type", "text"), ("level", "integer"), ("owner_rep_id", "id"), ("owner_name", "text")),
     "fx_rates": _fields(
         ("currency", "text"), ("rate_to_reporting", "number"), ("valid_from", "date")),
+    "leads": _fields(
+        ("lead_id", "id"), ("name", "text"), ("first_name", "text"), ("last_name", "text"),
+        ("company", "text"), ("email", "text"), ("phone", "text"), ("industry", "text"), ("country", "text"),
+        ("state", "text"), ("city", "text"), ("postal_code", "text"), ("lead_source", "text"),
+        ("status", "text"), ("state_code", "text"), ("is_converted", "flag"), ("owner_rep_id", "id"),
+        ("owner_name", "text"), ("territory", "text"), ("created_at", "timestamp"), ("converted_at", "date"),
+        ("converted_account_id", "id"), ("converted_deal_id", "id"), ("modified_at", "timestamp")),
+    "contacts": _fields(
+        ("contact_id", "id"), ("account_id", "id"), ("account_name", "text"), ("name", "text"),
+        ("first_name", "text"), ("last_name", "text"), ("title", "text"), ("email", "text"), ("phone", "text"),
+        ("owner_rep_id", "id"), ("owner_name", "text"), ("created_at", "timestamp")),
+    "invoices": _fields(
+        ("invoice_id", "id"), ("number", "text"), ("account_id", "id"), ("account_name", "text"),
+        ("amount", "amount"), ("currency", "text"), ("exchange_rate", "number"), ("issue_date", "date"),
+        ("due_date", "date"), ("paid_date", "date"), ("paid_amount", "amount"), ("balance", "amount"),
+        ("status", "text")),
 }
 
 # Each inner tuple is one requirement: at least one of its fields must be mapped.
@@ -65,8 +83,12 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "targets": (("period_start",), ("amount",)),
     "territories": (("name", "territory_id"),),
     "fx_rates": (("currency",), ("rate_to_reporting",), ("valid_from",)),
+    "leads": (("lead_id", "name", "last_name", "email"), ("created_at",)),
+    "contacts": (("contact_id", "name", "last_name", "email"),),
+    "invoices": (("invoice_id", "number"), ("amount",), ("issue_date",)),
 }
 
 # The record-id field of each entity (re-imports upsert by it).
 ID_FIELD = {"accounts": "account_id", "deals": "deal_id", "reps": "rep_id",
-            "activities": "activity_id", "territories": "territory_id"}
+            "activities": "activity_id", "territories": "territory_id", "leads": "lead_id",
+            "contacts": "contact_id", "invoices": "invoice_id"}

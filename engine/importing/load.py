@@ -27,6 +27,7 @@ from engine.store.errors import ImportFailed, Problem, TerrainError
 from engine.access.permissions import require
 from engine.access.viewer_store import actor_of, viewer_of
 from engine.importing import resolve
+from engine.importing.crm_resolve import CRM_RESOLVERS
 from engine.importing.cross_file import repeated_across_files
 from engine.importing.limits import Limits
 from engine.importing.plan import FilePlan, ImportPlan
@@ -46,9 +47,11 @@ MAX_LISTED_PROBLEMS = 1000
 _CHECKING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="terrain-check")
 _KEYS = {"accounts": ["account_id"], "deals": ["deal_id"], "reps": ["rep_id"], "activities": ["activity_id"],
          "territories": ["territory_id"], "territory_members": ["territory_id", "rep_id"],
-         "targets": ["scope", "scope_id", "period_start"], "fx_rates": ["currency", "valid_from"]}
+         "targets": ["scope", "scope_id", "period_start"], "fx_rates": ["currency", "valid_from"],
+         "leads": ["lead_id"], "contacts": ["contact_id"], "invoices": ["invoice_id"]}
 _RECORD_CELL_CHARS = 32_767  # Excel's limit for one cell
-_WRITE_ORDER = ("fx_rates", "territories", "reps", "territory_members", "accounts", "deals", "activities", "targets")
+_WRITE_ORDER = ("fx_rates", "territories", "reps", "territory_members", "accounts", "deals", "leads", "contacts",
+                "invoices", "activities", "targets")
 
 
 @dataclass
@@ -202,6 +205,8 @@ def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context)
         return resolve.resolve_deals(frame, context, source)
     if entity == "activities":
         return resolve.resolve_activities(frame, context, source), empty_problems()
+    if entity in CRM_RESOLVERS:  # leads, contacts, invoices
+        return CRM_RESOLVERS[entity](frame, context, source, header_of)
     header = header_of.get("scope_id") or header_of.get("territory") or header_of.get("rep") or "scope_id"
     return resolve.resolve_targets(frame, context, header)
 

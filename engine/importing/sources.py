@@ -4,7 +4,8 @@ Headers are compared after `normalise` (case, spaces, underscores and punctuatio
 Salesforce custom-field `__c` suffix dropped), so Zoho's UI label "Deal Name" and API name
 "Deal_Name" are one entry. Each source lists, per entity, its header → field map in priority
 order (the first header present wins a field). Detection scores every (source, entity) by how many
-of the file's headers it knows, with each source's signature headers counting double.
+of the file's headers it knows, with each source's signature headers counting double (and a
+lead's, contact's or invoice's marker headers once more: crm_columns.ENTITY_MARKERS).
 
 Stage names map to open/won/lost per source; a stage in no map is an unknown stage and is
 reported, never guessed.
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from engine.importing.crm_columns import CRM_COLUMNS, CRM_SIGNATURES, ENTITY_MARKERS
 
 SOURCES = ("salesforce", "zoho", "hubspot", "dynamics", "generic")
 
@@ -54,7 +57,7 @@ COLUMN_MAPS: dict[str, dict[str, dict[str, str]]] = {
             Manager=manager_name; UserRole.Name|Role|Title=role; City=home_city; IsActive|Active=active;
             Division|Region|Territory|Office=territory"""),
         "activities": _map("""Id|Activity ID|Task ID=activity_id; AccountId|Account ID=account_id;
-            WhatId|Related To ID=related_id; OwnerId|Assigned ID=rep_id; Assigned|Assigned To=owner_name;
+            WhatId|Related To ID=related_id; WhoId|Name ID=who_id; OwnerId|Assigned ID=rep_id; Assigned|Assigned To=owner_name;
             Type|Type__c|TaskSubtype|Task Subtype=type; ActivityDateTime|ActivityDate|Date|Due Date=ts;
             Status=outcome; Subject=subject"""),
     },
@@ -157,6 +160,7 @@ COLUMN_MAPS: dict[str, dict[str, dict[str, str]]] = {
             regional_office|region|office|territory|team|区域|大区|办事处|销售区域=territory"""),
         "activities": _map("""activity_id|id|活动编号=activity_id; account_id|客户编号=account_id; deal_id|opportunity_id=deal_id;
             rep_id|owner_id=rep_id; sales_agent|owner|rep|负责人|销售=owner_name; type|activity_type|活动类型=type;
+            lead_id|线索编号=lead_id;
             date|timestamp|ts|activity_date|日期|时间=ts; outcome|result|结果=outcome; subject|主题=subject"""),
         "targets": _map("""scope|范围=scope; scope_id=scope_id;
             territory|region|territory_name|region_name|sales_region|区域|大区|销售区域=territory;
@@ -172,6 +176,9 @@ COLUMN_MAPS: dict[str, dict[str, dict[str, str]]] = {
             valid_from|date|effective_date|start_date|生效日期|日期=valid_from"""),
     },
 }
+
+for _source, _maps in CRM_COLUMNS.items():  # leads, contacts and invoices, listed after the sales entities
+    COLUMN_MAPS[_source].update({entity: _map(text) for entity, text in _maps.items()})
 
 # Headers that only one source writes: they count double in detection.
 SIGNATURES: dict[str, set[str]] = {
@@ -189,6 +196,9 @@ SIGNATURES: dict[str, set[str]] = {
                                         "closeprobability", "stepname")},
     "generic": set(),
 }
+for _source, _headers in CRM_SIGNATURES.items():
+    SIGNATURES[_source] |= {normalise(h) for h in _headers}
+MARKERS: dict[str, set[str]] = {entity: {normalise(h) for h in headers} for entity, headers in ENTITY_MARKERS.items()}
 
 # Probability columns: whole-column scale per source (HubSpot exports fractions).
 PROBABILITY_SCALE = {"salesforce": "percent", "zoho": "percent", "hubspot": "fraction",
@@ -215,7 +225,8 @@ def detect(headers: list[str], source: str = "auto", entity: str = "auto") -> De
             known = [k for k in keys if k in mapping]
             fields = {mapping[k] for k in known}
             signature = sum(1 for k in keys if k in SIGNATURES[candidate_source])
-            score = len(fields) + signature
+            markers = sum(1 for k in keys if k in MARKERS.get(candidate_entity, ()))
+            score = len(fields) + signature + markers
             if best is None or score > best.score:
                 best = Detection(candidate_source, candidate_entity, score, len(known))
     if best is None:  # an entity the chosen source has no map for: fall back to its generic words

@@ -21,6 +21,7 @@ from engine.importing.delimited import read_failure, structure_problems
 from engine.importing.raw import NO_DATA_ROWS, ROW, RawTable
 from engine.importing.sources import PROBABILITY_SCALE
 from engine.importing.entity_checks import ENTITY_CHECKS
+from engine.importing.crm_checks import CRM_CHECKS
 from engine.importing.target_periods import TargetSplit, expand_targets, unpivot_wide
 from engine.importing.limits import ENV_OF, Limits
 from engine.importing.problems import PROBLEM_SCHEMA, empty_problems, problem_frame, problem_rows
@@ -148,7 +149,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
         frame, period_problems, split_rows = expand_targets(frame, target_split or TargetSplit(),
                                                        header_of.get("period_start", "period_start"))
         problems.extend(period_problems)
-    checker = ENTITY_CHECKS[entity]
+    checker = ENTITY_CHECKS.get(entity) or CRM_CHECKS[entity]
     frame, extra = checker(frame, None, header_of, source, stage_overrides or {})
     frame = frame.drop("_symbol_currency", strict=False)
     problems.extend(extra)
