@@ -31,7 +31,8 @@ RULE_REPORTS = ("orphans", "conflicts")
 HEALTH_REPORTS = ("health", "alerts")  # per account, as of the as-of day: --period and --by do not apply
 REPORTS = ("shares", "attainment", "forecast", "kpis") + HEALTH_REPORTS + RULE_REPORTS + TERRITORY_REPORTS
 BY = ("region", "territory", "rep", "company")
-FRACTIONS = {"share", "attainment", "win_rate", "coverage", "projected_attainment"}
+FRACTIONS = {"share", "attainment", "win_rate", "coverage", "projected_attainment", "lead_conversion_rate",
+             "lead_to_customer_rate"}
 COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"}
 
 
@@ -86,8 +87,12 @@ def report_frame(store: Store, report: str, period, by: str, settings, scope=Non
 
         return forecast_table(store, period, by, settings, scope).drop("id")
     from engine.metrics.kpis import kpi_table
+    from engine.metrics.lead_kpis import lead_kpi_table
 
-    return kpi_table(store, period, by, settings, scope).drop("id")
+    # The sales KPIs, then the lead, contact and activity-type KPIs of the same rows.
+    leads = lead_kpi_table(store, period, by, settings, scope).drop("name")
+    return kpi_table(store, period, by, settings, scope).join(leads, on="id", how="left", nulls_equal=True,
+                                                              maintain_order="left").drop("id")
 
 
 def rounded(frame: pl.DataFrame) -> pl.DataFrame:

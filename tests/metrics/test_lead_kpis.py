@@ -2,6 +2,7 @@
 hand (tests/metrics/lead_seed.py), per level, period, as-of day and viewer."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import polars as pl
@@ -109,3 +110,28 @@ def test_a_new_import_moves_the_figures(leads_store):
 ])
 def test_activity_kinds(words, kind):
     assert activity_kind(pl.Series([words.lower()])).to_list() == [kind]
+
+
+def test_report_kpis_carries_the_lead_columns(tmp_path, capsys):
+    from engine.cli import main
+    from engine.store import Store
+    from tests.metrics.conftest import fill_seed_company
+
+    path = tmp_path / "seed.duckdb"
+    store = Store.open(path)
+    fill_seed_company(store)
+    fill_seed_leads(store)
+    store.close()
+    assert main(["report", "kpis", "--db", str(path), "--period", "2024-Q2", "--as-of", "2024-06-30"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(",activities_per_rep,leads_created,leads_contacted,leads_converted,lead_conversion_rate,"
+                             "lead_customers,lead_to_customer_rate,new_contacts,new_contacts_per_rep,calls,meetings,"
+                             "visits,emails,other_activities")
+    assert lines[1] == "North America,4700.0,2,0,1.0,2350.0,47.0,0,4,2.0,4,3,2,0.5,1,0.25,3,1.5,2,1,1,0,0"
+    assert main(["report", "kpis", "--db", str(path), "--period", "2024-Q2", "--as-of", "2024-06-30",
+                 "--by", "company", "--format", "json"]) == 0
+    [company] = json.loads(capsys.readouterr().out)
+    assert (company["leads_created"], company["lead_conversion_rate"], company["lead_to_customer_rate"]) == (
+        6, 0.3333, 0.1667)
+    assert company["calls"] + company["meetings"] + company["visits"] + company["emails"] + \
+        company["other_activities"] == company["activities"] == 9
