@@ -1,5 +1,6 @@
 """Activity & KPIs: win rate, deal size, sales cycle, new customers, activity and lead response per
-region, territory and rep; star performers; and when each region sells (seasonality heatmap)."""
+region, territory and rep; star performers; leads, contacts and activity by type; and when each
+region sells (seasonality heatmap)."""
 from __future__ import annotations
 
 
@@ -7,9 +8,11 @@ import polars as pl
 import streamlit as st
 
 from engine.charts.activity import cycle_by_row, revenue_by_row, seasonality_heatmap
+from engine.charts.lead_activity import activity_by_type
 from engine.store.errors import TerrainError
 from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from engine.metrics.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
+from engine.metrics.lead_kpis import lead_kpi_table
 from engine.metrics.performance import as_of_date
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
@@ -18,9 +21,11 @@ from ui.tables import readable
 
 LEVELS = ("region", "territory", "rep")
 MONEY = ("won", "avg_deal_size", "target")
-FRACTIONS = ("win_rate", "attainment", "responded_within_24h", "share")
-COUNTS = ("won_count", "lost_count", "new_customers", "activities", "leads", "responded", "unanswered", "rank")
-DECIMALS = ("sales_cycle_days", "activities_per_rep", "median_response_hours")
+FRACTIONS = ("win_rate", "attainment", "responded_within_24h", "share", "lead_conversion_rate", "lead_to_customer_rate")
+COUNTS = ("won_count", "lost_count", "new_customers", "activities", "leads", "responded", "unanswered", "rank",
+          "leads_created", "leads_contacted", "leads_converted", "lead_customers", "new_contacts", "calls",
+          "meetings", "visits", "emails", "other_activities")
+DECIMALS = ("sales_cycle_days", "activities_per_rep", "median_response_hours", "new_contacts_per_rep")
 
 
 def label(name: str, lang: str) -> str:
@@ -60,6 +65,48 @@ def tiles(now: dict, before: dict, response_now, response_before, lang: str, cur
     cells[5].metric(t("activity.tile.response", lang), hours, delta, delta_color="inverse")
 
 
+def lead_tiles(now: dict, before: dict, lang: str) -> None:
+    """Leads created and contacted, conversion, lead → customer and new contacts per rep, each
+    against the previous period."""
+    def change(key, formatter):
+        if now.get(key) is None or before.get(key) is None:
+            return None
+        return formatter(now[key] - before[key])
+
+    def rate(key):
+        return "–" if now[key] is None else fmt_pct(now[key], lang)
+
+    points = lambda d: t("fk.pp", lang, value=f"{d * 100:+.1f}")  # noqa: E731
+    cells = st.columns(5)
+    cells[0].metric(t("activity.leads.tile.created", lang), fmt_number(now["leads_created"], lang),
+                    change("leads_created", lambda d: f"{d:+,.0f}"))
+    cells[1].metric(t("activity.leads.tile.contacted", lang), fmt_number(now["leads_contacted"], lang),
+                    change("leads_contacted", lambda d: f"{d:+,.0f}"))
+    cells[2].metric(t("activity.leads.tile.conversion", lang), rate("lead_conversion_rate"),
+                    change("lead_conversion_rate", points))
+    cells[3].metric(t("activity.leads.tile.customer_rate", lang), rate("lead_to_customer_rate"),
+                    change("lead_to_customer_rate", points))
+    per_rep = now["new_contacts_per_rep"]
+    cells[4].metric(t("activity.leads.tile.contacts_per_rep", lang), "–" if per_rep is None else f"{per_rep:,.1f}",
+                    change("new_contacts_per_rep", lambda d: f"{d:+,.1f}"))
+
+
+def leads_tab(store, period, level: str, settings, scope, lang: str, currency: str, as_of) -> None:
+    now = lead_kpi_table(store, period, "company", settings, scope).row(0, named=True)
+    before = lead_kpi_table(store, period.previous(), "company", settings, scope).row(0, named=True)
+    lead_tiles(now, before, lang)
+    st.caption(t("activity.leads.caption", lang, as_of=fmt_date(as_of, lang), level=t(f"fk.level.{level}", lang)))
+    table = lead_kpi_table(store, period, level, settings, scope)
+    if not now["leads_created"] and not now["new_contacts"]:
+        st.info(t("activity.leads.none", lang))
+    chart = shared_chart("activity-types", lambda: activity_by_type(table, lang), period=period, scope=scope,
+                         lang=lang, level=level)
+    st.altair_chart(chart, width="stretch")
+    chart_downloads(chart, f"activity-by-type-{level}-{period.code}", key="ac-types")
+    show_table(table, lang, currency)
+    table_downloads(table, f"lead-kpis-{level}-{period.code}", key="ac-lead-kpis")
+
+
 def main() -> None:
     lang, settings, store = context.lang(), context.settings(), context.store()
     currency = settings.reporting_currency
@@ -90,9 +137,9 @@ def main() -> None:
     st.altair_chart(chart, width="stretch")
     chart_downloads(chart, f"revenue-{level}-{period.code}", key="ac-revenue")
 
-    kpi_tab, stars_tab, cycle_tab, response_tab, season_tab = st.tabs([
+    kpi_tab, stars_tab, cycle_tab, response_tab, leads_tab_, season_tab = st.tabs([
         t("activity.tab.kpis", lang), t("activity.tab.stars", lang), t("activity.tab.cycle", lang),
-        t("activity.tab.response", lang), t("activity.tab.seasonality", lang)])
+        t("activity.tab.response", lang), t("activity.tab.leads", lang), t("activity.tab.seasonality", lang)])
     with kpi_tab:
         show_table(kpis, lang, currency)
         table_downloads(kpis, f"kpis-{level}-{period.code}", key="ac-kpis")
@@ -116,6 +163,8 @@ def main() -> None:
         leads = lead_response(store, period, level, settings, scope)
         show_table(leads, lang, currency)
         table_downloads(leads, f"lead-response-{level}-{period.code}", key="ac-leads")
+    with leads_tab_:
+        leads_tab(store, period, level, settings, scope, lang, currency, as_of)
     with season_tab:
         matrix = seasonality_matrix(store, settings, scope)
         chart = shared_chart("activity-seasonality", lambda: seasonality_heatmap(matrix, lang), scope=scope,
