@@ -205,3 +205,25 @@ def test_lead_converted_before_it_was_created_is_refused(store, tmp_path):
     [problem] = failure.value.problems
     assert (problem.row, problem.column) == (2, "converted_at")
     assert "before the lead was created" in problem.reason
+
+
+def test_cli_imports_the_new_entities_and_refuses_an_unknown_account(tmp_path, capsys):
+    from engine.cli import main
+
+    db = str(tmp_path / "cli.duckdb")
+    zoho = SAMPLES / "zoho"
+    files = [str(zoho / name) for name in ("Accounts.csv", "Leads.csv", "Contacts.csv", "Invoice.csv")]
+    assert main(["import", *files, "--db", db]) == 0
+    table = [line.split() for line in capsys.readouterr().out.splitlines() if line.endswith(" 0")]
+    assert [(row[0], row[2], row[4]) for row in table] == [
+        ("Accounts.csv", "accounts", "2"), ("Leads.csv", "leads", "4"), ("Contacts.csv", "contacts", "3"),
+        ("Invoice.csv", "invoices", "3")]
+    broken = str(SAMPLES.parent.parent / "importing" / "broken" / "contact_unknown_account.csv")
+    assert main(["import", broken, "--db", db]) == 1
+    assert "row 2, column 'AccountId': is not an account" in capsys.readouterr().err
+    assert main(["import", broken, "--db", db, "--skip-invalid"]) == 1  # loaded, with a row rejected
+    from engine.store import Store
+
+    store = Store.open(db)
+    assert store.rows("SELECT contact_id FROM contacts WHERE contact_id LIKE '003A%'") == [("003A2",)]
+    store.close()
