@@ -227,3 +227,14 @@ def test_cli_imports_the_new_entities_and_refuses_an_unknown_account(tmp_path, c
     store = Store.open(db)
     assert store.rows("SELECT contact_id FROM contacts WHERE contact_id LIKE '003A%'") == [("003A2",)]
     store.close()
+
+
+def test_docs_list_every_crm_header_of_the_new_entities():
+    from engine.importing.crm_columns import CRM_COLUMNS
+    from tests.conftest import REPO
+
+    text = (REPO / "docs" / "importing.md").read_text(encoding="utf-8")
+    missing = [(source, entity, header.strip()) for source, maps in CRM_COLUMNS.items()
+               for entity, spec in maps.items() for entry in filter(str.strip, spec.split(";"))
+               for header in entry.rsplit("=", 1)[0].split("|") if f"`{header.strip()}`" not in text]
+    assert not missing
