@@ -158,15 +158,21 @@ def test_invoice_in_another_currency_converts_at_the_issue_and_payment_days(stor
     assert rows == [("E-1", "EUR", 1000.0, 1100.0, 400.0, 480.0), ("E-2", "EUR", 1250.5, 1375.55, 0.0, 0.0)]
 
 
-def test_invoice_without_a_rate_names_its_currency(store, tmp_path):
-    invoices = tmp_path / "invoices.csv"
-    invoices.write_text("invoice_number,invoice_date,amount,currency\nX-1,2024-02-10,100,CHF\n")
+@pytest.mark.parametrize(("name", "text", "column", "value", "reason"), [
+    ("invoices.csv", "invoice_number,invoice_date,amount,currency\nX-1,2024-02-10,100,CHF\n", "currency", "CHF",
+     "no exchange rate to USD"),
+    ("leads.csv", "lead_id,lead_name,created_at,converted_at\nL1,Ann,2024-02-01,2024-01-20\n", "converted_at",
+     "2024-01-20", "before the lead was created"),
+])
+def test_one_bad_row_is_refused_and_nothing_written(store, tmp_path, name, text, column, value, reason):
+    path = tmp_path / name
+    path.write_text(text)
     with pytest.raises(ImportFailed) as failure:
-        import_files(store, [invoices], reporting_currency="USD")
+        import_files(store, [path], reporting_currency="USD")
     [problem] = failure.value.problems
-    assert (problem.row, problem.column, problem.value) == (2, "currency", "CHF")
-    assert "no exchange rate to USD" in problem.reason
-    assert store.count("invoices") == 0
+    assert (problem.file, problem.row, problem.column, problem.value) == (name, 2, column, value)
+    assert reason in problem.reason
+    assert store.count("invoices") + store.count("leads") == 0
 
 
 def test_unknown_accounts_are_problems_and_skipped_rows_are_kept(store, tmp_path):
@@ -195,16 +201,6 @@ def test_an_account_of_the_database_counts(store, tmp_path):
     import_files(store, [leads], reporting_currency="USD")
     assert store.rows("SELECT lead_id, created_at, converted_at, converted_account_id FROM leads") == [
         ("L1", datetime(2024, 1, 1, 9, 30), date(2024, 1, 20), "K1")]
-
-
-def test_lead_converted_before_it_was_created_is_refused(store, tmp_path):
-    leads = tmp_path / "leads.csv"
-    leads.write_text("lead_id,lead_name,created_at,converted_at\nL1,Ann,2024-02-01,2024-01-20\n")
-    with pytest.raises(ImportFailed) as failure:
-        import_files(store, [leads], reporting_currency="USD")
-    [problem] = failure.value.problems
-    assert (problem.row, problem.column) == (2, "converted_at")
-    assert "before the lead was created" in problem.reason
 
 
 def test_cli_imports_the_new_entities_and_refuses_an_unknown_account(tmp_path, capsys):
