@@ -95,7 +95,7 @@ def leads_tab(store, period, level: str, settings, scope, lang: str, currency: s
     now = lead_kpi_table(store, period, "company", settings, scope).row(0, named=True)
     before = lead_kpi_table(store, period.previous(), "company", settings, scope).row(0, named=True)
     lead_tiles(now, before, lang)
-    st.caption(t("activity.leads.caption", lang, as_of=fmt_date(as_of, lang), level=t(f"fk.level.{level}", lang)))
+    st.caption(t("activity.leads.caption", lang, as_of=fmt_date(as_of, lang)))
     table = lead_kpi_table(store, period, level, settings, scope)
     if not now["leads_created"] and not now["new_contacts"]:
         st.info(t("activity.leads.none", lang))

@@ -6,11 +6,13 @@ import altair as alt
 import polars as pl
 
 from engine.charts.axes import name_axis
-from engine.charts.palette import CATEGORICAL
+from engine.charts.palette import CATEGORICAL, GREY
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_number, fmt_pct, t
 
 KINDS = ("calls", "meetings", "visits", "emails", "other_activities")
+# Far apart in the colour-blind-safe palette (neighbours in it are near in hue), other in grey.
+KIND_COLOURS = (CATEGORICAL[0], CATEGORICAL[4], CATEGORICAL[6], CATEGORICAL[3], GREY)
 
 
 def activity_by_type(table: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
@@ -34,7 +36,7 @@ def activity_by_type(table: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin
         y=alt.Y("name:N", sort=order, title=None, axis=name_axis()),
         x=alt.X("sum(activities):Q", title=t("activity.kind.axis", lang), axis=alt.Axis(format=",d", tickCount=6)),
         color=alt.Color("type:N", title=t("activity.kind.type", lang),
-                        scale=alt.Scale(domain=domain, range=list(CATEGORICAL[:len(KINDS)])),
+                        scale=alt.Scale(domain=domain, range=list(KIND_COLOURS)),
                         sort=domain),
         order=alt.Order("kind_order:Q"),
         tooltip=[alt.Tooltip("name:N", title=""), alt.Tooltip("type:N", title=t("activity.kind.type", lang)),

@@ -8,10 +8,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "activity.tab.leads": ("Leads & contacts", "线索与联系人"),
     "activity.leads.caption": (
         "Leads created in the period and how far they got by {as_of}: contacted (an activity logged on the lead, "
-        "or converted), converted, and a customer (its account won a deal after the conversion). New contacts "
-        "and the period's activity by type, per {level}.",
+        "or converted), converted, and a customer (its account won a deal after the conversion). Below: new contacts "
+        "and the period's activity by type, per row.",
         "本期新建线索截至 {as_of} 的进展：已跟进（有针对该线索的活动，或已转化）、已转化、已成交（转化后其客户赢单）。"
-        "以及按{level}统计的新增联系人与各类活动。"),
+        "下方为每行的新增联系人与本期各类活动。"),
     "activity.leads.none": ("No leads or contacts in this period. Import your CRM's lead and contact exports on "
                             "the Import page.", "本期没有线索或联系人。请在导入页导入 CRM 的线索和联系人导出文件。"),
     "activity.leads.tile.created": ("Leads created", "新建线索"),

@@ -20,7 +20,7 @@ from engine.importing.entity_checks import derived_id
 from engine.importing.problems import problem_rows
 
 _QUALIFIED = ("1", "qualified", "converted")  # Dynamics lead statecode 1, or its label
-_PAID_WORDS = ("paid", "closed", "fully paid", "已付款", "已付", "已回款", "已结清")
+_PAID_WORDS = ("paid", "fully paid", "已付款", "已付", "已回款", "已结清")
 
 
 def _codes(column: str, labels: dict[str, str], source: str) -> pl.Expr:
