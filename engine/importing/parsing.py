@@ -158,7 +158,9 @@ def _parse_date_text(text: pl.Series) -> pl.Series:
 def parse_timestamps(raw: pl.Series) -> pl.Series:
     """Timestamp cells → naive Datetime (UTC for zoned values); a bare date gives midnight."""
     text = _text(raw)
-    zoned = text.str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%z", strict=False)
+    # ISO 8601's "Z" (UTC, as Dynamics 365 and HubSpot's API write) is an offset %z does not read.
+    zoned = text.str.replace(r"[Zz]$", "+0000").str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%z",
+                                                             strict=False)
     parsed = zoned.dt.replace_time_zone(None)
     if parsed.null_count() == text.null_count():
         return _years_in_range(parsed, raw.name)

@@ -132,9 +132,10 @@ def test_hand_made_samples_import_with_their_crm_names(store, crm):
 
 def test_dynamics_option_set_codes_become_labels(store):
     import_files(store, sorted((SAMPLES / "dynamics").glob("*.csv")), reporting_currency="USD")
-    assert store.rows("SELECT name, lead_source, status FROM leads ORDER BY name") == [
-        ("Nina Brooks", "Web", "Qualified"), ("Paul Green", "Trade Show", "Contacted"),
-        ("Rita Moss", "Advertisement", "Lost")]
+    assert store.rows("SELECT name, lead_source, status, created_at FROM leads ORDER BY name") == [
+        ("Nina Brooks", "Web", "Qualified", datetime(2024, 6, 3, 9)),  # createdon 2024-06-03T09:00:00Z
+        ("Paul Green", "Trade Show", "Contacted", datetime(2024, 6, 4, 9)),
+        ("Rita Moss", "Advertisement", "Lost", datetime(2024, 6, 10, 9))]
 
 
 def test_lead_owner_names_resolve_to_reps(store):
