@@ -8,7 +8,8 @@ for the entities issue 13 brought in).
 - An invoice without an id is known by its number. What was paid is the paid amount, else the
   amount less the open balance, else the whole amount when the invoice is marked paid or has a
   paid date, else nothing. A payment above the amount, a negative one, or a due date before the
-  issue date is a problem naming its cell.
+  issue date is a problem naming its cell. Zoho Books' exchange rate (base units per invoice unit)
+  becomes the deals' convention (invoice units per reporting unit).
 Dynamics 365 option-set codes (lead source, status reason, invoice state) become their labels.
 """
 from __future__ import annotations
@@ -77,7 +78,9 @@ def check_invoices(frame, raw, header_of, source, stages):
         pl.coalesce(pl.col("invoice_id"), pl.lit("invoice:") + pl.col("number")).alias("invoice_id"),
         pl.coalesce("number", "invoice_id").alias("number"),
         pl.coalesce(pl.col("currency").str.to_uppercase().str.strip_chars(), pl.col("_symbol_currency")).alias("currency"),
-        _codes("status", DYNAMICS_INVOICE_STATE, source).alias("status"))
+        _codes("status", DYNAMICS_INVOICE_STATE, source).alias("status"),
+        # Zoho Books writes base-currency units per invoice unit: the inverse of the deals' rate.
+        pl.coalesce("exchange_rate", 1.0 / pl.col("base_rate")).alias("exchange_rate"))
     marked_paid = pl.col("status").str.to_lowercase().str.strip_chars().is_in(_PAID_WORDS).fill_null(False)
     frame = frame.with_columns(pl.coalesce(
         "paid_amount", pl.col("amount") - pl.col("balance"),
@@ -97,10 +100,11 @@ def check_invoices(frame, raw, header_of, source, stages):
     if "due_date" in header_of:
         problems.append(problem_rows(frame, pl.col("due_date") < pl.col("issue_date"), header_of["due_date"],
                                      pl.col("due_date"), "is before the invoice's issue date: correct one of them"))
-    if "exchange_rate" in header_of:
-        problems.append(problem_rows(frame, pl.col("exchange_rate") <= 0, header_of["exchange_rate"],
-                                     pl.col("exchange_rate"), "exchange rate must be above 0"))
-    return frame.drop("balance"), problems
+    for rate in ("exchange_rate", "base_rate"):
+        if rate in header_of:
+            problems.append(problem_rows(frame, pl.col(rate) <= 0, header_of[rate], pl.col(rate),
+                                         "exchange rate must be above 0"))
+    return frame.drop("balance", "base_rate"), problems
 
 
 CRM_CHECKS = {"leads": check_leads, "contacts": check_contacts, "invoices": check_invoices}

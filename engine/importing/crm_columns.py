@@ -48,7 +48,7 @@ CRM_COLUMNS: dict[str, dict[str, str]] = {
             Created Time=created_at""",
         "invoices": """Invoice ID=invoice_id; Invoice Number=number; Customer ID=account_id;
             Customer Name|Account Name=account_name; Total|Grand Total=amount; Currency Code|Currency=currency;
-            Invoice Date=issue_date; Due Date=due_date;
+            Exchange Rate=base_rate; Invoice Date=issue_date; Due Date=due_date;
             Last Payment Date|Payment Date=paid_date; Payment Made|Amount Paid=paid_amount; Balance=balance;
             Invoice Status|Status=status""",
     },

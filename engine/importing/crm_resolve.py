@@ -7,8 +7,7 @@ contact's account, an invoice's customer — must exist, in this import or in th
 else by the account name the export gives (Zoho Books' customer ids are not CRM ids, its names
 are); a row whose account is found neither way is a problem naming the cell. Invoices convert to
 the reporting currency as deals do, the amount at the issue day's rate and the payment at the
-paid day's (else the issue day's). Zoho Books' "Exchange Rate" (base units per invoice unit) is
-the inverse of the deals' convention and is not read: its invoices convert with `fx_rates`.
+paid day's (else the issue day's).
 """
 from __future__ import annotations
 

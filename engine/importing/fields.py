@@ -69,8 +69,8 @@ FIELDS: dict[str, dict[str, Field]] = {
         ("owner_rep_id", "id"), ("owner_name", "text"), ("created_at", "timestamp")),
     "invoices": _fields(
         ("invoice_id", "id"), ("number", "text"), ("account_id", "id"), ("account_name", "text"),
-        ("amount", "amount"), ("currency", "text"), ("exchange_rate", "number"), ("issue_date", "date"),
-        ("due_date", "date"), ("paid_date", "date"), ("paid_amount", "amount"), ("balance", "amount"),
+        ("amount", "amount"), ("currency", "text"), ("exchange_rate", "number"), ("base_rate", "number"),
+        ("issue_date", "date"), ("due_date", "date"), ("paid_date", "date"), ("paid_amount", "amount"), ("balance", "amount"),
         ("status", "text")),
 }
 

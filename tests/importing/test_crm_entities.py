@@ -159,6 +159,17 @@ def test_invoice_in_another_currency_converts_at_the_issue_and_payment_days(stor
     assert rows == [("E-1", "EUR", 1000.0, 1100.0, 400.0, 480.0), ("E-2", "EUR", 1250.5, 1375.55, 0.0, 0.0)]
 
 
+def test_zoho_books_exchange_rate_is_base_units_per_invoice_unit(store, tmp_path):
+    # 1 EUR = 1.08 USD in a USD organisation: 100 EUR billed is 108 USD, the 60 EUR paid 64.80 USD.
+    invoices = tmp_path / "Invoice.csv"
+    invoices.write_text("Invoice Date,Invoice ID,Invoice Number,Customer Name,Due Date,Currency Code,Exchange Rate,"
+                        "Total,Balance,Last Payment Date\n2024-02-25,1,INV-1,Acme Tools,2024-03-26,EUR,1.08,100.00,"
+                        "40.00,2024-03-01\n")
+    import_files(store, [SAMPLES / "zoho" / "Accounts.csv", invoices], reporting_currency="USD")
+    assert store.rows("SELECT account_id, round(amount_rc, 2), paid_amount, round(paid_amount_rc, 2) FROM invoices") == [
+        ("zcrm_5001", 108.0, 60.0, 64.8)]
+
+
 @pytest.mark.parametrize(("name", "text", "column", "value", "reason"), [
     ("invoices.csv", "invoice_number,invoice_date,amount,currency\nX-1,2024-02-10,100,CHF\n", "currency", "CHF",
      "no exchange rate to USD"),
