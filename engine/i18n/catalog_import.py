@@ -8,8 +8,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "上传 Salesforce、Zoho CRM、HubSpot、Dynamics 365 的导出文件，或任意 CSV / Excel / Parquet 表格。"
         "所有文件一次性导入：要么全部成功，要么全部不写入。"),
     "import.upload": ("Export files", "导出文件"),
-    "import.upload_help": ("Several files at once: accounts, deals, reps, activities, targets, territories, "
-                           "exchange rates.", "可一次上传多个文件：客户、商机、销售代表、活动、目标、区域、汇率。"),
+    "import.upload_help": ("Several files at once: accounts, deals, leads, contacts, invoices, reps, activities, "
+                           "targets, territories, exchange rates.",
+                           "可一次上传多个文件：客户、商机、线索、联系人、发票、销售代表、活动、目标、区域、汇率。"),
     "import.files": ("{count} file(s) ready", "已就绪 {count} 个文件"),
     "import.file_header": ("{file} — {source} · {entity} · {rows} columns",
                            "{file} — {source} · {entity} · {rows} 列"),
