@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from datetime import datetime, timedelta
@@ -220,6 +221,7 @@ def main() -> int:
     print(f"  terrain, from the shared memo       {lead_memo[0]:>9,.1f} ms wall {lead_memo[1]:>7,.1f} ms CPU")
     print(f"  pandas, created/converted only      {lead_pandas:>9,.0f} ms")
     print(f"  the whole page's figures, recomputed {whole[0]:>8,.0f} ms wall {whole[1]:>7,.0f} ms CPU")
+    print(f"  peak memory of the bench process    {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>9,.0f} MB")
     print(f"\nperiod {period.code}: the Activity page's figures (KPI tables ×5, lead response ×3, stars, seasonality)")
     print(f"  cubes built once per data version   {build:>9,.0f} ms")
     print(f"  terrain, from the cubes             {terrain:>9,.0f} ms   budget {BUDGET_MS} ms "
