@@ -25,8 +25,8 @@ SMALLEST_TEXT = """() => {
 
 
 @pytest.mark.parametrize("lang, first, second, next_panel", [
-    ("en", "This quarter by region", "Rep leaderboard this quarter", "panel 2 of 6"),
-    ("zh", "本季度各大区", "本季度销售排行榜", "第 2/6 屏"),
+    ("en", "This quarter by region", "Rep leaderboard this quarter", "panel 2 of 8"),
+    ("zh", "本季度各大区", "本季度销售排行榜", "第 2/8 屏"),
 ])
 def test_board_on_a_wall_screen(tmp_path, serve_app, browser, lang, first, second, next_panel):
     url = serve_app(database_file(tmp_path / "board.duckdb", fill_board_company))
@@ -53,6 +53,33 @@ def test_board_on_a_wall_screen(tmp_path, serve_app, browser, lang, first, secon
         context.close()
 
 
+@pytest.mark.parametrize("lang, leads, receivables, leads_index, receivables_index", [
+    ("en", "New leads waiting for follow-up", "Overdue receivables", "panel 7 of 8", "panel 8 of 8"),
+    ("zh", "待跟进的新线索", "逾期应收", "第 7/8 屏", "第 8/8 屏"),
+])
+def test_board_follow_up_and_receivables_panels(tmp_path, serve_app, browser, lang, leads, receivables,
+                                                leads_index, receivables_index):
+    from tests.health.crm import fill_crm_company
+
+    url = serve_app(database_file(tmp_path / "crm-board.duckdb", fill_crm_company))
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{url}/board?rotate=5&lang={lang}")
+        wait_for_app(page)
+        for title, index, name, owner in ((leads, leads_index, "leads", "Queue Co"),
+                                          (receivables, receivables_index, "receivables", "Siemens Kunde")):
+            page.wait_for_selector(f'h2:has-text("{title}")', timeout=120_000)
+            page.get_by_text(index).wait_for(timeout=120_000)
+            page.locator('[data-testid="stTable"]').filter(has_text=owner).first.wait_for()
+            assert page.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight + 1")
+            assert page.evaluate(SMALLEST_TEXT) >= 24
+            screenshot(page, f"board-{lang}-{name}")
+    finally:
+        context.close()
+
+
 def test_health_page_journey(tmp_path, serve_app, page):
     url = serve_app(database_file(tmp_path / "health.duckdb", fill_board_company))
     page.goto(f"{url}/health")
@@ -66,6 +93,6 @@ def test_health_page_journey(tmp_path, serve_app, page):
     page.wait_for_timeout(1500)
     screenshot(page, "health-risk-list")
     page.get_by_role("tab", name="Alerts").click()
-    page.get_by_text("No activity for 90 days (无人问津): 3").wait_for()
+    page.get_by_text("4 of 4 alerts").wait_for()
     page.wait_for_timeout(1000)
     screenshot(page, "health-alerts")
