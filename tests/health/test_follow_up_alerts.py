@@ -94,3 +94,24 @@ def test_scope_and_report_alerts_cli(crm_store, tmp_path, capsys):
 def test_first_statuses_wait(crm_store, status):
     crm_store.execute("UPDATE leads SET status = ? WHERE lead_id = 'L5'", [status])
     assert "L5" in leads_waiting(crm_store, AS_OF, 48)["lead_id"].to_list()
+
+
+def test_report_alerts_and_receivables_as_a_user(tmp_path, capsys):
+    import io
+    import sys
+
+    db = str(database_file(tmp_path / "u.duckdb", fill_crm_company))
+    for argv in (["boss", "--role", "admin"], ["vic", "--role", "viewer", "--territory", "EU"]):
+        old, sys.stdin = sys.stdin, io.StringIO("long-enough-password\n")
+        try:
+            assert main(["users", "add", *argv, "--password-stdin", "--db", db]) == 0
+        finally:
+            sys.stdin = old
+    capsys.readouterr()
+    assert main(["report", "alerts", "--db", db, "--as-of", "2024-06-20", "--as-user", "vic", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["territory"] for r in rows} == {"DACH"}
+    assert [r["item_id"] for r in rows if r["kind"] == "lead_no_follow_up"] == ["L6"]
+    assert main(["report", "receivables", "--db", db, "--as-of", "2024-06-20", "--as-user", "vic"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[1] for line in lines[1:]] == ["DACH", "Total"]
