@@ -21,6 +21,7 @@ from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.tables import show
 
 LIST_COLUMNS = ("name", "score", "tier_label", "reason", "next_action", "rep_name", "territory", "days_since_activity")
 
@@ -99,7 +100,9 @@ def alerts(alerts_: pl.DataFrame, lang: str, hours: int) -> None:
     listed = shown.select(ALERT_LIST_COLUMNS).with_columns(
         pl.col("kind").replace_strict(words, return_dtype=pl.String),
         pl.col("bucket").replace_strict(buckets, default=None, return_dtype=pl.String))
-    st.dataframe(labelled(listed, lang), hide_index=True, width="stretch", key="health_alert_list")
+    show(listed, lambda c: t(f"health.col.{c}", lang), context.settings().reporting_currency, lang=lang,
+         key="health_alert_list", money=("amount_due",),
+         counts=("days_since_activity", "waiting_hours", "days_past_due"))
     table_downloads(shown, "health-alerts", key="health-alerts")
     left, right = st.columns(2)
     for column, by in ((left, "rep"), (right, "territory")):
@@ -124,8 +127,9 @@ def receivables(store, scope, as_of, lang: str) -> None:
     chart = past_due_by_territory(ageing, lang, currency)
     st.altair_chart(chart, width="stretch")
     chart_downloads(chart, "receivables-by-territory", key="health-recv-chart")
-    st.dataframe(labelled(ageing.drop("territory_id"), lang), hide_index=True, width="stretch",
-                 key="health_receivables")
+    show(ageing, lambda c: t(f"health.col.{c}", lang), currency, lang=lang, key="health_receivables",
+         money=[c for c in ageing.columns if c not in ("territory_id", "territory", "dso")], decimals=("dso",),
+         hidden=("territory_id",))
     table_downloads(ageing, f"receivables-{as_of}", key="health-recv")
 
 

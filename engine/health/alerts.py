@@ -67,9 +67,9 @@ def alerts_frame(scores: pl.DataFrame, reps: pl.DataFrame, territories: pl.DataF
     silent = pl.col("days_since_activity").is_null() | (pl.col("days_since_activity") >= config.dormant_days)
     ownerless = (pl.col("owner_rep_id").is_null() | (pl.col("owner_rep_id").str.strip_chars() == "")
                  | pl.col("rep_name").is_null())
-    frames = [_shaped(named.filter(silent), "dormant"), _shaped(named.filter(ownerless), "no_owner")]
     account_columns = named.select("account_id", "name", "owner_rep_id", "rep_name", "territory_id", "territory",
                                    "days_since_activity", "score", "tier")
+    frames = [_shaped(account_columns.filter(silent), "dormant"), _shaped(account_columns.filter(ownerless), "no_owner")]
     if duplicates is not None:
         copies = duplicates.select("account_id", pl.col("group_id").cast(pl.String).alias("item_id"))
         frames.append(_shaped(account_columns.join(copies, on="account_id"), "duplicate"))

@@ -60,14 +60,14 @@ def test_filters_narrow_the_list(db):
 
 def test_alerts_tab(db):
     at = run_page("health")
-    alerts = frame(at, "health_alert_list")
-    assert list(zip(alerts["Alert"], alerts["Account"])) == [
+    alerts = frame(at, "health_alert_list")  # shown with their own column names, labelled by config
+    assert list(zip(alerts["kind"], alerts["name"])) == [
         ("No activity", "Umbrella"), ("No activity", "Nobody Ltd"), ("No activity", "Initech"),
         ("No owner", "Nobody Ltd")]
     by_rep = frame(at, "health_alerts_by_rep")
     assert list(by_rep["Rep"]) == ["Bo East", "—"] and list(by_rep["Alerts"]) == [2, 2]
     at.multiselect(key="health_alert_kinds").set_value(["no_owner"]).run()
-    assert list(frame(at, "health_alert_list")["Account"]) == ["Nobody Ltd"]
+    assert list(frame(at, "health_alert_list")["name"]) == ["Nobody Ltd"]
     assert list(frame(at, "health_alerts_by_rep")["Alerts"]) == [1]
     assert any("No invoices yet" in i.value for i in at.info)
 
@@ -89,12 +89,12 @@ def test_alerts_and_receivables_of_the_crm_company(tmp_path, monkeypatch):
         at.multiselect(key="health_alert_kinds").set_value(["lead_no_follow_up"]).run()
         at.selectbox(key="health_alert_territory").set_value("US West").run()
         leads = at.dataframe[3].value
-        assert list(leads["Account"]) == ["Old Co", "Queue Co", "Person 10", "Fresh Co"]
-        assert list(leads["Hours waiting"]) == [375, 336, 168, 167]
+        assert list(leads["name"]) == ["Old Co", "Queue Co", "Person 10", "Fresh Co"]
+        assert list(leads["waiting_hours"]) == [375, 336, 168, 167]
         ageing = at.dataframe[6].value  # after the two per-rep / per-territory tables
-        assert list(ageing["Territory"]) == ["US West", "DACH", "US East"]
-        assert list(ageing["Past due"]) == [3000.0, 2750.0, 1300.0]
-        assert list(ageing["90+ days"]) == [0.0, 2750.0, 100.0]
+        assert list(ageing["territory"]) == ["US West", "DACH", "US East"]
+        assert list(ageing["past_due"]) == [3000.0, 2750.0, 1300.0]
+        assert list(ageing["due_90_plus"]) == [0.0, 2750.0, 100.0]
     finally:
         context._open_store.clear()
 
