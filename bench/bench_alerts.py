@@ -30,6 +30,7 @@ from engine.health.alerts import account_alerts  # noqa: E402
 from engine.health.receivables import account_receivables, invoice_table, receivables_report  # noqa: E402
 from engine.health.score import health_table  # noqa: E402
 from engine.metrics.performance import as_of_date  # noqa: E402
+from engine.metrics.sales_data import sales_data  # noqa: E402
 from engine.metrics.periods import period_containing  # noqa: E402
 from engine.store import Store  # noqa: E402
 from engine.store.settings import load_settings  # noqa: E402
@@ -82,6 +83,7 @@ def main() -> None:
         print("database: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()), flush=True)
         as_of = as_of_date(store)
         settings = load_settings()
+        step("load the sales data (once per data version, shared by every page)", lambda: sales_data(store))
         invoices = step("read invoices", lambda: invoice_table(store))
         step("receivables per account (score facts)", lambda: account_receivables(invoices, as_of))
         ageing = step("receivables: ageing + DSO per territory (report receivables)",
