@@ -59,7 +59,6 @@ def fill_crm(store: Store, scale: float) -> None:
     anchor_time = datetime.combine(ANCHOR, datetime.min.time()) + timedelta(hours=18)
     extras = step(f"generate leads/contacts/invoices for {accounts.height:,} accounts, {deals.height:,} deals",
                   lambda: build_crm_extras(7, scale, accounts, deals, first_month, ANCHOR, anchor_time))
-    del accounts, deals
 
     def write() -> None:
         with store.transaction() as tx:

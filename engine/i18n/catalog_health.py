@@ -2,9 +2,9 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "health.title": ("Customer health", "客户健康度"),
-    "health.caption": ("A 0–100 score per account from its activities and deals, as of {as_of}. "
+    "health.caption": ("A 0–100 score per account from its activities, deals and invoices, as of {as_of}. "
                        "Green from {green}, yellow from {yellow}, red below.",
-                       "按每个客户的活动与商机计算 0–100 分，截至 {as_of}。{green} 分及以上为绿，{yellow} 分及以上为黄，以下为红。"),
+                       "按每个客户的活动、商机与发票计算 0–100 分，截至 {as_of}。{green} 分及以上为绿，{yellow} 分及以上为黄，以下为红。"),
     "health.empty": ("No accounts yet, so there is no health to score. Import your CRM's accounts, deals "
                      "and activities first.", "还没有客户数据，无法计算健康度。请先导入 CRM 的客户、商机和活动。"),
     "health.tier.green": ("Green", "绿"),
