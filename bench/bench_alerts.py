@@ -80,9 +80,9 @@ def main() -> None:
             fill_crm(store, args.scale)
         counts = {t: store.count(t) for t in ("accounts", "deals", "activities", "leads", "invoices")}
         print("database: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()), flush=True)
+        step("load the sales data (once per data version, shared by every page)", lambda: sales_data(store))
         as_of = as_of_date(store)
         settings = load_settings()
-        step("load the sales data (once per data version, shared by every page)", lambda: sales_data(store))
         invoices = step("read invoices", lambda: invoice_table(store))
         step("receivables per account (score facts)", lambda: account_receivables(invoices, as_of))
         ageing = step("receivables: ageing + DSO per territory (report receivables)",
