@@ -1,4 +1,5 @@
-"""Benchmark of the customer health score: 1M accounts, 3M deals and 20M activities, in memory.
+"""Benchmark of the customer health score: 1M accounts, 3M deals, 20M activities and the
+receivables of 400k invoiced accounts, in memory.
 
 The frames are generated with numpy (a 20M-row DuckDB file would only measure the disk), then
 `engine.health.score.score_frame` — the same function the Health page and `report health` call —
@@ -54,10 +55,16 @@ def synthetic(n_accounts: int, n_deals: int, n_activities: int, seed: int = 13):
         "created_date": np.datetime64(AS_OF, "D") - created.astype("timedelta64[D]"),
         "close_date": np.datetime64(AS_OF, "D") - (created - cycle).astype("timedelta64[D]"),
         "amount_rc": rng.lognormal(9, 1, n_deals).round(2)})
-    return accounts, deals, activities
+    # four accounts in ten invoiced, most paid in time, a tail of invoices months past due
+    invoiced = rng.choice(n_accounts, int(n_accounts * 0.4), replace=False)
+    late = np.where(rng.random(len(invoiced)) < 0.8, 0, rng.integers(1, 400, len(invoiced)))
+    receivables = pl.DataFrame({"account_id": ids("A", invoiced), "days_past_due": late,
+                                "past_due_amount": np.where(late > 0, rng.lognormal(8, 1, len(invoiced)), 0.0)})
+    return accounts, deals, activities, receivables
 
 
-def pandas_scores(accounts: pd.DataFrame, deals: pd.DataFrame, acts: pd.DataFrame, config: HealthConfig) -> pd.DataFrame:
+def pandas_scores(accounts: pd.DataFrame, deals: pd.DataFrame, acts: pd.DataFrame, owed: pd.DataFrame,
+                  config: HealthConfig) -> pd.DataFrame:
     """The same rules as score.py, in vectorised pandas (no apply), for comparison."""
     w, as_of = config.weights, pd.Timestamp(AS_OF)
     day = acts["ts"].dt.normalize()
@@ -78,7 +85,8 @@ def pandas_scores(accounts: pd.DataFrame, deals: pd.DataFrame, acts: pd.DataFram
                       "then": amount.where((created <= then) & (is_open | (close > then)), 0.0)})
     d = d.groupby("account_id").agg(overdue=("overdue", "sum"), last_won=("last_won", "max"),
                                     won_recent=("won_recent", "sum"), now=("now", "sum"), then=("then", "sum"))
-    f = accounts.set_index("account_id").join(a).join(d)
+    f = accounts.set_index("account_id").join(a).join(d).join(owed.set_index("account_id"))
+    invoiced = f["days_past_due"].notna()
     f[["recent", "before", "overdue", "won_recent", "now", "then"]] = \
         f[["recent", "before", "overdue", "won_recent", "now", "then"]].fillna(0)
     days = (as_of - f["last"]).dt.days
@@ -92,10 +100,11 @@ def pandas_scores(accounts: pd.DataFrame, deals: pd.DataFrame, acts: pd.DataFram
         "won_deals": 0.5 * (1 - since_won / config.won_recency_days).clip(0, 1).fillna(0)
                      + 0.5 * (f["won_recent"] / config.won_frequency_target).clip(0, 1),
         "pipeline": np.where(f["then"] > 0, (f["now"] / f["then"].where(f["then"] > 0)).clip(0, 1), 1.0),
-        "receivables": 1.0,
+        "receivables": np.where(invoiced, (1 - f["days_past_due"] / config.receivables_zero_days).clip(0, 1), 0.0),
     }
     earned = sum(share[k] * w[k] for k in FACTORS)
-    f["score"] = (100 * earned / config.total_weight).round(2)
+    total = config.total_weight - np.where(invoiced, 0.0, w["receivables"])
+    f["score"] = (100 * earned / total).round(2)
     return f
 
 
@@ -122,13 +131,14 @@ def main() -> None:
     args = parser.parse_args()
     config = HealthConfig()
     t0 = time.perf_counter()
-    accounts, deals, activities = synthetic(args.accounts, args.deals, args.activities)
+    accounts, deals, activities, receivables = synthetic(args.accounts, args.deals, args.activities)
     print(f"generated {args.accounts:,} accounts, {args.deals:,} deals, {args.activities:,} activities "
           f"in {time.perf_counter() - t0:.1f} s", flush=True)
-    frames = None if args.no_pandas else (accounts.to_pandas(), deals.to_pandas(), activities.to_pandas())
+    frames = None if args.no_pandas else (accounts.to_pandas(), deals.to_pandas(), activities.to_pandas(),
+                                          receivables.to_pandas())
     polars_s, pandas_s, polars_cpu, pandas_cpu = [], [], [], []
     for _ in range(args.rounds):
-        seconds, cpu, scores = timed(lambda: score_frame(accounts, deals, activities, AS_OF, config))
+        seconds, cpu, scores = timed(lambda: score_frame(accounts, deals, activities, AS_OF, config, receivables))
         polars_s.append(seconds)
         polars_cpu.append(cpu)
         print(f"  polars score: {seconds:.2f} s wall, {cpu:.2f} s CPU", flush=True)

@@ -12,8 +12,9 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from engine.board.panels import (PANELS, alert_summary, customers_at_risk, leaderboard, pacing, pending,
-                                 regions, scope_of, won_deals)
+from engine.board.followups import overdue_receivables, waiting_leads
+from engine.board.panels import (PANELS, alert_summary, customers_at_risk, leaderboard, pacing, regions, scope_of,
+                                 won_deals)
 from engine.health.config import load_config
 from engine.health.explain import with_words
 from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
@@ -118,15 +119,44 @@ def panel_at_risk(store, scope, lang, currency) -> None:
 
 def panel_alerts(store, scope, lang, currency) -> None:
     counts = alert_summary(store, scope)
-    cells = st.columns(2)
+    cells = st.columns(3)
     cells[0].metric(t("board.dormant", lang, days=load_config(store).dormant_days), fmt_number(counts["dormant"], lang))
     cells[1].metric(t("board.no_owner", lang), fmt_number(counts["no_owner"], lang))
-    kinds = ", ".join(t(f"health.alert.kind.{k}", lang) for k in pending())
-    st.caption(t("board.pending", lang, kinds=kinds))
+    cells[2].metric(t("board.duplicate", lang), fmt_number(counts["duplicate"], lang))
+
+
+def panel_follow_ups(store, scope, lang, currency) -> None:
+    leads = waiting_leads(store, scope, rows=5, settings=context.settings())
+    st.metric(t("board.leads_waiting", lang, hours=leads["hours"]), fmt_number(leads["count"], lang))
+    if not leads["count"]:
+        st.markdown(t("board.no_leads_waiting", lang))
+        return
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader(t("board.per_rep", lang))
+        table(leads["per_rep"], lang)
+    with right:
+        st.subheader(t("board.oldest", lang))
+        waited = [t("board.waited", lang, days=h // 24, hours=h % 24) for h in leads["oldest"]["waiting_hours"]]
+        table(leads["oldest"].with_columns(pl.Series("waiting_hours", waited)), lang)
+
+
+def panel_receivables(store, scope, lang, currency) -> None:
+    owed = overdue_receivables(store, scope, rows=5)
+    cells = st.columns(len(owed["buckets"]) + 1)
+    for cell, (bucket, amount) in zip(cells, owed["buckets"].items()):
+        cell.metric(t(f"receivables.bucket.{bucket}", lang), fmt_money(amount, lang, currency))
+    cells[-1].metric(t("board.dso", lang), "–" if owed["dso"] is None else f"{owed['dso']:.0f}")
+    if owed["accounts"].is_empty():
+        st.markdown(t("board.no_overdue", lang))
+        return
+    table(money(owed["accounts"].with_columns(pl.col("days_past_due").cast(pl.String)), ("amount_due",), lang,
+                currency), lang)
 
 
 DRAW = {"regions": panel_regions, "leaderboard": panel_leaderboard, "won": panel_won, "pacing": panel_pacing,
-        "at_risk": panel_at_risk, "alerts": panel_alerts}
+        "at_risk": panel_at_risk, "alerts": panel_alerts, "follow_ups": panel_follow_ups,
+        "receivables": panel_receivables}
 
 
 def main() -> None:

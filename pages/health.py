@@ -1,23 +1,27 @@
 """Customer health: tier counts, the risk list with each account's breakdown and next action,
-today's top 10 at risk, the alerts (无人问津, no owner), the distribution by territory and rep, and
-the weights/thresholds/templates editor. Scores come from engine/health."""
+today's top 10 at risk, the alerts (无人问津, no owner, 重复跟进, leads waiting, invoices past due),
+the receivables (ageing buckets, DSO per territory), the distribution by territory and rep, and
+the weights/thresholds/templates editor. Scores, alerts and receivables come from engine/health."""
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
 from engine.charts.health import tier_distribution, tier_trend
-from engine.health.alerts import alert_counts, alerts_frame, pending_alerts
+from engine.charts.receivables import past_due_by_territory
+from engine.health.alerts import ALERT_KINDS, account_alerts, alert_counts
+from engine.health.receivables import BUCKETS, DSO_DAYS, ageing_total, receivables_report
 from engine.health.config import FACTORS, TIERS, HealthConfig, load_config, save_config
 from engine.health.explain import breakdown, fill_template, with_words
 from engine.health.score import at_risk, health_table, tier_counts
 from engine.health.views import distribution, in_scope, scope_territories, tier_history
-from engine.i18n import fmt_date, fmt_number, t
+from engine.i18n import fmt_date, fmt_money, fmt_number, t
 from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.tables import show
 
 LIST_COLUMNS = ("name", "score", "tier_label", "reason", "next_action", "rep_name", "territory", "days_since_activity")
 
@@ -67,23 +71,66 @@ def account_detail(shown: pl.DataFrame, config: HealthConfig, lang: str) -> None
     st.code(fill_template(config.templates[row["tier"]], row, row["rep_name"]), language=None, wrap_lines=True)
 
 
-def alerts(alerts_: pl.DataFrame, config: HealthConfig, lang: str) -> None:
-    pending = ", ".join(t(f"health.alert.kind.{k}", lang) for k in pending_alerts())
-    st.info(t("health.alert.pending", lang, kinds=pending))
-    shown = alerts_.select("kind", "name", "rep_name", "territory", "days_since_activity", "score")
-    for kind, title in (("dormant", t("health.alert.dormant", lang, days=config.dormant_days)),
-                        ("no_owner", t("health.alert.no_owner", lang))):
-        rows = shown.filter(kind=kind).drop("kind")
-        st.subheader(f"{title}: {fmt_number(rows.height, lang)}")
-        if rows.height:
-            st.dataframe(labelled(rows, lang), hide_index=True, width="stretch", key=f"health_alert_{kind}")
-    table_downloads(alerts_, "health-alerts", key="health-alerts")
+ALERT_LIST_COLUMNS = ("kind", "name", "rep_name", "territory", "days_since_activity", "waiting_hours",
+                      "days_past_due", "bucket", "amount_due")
+
+
+def alerts(alerts_: pl.DataFrame, lang: str, hours: int) -> None:
+    counts = alert_counts(alerts_, "territory").select(ALERT_KINDS).sum()
+    for cell, kind in zip(st.columns(len(ALERT_KINDS)), ALERT_KINDS):
+        cell.metric(t(f"health.alert.kind.{kind}", lang), fmt_number(int(counts[kind][0] or 0), lang))
+    left, middle, right = st.columns([3, 2, 2])
+    kinds = left.multiselect(t("health.alert.filter.kinds", lang), list(ALERT_KINDS), default=list(ALERT_KINDS),
+                             format_func=lambda k: t(f"health.alert.kind.{k}", lang), key="health_alert_kinds")
+    reps = sorted(alerts_["rep_name"].drop_nulls().unique().to_list())
+    rep = middle.selectbox(t("health.filter.rep", lang), [""] + reps, key="health_alert_rep",
+                           format_func=lambda r: r or t("health.filter.all_reps", lang))
+    places = sorted(alerts_["territory"].drop_nulls().unique().to_list())
+    place = right.selectbox(t("health.alert.filter.territory", lang), [""] + places, key="health_alert_territory",
+                            format_func=lambda p: p or t("health.alert.filter.all_territories", lang))
+    shown = alerts_.filter(pl.col("kind").is_in(kinds))
+    if rep:
+        shown = shown.filter(rep_name=rep)
+    if place:
+        shown = shown.filter(territory=place)
+    st.caption(t("health.alert.count", lang, shown=fmt_number(shown.height, lang),
+                 total=fmt_number(alerts_.height, lang), hours=hours))
+    words = {k: t(f"health.alert.kind.{k}", lang) for k in ALERT_KINDS}
+    buckets = {b: t(f"receivables.bucket.{b}", lang) for b in BUCKETS}
+    listed = shown.select(ALERT_LIST_COLUMNS).with_columns(
+        pl.col("kind").replace_strict(words, return_dtype=pl.String),
+        pl.col("bucket").replace_strict(buckets, default=None, return_dtype=pl.String))
+    show(listed, lambda c: t(f"health.col.{c}", lang), context.settings().reporting_currency, lang=lang,
+         key="health_alert_list", money=("amount_due",),
+         counts=("days_since_activity", "waiting_hours", "days_past_due"))
+    table_downloads(shown, "health-alerts", key="health-alerts")
     left, right = st.columns(2)
     for column, by in ((left, "rep"), (right, "territory")):
         column.markdown(f"**{t(f'health.alert.by_{by}', lang)}**")
-        counts = alert_counts(alerts_, by)
-        shown = labelled(counts.drop("name"), lang).insert_column(0, counts["name"].alias(t(f"health.dist.{by}", lang)))
-        column.dataframe(shown, hide_index=True, width="stretch", key=f"health_alerts_by_{by}")
+        per = alert_counts(shown, by)
+        column.dataframe(labelled(per.drop("name"), lang).insert_column(0, per["name"].alias(t(f"health.dist.{by}", lang))),
+                         hide_index=True, width="stretch", key=f"health_alerts_by_{by}")
+
+
+def receivables(store, scope, as_of, lang: str) -> None:
+    ageing = receivables_report(store, as_of, scope)
+    if ageing.is_empty():
+        st.info(t("health.recv.none", lang))
+        return
+    currency = context.settings().reporting_currency
+    st.caption(t("health.recv.caption", lang, as_of=fmt_date(as_of, lang), days=DSO_DAYS))
+    total = ageing_total(ageing)
+    cells = st.columns(3)
+    cells[0].metric(t("health.recv.outstanding", lang), fmt_money(total["outstanding"], lang, currency))
+    cells[1].metric(t("health.recv.past_due", lang), fmt_money(total["past_due"], lang, currency))
+    cells[2].metric(t("health.recv.dso", lang), "–" if total["dso"] is None else f"{total['dso']:.1f}")
+    chart = past_due_by_territory(ageing, lang, currency)
+    st.altair_chart(chart, width="stretch")
+    chart_downloads(chart, "receivables-by-territory", key="health-recv-chart")
+    show(ageing, lambda c: t(f"health.col.{c}", lang), currency, lang=lang, key="health_receivables",
+         money=[c for c in ageing.columns if c not in ("territory_id", "territory", "dso")], decimals=("dso",),
+         hidden=("territory_id",))
+    table_downloads(ageing, f"receivables-{as_of}", key="health-recv")
 
 
 def settings_editor(store, config: HealthConfig, lang: str) -> None:
@@ -140,9 +187,9 @@ def main() -> None:
     worded = (with_words(scores, lang).join(reps, on="owner_rep_id", how="left", maintain_order="left")
               .join(names, on="territory_id", how="left", maintain_order="left"))
     tiles(scores, lang)
-    risk_tab, top_tab, alerts_tab, dist_tab, settings_tab = st.tabs([
+    risk_tab, top_tab, alerts_tab, receivables_tab, dist_tab, settings_tab = st.tabs([
         t("health.tab.risk", lang), t("health.tab.top", lang), t("health.tab.alerts", lang),
-        t("health.tab.distribution", lang), t("health.tab.settings", lang)])
+        t("health.tab.receivables", lang), t("health.tab.distribution", lang), t("health.tab.settings", lang)])
     with risk_tab:
         risk_list(worded, config, lang)
     with top_tab:
@@ -154,8 +201,10 @@ def main() -> None:
                          hide_index=True, width="stretch", key="health_top")
             table_downloads(top.drop("tier_label", "reason", "next_action"), f"health-top10-{as_of}", key="health-top")
     with alerts_tab:
-        alerts(alerts_frame(scores, data.reps.select("rep_id", "name"), data.tree.nodes.select("territory_id", "name"),
-                            config), config, lang)
+        hours = context.settings().lead_follow_up_hours
+        alerts(in_scope(account_alerts(store, as_of, config, hours), scope), lang, hours)
+    with receivables_tab:
+        receivables(store, scope, as_of, lang)
     with dist_tab:
         by = st.segmented_control(t("fk.level", lang), ("territory", "rep"), default="territory",
                                   format_func=lambda k: t(f"health.dist.{k}", lang), key="health_by") or "territory"

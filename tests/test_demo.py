@@ -32,7 +32,8 @@ def small() -> dict[str, pl.DataFrame]:
 def test_summary_counts_are_exact_for_the_seed(demo_db):
     assert demo_db.summary == {"territories": 45, "reps": 80, "territory_members": 113, "territory_rules": 32,
                                "accounts": 25_010,
-                               "deals": 150_000, "activities": 200_000, "targets": 4_536, "fx_rates": 658}
+                               "deals": 150_000, "activities": 247_258, "targets": 4_536, "fx_rates": 658,
+                               "leads": 36_000, "contacts": 75_276, "invoices": 42_037}
     for table, rows in demo_db.summary.items():
         assert demo_db.count(table) == rows
 

@@ -1,9 +1,8 @@
 """The board's panels as frames and numbers, one function each, all for a territory scope (None =
 the whole company) and the as-of day. The page rotates through PANELS in this order.
 
-Not on the board yet: the regional map (the maps' builder is being reworked), new leads waiting
-for follow-up and overdue receivables (no leads / invoices tables yet: `pending()` names them so
-the board says so instead of showing zero).
+Not on the board yet: the regional map (the maps' builder is being reworked). New leads waiting
+for follow-up and overdue receivables come from engine/board/followups.py.
 """
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from engine.health.alerts import account_alerts, pending_alerts
+from engine.health.alerts import ALERT_KINDS, account_alerts
 from engine.health.score import at_risk, health_table
 from engine.health.views import in_scope, scope_territories
 from engine.metrics.performance import as_of_date, attainment_table
@@ -20,7 +19,7 @@ from engine.metrics.sales_data import sales_data
 from engine.store import Store
 from engine.store.settings import Settings, load_settings
 
-PANELS = ("regions", "leaderboard", "won", "pacing", "at_risk", "alerts")
+PANELS = ("regions", "leaderboard", "won", "pacing", "at_risk", "alerts", "follow_ups", "receivables")
 
 
 def scope_of(store: Store, scope_id: str | None) -> list[str] | None:
@@ -103,12 +102,7 @@ def customers_at_risk(store: Store, scope: list[str] | None, n: int = 10, as_of:
 
 
 def alert_summary(store: Store, scope: list[str] | None, as_of: date | None = None) -> dict[str, int]:
-    """Accounts per alert kind in the scope."""
+    """Alerts per kind (every one of ALERT_KINDS) in the scope."""
     alerts = in_scope(account_alerts(store, as_of), scope_territories(store, scope))
     counts = dict(alerts.group_by("kind").len().iter_rows())
-    return {"dormant": int(counts.get("dormant", 0)), "no_owner": int(counts.get("no_owner", 0))}
-
-
-def pending() -> dict[str, str]:
-    """Board panels the issue asks for that wait for data Terrain cannot import yet."""
-    return pending_alerts()
+    return {kind: int(counts.get(kind, 0)) for kind in ALERT_KINDS}

@@ -1,4 +1,4 @@
-"""`python -m engine report shares|attainment|forecast|kpis|health|alerts`: the tables as CSV or JSON.
+"""`python -m engine report shares|attainment|forecast|kpis|health|alerts|receivables`: tables as CSV or JSON.
 
 The columns are the contract of DESIGN.md (fractions as fractions rounded to 4 decimals, money in
 the reporting currency rounded to cents); the numbers come from the same engine functions as the
@@ -28,7 +28,9 @@ from engine.store.exports import csv_text
 # The assignment reports of the stored rules (engine.territories): orphans = accounts no rule
 # matches (with the field that was empty or unexpected); conflicts = ties of equal-priority rules.
 RULE_REPORTS = ("orphans", "conflicts")
-HEALTH_REPORTS = ("health", "alerts")  # per account, as of the as-of day: --period and --by do not apply
+# as of the as-of day, --period and --by do not apply: health per account, alerts per alert,
+# receivables per territory (ageing buckets and DSO, engine/health/receivables.py)
+HEALTH_REPORTS = ("health", "alerts", "receivables")
 REPORTS = ("shares", "attainment", "forecast", "kpis") + HEALTH_REPORTS + RULE_REPORTS + TERRITORY_REPORTS
 BY = ("region", "territory", "rep", "company")
 FRACTIONS = {"share", "attainment", "win_rate", "coverage", "projected_attainment", "lead_conversion_rate",
@@ -39,7 +41,7 @@ COUNTS = {"won_count", "lost_count", "new_customers", "activities", "open_count"
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "report", help="print a metric table (shares, attainment, forecast, kpis), customer health (health, "
-                       "alerts), the rules' orphans / conflicts, or a list (duplicates, unowned) as CSV or JSON",
+                       "alerts, receivables), the rules' orphans / conflicts, or a list (duplicates, unowned) as CSV or JSON",
         description="Print a metric table for a period and level. Fractions are fractions (0.2917), "
                     "money is in the reporting currency.")
     parser.add_argument("report", choices=REPORTS)

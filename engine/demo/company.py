@@ -3,7 +3,7 @@
 `build_demo(store)` writes, in one transaction, a company with four regions (Greater China split
 into 华东, 华北, 华南, 西部), ~45 territories, ~80 reps, ~25k customers on real cities, ~150k deals
 over three fiscal years, ~200k activities, monthly targets, exchange rates and the assignment
-rules — plus the faults a real CRM has (orphans, duplicates, unplaced addresses) so every page has
+rules, ~36k leads, ~75k contacts and an invoice per won deal (engine.demo.crm_extras) — plus the faults a real CRM has (orphans, duplicates, unplaced addresses) so every page has
 something to reveal.
 It is frozen at `ANCHOR` and seeded: the same arguments give the same data on every run, any day.
 """
@@ -19,6 +19,7 @@ import polars as pl
 
 from engine.geo import geocoding as geo
 from engine.demo.accounts import build_accounts
+from engine.demo.crm_extras import build_crm_extras
 from engine.demo.org import territory_frame
 from engine.demo.people import build_team
 from engine.demo.rules import build_rules
@@ -45,9 +46,16 @@ COLUMNS = {
     "deals": ["deal_id", "account_id", "name", "amount", "currency", "amount_rc", "stage", "status", "probability",
               "forecast_category", "product_line", "created_date", "close_date", "owner_rep_id", "territory_id",
               "source"],
-    "activities": ["activity_id", "account_id", "deal_id", "rep_id", "type", "ts", "outcome", "subject", "source"],
+    "activities": ["activity_id", "account_id", "deal_id", "rep_id", "type", "ts", "outcome", "subject", "lead_id",
+                   "source"],
     "targets": ["scope", "scope_id", "period_start", "amount"],
     "fx_rates": ["currency", "rate_to_reporting", "valid_from"],
+    "leads": ["lead_id", "name", "company", "email", "phone", "industry", "country", "state", "city", "postal_code",
+              "lead_source", "status", "owner_rep_id", "territory_id", "created_at", "converted_at",
+              "converted_account_id", "converted_deal_id", "source"],
+    "contacts": ["contact_id", "account_id", "name", "title", "email", "phone", "owner_rep_id", "created_at", "source"],
+    "invoices": ["invoice_id", "account_id", "number", "amount", "currency", "amount_rc", "issue_date", "due_date",
+                 "paid_date", "paid_amount", "paid_amount_rc", "source"],
 }
 
 
@@ -92,12 +100,16 @@ def generate_demo(scale: float = 1, seed: int = 7, *, fiscal_start_month: int = 
     activities = build_activities(rng, deals, accounts, max(500, round(ACTIVITIES * scale)), first_month, ANCHOR,
                                   specialists)
     targets = build_targets(rng, deals, accounts, team, territories, fiscal_years, fiscal_start_month)
+    extras = build_crm_extras(seed, scale, accounts, deals, first_month, ANCHOR, anchor_time)
+    activities = pl.concat([activities.with_columns(pl.lit(None, dtype=pl.String).alias("lead_id")),
+                            extras.lead_activities], how="diagonal_relaxed")
 
     rules = build_rules(accounts).with_columns(pl.lit(anchor_time, dtype=pl.Datetime("us")).alias("created_at"))
     frames = {"territories": territories, "reps": team.reps, "territory_members": team.members,
               "territory_rules": rules,
               "accounts": accounts.with_columns(pl.lit(None, dtype=pl.String).alias("parent_account_id")),
-              "deals": deals, "activities": activities, "targets": targets, "fx_rates": fx}
+              "deals": deals, "activities": activities, "targets": targets, "fx_rates": fx,
+              "leads": extras.leads, "contacts": extras.contacts, "invoices": extras.invoices}
     out = {}
     for table, columns in COLUMNS.items():
         frame = frames[table]

@@ -20,7 +20,10 @@ SETTINGS_KEY = "health.config"
 # The factors in the order the breakdown shows them; DEFAULT_WEIGHTS is the 30/25/20/15/10 shape.
 FACTORS = ("recency", "trend", "overdue_deals", "won_deals", "pipeline", "receivables")
 DEFAULT_WEIGHTS = {"recency": 30.0, "trend": 25.0, "overdue_deals": 20.0, "won_deals": 15.0,
-                   "pipeline": 10.0, "receivables": 0.0}
+                   "pipeline": 10.0, "receivables": 20.0}
+# receivables weighs as much as overdue deals (the shape's 20): an invoice 90+ days past due alone
+# takes a flawless account out of green (100 ÷ 120 = 83.3). It counts only for accounts with an
+# invoice issued by the as-of day, so customers never invoiced are scored on the other five.
 TIERS = ("green", "yellow", "red")
 DEFAULT_TEMPLATES = {
     "green": "Hello {contact}, thank you for a good year together. Here is how a company like {account} "
@@ -51,6 +54,7 @@ class HealthConfig:
     won_frequency_target: int = 2    # wins within won_recency_days that earn every frequency half-point
     pipeline_days: int = 90          # pipeline now against pipeline this many days ago
     dormant_days: int = 90           # the 无人问津 alert: no activity for this many days
+    receivables_zero_days: int = 90  # an invoice this many days past due costs every receivables point
     templates: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
 
     def with_(self, **changes: Any) -> "HealthConfig":
@@ -79,7 +83,8 @@ def validated(config: HealthConfig) -> HealthConfig:
     days = {"recency_full_days": config.recency_full_days, "recency_zero_days": config.recency_zero_days,
             "trend_days": config.trend_days, "overdue_zero_count": config.overdue_zero_count,
             "won_recency_days": config.won_recency_days, "won_frequency_target": config.won_frequency_target,
-            "pipeline_days": config.pipeline_days, "dormant_days": config.dormant_days}
+            "pipeline_days": config.pipeline_days, "dormant_days": config.dormant_days,
+            "receivables_zero_days": config.receivables_zero_days}
     for name, value in days.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise HealthConfigError(f"{name} is {value!r}; it must be a whole number of at least 1.")

@@ -11,14 +11,14 @@ from engine.i18n import t
 
 # the fact each factor's reason quotes ("52 days without activity")
 FACTS = {"recency": "days_since_activity", "trend": "activities_recent", "overdue_deals": "overdue_deals",
-         "won_deals": "days_since_won"}
+         "won_deals": "days_since_won", "receivables": "days_past_due"}
 
 
 def _message(factor: str, lang: str) -> pl.Expr:
     if factor == "trend":
         return pl.format(t("health.reason.trend", lang, recent="{}", before="{}"),
                          pl.col("activities_recent"), pl.col("activities_before"))
-    if factor in ("pipeline", "receivables"):
+    if factor == "pipeline":
         return pl.lit(t(f"health.reason.{factor}", lang))
     fact = pl.col(FACTS[factor])
     never = pl.lit(t(f"health.reason.{factor}_never", lang)) if factor in ("recency", "won_deals") else None
@@ -43,8 +43,10 @@ def with_words(scores: pl.DataFrame, lang: str) -> pl.DataFrame:
 
 
 def breakdown(row: dict, weights: dict[str, float], lang: str) -> list[dict]:
-    """One account's factors: name, weight, points, lost — for the page's breakdown table."""
-    return [{"factor": t(f"health.factor.{f}", lang), "weight": weights[f],
+    """One account's factors: name, weight, points, lost — for the page's breakdown table. An
+    account never invoiced shows receivables with weight 0: the factor does not count for it."""
+    counts = {f: f != "receivables" or bool(row.get("receivables_known")) for f in FACTORS}
+    return [{"factor": t(f"health.factor.{f}", lang), "weight": weights[f] if counts[f] else 0.0,
              "points": round(row[f"points_{f}"], 2), "lost": round(row[f"lost_{f}"], 2)} for f in FACTORS]
 
 

@@ -5,8 +5,9 @@ rules); the score is 100 × earned ÷ total weight, so weights need not add up t
 polars expression over whole columns — no per-account Python — so a million accounts score in
 about a second. `lost_<factor>` columns say what each factor cost, `main_reason` names the costliest.
 
-Receivables: there is no invoices table yet, so the `receivables` factor earns its full weight
-(default weight 0) and `receivables_known` is False; it becomes a real factor once invoices exist.
+Receivables (engine.health.receivables): the oldest invoice past due costs the factor's points,
+all of them at `receivables_zero_days`. The factor counts only where `receivables_known` — the
+account has an invoice issued by the as-of day — and is left out of the total weight elsewhere.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 import polars as pl
 
 from engine.health.config import FACTORS, HealthConfig, load_config
+from engine.health.receivables import account_receivables, invoice_table
 from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store import Store
@@ -24,7 +26,8 @@ from engine.store import Store
 SCORE_COLUMNS = ("account_id", "name", "owner_rep_id", "territory_id", "score", "tier", "main_reason",
                  *(f"points_{f}" for f in FACTORS), *(f"lost_{f}" for f in FACTORS),
                  "days_since_activity", "activities_recent", "activities_before", "overdue_deals",
-                 "days_since_won", "won_recent", "pipeline_now", "pipeline_before", "receivables_known")
+                 "days_since_won", "won_recent", "pipeline_now", "pipeline_before", "receivables_known",
+                 "days_past_due", "past_due_amount")
 NEXT_ACTIONS = {"green": "send_case_study", "yellow": "call_back_48h", "red": "hold_renewal_quote"}
 
 
@@ -81,14 +84,26 @@ def deal_facts(deals: pl.DataFrame, as_of: date, config: HealthConfig) -> pl.Dat
             .collect())
 
 
+NO_RECEIVABLES = pl.DataFrame(schema={"account_id": pl.String, "days_past_due": pl.Int64,
+                                       "past_due_amount": pl.Float64})
+
+
+def applies(factor: str) -> pl.Expr:
+    """1 where the factor counts for the account, else 0 (only receivables can be left out)."""
+    return pl.col("receivables_known").cast(pl.Float64) if factor == "receivables" else pl.lit(1.0)
+
+
 def score_frame(accounts: pl.DataFrame, deals: pl.DataFrame, activities: pl.DataFrame, as_of: date,
-                config: HealthConfig) -> pl.DataFrame:
+                config: HealthConfig, receivables: pl.DataFrame | None = None) -> pl.DataFrame:
     """The health table: SCORE_COLUMNS, one row per account, sorted by score then account_id.
 
     `accounts`: account_id, name, owner_rep_id, territory_id; `deals`: account_id, status,
-    created_date, close_date, amount_rc; `activities`: account_id, ts."""
+    created_date, close_date, amount_rc; `activities`: account_id, ts; `receivables`: one row per
+    invoiced account (receivables.account_receivables), None = no invoices."""
     w = config.weights
     acts, facts = activity_facts(activities, as_of, config), deal_facts(deals, as_of, config)
+    owed = (NO_RECEIVABLES if receivables is None else receivables).select(
+        "account_id", "days_past_due", "past_due_amount", pl.lit(True).alias("receivables_known"))
     days_since = (pl.lit(as_of) - pl.col("last_activity")).dt.total_days()
     since_won = (pl.lit(as_of) - pl.col("last_won")).dt.total_days()
     span = config.recency_zero_days - config.recency_full_days
@@ -106,27 +121,30 @@ def score_frame(accounts: pl.DataFrame, deals: pl.DataFrame, activities: pl.Data
                      + 0.5 * _share(pl.col("won_recent") / config.won_frequency_target),
         # pipeline now ÷ pipeline then; none then: nothing shrank, every point kept
         "pipeline": pl.when(was > 0).then(_share(now / was)).otherwise(1.0),
-        # no invoices table yet: every point kept (see the module docstring)
-        "receivables": pl.lit(1.0),
+        # the oldest invoice past due: a straight line from all points (none late) to none
+        "receivables": pl.when(pl.col("receivables_known"))
+                         .then(_share(1 - pl.col("days_past_due") / config.receivables_zero_days)).otherwise(0.0),
     }
     frame = (accounts.select("account_id", "name", "owner_rep_id", "territory_id")
              .join(acts, on="account_id", how="left").join(facts, on="account_id", how="left")
+             .join(owed, on="account_id", how="left")
              .with_columns(pl.col("activities_recent", "activities_before", "overdue_deals", "won_recent")
                            .fill_null(0),
-                           pl.col("pipeline_now", "pipeline_before").fill_null(0.0))
+                           pl.col("pipeline_now", "pipeline_before").fill_null(0.0),
+                           pl.col("receivables_known").fill_null(False))
              .with_columns(days_since.alias("days_since_activity"), since_won.alias("days_since_won"))
              .with_columns((shares[f] * w[f]).alias(f"points_{f}") for f in FACTORS)
-             .with_columns((w[f] - pl.col(f"points_{f}")).alias(f"lost_{f}") for f in FACTORS))
+             .with_columns((applies(f) * w[f] - pl.col(f"points_{f}")).alias(f"lost_{f}") for f in FACTORS))
     earned = pl.sum_horizontal(*(pl.col(f"points_{f}") for f in FACTORS))
     most = pl.max_horizontal(*(pl.col(f"lost_{f}") for f in FACTORS))
     reason = pl.lit(None, dtype=pl.String)
     for factor in reversed(FACTORS):  # the first factor in FACTORS' order wins a tie
         reason = pl.when(pl.col(f"lost_{factor}") == most).then(pl.lit(factor)).otherwise(reason)
     # rounded to 2 decimals so a score shown as 84.99 is tiered as 84.99, not as 84.9949…
-    frame = frame.with_columns((100 * earned / config.total_weight).round(2).alias("score"))
+    total = config.total_weight - pl.when(pl.col("receivables_known")).then(0.0).otherwise(w["receivables"])
+    frame = frame.with_columns(pl.when(total > 0).then((100 * earned / total).round(2)).otherwise(100.0).alias("score"))
     frame = frame.with_columns(tier(pl.col("score"), config).alias("tier"),
-                               pl.when(most > 1e-9).then(reason).alias("main_reason"),
-                               pl.lit(False).alias("receivables_known"))
+                               pl.when(most > 1e-9).then(reason).alias("main_reason"))
     return frame.select(SCORE_COLUMNS).sort("score", "account_id")
 
 
@@ -141,7 +159,8 @@ def health_table(store: Store, as_of: date | None = None, config: HealthConfig |
     def compute() -> pl.DataFrame:
         deals = data.deals.select("account_id", "status", "created_date", "close_date", "amount_rc")
         activities = store.table("activities", ["account_id", "ts"])
-        return score_frame(data.accounts, deals, activities, as_of, config)
+        receivables = account_receivables(invoice_table(store), as_of)
+        return score_frame(data.accounts, deals, activities, as_of, config, receivables)
 
     return data.cached(key, compute)
 

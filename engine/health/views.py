@@ -10,14 +10,16 @@ import polars as pl
 
 from engine.health.alerts import ALERT_COLUMNS, account_alerts
 from engine.health.config import FACTORS, TIERS, HealthConfig
+from engine.health.receivables import ageing_total, receivables_report
 from engine.health.score import health_table, tier_counts
+from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store import Store
 from engine.store.errors import TerrainError
 
 HEALTH_REPORT_COLUMNS = ("account_id", "name", "owner_rep_id", "territory_id", "score", "tier", "main_reason",
                          *(f"lost_{f}" for f in FACTORS), "days_since_activity", "overdue_deals",
-                         "receivables_known")
+                         "receivables_known", "days_past_due", "past_due_amount")
 
 
 class ScopeError(TerrainError):
@@ -61,11 +63,21 @@ def distribution(scores: pl.DataFrame, store: Store, by: str) -> pl.DataFrame:
 def health_report(store: Store, which: str, scope: Iterable[str] | None = None,
                   as_of: date | None = None) -> pl.DataFrame:
     """`report health`: one row per account (HEALTH_REPORT_COLUMNS), lowest score first;
-    `report alerts`: ALERT_COLUMNS, one row per alert."""
+    `report alerts`: ALERT_COLUMNS, one row per alert; `report receivables`: the ageing buckets
+    and DSO per territory (receivables.AGEING_COLUMNS) and a last `Total` row."""
     territories = scope_territories(store, scope)
     if which == "health":
         return in_scope(health_table(store, as_of), territories).select(HEALTH_REPORT_COLUMNS)
+    if which == "receivables":
+        return with_total(receivables_report(store, as_of or as_of_date(store), territories))
     return in_scope(account_alerts(store, as_of), territories).select(ALERT_COLUMNS)
+
+
+def with_total(ageing: pl.DataFrame) -> pl.DataFrame:
+    """The ageing table with a `Total` row (its money summed, its own DSO) at the end."""
+    total = pl.DataFrame([{"territory_id": None, "territory": "Total", **ageing_total(ageing)}],
+                         schema=ageing.schema)
+    return pl.concat([ageing, total])
 
 
 def history_days(as_of: date, months: int = 6) -> list[date]:

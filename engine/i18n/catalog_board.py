@@ -25,7 +25,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "board.no_risk": ("No customer is at risk.", "没有风险客户。"),
     "board.dormant": ("No activity for {days} days (无人问津)", "{days} 天无活动（无人问津）"),
     "board.no_owner": ("Accounts with no owner", "无负责人客户"),
-    "board.pending": ("Waiting for data: {kinds}", "等待数据：{kinds}"),
     "board.col.name": ("Name", "名称"),
     "board.col.won": ("Won", "已赢单"),
     "board.col.share": ("Share", "占比"),

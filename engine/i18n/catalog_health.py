@@ -2,9 +2,9 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "health.title": ("Customer health", "客户健康度"),
-    "health.caption": ("A 0–100 score per account from its activities and deals, as of {as_of}. "
+    "health.caption": ("A 0–100 score per account from its activities, deals and invoices, as of {as_of}. "
                        "Green from {green}, yellow from {yellow}, red below.",
-                       "按每个客户的活动与商机计算 0–100 分，截至 {as_of}。{green} 分及以上为绿，{yellow} 分及以上为黄，以下为红。"),
+                       "按每个客户的活动、商机与发票计算 0–100 分，截至 {as_of}。{green} 分及以上为绿，{yellow} 分及以上为黄，以下为红。"),
     "health.empty": ("No accounts yet, so there is no health to score. Import your CRM's accounts, deals "
                      "and activities first.", "还没有客户数据，无法计算健康度。请先导入 CRM 的客户、商机和活动。"),
     "health.tier.green": ("Green", "绿"),
@@ -34,7 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "health.factor.overdue_deals": ("Open deals past close date", "逾期未结商机"),
     "health.factor.won_deals": ("Won-deal recency and frequency", "赢单时间与频次"),
     "health.factor.pipeline": ("Pipeline change (90 days)", "商机变化（90 天）"),
-    "health.factor.receivables": ("Overdue receivables (no invoices yet: full points)", "逾期应收（尚无发票数据：满分）"),
+    "health.factor.receivables": ("Overdue receivables", "逾期应收"),
     "health.reason.recency": ("{value} days without activity", "{value} 天无活动"),
     "health.reason.recency_never": ("no activity ever", "从未有活动"),
     "health.reason.trend": ("{recent} activities in 90 days, {before} the 90 before",
@@ -43,7 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "health.reason.won_deals": ("last win {value} days ago", "上次赢单在 {value} 天前"),
     "health.reason.won_deals_never": ("no win in a year", "一年内无赢单"),
     "health.reason.pipeline": ("pipeline shrank in 90 days", "近 90 天商机减少"),
-    "health.reason.receivables": ("overdue receivables", "逾期应收"),
+    "health.reason.receivables": ("an invoice {value} days past due", "发票逾期 {value} 天"),
     "health.reason.none": ("nothing lost", "无失分"),
     "health.action.send_case_study": ("send a case study", "发送客户案例"),
     "health.action.call_back_48h": ("call back within 48 hours", "48 小时内回访"),
@@ -69,11 +69,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "health.alert.by_rep": ("Alerts per rep", "各销售预警数"),
     "health.alert.by_territory": ("Alerts per territory", "各区域预警数"),
     "health.alert.none": ("None.", "无。"),
-    "health.alert.pending": ("Not checked yet, waiting for data Terrain cannot import today: {kinds}.",
-                             "以下预警需要的数据暂不能导入，尚未检查：{kinds}。"),
-    "health.alert.kind.lead_no_follow_up": ("leads without follow-up after 48 hours (needs leads)",
-                                            "48 小时未跟进的线索（需要线索数据）"),
-    "health.alert.kind.receivable_past_due": ("receivables past due (needs invoices)", "逾期应收（需要发票数据）"),
     "health.dist.territory": ("Territory", "区域"),
     "health.dist.rep": ("Rep", "销售"),
     "chart.health.title": ("Accounts per tier by {by}", "各{by}客户健康等级分布"),

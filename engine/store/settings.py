@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
             "A territory with fewer closed deals in the trailing 12 months borrows its parent's win rate.", int),
     Setting("board_rotate_seconds", "TERRAIN_BOARD_ROTATE", 20,
             "Seconds each panel of the morning-meeting board stays on screen.", int),
+    Setting("lead_follow_up_hours", "TERRAIN_FOLLOW_UP_HOURS", 48,
+            "Hours a new lead may wait for a first follow-up (an activity on the lead, or its status moved on) "
+            "before the Health page and the board raise it as an alert.", int),
     Setting("basemap_url", "TERRAIN_BASEMAP", "",
             "Optional map style URL drawn under the maps when reachable; empty = offline shapes only."),
     Setting("distance_unit", "TERRAIN_DISTANCE_UNIT", "mi",
@@ -111,6 +114,7 @@ class Settings:
     attainment_green_from: float
     win_rate_min_closed: int
     board_rotate_seconds: int
+    lead_follow_up_hours: int
     basemap_url: str
     distance_unit: str
     mileage_rate: float

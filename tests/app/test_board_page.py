@@ -67,17 +67,23 @@ def test_board_rotates_through_every_panel(db):
                 "Won": "$5.2K", "Target": "$1.9K", "Expected by today": "$1.3K", "Pace": "410.5%"}
         if panel == "alerts":
             assert {m.label: m.value for m in at.metric} == {
-                "No activity for 90 days (无人问津)": "3", "Accounts with no owner": "1"}
+                "No activity for 90 days (无人问津)": "3", "Accounts with no owner": "1", "Held twice (重复跟进)": "0"}
+        if panel == "follow_ups":
+            assert {m.label: m.value for m in at.metric} == {"Waiting over 48 h": "0"}
+            assert "Every new lead has been followed up." in [m.value for m in at.markdown]
+        if panel == "receivables":
+            assert {m.label: m.value for m in at.metric} == {
+                "1–30 days": "$0", "31–60 days": "$0", "61–90 days": "$0", "90+ days": "$0", "DSO (days)": "–"}
     assert seen == ["This quarter by region: share and attainment", "Rep leaderboard this quarter",
                     "Won yesterday and this week", "Jun 2024: pacing against target", "Top 10 customers at risk",
-                    "Nobody forgotten"]
+                    "Nobody forgotten", "New leads waiting for follow-up", "Overdue receivables"]
     assert list(tables["regions"][0]["Name"]) == ["Americas", "EMEA"]
     assert list(tables["leaderboard"][0]["Name"]) == ["Carla Berlin", "Ada West", "Bo East"]
     assert list(tables["won"][0]["Account"]) == ["Globex", "Siemens Kunde"]
     assert list(tables["at_risk"][0]["Name"]) == ["Umbrella", "Nobody Ltd", "Initech", "Hooli"]
     at.run()
     assert headers(at)[0] == seen[0]   # and round again
-    assert "panel 1 of 6 · next in 20 s" in at.caption[-1].value
+    assert "panel 1 of 8 · next in 20 s" in at.caption[-1].value
 
 
 def test_board_scope_and_chinese(db):

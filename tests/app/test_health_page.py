@@ -19,8 +19,8 @@ def db(tmp_path, monkeypatch):
 
 
 # AppTest's dataframes carry no key: the page draws them in this order (each alert kind non-empty here)
-TABLES = ("health_list", "health_breakdown", "health_top", "health_alert_dormant", "health_alert_no_owner",
-          "health_alerts_by_rep", "health_alerts_by_territory")
+TABLES = ("health_list", "health_breakdown", "health_top", "health_alert_list", "health_alerts_by_rep",
+          "health_alerts_by_territory")
 
 
 def frame(at, key):
@@ -32,7 +32,8 @@ def test_tiles_risk_list_and_breakdown(db):
     assert not at.exception, at.exception
     assert at.title[0].value == "Customer health"
     assert {m.label: m.value for m in at.metric} == {
-        "Green accounts": "3", "Yellow accounts": "0", "Red accounts": "4", "Average score": "60.6"}  # 424.45 ÷ 7
+        "Green accounts": "3", "Yellow accounts": "0", "Red accounts": "4", "Average score": "60.6",  # 424.45 ÷ 7
+        "No activity": "3", "No owner": "1", "Held twice": "0", "Leads waiting": "0", "Invoices past due": "0"}
     risk = frame(at, "health_list")
     assert list(risk["Account"]) == ["Umbrella", "Nobody Ltd", "Initech", "Hooli"]
     assert list(risk["Score"]) == [30.0, 30.0, 33.0, 59.81]
@@ -59,11 +60,43 @@ def test_filters_narrow_the_list(db):
 
 def test_alerts_tab(db):
     at = run_page("health")
-    assert list(frame(at, "health_alert_dormant")["Account"]) == ["Umbrella", "Nobody Ltd", "Initech"]
-    assert list(frame(at, "health_alert_no_owner")["Account"]) == ["Nobody Ltd"]
+    alerts = frame(at, "health_alert_list")  # shown with their own column names, labelled by config
+    assert list(zip(alerts["kind"], alerts["name"])) == [
+        ("No activity", "Umbrella"), ("No activity", "Nobody Ltd"), ("No activity", "Initech"),
+        ("No owner", "Nobody Ltd")]
     by_rep = frame(at, "health_alerts_by_rep")
     assert list(by_rep["Rep"]) == ["Bo East", "—"] and list(by_rep["Alerts"]) == [2, 2]
-    assert any("needs invoices" in i.value for i in at.info)
+    at.multiselect(key="health_alert_kinds").set_value(["no_owner"]).run()
+    assert list(frame(at, "health_alert_list")["name"]) == ["Nobody Ltd"]
+    assert list(frame(at, "health_alerts_by_rep")["Alerts"]) == [1]
+    assert any("No invoices yet" in i.value for i in at.info)
+
+
+def test_alerts_and_receivables_of_the_crm_company(tmp_path, monkeypatch):
+    from tests.health.crm import fill_crm_company
+    from ui import context
+
+    database_for_app(tmp_path, monkeypatch, fill_crm_company, name="crm")
+    try:
+        at = run_page("health")
+        assert not at.exception, at.exception
+        tiles = {m.label: m.value for m in at.metric}
+        # as of 25 Jun (L6's call is the data's last day): L1, L8, L2, L10, L3 wait; I6 is paid
+        assert (tiles["Held twice"], tiles["Leads waiting"], tiles["Invoices past due"]) == ("2", "5", "4")
+        # open: I5 2,750 + I9 100 + I3 1,200 + I2 3,000 (past due: 7,050) + I4 4,000 + I7 1,500 = 12,550;
+        # invoiced 28 Mar–25 Jun: I2, I4, I6, I8, I7 = 9,880; DSO = 12,550 ÷ 9,880 × 90 = 114.3
+        assert (tiles["Outstanding"], tiles["Past due"], tiles["DSO (days)"]) == ("$12.6K", "$7K", "114.3")
+        at.multiselect(key="health_alert_kinds").set_value(["lead_no_follow_up"]).run()
+        at.selectbox(key="health_alert_territory").set_value("US West").run()
+        leads = at.dataframe[3].value
+        assert list(leads["name"]) == ["Old Co", "Queue Co", "Person 10", "Fresh Co"]
+        assert list(leads["waiting_hours"]) == [375, 336, 168, 167]
+        ageing = at.dataframe[6].value  # after the two per-rep / per-territory tables
+        assert list(ageing["territory"]) == ["US West", "DACH", "US East"]
+        assert list(ageing["past_due"]) == [3000.0, 2750.0, 1300.0]
+        assert list(ageing["due_90_plus"]) == [0.0, 2750.0, 100.0]
+    finally:
+        context._open_store.clear()
 
 
 def test_settings_are_saved_and_rescore(db):

@@ -30,3 +30,11 @@ def fill_health_company(store) -> None:
 def health_store(store):
     fill_health_company(store)
     return store
+
+
+@pytest.fixture
+def crm_store(store):
+    from tests.health.crm import fill_crm_company
+
+    fill_crm_company(store)
+    return store

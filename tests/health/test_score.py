@@ -95,11 +95,21 @@ def test_pipeline_change_over_90_days(rows, expected):
     assert points("pipeline", deal_rows=deals(*rows)) == expected
 
 
-def test_receivables_keep_full_points_until_invoices_exist():
-    config = HealthConfig().with_(weights={**HealthConfig().weights, "receivables": 10.0})
-    row = score_frame(ACCOUNT, NO_DEALS, NO_ACTS, AS_OF, config).row(0, named=True)
-    assert row["points_receivables"] == 10.0 and row["lost_receivables"] == 0.0
-    assert row["receivables_known"] is False
+@pytest.mark.parametrize("days_past_due, points_, lost", [
+    (0, 20.0, 0.0), (30, 13.3333, 6.6667), (45, 10.0, 10.0), (90, 0.0, 20.0), (400, 0.0, 20.0)])
+def test_receivables_points_by_the_oldest_invoice_past_due(days_past_due, points_, lost):
+    owed = pl.DataFrame({"account_id": ["A"], "days_past_due": [days_past_due], "past_due_amount": [100.0]})
+    row = score_frame(ACCOUNT, NO_DEALS, NO_ACTS, AS_OF, HealthConfig(), owed).row(0, named=True)
+    assert (round(row["points_receivables"], 4), round(row["lost_receivables"], 4)) == (points_, lost)
+    assert row["receivables_known"] is True
+    # no activity, no deals: 20 (overdue deals) + 10 (pipeline) + the receivables points, of 120
+    assert row["score"] == round(100 * (30 + points_) / 120, 2)
+
+
+def test_an_account_never_invoiced_is_scored_without_receivables():
+    row = score_frame(ACCOUNT, NO_DEALS, NO_ACTS, AS_OF, HealthConfig()).row(0, named=True)
+    assert (row["points_receivables"], row["lost_receivables"], row["receivables_known"]) == (0.0, 0.0, False)
+    assert row["score"] == 30.0  # 30 of the other five factors' 100
 
 
 def test_score_breakdown_and_main_reason():
