@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 import engine.store.database as database
+from engine.store import space
 from engine.cli import main
 from engine.store import Store
 from engine.store.errors import DiskFullError
@@ -71,6 +72,27 @@ def test_an_import_bigger_than_the_disk_is_refused_cleanly(small_disk, tmp_path,
     assert counts(small_disk)["deals"] == before["deals"] + 2_000
 
 
+def test_a_write_that_fills_the_disk_half_way_gives_the_space_back(small_disk, tmp_path, monkeypatch, capsys):
+    # The estimate before the write is bypassed (as when another program fills the disk meanwhile):
+    # DuckDB really runs out of space in the middle of writing the deals.
+    before, size = counts(small_disk), os.path.getsize(small_disk)
+    monkeypatch.setattr(space, "check_room", lambda cursor, frame: None)
+    big = deals_csv(tmp_path / "Opportunity.csv", 300_000)
+    code = main(["import", big, "--entity", "deals", "--source", "salesforce", "--db", str(small_disk)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith("error: There is not enough disk space to write into terrain.duckdb")
+    assert counts(small_disk) == before
+    # Without giving back, the file keeps every block of the failed write (the whole 6 MB disk).
+    assert os.path.getsize(small_disk) <= size + (1 << 20), (size, os.path.getsize(small_disk))
+    assert not (small_disk.parent / "terrain.duckdb.wal").exists() or \
+        os.path.getsize(small_disk.parent / "terrain.duckdb.wal") < 64 << 10
+    monkeypatch.undo()
+    small = deals_csv(tmp_path / "small.csv", 2_000)
+    assert main(["import", small, "--entity", "deals", "--source", "salesforce", "--db", str(small_disk)]) == 0
+    assert counts(small_disk)["deals"] == before["deals"] + 2_000
+
+
 @pytest.mark.parametrize("failure", [
     duckdb.IOException('IO Error: Could not write file "x.duckdb": No space left on device'),
     OSError(errno.ENOSPC, "No space left on device"),
@@ -100,7 +122,7 @@ def test_running_out_of_space_mid_write_rolls_everything_back(tmp_path, monkeypa
 def test_a_write_is_checked_against_the_free_space_first(tmp_path, monkeypatch):
     store = Store.open(tmp_path / "terrain.duckdb")
     fill_tiny_company(store)
-    monkeypatch.setattr(database.shutil, "disk_usage", lambda path: SimpleNamespace(free=1000))
+    monkeypatch.setattr(space.shutil, "disk_usage", lambda path: SimpleNamespace(free=1000))
     frame = pl.DataFrame({"deal_id": [str(uuid.uuid4()) for _ in range(10)], "status": ["won"] * 10})
     with pytest.raises(DiskFullError, match=r"needs about 0\.3 MB, 0\.0 MB are free"):
         store.upsert_frame("deals", frame, ["deal_id"])
