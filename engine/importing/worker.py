@@ -14,7 +14,8 @@ holds DuckDB and polars threads, which a forked child would inherit mid-lock. It
 script again in the child — under Streamlit that is app.py, which would build the app (and open the
 database) inside every worker. Starting an interpreter with polars costs about a second, so idle
 workers are kept for the next file; one that grew past `_RECYCLE_MB` while working exits after
-answering (its memory goes back to the system), and one that failed is never reused.
+answering (its memory goes back to the system), and one that failed is never reused. The Import
+page starts them as it opens (`warm_workers`), before the first upload arrives.
 """
 from __future__ import annotations
 
@@ -112,6 +113,23 @@ def _give_back(worker: _Worker) -> None:
             _idle.append(worker)
             return
     worker.stop()
+
+
+def warm_workers(limits: Limits, count: int = _IDLE_MAX, *, wait: bool = False) -> int:
+    """Start idle workers for `limits` ahead of the files (the Import page does as it opens), so
+    that the second an interpreter takes to import polars is not spent on the import; returns how
+    many were started. With `wait` (a benchmark), each has answered once before this returns."""
+    with _lock:
+        for gone in [w for w in _idle if w.process.poll() is not None]:
+            _idle.remove(gone)
+            gone.stop()
+        missing = max(min(count - sum(1 for w in _idle if w.memory_mb == limits.worker_memory_mb),
+                          _IDLE_MAX - len(_idle)), 0)
+        started = [_Worker(limits.worker_memory_mb) for _ in range(missing)]
+        _idle.extend(started)
+    for worker in started if wait else ():
+        worker.ask(os.getpid, (), limits.worker_seconds)
+    return missing
 
 
 def stop_workers() -> None:
