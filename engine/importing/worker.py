@@ -35,6 +35,7 @@ from typing import Any
 
 from engine.importing.limits import ENV_OF, Limits
 from engine.store.errors import TerrainError
+from engine.store.space import out_of_space
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _HEADER = struct.Struct("!Q")
@@ -172,6 +173,11 @@ def run_in_worker(function: Callable[..., Any], args: tuple, *, file_name: str, 
         return payload
     if status == "error":
         raise payload
+    if status == "space":
+        raise WorkerFailed(file_name, "the temporary folder ran out of disk space while it was read and checked; "
+                           "nothing was imported.",
+                           hint="Free some space in the temporary folder (or point TMPDIR at a bigger disk) and "
+                                "import it again.")
     if status == "memory":
         raise WorkerFailed(file_name, f"reading it needs more than the {limits.worker_memory_mb:,} MB an "
                            "import may use; nothing was imported.",
@@ -239,6 +245,8 @@ def _answer(function: Callable[..., Any], args: tuple) -> tuple[str, Any]:
     except TerrainError as error:
         return ("error", error)
     except Exception as error:  # noqa: BLE001 - the caller turns any failure into a message naming the file
+        if out_of_space(error):  # the import's temporary folder is full (Python's or polars' own words)
+            return ("space", "")
         text = str(error).strip().splitlines()[0] if str(error).strip() else ""
         return ("crash", f"{type(error).__name__}: {text}" if text else type(error).__name__)
 

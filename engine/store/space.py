@@ -30,7 +30,7 @@ _SLACK = 1 << 20
 def out_of_space(error: BaseException) -> bool:
     """Whether `error` says the disk (or the file size limit of the process) ran out."""
     text = str(error)
-    return ("No space left on device" in text or "File too large" in text
+    return (any(words in text for words in ("No space left on device", "File too large", "os error 28", "os error 27"))
             or getattr(error, "errno", None) in (errno.ENOSPC, errno.EFBIG))
 
 

@@ -6,7 +6,9 @@ import errno
 import os
 import random
 import subprocess
+import tempfile
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
@@ -129,3 +131,37 @@ def test_a_write_is_checked_against_the_free_space_first(tmp_path, monkeypatch):
     assert store.count("deals") == 10
     memory = Store.open(":memory:")  # no disk, no check
     assert memory.upsert_frame("deals", frame, ["deal_id"]) == 10
+
+
+@pytest.fixture
+def small_temp(tmp_path, monkeypatch):
+    """The temporary folder on a 2 MB file system (tmpfs; needs root, as in CI's container)."""
+    mount = tmp_path / "temp"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    monkeypatch.setattr(tempfile, "tempdir", str(mount))
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_temporary_folder_is_said_and_nothing_is_written(small_temp, tmp_path, capsys):
+    path = tmp_path / "terrain.duckdb"
+    store = Store.open(path)
+    fill_tiny_company(store)
+    store.close()
+    before = counts(path)
+    # Windows-1252 text is copied to UTF-8 in the temporary folder before it is read: 4 MB do not fit.
+    csv = tmp_path / "Opportunity.csv"
+    csv.write_bytes(Path(deals_csv(tmp_path / "utf8.csv", 40_000)).read_text(encoding="utf-8")
+                    .replace("Deal", "Däl").encode("cp1252"))
+    code = main(["import", str(csv), "--entity", "deals", "--source", "salesforce", "--db", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err  # refused like any unreadable file
+    assert "Opportunity.csv: the temporary folder ran out of disk space while it was read and checked" in err
+    assert "TMPDIR" in err and str(small_temp) not in err
+    assert counts(path) == before
+    assert not list(small_temp.iterdir())  # the import's folder went with it
