@@ -35,6 +35,14 @@ def deals_csv(path, rows: int, seed: int = 1) -> str:
     return str(path)
 
 
+def tiny_company_file(path):
+    """A closed database file at `path` holding the tiny company."""
+    store = Store.open(path)
+    fill_tiny_company(store)
+    store.close()
+    return path
+
+
 def counts(path) -> dict[str, int]:
     store = Store.open(path)
     try:
@@ -52,10 +60,7 @@ def small_disk(tmp_path):
     if done.returncode:
         pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
     try:
-        store = Store.open(mount / "terrain.duckdb")
-        fill_tiny_company(store)
-        store.close()
-        yield mount / "terrain.duckdb"
+        yield tiny_company_file(mount / "terrain.duckdb")
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
@@ -100,10 +105,7 @@ def test_a_write_that_fills_the_disk_half_way_gives_the_space_back(small_disk, t
     OSError(errno.ENOSPC, "No space left on device"),
 ])
 def test_running_out_of_space_mid_write_rolls_everything_back(tmp_path, monkeypatch, capsys, failure):
-    path = tmp_path / "terrain.duckdb"
-    store = Store.open(path)
-    fill_tiny_company(store)
-    store.close()
+    path = tiny_company_file(tmp_path / "terrain.duckdb")
     before = counts(path)
     real_upsert = database.Session.upsert_frame
 
@@ -149,10 +151,7 @@ def small_temp(tmp_path, monkeypatch):
 
 
 def test_a_full_temporary_folder_is_said_and_nothing_is_written(small_temp, tmp_path, capsys):
-    path = tmp_path / "terrain.duckdb"
-    store = Store.open(path)
-    fill_tiny_company(store)
-    store.close()
+    path = tiny_company_file(tmp_path / "terrain.duckdb")
     before = counts(path)
     # Windows-1252 text is copied to UTF-8 in the temporary folder before it is read: 4 MB do not fit.
     csv = tmp_path / "Opportunity.csv"

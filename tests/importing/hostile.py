@@ -56,14 +56,19 @@ def write_workbook(path: Path, sheet_parts: Iterator[str], string_parts: Iterato
     return path
 
 
+def _sheet(path: Path, dimension: str, rows: list[tuple[int, list[tuple[str, str]]]]) -> Path:
+    """A workbook of one sheet: `dimension` ('' for none), then rows of (number, [(cell, text)])."""
+    return write_workbook(path, iter([
+        _SHEET_HEAD, dimension, "<sheetData>",
+        *(f'<row r="{number}">' + "".join(_cell(ref, text) for ref, text in cells) + "</row>" for number, cells in rows),
+        "</sheetData></worksheet>"]))
+
+
 def lying_workbook(path: Path) -> Path:
     """Declares A1:B2 but has a cell at XFD1048576."""
-    return write_workbook(path, iter([
-        _SHEET_HEAD, '<dimension ref="A1:B2"/><sheetData>',
-        f'<row r="1">{_cell("A1", "Id")}{_cell("B1", "Name")}</row>',
-        f'<row r="2">{_cell("A2", "001A")}{_cell("B2", "Acme")}</row>',
-        f'<row r="1048576">{_cell("XFD1048576", "x")}</row>',
-        "</sheetData></worksheet>"]))
+    return _sheet(path, '<dimension ref="A1:B2"/>', [(1, [("A1", "Id"), ("B1", "Name")]),
+                                                    (2, [("A2", "001A"), ("B2", "Acme")]),
+                                                    (1048576, [("XFD1048576", "x")])])
 
 
 def unreferenced_workbook(path: Path, rows: int, columns: int) -> Path:
@@ -86,22 +91,15 @@ def shared_string_bomb(path: Path, megabytes: int) -> Path:
 
 def small_workbook(path: Path) -> Path:
     """A well-formed accounts sheet (two rows)."""
-    return write_workbook(path, iter([
-        _SHEET_HEAD, '<dimension ref="A1:C3"/><sheetData>',
-        f'<row r="1">{_cell("A1", "Id")}{_cell("B1", "Name")}{_cell("C1", "BillingCity")}</row>',
-        f'<row r="2">{_cell("A2", "001A")}{_cell("B2", "Acme")}{_cell("C2", "Paris")}</row>',
-        f'<row r="3">{_cell("A3", "001B")}{_cell("B3", "Beta")}{_cell("C3", "Lyon")}</row>',
-        "</sheetData></worksheet>"]))
+    return _sheet(path, '<dimension ref="A1:C3"/>', [(1, [("A1", "Id"), ("B1", "Name"), ("C1", "BillingCity")]),
+                                                    (2, [("A2", "001A"), ("B2", "Acme"), ("C2", "Paris")]),
+                                                    (3, [("A3", "001B"), ("B3", "Beta"), ("C3", "Lyon")])])
 
 
 def far_corner_workbook(path: Path, declare: bool = True) -> Path:
     """A tiny workbook with cells at A1 and XFD1048576: the Excel reader would allocate 17 billion cells."""
     dimension = '<dimension ref="A1:XFD1048576"/>' if declare else ""
-    return write_workbook(path, iter([
-        _SHEET_HEAD, dimension, "<sheetData>",
-        f'<row r="1">{_cell("A1", "Id")}</row>',
-        f'<row r="1048576">{_cell("XFD1048576", "x")}</row>',
-        "</sheetData></worksheet>"]))
+    return _sheet(path, dimension, [(1, [("A1", "Id")]), (1048576, [("XFD1048576", "x")])])
 
 
 def inflating_workbook(path: Path, megabytes: int) -> Path:
