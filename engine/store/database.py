@@ -234,8 +234,9 @@ class Store(Session):
 
     def _give_back_space(self) -> None:
         """After a write that ran out of disk space half-way: reopen the file and let a checkpoint
-        truncate the blocks the rolled-back write left (engine/store/space.py). Readers' cursors of
-        the old connection end with it; they are short-lived, and the app shows their error kindly."""
+        truncate the blocks the rolled-back write left (engine/store/space.py). While another thread
+        is mid-query DuckDB refuses to close the connection: the new one then shares the open
+        database, nothing is given back this time, and no reader is cut off."""
         if self.path == ":memory:":
             return
         with suppress(duckdb.Error):
