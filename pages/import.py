@@ -17,7 +17,7 @@ from engine.store.errors import ImportFailed, TerrainError
 from engine.importing import (ENCODINGS, ENTITIES, SOURCES, UNKNOWN, Limits, TempFiles, check_plan,
                               encoding_label, import_history, import_rejects, list_profiles, load_profile,
                               plan_files, problems_frame, run_import, save_profile, suggest_mapping,
-                              unknown_stages)
+                              unknown_stages, warm_workers)
 from engine.importing.fields import FIELDS
 from ui import context, uploads as uploaded
 from engine.store.exports import csv_bytes
@@ -241,6 +241,7 @@ def main() -> None:
         return
     st.caption(tr("import.caption"))
     uploaded.sweep_once()
+    warm_workers(Limits.from_settings(context.settings()))  # started while the user picks the files
     state = _state()
     uploads = st.file_uploader(tr("import.upload"), accept_multiple_files=True,
                                key=f"import-uploads-{state['generation']}",

@@ -20,12 +20,13 @@ from engine.importing.mapping import (list_profiles, load_profile, mapping_dict,
 from engine.importing.plan import UNKNOWN, FilePlan, ImportPlan, plan_files
 from engine.importing.raw import TempFiles, sweep_stale
 from engine.importing.sources import SOURCES
+from engine.importing.worker import warm_workers
 from engine.store import Session, Store
 
 __all__ = ["ENCODINGS", "ENTITIES", "FIELDS", "SOURCES", "UNKNOWN", "FilePlan", "ImportPlan", "ImportResult",
            "Limits", "TempFiles", "check_plan", "encoding_label", "import_files", "sweep_stale", "import_history", "import_rejects", "list_profiles",
            "load_profile", "mapping_dict", "parse_overrides", "plan_files", "problems_frame",
-           "run_import", "save_profile", "suggest_mapping", "unknown_stages"]
+           "run_import", "save_profile", "suggest_mapping", "unknown_stages", "warm_workers"]
 
 
 def import_files(store: Store, files: Sequence[Path | tuple[str, Path]], *, reporting_currency: str,

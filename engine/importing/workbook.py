@@ -2,9 +2,12 @@
 
 An .xlsx file is a zip of XML parts. Before the Excel reader sees it, the zip's directory says how
 big each part inflates to and how hard it is compressed, and the head of each sheet's XML declares
-its dimension (`<dimension ref="A1:XFD1048576"/>`); a workbook that would inflate past the limit,
-looks like a zip bomb, declares more cells or columns than allowed, is refused with its name and
-the setting to raise — reading it would need more memory than the limits allow. The sheets of an
+its dimension (`<dimension ref="A1:XFD1048576"/>`); then, since a dimension may be missing or lie,
+each sheet's XML is streamed to measure where its cells really are, and the shared strings for
+their largest (`sheet_scan.py`). A workbook that would inflate past the limit, looks like a zip
+bomb, declares or places more cells or columns than allowed, or holds a cell text bigger than a
+cell may be, is refused with its name and the setting to raise — reading it would need more memory
+than the limits allow. The sheets of an
 accepted workbook are read by calamine (in the import worker) and written as Arrow IPC files.
 """
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from engine.importing import sheet_scan
 from engine.importing.limits import ENV_OF, Limits
 from engine.importing.raw import NO_DATA_ROWS, ROW, Digest, RawTable, TempFiles, unique_headers, unreadable
 
@@ -39,25 +43,76 @@ def inspect(path: Path, limits: Limits) -> str | None:
             members = archive.infolist()
             inflated = sum(member.file_size for member in members)
             if inflated > limits.max_workbook_mb << 20:
-                return (f"inflates to {inflated / (1 << 20):,.0f} MB when unzipped, more than the "
-                        f"{limits.max_workbook_mb:,} MB a workbook may ({ENV_OF['max_workbook_mb']}); "
-                        "save the sheet as CSV UTF-8 and import that, or split the workbook")
+                return _inflates(limits, f"{inflated / (1 << 20):,.0f} MB")
             for member in members:
                 ratio = member.file_size / max(member.compress_size, 1)
                 if member.file_size > _BIG_MEMBER and ratio > limits.max_zip_ratio:
                     return (f"has a part ({member.filename}) compressed {ratio:,.0f} to 1, more than "
                             f"{limits.max_zip_ratio} to 1 ({ENV_OF['max_zip_ratio']}): it looks like a zip bomb, "
                             "not an Excel export; save the sheet again from Excel")
+            sheets = [m for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")]
+            for member in sheets:
+                with archive.open(member) as stream:
+                    head = stream.read(_HEAD_BYTES)
+                refused = _dimension_refusal(member.filename, head, limits)
+                if refused:
+                    return refused
+            # The declared dimension may be missing or lie: measure what the XML really places.
+            budget = limits.max_workbook_mb << 20
+            for member in sheets:
+                size = sheet_scan.measure_sheet(archive, member, budget)
+                budget -= size.inflated
+                refused = _extent_refusal(member.filename, size, limits)
+                if refused:
+                    return refused
             for member in members:
-                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                    with archive.open(member) as stream:
-                        head = stream.read(_HEAD_BYTES)
-                    refused = _dimension_refusal(member.filename, head, limits)
+                if member.filename.lower() == "xl/sharedstrings.xml":
+                    refused = _strings_refusal(*sheet_scan.largest_string(archive, member, budget), limits)
                     if refused:
                         return refused
+    except sheet_scan.OverBudget:
+        return _inflates(limits, "past")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as error:
         return f"is not a readable Excel workbook ({type(error).__name__}){_REREAD}"
     return None
+
+
+def _inflates(limits: Limits, amount: str) -> str:
+    return (f"inflates to {amount} when unzipped, more than the {limits.max_workbook_mb:,} MB a workbook may "
+            f"({ENV_OF['max_workbook_mb']}); save the sheet as CSV UTF-8 and import that, or split the workbook")
+
+
+def _extent_refusal(member: str, size: sheet_scan.SheetSize, limits: Limits) -> str | None:
+    sheet = Path(member).stem
+    corner = f"{_letters(size.columns)}{size.rows}"
+    if size.columns > limits.max_columns:
+        return (f"has cells in {size.columns:,} columns on {sheet} (as far as {corner}), more than the "
+                f"{limits.max_columns:,} an import reads ({ENV_OF['max_columns']}); delete the empty columns "
+                "(or the stray cell far to the right) in Excel and save it again")
+    if size.rows * size.columns > limits.max_sheet_cells:
+        return (f"places cells as far as {corner} on {sheet} ({size.rows:,} rows × {size.columns:,} columns = "
+                f"{size.rows * size.columns:,} cells), more than the {limits.max_sheet_cells:,} a sheet may "
+                f"({ENV_OF['max_sheet_cells']}); delete the empty rows and columns (or a stray cell far away) "
+                "in Excel and save it again, or export CSV")
+    return None
+
+
+def _strings_refusal(strings: int, largest: int, limits: Limits) -> str | None:
+    # UTF-8 takes at most 4 bytes a character; the markup of a rich-text cell gets 64 KB more.
+    if largest <= 4 * limits.max_cell_chars + (64 << 10):
+        return None
+    return (f"holds a text of {largest / (1 << 20):,.1f} MB in one cell (among its {strings:,} shared strings), "
+            f"more than the {limits.max_cell_chars:,} characters a cell may have ({ENV_OF['max_cell_chars']}); "
+            "it is not an Excel export as saved by Excel: save the sheet again, or as CSV UTF-8")
+
+
+def _letters(number: int) -> str:
+    """1 → 'A', 27 → 'AA', 16384 → 'XFD'."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
 
 
 def _dimension_refusal(member: str, head: bytes, limits: Limits) -> str | None:

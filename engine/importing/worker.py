@@ -14,7 +14,8 @@ holds DuckDB and polars threads, which a forked child would inherit mid-lock. It
 script again in the child — under Streamlit that is app.py, which would build the app (and open the
 database) inside every worker. Starting an interpreter with polars costs about a second, so idle
 workers are kept for the next file; one that grew past `_RECYCLE_MB` while working exits after
-answering (its memory goes back to the system), and one that failed is never reused.
+answering (its memory goes back to the system), and one that failed is never reused. The Import
+page starts them as it opens (`warm_workers`), before the first upload arrives.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from typing import Any
 
 from engine.importing.limits import ENV_OF, Limits
 from engine.store.errors import TerrainError
+from engine.store.space import out_of_space
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _HEADER = struct.Struct("!Q")
@@ -114,6 +116,23 @@ def _give_back(worker: _Worker) -> None:
     worker.stop()
 
 
+def warm_workers(limits: Limits, count: int = _IDLE_MAX, *, wait: bool = False) -> int:
+    """Start idle workers for `limits` ahead of the files (the Import page does as it opens), so
+    that the second an interpreter takes to import polars is not spent on the import; returns how
+    many were started. With `wait` (a benchmark), each has answered once before this returns."""
+    with _lock:
+        for gone in [w for w in _idle if w.process.poll() is not None]:
+            _idle.remove(gone)
+            gone.stop()
+        missing = max(min(count - sum(1 for w in _idle if w.memory_mb == limits.worker_memory_mb),
+                          _IDLE_MAX - len(_idle)), 0)
+        started = [_Worker(limits.worker_memory_mb) for _ in range(missing)]
+        _idle.extend(started)
+    for worker in started if wait else ():
+        worker.ask(os.getpid, (), limits.worker_seconds)
+    return missing
+
+
 def stop_workers() -> None:
     """Stop the idle workers (a benchmark does, to count their CPU and memory; a server need not)."""
     with _lock:
@@ -154,6 +173,11 @@ def run_in_worker(function: Callable[..., Any], args: tuple, *, file_name: str, 
         return payload
     if status == "error":
         raise payload
+    if status == "space":
+        raise WorkerFailed(file_name, "the temporary folder ran out of disk space while it was read and checked; "
+                           "nothing was imported.",
+                           hint="Free some space in the temporary folder (or point TMPDIR at a bigger disk) and "
+                                "import it again.")
     if status == "memory":
         raise WorkerFailed(file_name, f"reading it needs more than the {limits.worker_memory_mb:,} MB an "
                            "import may use; nothing was imported.",
@@ -221,6 +245,8 @@ def _answer(function: Callable[..., Any], args: tuple) -> tuple[str, Any]:
     except TerrainError as error:
         return ("error", error)
     except Exception as error:  # noqa: BLE001 - the caller turns any failure into a message naming the file
+        if out_of_space(error):  # the import's temporary folder is full (Python's or polars' own words)
+            return ("space", "")
         text = str(error).strip().splitlines()[0] if str(error).strip() else ""
         return ("crash", f"{type(error).__name__}: {text}" if text else type(error).__name__)
 

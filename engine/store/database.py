@@ -7,8 +7,6 @@ few identifiers that vary (table and column names) go through `quote_ident`.
 """
 from __future__ import annotations
 
-import errno
-import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -18,40 +16,12 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from engine.store.errors import DatabaseBusyError, DiskFullError, StoreError
+from engine.store.errors import DatabaseBusyError, StoreError
+from engine.store import space
 from engine.store.ownership import back_up, claim
 from engine.store.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
 
 Params = Sequence[Any] | dict[str, Any] | None
-
-# What a write may need beyond its frame's in-memory size (DuckDB compresses, so the size itself is a
-# generous estimate): one block for the metadata and the WAL record.
-_SPACE_MARGIN = 256 * 1024
-
-
-def _out_of_space(error: BaseException) -> bool:
-    return "No space left on device" in str(error) or getattr(error, "errno", None) == errno.ENOSPC
-
-
-def _disk_full(path: str | None, need: int | None = None, free: int | None = None) -> DiskFullError:
-    where = Path(path).name if path else "the database"
-    size = f" (it needs about {need / 1e6:,.1f} MB, {free / 1e6:,.1f} MB are free)" if need is not None else ""
-    return DiskFullError(f"There is not enough disk space to write into {where}{size}; nothing was written.",
-                         hint="Free some space on that disk (or the temporary folder) and try again; the database "
-                              "is as it was before.")
-
-
-def _check_room(cursor: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
-    """Refuse a write the database's disk has no room for, before a byte of it is written: a write
-    that runs out of space half-way leaves DuckDB's file grown by blocks it never gives back."""
-    rows = cursor.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
-    path = rows[0][0] if rows else None
-    if not path:
-        return  # in memory
-    need = frame.estimated_size() + _SPACE_MARGIN
-    free = shutil.disk_usage(Path(path).resolve().parent).free
-    if need > free:
-        raise _disk_full(path, need, free)
 
 
 def quote_ident(name: str) -> str:
@@ -108,7 +78,7 @@ class Session:
         view = f"_terrain_frame_{threading.get_ident()}"
         cols = ", ".join(quote_ident(c) for c in frame.columns)
         cursor = self._cursor()
-        _check_room(cursor, frame)
+        space.check_room(cursor, frame)
         cursor.register(view, frame)
         try:
             verb = "INSERT OR REPLACE" if upsert else "INSERT"
@@ -149,7 +119,7 @@ class Session:
         cols = ", ".join(quote_ident(c) for c in frame.columns)
         match = " AND ".join(f"{target}.{quote_ident(k)} = {quote_ident(view)}.{quote_ident(k)}" for k in keys)
         cursor = self._cursor()
-        _check_room(cursor, frame)
+        space.check_room(cursor, frame)
         # String views travel to DuckDB without a copy (the default export copies every string).
         cursor.register(view, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
@@ -239,6 +209,7 @@ class Store(Session):
         with self._write_lock:
             cursor = self._connection.cursor()
             cursor.begin()
+            full = False
             try:
                 yield Session(cursor)
                 # Every committed write moves the data version on, so readers' caches know to reload.
@@ -252,11 +223,32 @@ class Store(Session):
             except BaseException as error:
                 with suppress(duckdb.Error):  # a failed commit has rolled back already
                     cursor.rollback()
-                if isinstance(error, (duckdb.Error, OSError)) and _out_of_space(error):
-                    raise _disk_full(self.path) from None
-                raise
+                full = isinstance(error, (duckdb.Error, OSError)) and space.out_of_space(error)
+                if not full:
+                    raise
             finally:
                 cursor.close()
+            if full:
+                self._give_back_space()
+                raise space.disk_full(self.path) from None
+
+    def _give_back_space(self) -> None:
+        """After a write that ran out of disk space half-way: reopen the file and let a checkpoint
+        truncate the blocks the rolled-back write left (engine/store/space.py). While another thread
+        is mid-query DuckDB refuses to close the connection: the new one then shares the open
+        database, nothing is given back this time, and no reader is cut off."""
+        if self.path == ":memory:":
+            return
+        with suppress(duckdb.Error):
+            self._connection.close()
+        try:
+            self._connection = duckdb.connect(self.path)
+        except duckdb.Error as error:
+            raise StoreError(f"The database {self.path} could not be opened again after the disk filled: {error}",
+                             hint="Free some space on that disk and start Terrain again; the database is as "
+                                  "it was before the failed write.") from None
+        with suppress(duckdb.Error, OSError):  # still no room: the file stays as large until the next try
+            space.shrink(self._connection, self.path)
 
     def insert_frame(self, name: str, frame: pl.DataFrame, *, upsert: bool = False) -> int:
         """As Session.insert_frame, in a transaction of its own (so the data version moves on)."""

@@ -81,11 +81,16 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("string", text[i:j + 1], "".join(out), i + 1))
             i = j + 1
             continue
-        if char.isdigit() or (char == "." and i + 1 < n and text[i + 1].isdigit()) or (
-                char == "-" and i + 1 < n and (text[i + 1].isdigit() or text[i + 1] == ".")
+        # ASCII digits and letters only: str.isdigit/isalpha also accept '¹', 'º' or '北', which
+        # no number or field name is made of (the fuzzer found them raising AttributeError).
+        if _ascii_digit(char) or (char == "." and i + 1 < n and _ascii_digit(text[i + 1])) or (
+                char == "-" and i + 1 < n and (_ascii_digit(text[i + 1]) or text[i + 1] == ".")
                 and _may_start_value(tokens)):
             start = i + (char == "-")
             match = _NUMBER.match(text, start)
+            if match is None:  # '-.' without a digit
+                raise RuleError("A number is expected here", text, i + 1,
+                                hint="Write plain numbers such as -5, 0.5 or 1e6.")
             end = match.end()
             if end < n and (text[end].isalpha() or text[end] == "_"):
                 raise RuleError("A number runs into letters here", text, end + 1,
@@ -94,7 +99,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("number", text[i:end], -value if char == "-" else value, i + 1))
             i = end
             continue
-        if char.isalpha() or char == "_":
+        if char.isascii() and (char.isalpha() or char == "_"):
             match = _NAME.match(text, i)
             word = match.group(0)
             kind = "keyword" if word.lower() in KEYWORDS else "name"
@@ -115,6 +120,10 @@ def tokenize(text: str) -> list[Token]:
                              "between … and …, is empty; put text in double quotes.")
     tokens.append(Token("end", "", None, n + 1))
     return tokens
+
+
+def _ascii_digit(char: str) -> bool:
+    return "0" <= char <= "9"
 
 
 def _may_start_value(tokens: list[Token]) -> bool:

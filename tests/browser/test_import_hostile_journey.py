@@ -1,6 +1,7 @@
-"""In a real browser against a real server: a hostile workbook (cells at A1 and XFD1048576, whose
-reading would abort the process) and a Windows-1252 CSV are uploaded together. The workbook is
-refused by name, the CSV's encoding is shown, and the same server then imports it as written."""
+"""In a real browser against a real server: a hostile workbook (cells at A1 and XFD1048576 and no
+dimension saying so; reading it would abort the process) and a Windows-1252 CSV are uploaded
+together. The workbook is measured and refused by name before any reader sees it, the CSV's
+encoding is shown, and the same server then imports it as written."""
 from __future__ import annotations
 
 import pytest
@@ -19,14 +20,14 @@ def test_a_hostile_upload_is_refused_and_the_server_imports_the_next(serve_app, 
     fill_tiny_company(store)
     store.close()
     url = serve_app(path)
-    corner = hostile.far_corner_workbook(tmp_path / "corner.xlsx", declare=False)  # only the worker stops it
+    corner = hostile.far_corner_workbook(tmp_path / "corner.xlsx", declare=False)  # its XML is measured
     accounts = tmp_path / "accounts.csv"
     accounts.write_bytes("Id,Name,BillingCity\n001X,Müller GmbH,München\n001Y,Köln Bau,Köln\n".encode("cp1252"))
 
     page.goto(f"{url}/import")
     wait_for_app(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(corner), str(accounts)])
-    page.get_by_text("the reader stopped (SIGABRT").wait_for(timeout=90_000)
+    page.get_by_text("has cells in 16,384 columns on sheet1 (as far as XFD1048576)").wait_for(timeout=90_000)
     wait_for_app(page)
     screenshot(page, "import-hostile-refused")
     shown = page.locator('[data-testid="stSelectbox"]', has_text="Text encoding").first

@@ -226,3 +226,34 @@ def test_any_workbook_is_read_or_refused_with_a_problem(scratch, rows, blank_she
                     sheet.write(r, c, value)
     tables_or_problems(path)
     import_answers(path, "--entity", "deals", "--source", "salesforce", "--skip-invalid")
+
+
+# The rule language: any text is a rule that matches over any accounts, or a RuleError — never another exception.
+RULE_PIECES = ['country', 'state', 'postal_code', 'name', 'industry', 'annual_revenue', 'employees', 'nosuch',
+               '==', '=', '!=', '<', '<=', '>', '>=', 'in', 'not', 'and', 'or', 'between', 'startswith', 'endswith',
+               'contains', 'is', 'empty', '(', ')', '[', ']', ',', '"US"', "'ca'", '“US”', '"', "'", '1e6', '-5',
+               '1_000', '0', 'nan', 'inf', '1e999', '北京', ' ', '\n', '\t', '\\', '"\\"', '*']
+rules = st.one_of(st.text(max_size=40), st.lists(st.sampled_from(RULE_PIECES), max_size=12).map(" ".join))
+RULE_ACCOUNTS = pl.DataFrame({
+    "account_id": ["A1", "A2", "A3"], "name": ["Acme", "  ", None], "country": ["US", None, "ca "],
+    "state": ["CA", "", None], "postal_code": ["94105", None, "M5V"], "industry": [None, "Retail", "x"],
+    "annual_revenue": [1e6, None, float("nan")], "employees": [10, None, 0]})
+
+
+@BUDGET
+@given(rules)
+@example('country == "US" and annual_revenue between 0 and 1e999')
+@example('name in ["a", "b"] or not (employees >= -5)')
+@example("employees > -.x")  # '-.' without a digit
+@example("country == 北京 or employees < ¹")  # letters and digits outside ASCII (raised AttributeError)
+def test_any_rule_text_compiles_and_matches_or_is_a_rule_error(text):
+    from engine.territories.compile import ACCOUNT_FIELDS, compile_rule, prepare
+    from engine.territories.rule_language import RuleError
+
+    try:
+        compiled = compile_rule(text, ACCOUNT_FIELDS)
+    except RuleError as error:
+        assert str(error)  # says what is wrong
+        return
+    matched = prepare(RULE_ACCOUNTS, ACCOUNT_FIELDS).select(compiled.match.fill_null(False)).to_series()
+    assert matched.dtype == pl.Boolean and matched.len() == RULE_ACCOUNTS.height

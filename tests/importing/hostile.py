@@ -38,8 +38,9 @@ def _cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def write_workbook(path: Path, sheet_parts: Iterator[str]) -> Path:
-    """An .xlsx whose only sheet's XML is the concatenation of `sheet_parts` (streamed, deflated)."""
+def write_workbook(path: Path, sheet_parts: Iterator[str], string_parts: Iterator[str] | None = None) -> Path:
+    """An .xlsx whose only sheet's XML is the concatenation of `sheet_parts` (streamed, deflated),
+    with a shared strings part of `string_parts` when given."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _RELS)
@@ -48,27 +49,57 @@ def write_workbook(path: Path, sheet_parts: Iterator[str]) -> Path:
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             for part in sheet_parts:
                 sheet.write(part.encode())
+        if string_parts is not None:
+            with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as strings:
+                for part in string_parts:
+                    strings.write(part.encode())
     return path
+
+
+def _sheet(path: Path, dimension: str, rows: list[tuple[int, list[tuple[str, str]]]]) -> Path:
+    """A workbook of one sheet: `dimension` ('' for none), then rows of (number, [(cell, text)])."""
+    return write_workbook(path, iter([
+        _SHEET_HEAD, dimension, "<sheetData>",
+        *(f'<row r="{number}">' + "".join(_cell(ref, text) for ref, text in cells) + "</row>" for number, cells in rows),
+        "</sheetData></worksheet>"]))
+
+
+def lying_workbook(path: Path) -> Path:
+    """Declares A1:B2 but has a cell at XFD1048576."""
+    return _sheet(path, '<dimension ref="A1:B2"/>', [(1, [("A1", "Id"), ("B1", "Name")]),
+                                                    (2, [("A2", "001A"), ("B2", "Acme")]),
+                                                    (1048576, [("XFD1048576", "x")])])
+
+
+def unreferenced_workbook(path: Path, rows: int, columns: int) -> Path:
+    """No dimension and no `r` on rows or cells: `rows` rows of `columns` cells, placed in order."""
+    row = "<row>" + '<c t="inlineStr"><is><t>v</t></is></c>' * columns + "</row>"
+    return write_workbook(path, iter([_SHEET_HEAD, "<sheetData>", *([row] * rows), "</sheetData></worksheet>"]))
+
+
+def shared_string_bomb(path: Path, megabytes: int) -> Path:
+    """A small workbook whose one shared string inflates to `megabytes` MB (below the size a zip
+    ratio is judged at, so only the string's own size gives it away)."""
+    block = "x" * (1 << 20)
+    strings = iter(['<?xml version="1.0" encoding="UTF-8"?><sst count="2" uniqueCount="2">',
+                    "<si><t>Id</t></si><si><t>", *([block] * megabytes), "</t></si></sst>"])
+    return write_workbook(path, iter([
+        _SHEET_HEAD, '<dimension ref="A1:A2"/><sheetData>',
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>',
+        "</sheetData></worksheet>"]), strings)
 
 
 def small_workbook(path: Path) -> Path:
     """A well-formed accounts sheet (two rows)."""
-    return write_workbook(path, iter([
-        _SHEET_HEAD, '<dimension ref="A1:C3"/><sheetData>',
-        f'<row r="1">{_cell("A1", "Id")}{_cell("B1", "Name")}{_cell("C1", "BillingCity")}</row>',
-        f'<row r="2">{_cell("A2", "001A")}{_cell("B2", "Acme")}{_cell("C2", "Paris")}</row>',
-        f'<row r="3">{_cell("A3", "001B")}{_cell("B3", "Beta")}{_cell("C3", "Lyon")}</row>',
-        "</sheetData></worksheet>"]))
+    return _sheet(path, '<dimension ref="A1:C3"/>', [(1, [("A1", "Id"), ("B1", "Name"), ("C1", "BillingCity")]),
+                                                    (2, [("A2", "001A"), ("B2", "Acme"), ("C2", "Paris")]),
+                                                    (3, [("A3", "001B"), ("B3", "Beta"), ("C3", "Lyon")])])
 
 
 def far_corner_workbook(path: Path, declare: bool = True) -> Path:
     """A tiny workbook with cells at A1 and XFD1048576: the Excel reader would allocate 17 billion cells."""
     dimension = '<dimension ref="A1:XFD1048576"/>' if declare else ""
-    return write_workbook(path, iter([
-        _SHEET_HEAD, dimension, "<sheetData>",
-        f'<row r="1">{_cell("A1", "Id")}</row>',
-        f'<row r="1048576">{_cell("XFD1048576", "x")}</row>',
-        "</sheetData></worksheet>"]))
+    return _sheet(path, dimension, [(1, [("A1", "Id")]), (1048576, [("XFD1048576", "x")])])
 
 
 def inflating_workbook(path: Path, megabytes: int) -> Path:

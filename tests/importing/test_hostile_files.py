@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import resource
+import zipfile
 
 import pytest
 
-from engine.importing import Limits, import_files, plan_files
+from engine.importing import Limits, import_files, plan_files, sheet_scan
 from engine.importing.worker import WorkerFailed, run_in_worker
 from engine.store import Store
 from engine.store.errors import ImportFailed
@@ -40,11 +41,52 @@ def test_a_workbook_declaring_a_sheet_to_xfd1048576_is_refused_before_reading(tm
     assert "declares 17,179,869,184 cells" in wide_allowed and "TERRAIN_MAX_SHEET_CELLS" in wide_allowed
 
 
-def test_a_workbook_that_hides_its_far_corner_kills_only_the_worker(tmp_path):
-    # No dimension to read beforehand: the Excel reader asks for 512 GiB and aborts — in the worker.
+def test_a_workbook_that_hides_or_lies_about_its_far_corner_is_measured_and_refused(tmp_path):
+    for path in (hostile.far_corner_workbook(tmp_path / "corner.xlsx", declare=False),
+                 hostile.lying_workbook(tmp_path / "lying.xlsx")):
+        reason = _refusal(path)
+        assert reason.startswith("has cells in 16,384 columns on sheet1 (as far as XFD1048576)")
+        assert "TERRAIN_MAX_COLUMNS" in reason
+        reason = _refusal(path, Limits(max_columns=20_000))
+        assert "places cells as far as XFD1048576 on sheet1 (1,048,576 rows × 16,384 columns" in reason
+        assert "TERRAIN_MAX_SHEET_CELLS" in reason
+
+
+def test_cells_without_references_are_counted_in_place(tmp_path):
+    wide = hostile.unreferenced_workbook(tmp_path / "wide.xlsx", rows=3, columns=2_500)
+    assert _refusal(wide).startswith("has cells in 2,500 columns on sheet1 (as far as CRD3)")
+    tall = hostile.unreferenced_workbook(tmp_path / "tall.xlsx", rows=120, columns=10)
+    assert "(120 rows × 10 columns = 1,200 cells), more than the 1,000" in _refusal(tall, Limits(max_sheet_cells=1_000))
+    plan = plan_files([tall], limits=Limits())  # within the limits it is read as written
+    try:
+        assert plan.files[0].table.frame is not None and len(plan.files[0].table.headers) == 10
+    finally:
+        plan.close()
+
+
+def test_a_shared_string_bomb_is_refused_before_reading(tmp_path):
+    path = hostile.shared_string_bomb(tmp_path / "strings.xlsx", 12)
+    assert path.stat().st_size < 100_000
+    reason = _refusal(path)
+    assert reason.startswith("holds a text of 12.0 MB in one cell (among its 2 shared strings)")
+    assert "TERRAIN_MAX_CELL_CHARS" in reason
+
+
+def test_the_streamed_measure_stops_at_its_byte_budget(tmp_path):
+    path = hostile.inflating_workbook(tmp_path / "bomb.xlsx", 3)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+        with pytest.raises(sheet_scan.OverBudget):
+            sheet_scan.measure_sheet(archive, sheet, 2 << 20)
+        size = sheet_scan.measure_sheet(archive, sheet, 4 << 20)
+    assert (size.columns, size.inflated) == (2, sheet.file_size) and size.cells == 2 * size.rows
+
+
+def test_a_workbook_that_aborts_its_reader_kills_only_the_worker(tmp_path):
+    # Limits high enough to let it through: the Excel reader asks for 512 GiB and aborts — in the worker.
     path = hostile.far_corner_workbook(tmp_path / "corner.xlsx", declare=False)
     before = _peak_mb()
-    reason = _refusal(path, Limits(worker_memory_mb=1024))
+    reason = _refusal(path, Limits(worker_memory_mb=1024, max_columns=20_000, max_sheet_cells=1 << 40))
     assert "the reader stopped (SIGABRT" in reason and "TERRAIN_IMPORT_WORKER_MB" in reason
     assert _peak_mb() - before < 200  # nothing of it reached this process
 

@@ -1,0 +1,50 @@
+"""The checked table the import worker hands back is the table the server would have checked itself
+(columns that no row fills travel as their names and types only), and the workers the Import page
+starts as it opens are the ones the next file is read in."""
+from __future__ import annotations
+
+from polars.testing import assert_frame_equal
+
+from engine.importing import Limits, plan_files, warm_workers
+from engine.importing import load as load_module
+from engine.importing import worker
+from engine.importing.validate import check_table
+from tests.importing import hostile
+from tests.importing.conftest import SALESFORCE
+
+
+def test_the_worker_hands_back_the_same_checked_table_with_its_empty_columns(tmp_path):
+    path = tmp_path / "Opportunity.csv"
+    path.write_text("Id,Name,StageName,Amount,CloseDate,AccountId,CurrencyIsoCode\n"
+                    "006A1,Deal 1,Closed Won,1200,2024-03-01,001A,\n"
+                    "006A2,Deal 2,Prospecting,,2024-04-01,001B,\n", encoding="utf-8")
+    for source in (path, SALESFORCE / "Opportunity.csv"):
+        plan = plan_files([source], limits=Limits())
+        try:
+            [file_plan] = plan.files
+            assert not file_plan.table.in_process  # read in the worker, as on the Import page
+            handed = load_module._check_file(file_plan, None, None, plan.temp, plan.limits)
+            own = check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns)
+            assert_frame_equal(handed.frame, own.frame)
+            assert_frame_equal(handed.problems, own.problems)
+            assert handed.rows_in == own.rows_in
+        finally:
+            plan.close()
+    # The empty currency column is left out of the file and put back on arrival.
+    plan = plan_files([path], limits=Limits())
+    try:
+        answer = load_module.check_to_files(plan.files[0], None, None, plan.temp, plan.limits)
+        *_, order, empty = answer
+        assert "currency" in dict(empty) and "deal_id" not in dict(empty) and "currency" in order
+    finally:
+        plan.close()
+
+
+def test_workers_started_ahead_are_the_ones_that_read_the_next_file():
+    worker.stop_workers()
+    limits = Limits()
+    assert warm_workers(limits, wait=True) == 2
+    started = {w.process.pid for w in worker._idle}
+    assert warm_workers(limits) == 0  # already waiting: none more
+    assert worker.run_in_worker(hostile.pid, (), file_name="a.csv", limits=limits) in started
+    worker.stop_workers()
