@@ -16,6 +16,9 @@ CATEGORICAL: tuple[str, ...] = (
     "#117A8B", "#6F4C9B", "#44AABB", "#882E72", "#9E9AC8", "#1B3A6B",
 )
 RED, AMBER, GREEN, GREY = "#D7301F", "#F0A202", "#1A9850", "#9E9E9E"
+# Changes: up and down in Okabe–Ito's bluish green and vermillion, darkened to read as text on
+# white; they differ in lightness too, so a colour-blind reader tells them apart (and by the sign).
+DELTA_UP, DELTA_DOWN = "#00795C", "#B8420A"
 STATUS_HUES = ((340, 60), (75, 165))  # red→amber and green hue ranges (degrees) CATEGORICAL keeps out of
 
 
