@@ -24,6 +24,7 @@ from engine.store.exports import csv_bytes
 from engine.importing.plan import sample_of
 from engine.importing.target_periods import SPLITS
 from engine.metrics.seasonality import target_split
+from engine.importing.notes import said
 from ui.markup import plain
 
 tr = context.tr
@@ -74,7 +75,7 @@ def _encoding_choice(index: int, file_plan, key: str) -> None:
                           format_func=lambda e: tr("import.encoding_detected", encoding=encoding_label(e))
                           if e == detected else encoding_label(e))
     for note in table.notes:
-        st.info(note)
+        st.info(plain(said(note, context.lang())))
     if chosen and chosen != detected:
         state = _state()
         state["plan"].reread(index, chosen)
@@ -177,7 +178,7 @@ def _summary(result) -> None:
     if result.routed or result.orphans:
         st.info(tr("rules.import_routed", routed=f"{result.routed:,}", orphans=f"{result.orphans:,}"))
     for warning in result.warnings:
-        st.info(plain(warning))
+        st.info(plain(said(warning, context.lang())))
     for file, rows in result.target_splits:
         st.info(context.tr_md("import.split_note", file=file, rows=f"{rows:,}", how=tr(f"import.split.{result.split_method}")))
     store = context.store()
