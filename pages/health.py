@@ -17,6 +17,7 @@ from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
 from ui import context
+from ui.tables import EMPTY
 from ui.downloads import chart_downloads, table_downloads
 
 LIST_COLUMNS = ("name", "score", "tier_label", "reason", "next_action", "rep_name", "territory", "days_since_activity")
@@ -49,7 +50,8 @@ def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str) -> None:
     if search:
         shown = shown.filter(pl.col("name").str.to_lowercase().str.contains(search.lower(), literal=True))
     st.caption(t("health.filter.count", lang, shown=fmt_number(shown.height, lang), total=fmt_number(scores.height, lang)))
-    st.dataframe(labelled(shown.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list")
+    st.dataframe(labelled(shown.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list",
+                 placeholder=EMPTY)
     table_downloads(shown.drop("tier_label", "reason", "next_action"), "health-risk-list", key="health-list")
     if shown.height:
         account_detail(shown, config, lang)
@@ -62,7 +64,7 @@ def account_detail(shown: pl.DataFrame, config: HealthConfig, lang: str) -> None
     row = shown.filter(account_id=chosen).row(0, named=True)
     st.subheader(t("health.breakdown", lang, name=row["name"], score=f"{row['score']:.1f}", tier=row["tier_label"]))
     st.dataframe(labelled(pl.DataFrame(breakdown(row, config.weights, lang)), lang), hide_index=True,
-                 key="health_breakdown")
+                 key="health_breakdown", placeholder=EMPTY)
     st.markdown(t("health.next", lang, action=row["next_action"]))
     st.code(fill_template(config.templates[row["tier"]], row, row["rep_name"]), language=None, wrap_lines=True)
 
@@ -76,14 +78,15 @@ def alerts(alerts_: pl.DataFrame, config: HealthConfig, lang: str) -> None:
         rows = shown.filter(kind=kind).drop("kind")
         st.subheader(f"{title}: {fmt_number(rows.height, lang)}")
         if rows.height:
-            st.dataframe(labelled(rows, lang), hide_index=True, width="stretch", key=f"health_alert_{kind}")
+            st.dataframe(labelled(rows, lang), hide_index=True, width="stretch", key=f"health_alert_{kind}",
+                         placeholder=EMPTY)
     table_downloads(alerts_, "health-alerts", key="health-alerts")
     left, right = st.columns(2)
     for column, by in ((left, "rep"), (right, "territory")):
         column.markdown(f"**{t(f'health.alert.by_{by}', lang)}**")
         counts = alert_counts(alerts_, by)
         shown = labelled(counts.drop("name"), lang).insert_column(0, counts["name"].alias(t(f"health.dist.{by}", lang)))
-        column.dataframe(shown, hide_index=True, width="stretch", key=f"health_alerts_by_{by}")
+        column.dataframe(shown, hide_index=True, width="stretch", key=f"health_alerts_by_{by}", placeholder=EMPTY)
 
 
 def settings_editor(store, config: HealthConfig, lang: str) -> None:
@@ -151,7 +154,7 @@ def main() -> None:
             st.info(t("health.top.none", lang))
         else:
             st.dataframe(labelled(top.select("name", "score", "tier_label", "reason", "next_action", "rep_name"), lang),
-                         hide_index=True, width="stretch", key="health_top")
+                         hide_index=True, width="stretch", key="health_top", placeholder=EMPTY)
             table_downloads(top.drop("tier_label", "reason", "next_action"), f"health-top10-{as_of}", key="health-top")
     with alerts_tab:
         alerts(alerts_frame(scores, data.reps.select("rep_id", "name"), data.tree.nodes.select("territory_id", "name"),

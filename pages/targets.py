@@ -19,7 +19,7 @@ from engine.metrics.targets import METHODS, check_sums, decompose, load_tree, mo
 from ui import context
 from ui.markup import t_md
 from ui.downloads import chart_downloads, table_downloads
-from ui.tables import PERCENT_FORMAT, readable
+from ui.tables import EMPTY, PERCENT_FORMAT, readable
 from ui.territory_common import target_parts_table
 
 
@@ -88,7 +88,7 @@ def _show_plan(nodes: pl.DataFrame, method: str, lang: str, currency: str) -> No
         fractions=("share",), hidden=("node_id",) + (("weight",) if method == "even" else ()),
         extra={} if method == "even" else {"weight": st.column_config.NumberColumn(
             f"{t(f'targets.col.weight.{method}', lang)} ({currency})", format="compact")})
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", placeholder=EMPTY)
 
 
 def _editor_config(lang: str) -> dict:
@@ -134,7 +134,7 @@ def _pacing(store, settings, lang: str, currency: str, scope: str | None = None,
     shown, config = readable(
         pacing, lambda c: t(f"fk.col.{c}" if c in ("name", "won", "target") else f"targets.col.{c}", lang), currency,
         lang=lang, money=("target", "won", "by_day_10", "by_day_20", "expected_now"), fractions=("pace",))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder=EMPTY)
     table_downloads(pacing, f"pacing-{month.code}", key="tg-pacing")
 
 

@@ -125,4 +125,5 @@ def show(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *, lan
     shown, config = readable(frame, label, currency, lang=lang, **kinds)
     coloured = {**tones(shown, kinds.get("signed", ())), **(directions or {})}
     data = styled(shown, coloured) if coloured and shown.height else shown
-    st.dataframe(data, column_config=config, hide_index=True, key=key, height=height, width="stretch")
+    st.dataframe(data, column_config=config, hide_index=True, key=key, height=height, width="stretch",
+                 placeholder=EMPTY)
