@@ -1,6 +1,10 @@
 """Words of issue 14's last polish: the colours of changes, import warnings, territory colours."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "overview.vs_last.month": ("vs last month", "较上月"),
+    "overview.vs_last.quarter": ("vs last quarter", "较上季度"),
+    "overview.vs_last.year": ("vs last year", "较上年"),
+    "overview.vs_previous_help": ("The change is against {period}.", "变化对比：{period}。"),
     "rules.col.delta": ("Change", "变化"),
     "tables.against_live": ("Green: higher than the live assignment; red: lower.",
                             "绿色：高于当前分配；红色：低于当前分配。"),
