@@ -38,3 +38,19 @@ def test_share_chart_axis_counts_money_in_wan_and_yi(tiny_store):
     assert "亿" in axis["labelExpr"] and "万" in axis["labelExpr"] and "format" not in axis
     english = share_chart(table, "en", "USD").to_dict()["layer"][0]["encoding"]["x"]["axis"]
     assert "'M'" in english["labelExpr"] and "$" in english["labelExpr"]
+
+
+def test_targets_evidence_in_money_is_counted_like_the_amounts(tmp_path, monkeypatch):
+    """Last year's won beside each target: in 万 or 亿 with the unit in its header, as the amounts
+    are — never 亿-sized numbers under a bare "(USD)"."""
+    import json
+
+    from engine.demo.company import build_demo
+
+    database_for_app(tmp_path, monkeypatch, build_demo, name="demo")  # company targets of 亿 size
+    app = run_page("targets", period="2026", lang="zh")
+    assert not app.exception, app.exception
+    plan = next(d for d in app.dataframe if "weight" in d.value.columns and "amount" in d.value.columns)
+    config = json.loads(plan.proto.columns)
+    weight, amount = config["weight"]["label"], config["amount"]["label"]
+    assert amount.endswith(("(亿 USD)", "(万 USD)")) and weight.endswith(amount[amount.rindex("("):]), (weight, amount)
