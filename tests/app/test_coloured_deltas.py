@@ -55,15 +55,15 @@ def _run(lang: str = "en", compared: list[str] | None = None) -> AppTest:
 
 
 def test_before_after_tables_colour_changes_by_direction(tiny_db):
-    app = _run()
-    state = next(m for m in app.multiselect if m.label == "State")
-    state.set_value(["NY"])
-    next(b for b in app.button if b.label == "Apply filter").click()
-    app.run()
-    app.checkbox(key="planner_whole_filter").check()
-    app.run()
-    next(s for s in app.selectbox if s.label == "Move to territory").set_value("EU-DE")
-    next(b for b in app.button if b.label == "Move selection").click()
+    # the planner's plan as the move tab leaves it: New York's accounts moved to DACH
+    store = Store.open(tiny_db)
+    new_york = store.query("SELECT account_id FROM accounts WHERE state = 'NY' ORDER BY 1")["account_id"].to_list()
+    plan = Plan(build_baseline(store))
+    store.close()
+    plan.apply({"accounts": new_york, "to_territory": "EU-DE"})
+    app = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in {"lang": "en", "_shell": True, "planner_plan": plan}.items():
+        app.session_state[key] = value
     app.run()
     assert not app.exception, app.exception
     before_after = [d for d in app.dataframe if "accounts_delta" in d.value.columns]  # territories, then reps
