@@ -39,9 +39,9 @@ def test_known_places_lie_in_known_cells(resolution, cells):
     ([SF[0]], [SF[1]], 5),                          # one place: the finest cells
     ([-122.5, -121.9], [37.3, 37.9], 5),            # the Bay Area, ~65 km: 5 (~17 km across)
     ([-118.7, -117.6], [33.7, 34.3], 5),            # Los Angeles
-    ([-124.0, -114.0], [32.5, 42.0], 4),            # California, ~1,050 km: 4 (~45 km across, 23 cells)
-    ([-122.5, -118.0], [34.0, 37.9], 4),            # the coast from SF to LA, ~430 km
-    ([-124.0, -114.0], [32.0, 42.0], 3),            # a little taller than 24 cells of 4: 3 (~119 km across)
+    ([-124.0, -114.0], [32.5, 42.0], 3),            # California, ~1,050 km: 3 (~119 km across, 9 cells)
+    ([-122.5, -118.0], [34.0, 37.9], 4),            # the coast from SF to LA, ~430 km: 4 (~45 km, 10 cells)
+    ([-122.5, -116.0], [33.0, 38.5], 3),            # a little more than 12 cells of 4: 3
     ([-125.0, -67.0], [25.0, 49.0], 3),             # the whole US: never coarser than 3
 ])
 def test_resolution_follows_the_extent(lons, lats, resolution):

@@ -18,7 +18,7 @@ import shapely
 # Resolutions drawn: 3 (hexagons ~60 km a side) to 5 (~8.5 km). Finer cells than 5 would be finer
 # than the ~5 km grid the maps aggregate accounts to, and show as scattered dots.
 COARSEST, FINEST = 3, 5
-CELLS_ACROSS = 24  # a territory's extent spans about this many cells at its resolution
+CELLS_ACROSS = 12  # a territory's extent spans about this many cells: big enough to see at the fitted view
 
 
 def resolution_for(lon: np.ndarray, lat: np.ndarray) -> int:
