@@ -10,6 +10,8 @@ from engine.i18n import LANGUAGES, fmt_date, t
 from engine.metrics.performance import DEFAULT_PERIOD_KIND, as_of_date, default_period
 from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
+from engine.metrics.sales_data import sales_data
+from engine.charts.territory_colours import company_colours
 from ui import context, signin, uploads, warm_start
 from ui.failures import friendly_failures
 from ui.markup import t_md
@@ -180,5 +182,9 @@ if goto in pages:
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
 uploads.sweep_once()  # once per server process: temporary files an earlier server left behind
 warm_start.wait_for({"": "overview", "home": "overview"}.get(navigation.url_path, navigation.url_path))
+with friendly_failures(lang):
+    if navigation.url_path not in ("import", "users"):  # pages with no territory colours skip the data
+        # One colouring for everyone, from the whole company: neighbouring territories differ
+        company_colours(sales_data(store, context.settings().reporting_currency))
 with friendly_failures(lang):  # whatever a page raises, the browser gets a sentence, not a traceback
     navigation.run()

@@ -17,7 +17,7 @@ from engine.metrics.performance import as_of_date
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.shared import shared_chart
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 
 LEVELS = ("region", "territory", "rep")
 MONEY = ("won", "avg_deal_size", "target")
@@ -36,7 +36,7 @@ def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
     """Show `frame` for reading: money compact with the currency, percentages with one decimal."""
     shown, config = readable(frame, lambda name: label(name, lang), currency, lang=lang, money=MONEY, fractions=FRACTIONS,
                              counts=COUNTS, decimals=DECIMALS, hidden=("id", "region_id", "years"))
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", placeholder=EMPTY)
 
 
 def tiles(now: dict, before: dict, response_now, response_before, lang: str, currency: str) -> None:

@@ -16,7 +16,7 @@ from engine.metrics.performance import as_of_date, monthly_trend
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.shared import shared_chart
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 
 LEVELS = ("region", "territory", "rep")
 MONEY = ("won", "pipeline", "weighted_forecast", "probability_forecast", "projected", "target", "amount",
@@ -36,7 +36,7 @@ def show_table(frame: pl.DataFrame, lang: str, currency: str) -> None:
         frame = frame.with_columns(relabel(frame["month"], lambda d: fmt_month(d, lang)))
     shown, config = readable(frame, lambda name: t(f"fk.col.{name}", lang), currency, lang=lang, money=MONEY,
                              fractions=FRACTIONS, counts=COUNTS, extra=extra)
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", placeholder=EMPTY)
 
 
 def tiles(now: dict, before: dict, trend: list[float], labels: dict, lang: str, currency: str) -> None:

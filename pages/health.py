@@ -21,7 +21,7 @@ from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
-from ui.tables import show
+from ui.tables import EMPTY, show
 
 LIST_COLUMNS = ("name", "score", "tier_label", "reason", "next_action", "rep_name", "territory", "days_since_activity")
 
@@ -53,7 +53,8 @@ def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str) -> None:
     if search:
         shown = shown.filter(pl.col("name").str.to_lowercase().str.contains(search.lower(), literal=True))
     st.caption(t("health.filter.count", lang, shown=fmt_number(shown.height, lang), total=fmt_number(scores.height, lang)))
-    st.dataframe(labelled(shown.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list")
+    st.dataframe(labelled(shown.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list",
+                 placeholder=EMPTY)
     table_downloads(shown.drop("tier_label", "reason", "next_action"), "health-risk-list", key="health-list")
     if shown.height:
         account_detail(shown, config, lang)
@@ -66,7 +67,7 @@ def account_detail(shown: pl.DataFrame, config: HealthConfig, lang: str) -> None
     row = shown.filter(account_id=chosen).row(0, named=True)
     st.subheader(t("health.breakdown", lang, name=row["name"], score=f"{row['score']:.1f}", tier=row["tier_label"]))
     st.dataframe(labelled(pl.DataFrame(breakdown(row, config.weights, lang)), lang), hide_index=True,
-                 key="health_breakdown")
+                 key="health_breakdown", placeholder=EMPTY)
     st.markdown(t("health.next", lang, action=row["next_action"]))
     st.code(fill_template(config.templates[row["tier"]], row, row["rep_name"]), language=None, wrap_lines=True)
 
@@ -109,7 +110,8 @@ def alerts(alerts_: pl.DataFrame, lang: str, hours: int) -> None:
         column.markdown(f"**{t(f'health.alert.by_{by}', lang)}**")
         per = alert_counts(shown, by)
         column.dataframe(labelled(per.drop("name"), lang).insert_column(0, per["name"].alias(t(f"health.dist.{by}", lang))),
-                         hide_index=True, width="stretch", key=f"health_alerts_by_{by}")
+                         hide_index=True, width="stretch", key=f"health_alerts_by_{by}",
+                         placeholder=EMPTY)
 
 
 def receivables(store, scope, as_of, lang: str) -> None:
@@ -198,7 +200,7 @@ def main() -> None:
             st.info(t("health.top.none", lang))
         else:
             st.dataframe(labelled(top.select("name", "score", "tier_label", "reason", "next_action", "rep_name"), lang),
-                         hide_index=True, width="stretch", key="health_top")
+                         hide_index=True, width="stretch", key="health_top", placeholder=EMPTY)
             table_downloads(top.drop("tier_label", "reason", "next_action"), f"health-top10-{as_of}", key="health-top")
     with alerts_tab:
         hours = context.settings().lead_follow_up_hours

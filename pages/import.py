@@ -20,10 +20,12 @@ from engine.importing import (ENCODINGS, ENTITIES, SOURCES, UNKNOWN, Limits, Tem
                               unknown_stages, warm_workers)
 from engine.importing.fields import FIELDS
 from ui import context, uploads as uploaded
+from ui.tables import EMPTY
 from engine.store.exports import csv_bytes
 from engine.importing.plan import sample_of
 from engine.importing.target_periods import SPLITS
 from engine.metrics.seasonality import target_split
+from engine.importing.notes import said
 from ui.markup import plain
 
 tr = context.tr
@@ -74,7 +76,7 @@ def _encoding_choice(index: int, file_plan, key: str) -> None:
                           format_func=lambda e: tr("import.encoding_detected", encoding=encoding_label(e))
                           if e == detected else encoding_label(e))
     for note in table.notes:
-        st.info(note)
+        st.info(plain(said(note, context.lang())))
     if chosen and chosen != detected:
         state = _state()
         state["plan"].reread(index, chosen)
@@ -154,7 +156,7 @@ def _stage_editor(stages: list[str]) -> None:
 def _problem_table(problems: pl.DataFrame) -> None:
     st.dataframe(problems, hide_index=True, column_config={
         "file": tr("import.col.file"), "row": tr("import.col.row"), "column": tr("import.col.column"),
-        "value": tr("import.col.value"), "reason": tr("import.col.reason")})
+        "value": tr("import.col.value"), "reason": tr("import.col.reason")}, placeholder=EMPTY)
 
 
 def _words(frame: pl.DataFrame) -> pl.DataFrame:
@@ -173,11 +175,11 @@ def _summary(result) -> None:
     st.dataframe(_words(files.drop("import_id")), hide_index=True, column_config={
         "file": tr("import.col.file"), "source": tr("import.col.source"), "entity": tr("import.col.entity"),
         "rows_in": tr("import.col.rows_in"), "rows_loaded": tr("import.col.rows_loaded"),
-        "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")})
+        "rows_rejected": tr("import.col.rows_rejected"), "status": tr("import.col.status_")}, placeholder=EMPTY)
     if result.routed or result.orphans:
         st.info(tr("rules.import_routed", routed=f"{result.routed:,}", orphans=f"{result.orphans:,}"))
     for warning in result.warnings:
-        st.info(plain(warning))
+        st.info(plain(said(warning, context.lang())))
     for file, rows in result.target_splits:
         st.info(context.tr_md("import.split_note", file=file, rows=f"{rows:,}", how=tr(f"import.split.{result.split_method}")))
     store = context.store()
@@ -275,7 +277,7 @@ def main() -> None:
             "ts": tr("import.col.ts"), "file_name": tr("import.col.file"), "source": tr("import.col.source"),
             "entity": tr("import.col.entity"), "rows_in": tr("import.col.rows_in"),
             "rows_loaded": tr("import.col.rows_loaded"), "rows_rejected": tr("import.col.rows_rejected"),
-            "status": tr("import.col.status_"), "actor": tr("access.col.actor")})
+            "status": tr("import.col.status_"), "actor": tr("access.col.actor")}, placeholder=EMPTY)
     else:
         st.caption(tr("import.history_empty"))
 

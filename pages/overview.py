@@ -147,12 +147,16 @@ for row_of_tiles in (TILES[:4], TILES[4:]):
         column.metric(
             tr(f"metrics.col.{metric}"), _value(metric, figure["value"]),
             delta=_delta(metric, figure["change_previous"]), delta_color=colour,
-            delta_description=None if metric in SNAPSHOT else tr(
-                "metrics.vs_previous", period=_compared_with(metric, previous, to_date and to_date.previous)),
+            # the tile's one line: "vs last quarter"; the caption above says a running period is
+            # compared to date, the help names the periods and days
+            delta_description=None if metric in SNAPSHOT else tr(f"overview.vs_last.{period.kind}"),
             help=None if metric in SNAPSHOT else tr(
-                "metrics.vs_last_year",
-                period=_compared_with(metric, last_year, to_date and to_date.last_year, "overview.to_date_long"),
-                change=_delta(metric, figure["change_last_year"]) or "–"),
+                "overview.vs_previous_help",
+                period=_compared_with(metric, previous, to_date and to_date.previous, "overview.to_date_long"))
+            + "  \n" + tr("metrics.vs_last_year",
+                           period=_compared_with(metric, last_year, to_date and to_date.last_year,
+                                                 "overview.to_date_long"),
+                           change=_delta(metric, figure["change_last_year"]) or "–"),
             chart_data=trend["won"].to_list() if metric == "won" else None, chart_type="area", border=True)
 
 overdue = table["overdue_pipeline"].sum()

@@ -27,7 +27,7 @@ from ui.downloads import chart_downloads, table_downloads
 from ui.planner_balance import balance_tab as auto_balance_tab
 from ui.planner_scenarios import scenarios_tab
 from ui.planner_tables import before_after_table, index_text
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 from ui.planner_units import whole_unit_controls
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
@@ -190,7 +190,8 @@ with move_tab:
         table_view, table_config = readable(listing, lambda c: tr(words.get(c, c)), currency, lang=lang,
                                             hidden=("account_id",))
         table_event = st.dataframe(table_view, column_config=table_config, height=420, hide_index=True,
-                                   on_select="rerun", selection_mode="multi-row", key="planner_table")
+                                   on_select="rerun", selection_mode="multi-row", key="planner_table",
+                                   placeholder=EMPTY)
         table_ids = listing["account_id"].gather(table_event.selection.rows).to_list() if table_event else []
     whole = st.checkbox(tr("planner.select.whole_filter"), key="planner_whole_filter",
                         disabled=not filters) and bool(filters)

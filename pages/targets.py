@@ -19,7 +19,7 @@ from engine.metrics.targets import METHODS, check_sums, decompose, load_tree, mo
 from ui import context
 from ui.markup import t_md
 from ui.downloads import chart_downloads, table_downloads
-from ui.tables import PERCENT_FORMAT, readable
+from ui.tables import EMPTY, PERCENT_FORMAT, readable
 from ui.territory_common import target_parts_table
 
 
@@ -82,13 +82,19 @@ def _show_plan(nodes: pl.DataFrame, method: str, lang: str, currency: str) -> No
     method's evidence named after what it is (last year's won, accounts' revenue …)."""
     # The top of the plan has no evidence of its own (its weight is a placeholder 1).
     frame = _editor_frame(nodes.with_columns(pl.when(pl.col("depth") > 0).then(pl.col("weight")).alias("weight")), lang)
+    money_weight = method in ("last_year", "trailing_12", "potential")
+
+    def label(name: str) -> str:
+        if name == "weight" and method != "even":
+            return t(f"targets.col.weight.{method}", lang)
+        return t(f"targets.col.{name}" if name in ("level", "share") else f"fk.col.{name}", lang)
+    # money evidence is counted like the amounts (万/亿 in Chinese, with the unit in the header)
     shown, config = readable(
-        frame, lambda name: t(f"targets.col.{name}" if name in ("level", "share") else f"fk.col.{name}", lang),
-        currency, lang=lang, money=("amount",) + (("weight",) if method in ("last_year", "trailing_12", "potential") else ()),
+        frame, label, currency, lang=lang, money=("amount",) + (("weight",) if money_weight else ()),
         fractions=("share",), hidden=("node_id",) + (("weight",) if method == "even" else ()),
-        extra={} if method == "even" else {"weight": st.column_config.NumberColumn(
+        extra={} if method == "even" or money_weight else {"weight": st.column_config.NumberColumn(
             f"{t(f'targets.col.weight.{method}', lang)} ({currency})", format="compact")})
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", placeholder=EMPTY)
 
 
 def _editor_config(lang: str) -> dict:
@@ -134,7 +140,7 @@ def _pacing(store, settings, lang: str, currency: str, scope: str | None = None,
     shown, config = readable(
         pacing, lambda c: t(f"fk.col.{c}" if c in ("name", "won", "target") else f"targets.col.{c}", lang), currency,
         lang=lang, money=("target", "won", "by_day_10", "by_day_20", "expected_now"), fractions=("pace",))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder=EMPTY)
     table_downloads(pacing, f"pacing-{month.code}", key="tg-pacing")
 
 

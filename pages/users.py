@@ -11,6 +11,7 @@ from engine.access.permissions import require
 from engine.access.users import ROLES
 from engine.store.errors import TerrainError
 from ui import context
+from ui.tables import EMPTY
 from ui.signin import users_file
 
 tr, lang, settings = context.tr, context.lang(), context.settings()
@@ -30,7 +31,7 @@ store = context.store()
 rows = [u.public() for u in users.users().values()]
 st.dataframe(pl.DataFrame(rows, schema={k: pl.String for k in
                                         ("name", "role", "rep_id", "territories", "email", "password")}),
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", placeholder=EMPTY)
 
 reps = store.table("reps", ["rep_id", "name"]).sort("name")
 territories = store.table("territories", ["territory_id", "name"]).sort("name")

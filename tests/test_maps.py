@@ -17,6 +17,7 @@ from engine.charts.maps import (TERRITORY_LAYER, UNASSIGNED_LAYER, map_layers, p
                                 row_geometry)
 from engine.geo import boundaries as geo_boundaries
 from engine.geo.boundaries import account_units, unit_shapes
+from engine.geo.hexagons import cells_shape
 from engine.metrics.performance import attainment_table
 from engine.metrics.periods import parse_period
 from engine.metrics.sales_data import sales_data
@@ -71,8 +72,12 @@ def test_account_units(country, state, lat, lon, precision, unit):
 def test_a_unit_belongs_to_the_row_holding_most_of_its_accounts():
     cells = pl.DataFrame({"id": ["W", "W", "W", "M", "M", "M"], "unit": ["US-CA", "US-NV", "US-AZ", "US-AZ", "US-NV", None],
                           "accounts": [10, 4, 1, 6, 4, 9]})
-    # NV is a tie (4 / 4): the smaller id keeps it; an account without a unit owns nothing
-    assert row_units(cells) == {"M": ["US-AZ", "US-NV"], "W": ["US-CA"]}
+    # with no share required, NV is a tie (4 / 4): the smaller id keeps it; an account without a unit owns nothing
+    assert row_units(cells, owned_from=0) == {"M": ["US-AZ", "US-NV"], "W": ["US-CA"]}
+    # by default a row takes a unit only with 90% of its accounts: AZ (6 of 7) and NV are shared
+    assert row_units(cells) == {"W": ["US-CA"]}
+    assert row_units(cells.vstack(pl.DataFrame({"id": ["M"], "unit": ["US-AZ"], "accounts": [3]}))) == {
+        "M": ["US-AZ"], "W": ["US-CA"]}  # 9 of 10
 
 
 def _store_with(accounts: list[tuple], orphan_deal: bool = True) -> Store:
@@ -113,9 +118,16 @@ def test_a_territory_of_california_and_nevada_is_those_two_states():
     data = sales_data(store)
     cells = row_accounts(data, table, data.tree.scope_members(None))
     geometry = row_geometry(cells.filter(pl.col("id") != "__unassigned__"))  # as map_layers does
-    # West holds CA and NV; New York is a tie (one account each), which the smaller id (East) wins
-    assert {row: shape["units"] for row, shape in geometry.items()} == {
-        "W": ["US-CA", "US-NV"], "E": ["US-NY"], "DE": ["DE"]}
+    # West holds CA and NV; New York is shared (one account each), so both are drawn there as H3
+    # cells at resolution 5 (one point each): the two accounts, 5 km apart, share one cell, which
+    # the smaller id (East) wins
+    assert {row: (shape["units"], shape["cells"]) for row, shape in geometry.items()} == {
+        "W": (["US-CA", "US-NV"], []), "E": ([], ["852a1073fffffff"]), "DE": (["DE"], [])}
+    assert geometry["E"]["resolution"] == 5 and geometry["E"]["shape"].contains(shapely.Point(-74.0, 40.71))
+    # ... the cell, cut at New York's coast and border (the cell reaches into New Jersey)
+    in_new_york = shapely.intersection(cells_shape(["852a1073fffffff"]), unit_shapes()["US-NY"])
+    assert 0 < in_new_york.area < cells_shape(["852a1073fffffff"]).area
+    assert geometry["E"]["shape"].symmetric_difference(in_new_york).area < 1e-12
     expected = shapely.union_all([unit_shapes()["US-CA"], unit_shapes()["US-NV"]])
     assert geometry["W"]["shape"].symmetric_difference(expected).area < 1e-9  # exactly those two states
     # drawn simplified to half a pixel of the fitted view — here the whole world (accounts from

@@ -15,6 +15,7 @@ from engine.planner.scenarios import (apply_scenario, compare_accounts, compare_
 from engine.store import Store
 from engine.store.errors import TerrainError
 from ui import context
+from ui.tables import EMPTY
 from ui.downloads import table_downloads
 from ui.planner_tables import saved_scenarios_view, scenario_diff_table, scenario_matrix_table
 
@@ -46,7 +47,7 @@ def scenarios_tab(store: Store, plan: Plan, baseline: Baseline, moved: int, lang
         st.caption(tr("planner.scenario.pick"))
         shown, config = saved_scenarios_view(saved, lang)
         picked = st.dataframe(shown, column_config=config, hide_index=True, on_select="rerun",
-                              selection_mode="multi-row", key=f"planner_scenarios_{saved.height}")
+                              selection_mode="multi-row", key=f"planner_scenarios_{saved.height}", placeholder=EMPTY)
         ids = saved["scenario_id"].gather(picked.selection.rows).to_list() if picked else []
         row = st.columns(4)
         if row[0].button(tr("planner.scenario.compare"), key="planner_compare", disabled=len(ids) < 2):

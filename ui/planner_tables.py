@@ -1,12 +1,14 @@
 """The planner's tables as people read them: territory and rep names instead of ids, translated
 headers (figure · before / after / change), money in the reporting currency (万/亿 in Chinese),
-travel in the distance-unit setting, signed changes, "no accounts" instead of an infinite ratio.
+travel in the distance-unit setting, signed changes coloured green up / red down (a scenario's
+figures coloured against the live assignment), "no accounts" instead of an infinite ratio.
 The frames given to the downloads stay as the engine returns them (ids, full precision, km)."""
 from __future__ import annotations
 
 import math
 
 import polars as pl
+import streamlit as st
 
 from engine.i18n import t
 from engine.planner.baseline import Baseline
@@ -98,7 +100,20 @@ def scenario_matrix_table(matrix: pl.DataFrame, settings: Settings, lang: str, *
             return figure_label(column, lang, unit)
         return t(f"tables.col.{column}", lang)
     show(shown, label, settings.reporting_currency, lang=lang, key=key, hidden=("scenario_id",),
-         money=("mileage_cost",), counts=("accounts_moved",), decimals=TRAVEL_FIGURES)
+         money=("mileage_cost",), counts=("accounts_moved",), decimals=TRAVEL_FIGURES,
+         directions=against_live(matrix))
+    st.caption(t("tables.against_live", lang))
+
+
+def against_live(matrix: pl.DataFrame) -> dict[str, pl.Series]:
+    """Per figure column of compare_scenarios' matrix: each scenario's direction against the live
+    assignment (the first row): 1 higher, -1 lower, 0 the same; null on the live row itself."""
+    if matrix.is_empty():
+        return {}
+    figures = [c for c, dtype in matrix.schema.items() if dtype.is_numeric() and c != "accounts_moved"]
+    live = matrix.row(0, named=True)
+    return {c: pl.Series(c, [None, *(matrix[c][1:] - live[c]).sign().to_list()], dtype=pl.Float64)
+            if live[c] is not None else pl.Series(c, [None] * matrix.height, dtype=pl.Float64) for c in figures}
 
 
 def scenario_diff_table(diff: pl.DataFrame, baseline: Baseline, names: dict[str, str], settings: Settings,

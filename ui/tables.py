@@ -1,15 +1,18 @@
 """How every page shows a table, in one style: money compact with the currency in the header (1.2M
 in English; in Chinese the column is counted in 万 or 亿, as Chinese reads money), percentages with
-one decimal, counts with thousands separators, changes with their sign, names instead of ids, no
-"None" in a text cell. Only the display changes — the frame handed to
+one decimal, counts with thousands separators, changes with their sign and coloured (green up, red
+down: `engine.charts.palette.DELTA_UP / DELTA_DOWN`), names instead of ids, no "None" in a text cell. Only the display changes — the frame handed to
 `ui.downloads.table_downloads` keeps full precision, fractions as fractions and the ids.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import pandas as pd
 import polars as pl
 import streamlit as st
+
+from engine.charts.palette import DELTA_DOWN, DELTA_UP
 
 PERCENT_FORMAT = "%.1f%%"  # applied to fraction × 100, so 0.32087 shows 32.1%
 EMPTY = "–"  # what a blank text cell shows
@@ -25,6 +28,16 @@ def money_unit(values: pl.Series, lang: str) -> tuple[float, str]:
     if not magnitudes.len() or magnitudes.max() < 1e4:
         return 1.0, ""
     return (1e8, "亿") if magnitudes.min() >= 1e8 else (1e4, "万")
+
+
+def signed_money_unit(values: pl.Series) -> tuple[float, str]:
+    """(divisor, unit word) of an English change in money: the grid's compact format drops the
+    "+" of a rise, so a signed column is counted in K, M or B by its largest change instead."""
+    largest = values.abs().max() if values.len() else None
+    for size, word in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if largest is not None and largest >= size:
+            return size, word
+    return 1.0, ""
 
 
 def readable(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *,
@@ -45,6 +58,8 @@ def readable(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *,
     largest = pl.Series([frame[name].abs().max() for name in money], dtype=pl.Float64)
     unit = money_unit(largest, lang)
     units = {name: unit for name in money}
+    if lang != "zh":
+        units.update({name: signed_money_unit(frame[name].cast(pl.Float64)) for name in money & signed})
     shown = frame.with_columns(
         *(pl.col(c) * 100 for c in fractions),
         *(pl.col(c) / units[c][0] for c in money if units[c][0] != 1.0),
@@ -57,8 +72,8 @@ def readable(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *,
         elif name in money:
             size, word = units[name]
             header = f"{label(name)} ({word} {currency})" if word else f"{label(name)} ({currency})"
-            if lang == "zh":
-                digits = {"亿": 2, "万": 1}.get(word, 0)
+            if lang == "zh" or sign:
+                digits = {"亿": 2, "万": 1, "B": 2, "M": 1, "K": 1}.get(word, 0)
                 config[name] = st.column_config.NumberColumn(header, format=f"%{sign}.{digits}f")
             else:
                 config[name] = st.column_config.NumberColumn(header, format="compact")
@@ -81,8 +96,34 @@ def before_after_columns(figures: Iterable[str], columns: Iterable[str]) -> list
             if f"{figure}_{when}" in present]
 
 
+def tones(frame: pl.DataFrame, columns: Iterable[str]) -> dict[str, pl.Series]:
+    """The direction of each change in `columns` of a display frame (`readable`'s): 1 up, -1 down,
+    0 or null unchanged — judged at one decimal of what the cell shows, so a change that reads
+    "+0.0" is not coloured."""
+    return {c: frame[c].cast(pl.Float64).round(1).sign() for c in columns if c in frame.columns}
+
+
+def styled(shown: pl.DataFrame, directions: dict[str, pl.Series]):
+    """`shown` as a pandas Styler whose cells in `directions` are green (up) or red (down). The
+    values stay numbers (sortable; the column config still formats them): only the colour is added."""
+    frame = shown.to_pandas()
+    css = {c: ["" for _ in range(shown.height)] for c in shown.columns}
+    for column, direction in directions.items():
+        css[column] = [f"color: {DELTA_UP}; font-weight: 600" if d is not None and d > 0 else
+                       f"color: {DELTA_DOWN}; font-weight: 600" if d is not None and d < 0 else ""
+                       for d in direction.to_list()]
+
+    styles = pd.DataFrame(css, index=frame.index, columns=frame.columns)
+    return frame.style.apply(lambda _: styles, axis=None)
+
+
 def show(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *, lang: str = "en",
-         key: str | None = None, height: int | str = "auto", **kinds) -> None:
-    """`readable` + `st.dataframe`: the one call a page makes to show a table."""
+         key: str | None = None, height: int | str = "auto", directions: dict[str, pl.Series] | None = None,
+         **kinds) -> None:
+    """`readable` + `st.dataframe`: the one call a page makes to show a table. Signed columns (and
+    any in `directions`, e.g. a scenario against the live assignment) are coloured by direction."""
     shown, config = readable(frame, label, currency, lang=lang, **kinds)
-    st.dataframe(shown, column_config=config, hide_index=True, key=key, height=height, width="stretch")
+    coloured = {**tones(shown, kinds.get("signed", ())), **(directions or {})}
+    data = styled(shown, coloured) if coloured and shown.height else shown
+    st.dataframe(data, column_config=config, hide_index=True, key=key, height=height, width="stretch",
+                 placeholder=EMPTY)

@@ -9,7 +9,7 @@ from engine.i18n import t
 from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.territories.tree import territory_table
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 from ui.markup import plain
 
 
@@ -60,4 +60,4 @@ def target_parts_table(parts: pl.DataFrame, lang: str, currency: str, key: str) 
     view, config = readable(shown.select("rep", "territory", "target", "won", "attainment", "gap"),
                             lambda c: t(f"tadmin.col.{c}", lang), currency, money=("target", "won", "gap"),
                             fractions=("attainment",))
-    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=key)
+    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=key, placeholder=EMPTY)

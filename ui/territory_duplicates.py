@@ -12,7 +12,7 @@ from engine.store.errors import TerrainError
 from engine.store.settings import Settings
 from engine.territories.duplicates import duplicate_groups, duplicate_summary, merge_ownership
 from ui.downloads import table_downloads
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 from ui.territory_common import done, failed, show_note, tiles
 from ui.markup import t_md
 
@@ -46,7 +46,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     view, config = readable(shown.select("group_id", "account_id", "name", "owner", "territory", "website",
                                          "matched_on", "created_at"),
                             lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency)
-    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table")
+    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table", placeholder=EMPTY)
     table_downloads(shown, "duplicates", key=f"{KEY}-dl")
 
     first = groups.group_by("group_id", maintain_order=True).first()

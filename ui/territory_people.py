@@ -13,7 +13,7 @@ from engine.store.errors import TerrainError
 from engine.store.settings import Settings
 from engine.territories import members
 from ui import context
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 from ui.territory_common import done, failed, opened_tree, target_parts_table
 from ui.markup import t_md
 
@@ -60,7 +60,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         shown = seated.with_columns(pl.col("role").replace_strict({r: t(f"tadmin.role.{r}", lang) for r in members.ROLES},
                                                                   default=pl.col("role")))
         view, config = readable(shown.select("rep", "rep_id", "role", "lead"), label, settings.reporting_currency)
-        st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-members")
+        st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-members",
+                     placeholder=EMPTY)
 
     role_label = lambda r: t(f"tadmin.role.{r}", lang)  # noqa: E731
     add, remove, owner = st.tabs([t(f"tadmin.people.{k}", lang) for k in ("add", "remove", "owner")])

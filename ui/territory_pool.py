@@ -11,7 +11,7 @@ from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.store.settings import Settings
 from engine.territories import pool
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 from ui.territory_common import done, failed, show_note
 from ui.markup import t_md
 
@@ -71,7 +71,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         {k: t(f"tadmin.pool.status.{k}", lang) for k in pool.STATUSES}, default=pl.col("status")))
     view, config = readable(shown.select("request_id", "status", "deal", "territory", "skill", "urgency", "specialist",
                                          "reason"), lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency)
-    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table")
+    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table", placeholder=EMPTY)
     booked = requests.filter(pl.col("status") == "allocated")
     if not booked.is_empty():
         labels = {r: f"{r} — {s}" for r, s in zip(booked["request_id"], booked["specialist"])}

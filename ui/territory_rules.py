@@ -18,6 +18,7 @@ from engine.territories.rules_file import copy_rules, read_rules_csv, rules_csv
 from ui import context
 from ui.downloads import table_downloads
 from ui.markup import plain
+from ui.tables import show
 
 DRAFT, SIMULATION, FLASH, EDITOR = "rules_draft", "rules_simulation", "rules_flash", "rules_editor_version"
 EDITED = ("rule_id", "kind", "territory_id", "priority", "expression", "active", "name")
@@ -181,13 +182,25 @@ def _results(draft: pl.DataFrame, lang: str) -> None:
     st.markdown(f"#### {tr('rules.section.territories')}")
     per = run.territories.with_columns(
         (pl.col("accounts_after") - pl.col("accounts_before")).alias("delta"))
-    st.dataframe(per.drop("territory_id"), hide_index=True, width="stretch", column_config={
-        "name": tr("rules.col.name_"), "accounts_before": tr("rules.col.accounts_before"),
-        "accounts_after": tr("rules.col.accounts_after"), "delta": "Δ",
-        "won_before": st.column_config.NumberColumn(tr("rules.col.won_before"), format="compact"),
-        "won_after": st.column_config.NumberColumn(tr("rules.col.won_after"), format="compact")})
+    headers = {"account_id": tr("rules.col.account"), "name": tr("rules.col.name_"), "field": tr("rules.col.field"),
+               "value": tr("rules.col.value"), "why": tr("rules.col.why"), "territory": tr("rules.col.current"),
+               "rule_ids": tr("rules.col.rules"), "territory_ids": tr("rules.col.territories"),
+               "winner_rule_id": tr("rules.col.winner"), "from_name": tr("rules.col.from"),
+               "to_name": tr("rules.col.to"), "to_rep": tr("rules.col.to_rep"), "rule_id": tr("rules.col.rule_id"),
+               "won": tr("rules.col.won"), "deal_id": tr("rules.col.deal"), "amount": tr("rules.col.amount"),
+               "territory_before": tr("rules.col.from"), "territory_after": tr("rules.col.to"),
+               "kind": tr("rules.col.kind"), "priority": tr("rules.col.priority"),
+               "expression": tr("rules.col.expression"), "accounts_before": tr("rules.col.accounts_before"),
+               "accounts_after": tr("rules.col.accounts_after"), "delta": tr("rules.col.delta"),
+               "won_before": tr("rules.col.won_before"), "won_after": tr("rules.col.won_after")}
+    currency = context.settings().reporting_currency
+    kinds = {"money": ("won", "amount", "won_before", "won_after"), "counts": ("accounts_before", "accounts_after",
+                                                                              "delta", "priority")}
+    show(per.drop("territory_id"), headers.get, currency, lang=lang, signed=("delta",), **kinds)
     table_downloads(per, "assignment-territories", key="rules-territories")
 
+    names = territory_names(context.store())
+    named = dict(zip(names["territory_id"].to_list(), names["name"].to_list()))
     sections = (("orphans", _orphans_table(run.orphans)), ("ties", run.ties.select(
         pl.col("account_id"), "name", pl.col("rule_ids"), "territory_ids", "winner_rule_id")),
                 ("dead", run.dead_rules), ("changes", run.changes.select(
@@ -195,24 +208,19 @@ def _results(draft: pl.DataFrame, lang: str) -> None:
                 ("deals", run.deal_moves.select("deal_id", "name", "amount", "territory_before", "territory_after",
                                                 "rule_id")))
     tabs = st.tabs([f"{tr('rules.section.' + key)} ({frame.height:,})" for key, frame in sections])
-    headers = {"account_id": tr("rules.col.account"), "name": tr("rules.col.name_"), "field": tr("rules.col.field"),
-               "value": tr("rules.col.value"), "why": tr("rules.col.why"), "territory_id": tr("rules.col.current"),
-               "rule_ids": tr("rules.col.rules"), "territory_ids": tr("rules.col.territories"),
-               "winner_rule_id": tr("rules.col.winner"), "from_name": tr("rules.col.from"),
-               "to_name": tr("rules.col.to"), "to_rep": tr("rules.col.to_rep"), "rule_id": tr("rules.col.rule_id"),
-               "won": st.column_config.NumberColumn(tr("rules.col.won"), format="compact"),
-               "deal_id": tr("rules.col.deal"), "amount": st.column_config.NumberColumn(tr("rules.col.amount"),
-                                                                                      format="compact"),
-               "territory_before": tr("rules.col.from"), "territory_after": tr("rules.col.to"),
-               "kind": tr("rules.col.kind"), "priority": tr("rules.col.priority"),
-               "expression": tr("rules.col.expression")}
     for tab, (key, frame) in zip(tabs, sections):
         with tab:
             if frame.is_empty():
                 st.caption(tr(f"rules.none.{key}"))
                 continue
-            st.dataframe(frame.head(2000), hide_index=True, width="stretch",
-                         column_config={c: headers[c] for c in frame.columns if c in headers})
+            # territory names instead of ids, and no "None" in a cell: ids stay in the download
+            shown = frame.head(2000).with_columns(
+                pl.col(c).replace_strict(named, default=pl.col(c)).alias("territory" if c == "territory_id" else c)
+                for c in ("territory_id", "territory_before", "territory_after") if c in frame.columns)
+            shown = shown.drop("territory_id") if "territory_id" in shown.columns else shown
+            # a dead rule's territory is the rule's, an orphan's the one it has now
+            words = {**headers, "territory": tr("rules.col.territory")} if key == "dead" else headers
+            show(shown, lambda c, words=words: words.get(c, c), currency, lang=lang, **kinds)
             table_downloads(frame, f"assignment-{key}", key=f"rules-{key}")
 
 

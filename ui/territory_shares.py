@@ -13,7 +13,7 @@ from engine.store.errors import TerrainError
 from engine.store.settings import Settings
 from engine.territories.shares import find_accounts, share_account, shared_accounts, unshare_account
 from ui import context
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 from ui.territory_common import done, failed, show_note, tree_labels
 from ui.markup import t_md
 
@@ -45,7 +45,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     else:
         view, config = readable(shares.select("account_id", "name", "lead_territory", "supporting_territory"),
                                 label, settings.reporting_currency)
-        st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table")
+        st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table",
+                     placeholder=EMPTY)
 
     _, _, paths = tree_labels(store)
     needle = st.text_input(t("tadmin.share.find", lang), key=f"{KEY}-find").strip()
@@ -67,4 +68,5 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         view, config = readable(credit.select(pl.col("territory").alias("supporting_territory"), "account",
                                               "lead_territory", "won"),
                                 label, settings.reporting_currency, money=("won",))
-        st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-credit")
+        st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-credit",
+                     placeholder=EMPTY)

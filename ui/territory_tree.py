@@ -15,7 +15,7 @@ from engine.store.errors import TerrainError
 from engine.store.settings import Settings
 from engine.territories import tree
 from ui.downloads import table_downloads
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 from ui.territory_common import done, failed, opened_tree, tiles
 from ui.markup import t_md
 
@@ -76,7 +76,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     view, config = readable(shown.select("path", "territory_id", "type", "owner", "accounts", "open_deals", "members"),
                             lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency,
                             counts=("accounts", "open_deals", "members"))
-    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table")
+    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table", placeholder=EMPTY)
     table_downloads(table, "territories", key=f"{KEY}-dl")
 
     label = lambda tid: paths.get(tid, t("tadmin.root", lang)) if tid else t("tadmin.root", lang)  # noqa: E731
@@ -110,4 +110,4 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     log = log.with_columns(pl.col("action").replace_strict(
         {a: t(f"tadmin.action.{a}", lang) for a in log["action"].unique().to_list()}, default=pl.col("action")))
     view, config = readable(log, lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency)
-    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-log")
+    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-log", placeholder=EMPTY)

@@ -14,7 +14,7 @@ from engine.territories.members import rep_names
 from engine.territories.suggestions import confirm_suggestion, reason_texts, suggest_owners
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts, unowned_summary
 from ui.downloads import table_downloads
-from ui.tables import readable
+from ui.tables import EMPTY, readable
 from ui.territory_common import done, failed, show_note, tiles, tree_labels
 from ui.markup import plain, t_md
 
@@ -72,7 +72,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
                                          "annual_revenue", "owner", "territory", "open_deals", "open_pipeline"),
                             lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency,
                             money=("annual_revenue", "open_pipeline"), counts=("open_deals",))
-    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table")
+    st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table", placeholder=EMPTY)
     table_downloads(listed, "unowned", key=f"{KEY}-dl")
 
     names = dict(zip(listed["account_id"], listed["name"]))

@@ -1,10 +1,12 @@
 """Territory shapes made of real boundaries, a base map, and labels that do not collide.
 
 A row of an attainment table (region, territory or rep) is drawn as the union of the units
-(countries, US states, Chinese provinces — `engine.geo.boundaries`) where it holds most of the
+(countries, US states, Chinese provinces — `engine.geo.boundaries`) where it holds nearly all the
 accounts: a unit belongs to one row only, so shapes never overlap, and a unit with a couple of
-stray accounts of another row stays with its owner. Unassigned accounts and territories that are
-not places (industry, named accounts) are never a shape: the map shows them as points.
+stray accounts of another row stays with its owner. Where rows share a unit (territories of postal
+codes splitting a state) or accounts lie in no unit, each row is drawn as the H3 cells its accounts
+there lie in (`engine.geo.hexagons`). Unassigned accounts and territories that are not places
+(industry, named accounts) are never a shape: the map shows them as points.
 """
 from __future__ import annotations
 
@@ -16,19 +18,46 @@ import polars as pl
 import shapely
 
 from engine.geo.boundaries import SUBDIVIDED, boundaries, unit_shapes
+from engine.geo.hexagons import point_cells, resolution_for
 
+OWNED_FROM = 0.9  # a row holding this share of a unit's accounts takes the whole unit
 MIN_HOLE_DEG2 = 0.05  # ~500 km²: smaller holes in a union are gaps between neighbours' borders
 VIEW_WIDTH_PX, VIEW_HEIGHT_PX = 620, 460  # what the map's column shows on a laptop
 
 
-def row_units(cells: pl.DataFrame) -> dict[str, list[str]]:
+def row_units(cells: pl.DataFrame, owned_from: float = OWNED_FROM) -> dict[str, list[str]]:
     """From account counts per (id, unit): the units each row owns — those where it holds more
-    accounts than any other row (ties: the smaller id). Rows are sorted by id, units by code."""
+    accounts than any other row (ties: the smaller id) and at least `owned_from` of them. Rows are
+    sorted by id, units by code."""
     counted = cells.drop_nulls(["id", "unit"]).group_by("id", "unit").agg(pl.col("accounts").sum())
-    owners = (counted.sort(["unit", "accounts", "id"], descending=[False, True, False])
-              .unique("unit", keep="first", maintain_order=True))
+    owners = (counted.with_columns(share=pl.col("accounts") / pl.col("accounts").sum().over("unit"))
+              .sort(["unit", "accounts", "id"], descending=[False, True, False])
+              .unique("unit", keep="first", maintain_order=True)
+              .filter(pl.col("share") >= owned_from))
     grouped = owners.group_by("id").agg(pl.col("unit").sort()).sort("id")
     return dict(zip(grouped["id"].to_list(), grouped["unit"].to_list()))
+
+
+def row_cells(cells: pl.DataFrame, owned: dict[str, list[str]]) -> dict[str, tuple[int, list[str]]]:
+    """For the accounts of `cells` (id, unit, lon, lat, accounts) that lie in no owned unit — in a
+    unit rows share, or in none — per row: (H3 resolution chosen from the extent of those accounts,
+    the sorted cells the row holds most of those accounts in; ties: the smaller id). Rows at the
+    same resolution never share a cell."""
+    taken = [u for units in owned.values() for u in units]
+    loose = cells.drop_nulls(["id", "lon", "lat"]).filter(~pl.col("unit").is_in(taken) | pl.col("unit").is_null())
+    if loose.is_empty():
+        return {}
+    extents = loose.group_by("id").agg(pl.col("lon").min().alias("w"), pl.col("lon").max().alias("e"),
+                                       pl.col("lat").min().alias("s"), pl.col("lat").max().alias("n"))
+    resolution = {row: resolution_for([w, e], [s, n]) for row, w, e, s, n in extents.iter_rows()}
+    loose = loose.with_columns(pl.col("id").replace_strict(resolution, return_dtype=pl.Int64).alias("resolution"))
+    placed = pl.concat([part.with_columns(point_cells(part, int(part["resolution"][0])).alias("cell"))
+                        for part in loose.partition_by("resolution")])
+    counted = placed.group_by("resolution", "cell", "id").agg(pl.col("accounts").sum())
+    owners = (counted.sort(["cell", "accounts", "id"], descending=[False, True, False])
+              .unique("cell", keep="first", maintain_order=True))
+    grouped = owners.group_by("id").agg(pl.col("resolution").first(), pl.col("cell").sort()).sort("id")
+    return {row: (res, held) for row, res, held in grouped.iter_rows()}
 
 
 def union_of(units: list[str]) -> shapely.MultiPolygon:

@@ -3,7 +3,8 @@
 Offline first: no basemap unless `basemap_url` is set — the shipped country borders and coastlines
 (and US state / Chinese province lines) are the base layer. Each row of the attainment table
 (region, territory or rep) is the union of the units it holds (`engine.charts.map_shapes`),
-coloured red/amber/green by attainment and outlined in its own colour, with one label per row
+or, where territories share a unit, of the H3 cells their accounts lie in, coloured
+red/amber/green by attainment and outlined in its own colour, with one label per row
 where labels do not collide; accounts show as points (few) or grid-cell density (many), and
 unassigned accounts as rings of their own, never as a shape. The builders are pure.
 """
@@ -15,7 +16,9 @@ import pydeck as pdk
 import shapely
 
 from engine.charts.deck import CompactDeck, fit_view, offline_deck
-from engine.charts.map_shapes import drawing_precision, label_point, place_labels, polygon_rows, row_units, union_of
+from engine.charts.map_shapes import (drawing_precision, label_point, place_labels, polygon_rows, row_cells, row_units,
+                                     union_of)
+from engine.geo.hexagons import cells_shape
 from engine.charts.palette import attainment_colour, hex_to_rgb, territory_colour
 from engine.i18n import fmt_money, fmt_pct
 from engine.metrics.sales_data import SalesData
@@ -58,19 +61,41 @@ def row_accounts(data: SalesData, table: pl.DataFrame, scope_members: list[int])
 
 def row_geometry(cells: pl.DataFrame) -> dict[str, dict]:
     """Per row id of `cells` (columns id, unit, lon, lat, accounts) that owns a unit (see
-    `map_shapes.row_units`): its `shape` (the union of its units, a MultiPolygon), `units`, the
+    `map_shapes.row_units`) or H3 cells (`map_shapes.row_cells`): its `shape` (the union of its
+    units and cells, a MultiPolygon), `units`, `cells`, `resolution` (of its cells, else None), the
     `accounts` it holds there, and a label point `lon`, `lat`; `map_layers` adds `polygons`, the
     shape as PolygonLayer rings at the fitted view's precision."""
     owned = row_units(cells)
+    hexagons = row_cells(cells, owned)
+    shapes = {row: union_of(units) for row, units in owned.items()}
+    owned_area = shapely.union_all(list(shapes.values())) if shapes else shapely.MultiPolygon()
+    drawn = shapely.MultiPolygon()
+    # finest cells first: a metro territory's small cells cut into a wider territory's big ones
+    taken = [u for units in owned.values() for u in units]
+    for row, (_, held) in sorted(hexagons.items(), key=lambda item: (-item[1][0], item[0])):
+        area = shapely.difference(cells_shape(held), shapely.union(owned_area, drawn))
+        shared = cells.filter((pl.col("id") == row) & (~pl.col("unit").is_in(taken) | pl.col("unit").is_null()))
+        if shared.height and shared["unit"].null_count() == 0:  # cells stop at the shared units' coasts
+            area = shapely.intersection(area, union_of(shared["unit"].unique().sort().to_list()))
+        drawn = shapely.union(drawn, area)
+        shapes[row] = _multipolygon(shapely.union(shapes.get(row, shapely.MultiPolygon()), area))
     out = {}
-    for row_id, units in owned.items():
-        held = cells.filter((pl.col("id") == row_id) & pl.col("unit").is_in(units))
-        shape = union_of(units)
+    for row_id, shape in sorted(shapes.items()):
         if shape.is_empty:
             continue
+        units = owned.get(row_id, [])
+        resolution, held_cells = hexagons.get(row_id, (None, []))
+        held = cells.filter(pl.col("id") == row_id)
         lon, lat = label_point(shape, held)
-        out[row_id] = {"shape": shape, "units": units, "accounts": int(held["accounts"].sum()), "lon": lon, "lat": lat}
+        inside = held.filter(pl.col("unit").is_in(units)) if not held_cells else held
+        out[row_id] = {"shape": shape, "units": units, "cells": held_cells, "resolution": resolution,
+                       "accounts": int(inside["accounts"].sum()), "lon": lon, "lat": lat}
     return out
+
+
+def _multipolygon(shape) -> shapely.MultiPolygon:
+    """The polygons of any shapely geometry (a difference can leave lines and points) as one MultiPolygon."""
+    return shapely.MultiPolygon([p for p in shapely.get_parts(shape) if isinstance(p, shapely.Polygon) and p.area > 0])
 
 
 SHAPE_SCHEMA = {"id": pl.String, "name": pl.String, "polygon": pl.List(pl.List(pl.List(pl.Float64))),

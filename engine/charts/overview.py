@@ -11,6 +11,7 @@ import json
 import altair as alt
 import polars as pl
 
+from engine.charts.axes import money_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_pct, t
 from engine.i18n.labels import formatted
@@ -53,7 +54,8 @@ def share_chart(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
     ids = frame["id"].to_list()
     order = frame.sort("won", descending=True)["name"].to_list()
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
-    money_axis = alt.Axis(format="~s", title=t("metrics.col.won", lang) + f" ({currency})")
+    # $20M / $2000万 ticks, as the bars' labels and every other money axis read
+    axis = money_axis(lang, currency, title=t("metrics.col.won", lang), tickCount=4, labelOverlap="greedy")
     pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
     tooltip = [alt.Tooltip("name:N", title=t("metrics.col.name", lang)),
                alt.Tooltip("won_text:N", title=t("metrics.col.won", lang)),
@@ -62,7 +64,7 @@ def share_chart(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
                alt.Tooltip("share_text:N", title=t("metrics.col.share", lang))]
     chart = base(frame)
     bars = chart.mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("won:Q", axis=money_axis), y=y,
+        x=alt.X("won:Q", axis=axis), y=y,
         color=alt.Color("id:N", scale=alt.Scale(domain=ids, range=[territory_colour(i) for i in ids]), legend=None),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)) if selectable else alt.value(1.0),
         tooltip=tooltip)
@@ -87,7 +89,7 @@ def trend_chart(trend: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
         pl.col("month").cast(pl.String).alias("month_text"))
     chart = base(frame).mark_bar(color="#0072B2").encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y" if lang != "zh" else "%Y-%m")),
-        y=alt.Y("won:Q", title=t("metrics.col.won", lang), axis=alt.Axis(format="~s")),
+        y=alt.Y("won:Q", axis=money_axis(lang, currency, title=t("metrics.col.won", lang))),
         tooltip=[alt.Tooltip("month:T", title=t("metrics.col.month", lang), format="%Y-%m"),
                  alt.Tooltip("won_text:N", title=t("metrics.col.won", lang))])
     return themed(chart.properties(title=title, height=220, width="container"))

@@ -18,6 +18,7 @@ import polars as pl
 from engine.store.errors import Problem
 from engine.importing import encodings
 from engine.importing.limits import ENV_OF, Limits
+from engine.importing.notes import Note
 from engine.importing.raw import (CHUNK_BYTES, DELIMITERS, LINE_SEPARATOR, NO_DATA_ROWS, SAMPLE_BYTES,
                                   Digest, RawTable, TempFiles, open_frame, unique_headers, unreadable)
 
@@ -148,7 +149,7 @@ def read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFi
         return unreadable(name, sha, 2, None, None, NO_DATA_ROWS, headers)
     table = RawTable(name, headers, None, sha, [], encoding, delimiter, utf8_path,
                      _sample(lines[1:], delimiter, headers), kind="delimited", source_path=path,
-                     notes=[f"{name} {detection.doubt}"] if detection.doubt else [],
+                     notes=[Note("import.note.of_file", file=name, note=detection.doubt)] if detection.doubt else [],
                      encodings=list(detection.alternatives))
     table.frame = open_frame(table)
     return table

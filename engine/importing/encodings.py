@@ -19,6 +19,8 @@ from pathlib import Path
 
 import charset_normalizer
 
+from engine.importing.notes import Note
+
 # The 8-bit and East Asian encodings Excel and CRMs write, most common first (the tie-break).
 CANDIDATES = ("cp1252", "gb18030", "cp1250", "big5", "cp932")
 LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
@@ -114,8 +116,7 @@ def decide(head: bytes, evidence_of=None) -> Detection:
               and round(coherence[e], 2) == round(coherence.get(best, 0.0), 2) and readings[e] != readings[best]]
     if rivals:
         example = _first_difference(readings[best], readings[rivals[0]])
-        doubt = (f"was read as {label(best)}; {label(rivals[0])} would read it as plausibly but differently "
-                 f"({example}): if names look wrong, choose the encoding (--encoding, or on the Import page)")
+        doubt = Note("import.note.encoding_doubt", best=label(best), rival=label(rivals[0]), example=example)
     return Detection(best, tuple(order[1:]), doubt)
 
 

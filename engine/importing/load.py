@@ -29,6 +29,7 @@ from engine.access.permissions import require
 from engine.access.viewer_store import actor_of, viewer_of
 from engine.importing import resolve
 from engine.importing.crm_resolve import CRM_RESOLVERS
+from engine.importing.notes import Note
 from engine.importing.cross_file import repeated_across_files
 from engine.importing.limits import Limits
 from engine.importing.plan import FilePlan, ImportPlan
@@ -265,8 +266,7 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
                                     keep_crm_territory=keep_crm_territory)
             result.routed, result.orphans = routed.routed, routed.orphans
         except TerrainError as error:  # the import stands; the rules need fixing before they route
-            result.warnings.append(f"The new accounts were not routed: {error.message.splitlines()[0]} "
-                                   "Fix the rules on the Territories page.")
+            result.warnings.append(Note("import.note.not_routed", reason=error.message.splitlines()[0]))
     progress(1.0, "done", rows=int(summary["rows_loaded"].sum()))
     return result
 

@@ -24,6 +24,7 @@ from engine.importing.parsing import nulls
 from engine.importing.raw import ROW
 from engine.importing.entity_checks import derived_id
 from engine.importing.problems import empty_problems, problem_rows
+from engine.importing.notes import Note
 from engine.store import Session
 
 _NAME_KEY = "_name_key"
@@ -192,7 +193,7 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
         if new.height:
             context.add("accounts", new.with_columns(pl.lit(source).alias("source")))
             context.accounts = pl.concat([context.accounts, new.with_columns(pl.lit(None, pl.String).alias("territory_id"))])
-            context.warnings.append(f"{new.height} accounts were created from account names on deal rows")
+            context.warnings.append(Note("import.note.accounts_created", count=new.height))
     frame = frame.with_columns(pl.coalesce(pl.col("owner_rep_id"), resolve_reps(frame["owner_name"], context))
                                .alias("owner_rep_id"))
     frame = frame.with_columns(resolve_territories(frame["territory"], context))
@@ -200,7 +201,7 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
     looked_up = lookup_ids(frame["account_id"], context.accounts, "account_id", "territory_id")
     unknown = (frame["account_id"].is_not_null() & ~looked_up["found"]).sum()
     if unknown:
-        context.warnings.append(f"{unknown} deals refer to accounts that are not in the database")
+        context.warnings.append(Note("import.note.unknown_accounts", count=unknown))
     account_territory = looked_up["territory_id"]
     owner_territory = _column_lookup(frame["owner_rep_id"], primary_territory(context), "rep_id", "_owner_territory")
     frame = frame.with_columns(

@@ -24,6 +24,7 @@ from engine.importing.entity_checks import ENTITY_CHECKS
 from engine.importing.crm_checks import CRM_CHECKS
 from engine.importing.target_periods import TargetSplit, expand_targets, unpivot_wide
 from engine.importing.limits import ENV_OF, Limits
+from engine.importing.notes import Note
 from engine.importing.problems import PROBLEM_SCHEMA, empty_problems, problem_frame, problem_rows
 
 _RAW = "_raw:"  # the original text of cells the fast parse could not read
@@ -191,8 +192,8 @@ def _without_controls(name: str, frame: pl.DataFrame, texts: list[str],
         hits = affected.filter(pl.col(field).str.contains(CONTROL_CHARACTERS))[ROW]
         if hits.len():
             stripped.append(pl.col(field).str.replace_all(CONTROL_CHARACTERS, ""))
-            notes.append(f"{name}: removed control characters (such as NUL) from {hits.len():,} cell(s) of column "
-                         f"'{header_of.get(field, field)}', first on row {hits.min()}; they are not text")
+            notes.append(Note("import.note.controls", file=name, count=f"{hits.len():,}",
+                              column=header_of.get(field, field), row=hits.min()))
     return frame.with_columns(stripped), notes
 
 

@@ -122,3 +122,33 @@ def test_the_walk_catches_english():
     assert english_words(["请选择…", "Choose options", "2024财年第2季度 · 单位 USD"], ALLOWED) == [
         ("Choose", "Choose options"), ("options", "Choose options")]
     assert KEY_SHAPE.match("planner.tile.cv") and not KEY_SHAPE.match("离散度（CV）")
+
+
+def test_an_import_with_warnings_speaks_chinese(tiny_db, tmp_path, monkeypatch):
+    """The import's own sentences (engine/importing: accounts created from names on deal rows, deals
+    whose accounts are unknown) are said in 中文 too, like the page around them."""
+    dynamics = tmp_path / "opportunities.csv"
+    dynamics.write_text(
+        "opportunityid,name,_parentaccountid_value,estimatedvalue,estimatedclosedate,statecode,stepname,"
+        "closeprobability,_ownerid_value,createdon\n"
+        "a1b2-0001,Fleet deal,acc-1,12000.00,2024-05-31,1,4-Close,100,usr-1,2024-01-10T08:00:00Z\n"
+        "a1b2-0002,Pilot,acc-2,800.00,2024-09-30,0,2-Develop,40,usr-1,2024-03-10T08:00:00Z\n", encoding="utf-8")
+    zoho = tmp_path / "zoho_deals.csv"
+    zoho.write_text("Deal Name,Account Name,Amount,Stage,Closing Date,Deal Owner\n"
+                    "Renewal,Globex Neu,5000,Closed Won,2024-04-30,Ada West\n", encoding="utf-8")
+    from ui import context
+    # AppTest formats a choice again between runs, outside the session, where the language would
+    # fall back to English: the page's own language, here, is 中文 all along
+    monkeypatch.setattr(context, "lang", lambda: "zh")
+    app = run_page("import", lang="zh", timeout=120)
+    app.file_uploader[0].set_value([(p.name, p.read_bytes(), "text/csv") for p in (dynamics, zoho)])
+    app.run()
+    next(b for b in app.button if b.label == "开始导入").click()
+    app.run()
+    assert not app.exception, app.exception
+    infos = [i.value for i in app.info]
+    assert any("2 个商机引用了数据库中不存在的客户" in i for i in infos), infos
+    assert any("已根据商机行中的客户名称新建 1 个客户" in i for i in infos), infos
+    allowed = ALLOWED | _names([])
+    found = english_words(rendered_texts(app), allowed)
+    assert found == [], "English after an import in 中文: " + json.dumps(found[:40], ensure_ascii=False, indent=0)

@@ -57,3 +57,18 @@ def test_balance_indices_never_show_infinity(value, lang, text):
     assert index_text(value, lang) == text
     native = pl.DataFrame({"v": [value]}, schema={"v": pl.Float64}).select(index_expression(pl.col("v"), lang)).item()
     assert native == text
+
+
+@pytest.mark.parametrize("page", ["overview", "reps", "forecast", "targets", "activity", "planner", "health"])
+def test_no_table_shows_none_for_a_missing_value(tmp_path, monkeypatch, page):
+    """A missing number (the company's 'last year' on Targets, a rep without a target) reads "–",
+    like an empty text cell, never "None"."""
+    from tests.app.conftest import database_for_app, run_page
+    from tests.conftest import fill_tiny_company
+
+    database_for_app(tmp_path, monkeypatch, fill_tiny_company)
+    app = run_page(page, period="2024-Q2", lang="zh", timeout=120)
+    assert not app.exception, app.exception
+    tables = [d for d in app.dataframe if d.editing_mode == "read_only"]
+    assert tables, f"no table on {page}"
+    assert [d.proto.placeholder for d in tables] == [EMPTY] * len(tables)

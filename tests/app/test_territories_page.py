@@ -56,6 +56,14 @@ def test_simulate_shows_tiles_territories_and_orphans(rules_db):
     orphans = app.dataframe[2].value
     assert list(orphans["account_id"]) == ["A7", "A8"]
     assert list(orphans["why"]) == ["country is empty", "no rule accepts this state"]
+    # read like every other table (ui/tables): names, not ids; "–", never "None"; a signed change
+    assert list(orphans["territory"]) == ["–", "US West"] and list(orphans["value"]) == ["–", "TX"]
+    assert '"format": "%+d"' in app.dataframe[1].proto.columns
+    shown = [app.dataframe[i].value.astype(str) for i in range(1, len(app.dataframe))]
+    assert not any((frame == "None").any().any() for frame in shown)
+    dead = next(d.value for d in app.dataframe if "expression" in d.value.columns and "rule_id" in d.value.columns
+                and "kind" in d.value.columns and d is not app.dataframe[0])
+    assert "territory_id" not in dead.columns and set(dead["territory"]) <= {"DACH", "US East", "US West"}
 
 
 def test_a_rule_error_is_shown_with_its_caret_and_nothing_is_saved(rules_db):

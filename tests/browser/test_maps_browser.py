@@ -42,3 +42,18 @@ def test_overview_and_planner_maps(demo_url, page):
     wait_for_app(page)
     _map_drawn(page)
     page.locator('[data-testid="stDeckGlJsonChart"]').first.screenshot(path=str(screenshot(page, "map-planner")))
+
+
+def test_postal_code_territories_are_hexagons(serve_app, tmp_path, page):
+    """California split by postal code (Bay Area, Los Angeles, the rest of US Pacific): drawn as
+    H3 cells cut at the coast, next to whole states. Screenshot: map-hexagons."""
+    from engine.demo.company import build_demo
+    from tests.conftest import database_file
+    from tests.postal_territories import split_california
+
+    url = serve_app(database_file(tmp_path / "postal.duckdb", lambda store: (build_demo(store),
+                                                                             split_california(store))))
+    page.goto(f"{url}/?scope=T-AMER-USW")
+    wait_for_app(page)
+    _map_drawn(page)
+    page.locator('[data-testid="stDeckGlJsonChart"]').first.screenshot(path=str(screenshot(page, "map-hexagons")))
