@@ -13,6 +13,8 @@ compiled copy of each script (AppTest alone would compile it again on every run)
 - other  — a second session's first run of the page, after the first one: the twentieth person
            opening the same page at 9:00;
 each as wall time and CPU time of the process (all threads), and the budget: ≤ 150 ms warm.
+`--profile N` prints, per page, the N functions that took the most time in one warm rerun (cProfile
+of the script's thread, cumulative), to find what repeats per rerun.
 Peak memory (VmHWM) is printed at the end. The periods are the app's default (the quarter holding
 the data's as-of date) unless --period says otherwise.
 """
@@ -55,6 +57,30 @@ def _session(page: str, period, lang: str, query: dict):
     return app
 
 
+def _profiled(app, top: int) -> None:
+    """One rerun of `app` under cProfile (in the script runner's thread), the `top` costliest printed."""
+    import cProfile
+    import pstats
+
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    profile, original = cProfile.Profile(), ScriptRunner._run_script
+
+    def run_script(self, rerun_data):
+        profile.enable()
+        try:
+            return original(self, rerun_data)
+        finally:
+            profile.disable()
+
+    ScriptRunner._run_script = run_script
+    try:
+        app.run()
+    finally:
+        ScriptRunner._run_script = original
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(top)
+
+
 def _timed(app) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     app.run()
@@ -73,6 +99,8 @@ def main() -> int:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--query", action="append", default=[], metavar="KEY=VALUE",
                         help="URL parameter for every page, e.g. scope=T-EMEA (repeatable)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N costliest functions of one warm rerun per page")
     args = parser.parse_args()
     os.environ["TERRAIN_DB"] = str(Path(args.db).resolve())
     os.environ.setdefault("TERRAIN_WARM_START", "0")  # the bench measures cold runs itself
@@ -114,6 +142,8 @@ def main() -> int:
         cold = _timed(app)
         warm = [_timed(app) for _ in range(args.runs)]
         other = _timed(_session(page, period, args.lang, query))
+        if args.profile:
+            _profiled(app, args.profile)
         warm_wall = statistics.median(w for w, _ in warm)
         warm_cpu = statistics.median(c for _, c in warm)
         within = warm_wall <= BUDGET_MS

@@ -18,6 +18,8 @@ from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.row_limit import first_rows
+from ui.shared import shared_result
 
 LIST_COLUMNS = ("name", "score", "tier_label", "reason", "next_action", "rep_name", "territory", "days_since_activity")
 
@@ -26,33 +28,40 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.rename({c: t(f"health.col.{c}", lang) for c in frame.columns})
 
 
-def tiles(scores: pl.DataFrame, lang: str) -> None:
-    counts = tier_counts(scores)
+def tiles(figures: tuple[dict[str, int], float | None], lang: str) -> None:
+    counts, average = figures
     cells = st.columns(4)
     for cell, tier in zip(cells, TIERS):
         cell.metric(t(f"health.tile.{tier}", lang), fmt_number(counts[tier], lang))
-    average = scores["score"].mean()
     cells[3].metric(t("health.tile.average", lang), "–" if average is None else f"{average:.1f}")
 
 
-def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str) -> None:
+def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str, memo: dict) -> None:
     left, middle, right = st.columns([2, 2, 3])
     tiers = left.multiselect(t("health.filter.tiers", lang), list(TIERS), default=["yellow", "red"],
                              format_func=lambda k: t(f"health.tier.{k}", lang), key="health_tiers")
-    reps = sorted(scores["rep_name"].drop_nulls().unique().to_list())
+    reps = shared_result("health_rep_names", lambda: sorted(scores["rep_name"].drop_nulls().unique().to_list()),
+                         **memo)
     rep = middle.selectbox(t("health.filter.rep", lang), [""] + reps, key="health_rep",
                            format_func=lambda r: r or t("health.filter.all_reps", lang))
     search = right.text_input(t("health.filter.search", lang), key="health_search").strip()
-    shown = scores.filter(pl.col("tier").is_in(tiers))
-    if rep:
-        shown = shown.filter(rep_name=rep)
-    if search:
-        shown = shown.filter(pl.col("name").str.to_lowercase().str.contains(search.lower(), literal=True))
+
+    def filtered() -> pl.DataFrame:
+        shown = scores.filter(pl.col("tier").is_in(tiers))
+        if rep:
+            shown = shown.filter(rep_name=rep)
+        if search:
+            shown = shown.filter(pl.col("name").str.to_lowercase().str.contains(search.lower(), literal=True))
+        return shown
+
+    # the same filters asked by the next visitor (or this one's next rerun) are not filtered again
+    shown = shared_result("health_risk_list", filtered, tiers=tuple(tiers), rep=rep, search=search, **memo)
     st.caption(t("health.filter.count", lang, shown=fmt_number(shown.height, lang), total=fmt_number(scores.height, lang)))
-    st.dataframe(labelled(shown.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list")
+    listed = first_rows(shown, lang)
+    st.dataframe(labelled(listed.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list")
     table_downloads(shown.drop("tier_label", "reason", "next_action"), "health-risk-list", key="health-list")
-    if shown.height:
-        account_detail(shown, config, lang)
+    if listed.height:
+        account_detail(listed, config, lang)
 
 
 def account_detail(shown: pl.DataFrame, config: HealthConfig, lang: str) -> None:
@@ -67,7 +76,7 @@ def account_detail(shown: pl.DataFrame, config: HealthConfig, lang: str) -> None
     st.code(fill_template(config.templates[row["tier"]], row, row["rep_name"]), language=None, wrap_lines=True)
 
 
-def alerts(alerts_: pl.DataFrame, config: HealthConfig, lang: str) -> None:
+def alerts(alerts_: pl.DataFrame, config: HealthConfig, lang: str, memo: dict) -> None:
     pending = ", ".join(t(f"health.alert.kind.{k}", lang) for k in pending_alerts())
     st.info(t("health.alert.pending", lang, kinds=pending))
     shown = alerts_.select("kind", "name", "rep_name", "territory", "days_since_activity", "score")
@@ -76,12 +85,13 @@ def alerts(alerts_: pl.DataFrame, config: HealthConfig, lang: str) -> None:
         rows = shown.filter(kind=kind).drop("kind")
         st.subheader(f"{title}: {fmt_number(rows.height, lang)}")
         if rows.height:
-            st.dataframe(labelled(rows, lang), hide_index=True, width="stretch", key=f"health_alert_{kind}")
+            st.dataframe(labelled(first_rows(rows, lang), lang), hide_index=True, width="stretch",
+                         key=f"health_alert_{kind}")
     table_downloads(alerts_, "health-alerts", key="health-alerts")
     left, right = st.columns(2)
     for column, by in ((left, "rep"), (right, "territory")):
         column.markdown(f"**{t(f'health.alert.by_{by}', lang)}**")
-        counts = alert_counts(alerts_, by)
+        counts = shared_result("health_alert_counts", lambda: alert_counts(alerts_, by), by=by, **memo)
         shown = labelled(counts.drop("name"), lang).insert_column(0, counts["name"].alias(t(f"health.dist.{by}", lang)))
         column.dataframe(shown, hide_index=True, width="stretch", key=f"health_alerts_by_{by}")
 
@@ -134,19 +144,26 @@ def main() -> None:
                  yellow=f"{config.yellow_from:g}"))
     scope = scope_territories(store, context.url_scope())
     data = sales_data(store)
-    reps = data.reps.select(pl.col("rep_id").alias("owner_rep_id"), pl.col("name").alias("rep_name"))
-    names = data.tree.nodes.select("territory_id", pl.col("name").alias("territory"))
-    scores = in_scope(health_table(store, as_of, config), scope)
-    worded = (with_words(scores, lang).join(reps, on="owner_rep_id", how="left", maintain_order="left")
-              .join(names, on="territory_id", how="left", maintain_order="left"))
-    tiles(scores, lang)
+    # Everything below is derived once per data version, as-of day, configuration and scope (and
+    # language, where words are part of it) and shared by every session: a rerun only looks it up.
+    memo = {"scope": scope, "as_of": as_of, "config": repr(config)}
+    scores = shared_result("health_scores", lambda: in_scope(health_table(store, as_of, config), scope), **memo)
+
+    def worded_scores() -> pl.DataFrame:
+        reps = data.reps.select(pl.col("rep_id").alias("owner_rep_id"), pl.col("name").alias("rep_name"))
+        names = data.tree.nodes.select("territory_id", pl.col("name").alias("territory"))
+        return (with_words(scores, lang).join(reps, on="owner_rep_id", how="left", maintain_order="left")
+                .join(names, on="territory_id", how="left", maintain_order="left"))
+
+    worded = shared_result("health_worded", worded_scores, lang=lang, **memo)
+    tiles(shared_result("health_tiles", lambda: (tier_counts(scores), scores["score"].mean()), **memo), lang)
     risk_tab, top_tab, alerts_tab, dist_tab, settings_tab = st.tabs([
         t("health.tab.risk", lang), t("health.tab.top", lang), t("health.tab.alerts", lang),
         t("health.tab.distribution", lang), t("health.tab.settings", lang)])
     with risk_tab:
-        risk_list(worded, config, lang)
+        risk_list(worded, config, lang, {**memo, "lang": lang})
     with top_tab:
-        top = at_risk(worded)
+        top = shared_result("health_top", lambda: at_risk(worded), lang=lang, **memo)
         if top.is_empty():
             st.info(t("health.top.none", lang))
         else:
@@ -154,12 +171,14 @@ def main() -> None:
                          hide_index=True, width="stretch", key="health_top")
             table_downloads(top.drop("tier_label", "reason", "next_action"), f"health-top10-{as_of}", key="health-top")
     with alerts_tab:
-        alerts(alerts_frame(scores, data.reps.select("rep_id", "name"), data.tree.nodes.select("territory_id", "name"),
-                            config), config, lang)
+        found = shared_result("health_alerts", lambda: alerts_frame(
+            scores, data.reps.select("rep_id", "name"), data.tree.nodes.select("territory_id", "name"), config), **memo)
+        alerts(found, config, lang, memo)
     with dist_tab:
         by = st.segmented_control(t("fk.level", lang), ("territory", "rep"), default="territory",
                                   format_func=lambda k: t(f"health.dist.{k}", lang), key="health_by") or "territory"
-        chart = tier_distribution(distribution(scores, store, by), by, lang)
+        chart = shared_result("health_distribution", lambda: tier_distribution(distribution(scores, store, by), by, lang),
+                              by=by, lang=lang, **memo)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"health-by-{by}", key="health-dist")
         # off by default: six scorings of every account cost six times one (≈ 3 s each at 1M accounts)

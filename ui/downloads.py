@@ -14,10 +14,11 @@ from ui.context import tr
 
 
 def table_downloads(frame: pl.DataFrame, name: str, *, key: str | None = None) -> None:
-    """CSV and XLSX buttons for `frame`, files named `<name>.csv` / `<name>.xlsx`."""
+    """CSV and XLSX buttons for `frame`, files named `<name>.csv` / `<name>.xlsx`. Both files are
+    written when clicked, not on every rerun: the CSV of a million-row list costs a second."""
     key = key or name
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(tr("common.download_csv"), csv_bytes(frame, bom=True),
+    left.download_button(tr("common.download_csv"), lambda: csv_bytes(frame, bom=True),
                          f"{name}.csv", "text/csv", key=f"{key}-csv", width="stretch", on_click="ignore")
     right.download_button(
         tr("common.download_xlsx"), lambda: xlsx_bytes(frame), f"{name}.xlsx",

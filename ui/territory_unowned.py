@@ -15,7 +15,7 @@ from engine.territories.suggestions import confirm_suggestion, reason_texts, sug
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts, unowned_summary
 from ui.downloads import table_downloads
 from ui.tables import readable
-from ui.territory_common import done, failed, show_note, tiles, tree_labels
+from ui.territory_common import done, failed, remembered, show_note, tiles, tree_labels
 from ui.markup import plain, t_md
 
 KEY = "tu"
@@ -46,8 +46,8 @@ def _choices(frame: pl.DataFrame, column: str) -> list:
 
 def render(store: Store, settings: Settings, lang: str) -> None:
     show_note(KEY)
-    everything = unowned_accounts(store)
-    summary = unowned_summary(everything)
+    everything = remembered("unowned", lambda: unowned_accounts(store))
+    summary = remembered("unowned_summary", lambda: unowned_summary(everything))
     tiles([(t("tadmin.un.tile.accounts", lang), summary["accounts"]),
            (t("tadmin.un.tile.no_owner", lang), summary["no_owner"]),
            (t("tadmin.un.tile.no_territory", lang), summary["no_territory"]),
@@ -66,7 +66,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     segment = row[3].selectbox(t("tadmin.col.segment", lang), _choices(everything, "segment"), format_func=every,
                                key=f"{KEY}-segment")
     search = row[4].text_input(t("tadmin.un.search", lang), key=f"{KEY}-search")
-    listed = unowned_accounts(store, missing=missing, country=country, industry=industry, segment=segment, search=search)
+    wanted = {"missing": missing, "country": country, "industry": industry, "segment": segment, "search": search}
+    listed = remembered("unowned_listed", lambda: unowned_accounts(store, **wanted), **wanted)
     shown = listed.with_columns(pl.col("missing").replace_strict({m: t(f"tadmin.un.missing.{m}", lang) for m in MISSING}))
     view, config = readable(shown.select("account_id", "name", "missing", "industry", "segment", "country", "city",
                                          "annual_revenue", "owner", "territory", "open_deals", "open_pipeline"),
@@ -76,7 +77,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     table_downloads(listed, "unowned", key=f"{KEY}-dl")
 
     names = dict(zip(listed["account_id"], listed["name"]))
-    reps = rep_names(store, active_only=True)
+    reps = remembered("active_rep_names", lambda: rep_names(store, active_only=True))
     _, _, paths = tree_labels(store)
     keep = lambda v, labels: t("tadmin.un.keep", lang) if v is None else labels[v]  # noqa: E731
     bulk, suggest = st.tabs([t("tadmin.un.assign", lang), t("tadmin.un.suggest", lang)])
@@ -94,7 +95,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
             return
         account = st.selectbox(t("tadmin.un.suggest_account", lang), list(names),
                                format_func=lambda a: f"{names[a]} ({a})", key=f"{KEY}-one")
-        candidates = suggest_owners(store, account)
+        candidates = remembered("owner_suggestions", lambda: suggest_owners(store, account), account=account)
         if candidates.is_empty():
             st.info(t("tadmin.un.no_candidates", lang))
         for candidate in candidates.iter_rows(named=True):
