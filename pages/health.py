@@ -46,20 +46,22 @@ def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str, memo: dict)
                            format_func=lambda r: r or t("health.filter.all_reps", lang))
     search = right.text_input(t("health.filter.search", lang), key="health_search").strip()
 
-    def filtered() -> pl.DataFrame:
-        shown = scores.filter(pl.col("tier").is_in(tiers))
+    def matching() -> pl.Series:
+        wanted = pl.col("tier").is_in(tiers)
         if rep:
-            shown = shown.filter(rep_name=rep)
+            wanted &= pl.col("rep_name") == rep
         if search:
-            shown = shown.filter(pl.col("name").str.to_lowercase().str.contains(search.lower(), literal=True))
-        return shown
+            wanted &= pl.col("name").str.to_lowercase().str.contains(search.lower(), literal=True)
+        return scores.select("tier", "name", "rep_name").with_row_index().filter(wanted)["index"]
 
-    # the same filters asked by the next visitor (or this one's next rerun) are not filtered again
-    shown = shared_result("health_risk_list", filtered, tiers=tuple(tiers), rep=rep, search=search, **memo)
-    st.caption(t("health.filter.count", lang, shown=fmt_number(shown.height, lang), total=fmt_number(scores.height, lang)))
-    listed = first_rows(shown, lang)
+    # Only the matching rows' positions are kept (the same filters asked again, by this session or
+    # the next visitor, are not filtered again); the rows themselves are gathered when shown.
+    rows = shared_result("health_risk_rows", matching, tiers=tuple(tiers), rep=rep, search=search, **memo)
+    st.caption(t("health.filter.count", lang, shown=fmt_number(rows.len(), lang), total=fmt_number(scores.height, lang)))
+    listed = first_rows(scores, lang, rows=rows)
     st.dataframe(labelled(listed.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list")
-    table_downloads(shown.drop("tier_label", "reason", "next_action"), "health-risk-list", key="health-list")
+    table_downloads(lambda: scores[rows].drop("tier_label", "reason", "next_action"), "health-risk-list",
+                    key="health-list")
     if listed.height:
         account_detail(listed, config, lang)
 
@@ -147,15 +149,20 @@ def main() -> None:
     # Everything below is derived once per data version, as-of day, configuration and scope (and
     # language, where words are part of it) and shared by every session: a rerun only looks it up.
     memo = {"scope": scope, "as_of": as_of, "config": repr(config)}
-    scores = shared_result("health_scores", lambda: in_scope(health_table(store, as_of, config), scope), **memo)
+    everyone = health_table(store, as_of, config)  # itself memoised per data version, day and configuration
+    scores = everyone if scope is None else shared_result("health_scores", lambda: in_scope(everyone, scope), **memo)
 
-    def worded_scores() -> pl.DataFrame:
-        reps = data.reps.select(pl.col("rep_id").alias("owner_rep_id"), pl.col("name").alias("rep_name"))
-        names = data.tree.nodes.select("territory_id", pl.col("name").alias("territory"))
-        return (with_words(scores, lang).join(reps, on="owner_rep_id", how="left", maintain_order="left")
-                .join(names, on="territory_id", how="left", maintain_order="left"))
+    def words() -> pl.DataFrame:
+        """The words and names beside the scores, row for row: only these columns are kept, and put
+        beside the scores' own (shared, not copied) in every run."""
+        reps = dict(zip(data.reps["rep_id"], data.reps["name"]))
+        names = dict(zip(data.tree.nodes["territory_id"], data.tree.nodes["name"]))
+        return with_words(scores, lang).select(
+            "reason", "tier_label", "next_action",
+            pl.col("owner_rep_id").replace_strict(reps, default=None, return_dtype=pl.String).alias("rep_name"),
+            pl.col("territory_id").replace_strict(names, default=None, return_dtype=pl.String).alias("territory"))
 
-    worded = shared_result("health_worded", worded_scores, lang=lang, **memo)
+    worded = pl.concat([scores, shared_result("health_words", words, lang=lang, **memo)], how="horizontal")
     tiles(shared_result("health_tiles", lambda: (tier_counts(scores), scores["score"].mean()), **memo), lang)
     risk_tab, top_tab, alerts_tab, dist_tab, settings_tab = st.tabs([
         t("health.tab.risk", lang), t("health.tab.top", lang), t("health.tab.alerts", lang),

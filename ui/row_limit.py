@@ -14,10 +14,10 @@ from engine.i18n import fmt_number, t
 SHOWN_ROWS = 1000
 
 
-def first_rows(frame: pl.DataFrame, lang: str, limit: int = SHOWN_ROWS) -> pl.DataFrame:
-    """`frame` cut to its first `limit` rows, with a caption when it was cut."""
-    if frame.height <= limit:
-        return frame
-    st.caption(t("scale.rows_shown", lang, shown=fmt_number(limit, lang, compact=False),
-                 total=fmt_number(frame.height, lang, compact=False)))
-    return frame.head(limit)
+def first_rows(frame: pl.DataFrame, lang: str, limit: int = SHOWN_ROWS, *, rows: pl.Series | None = None) -> pl.DataFrame:
+    """`frame` (or its `rows`, positions in it) cut to the first `limit`, with a caption when cut."""
+    total = frame.height if rows is None else rows.len()
+    if total > limit:
+        st.caption(t("scale.rows_shown", lang, shown=fmt_number(limit, lang, compact=False),
+                     total=fmt_number(total, lang, compact=False)))
+    return frame.head(limit) if rows is None else frame[rows.head(limit)]
