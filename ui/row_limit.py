@@ -14,8 +14,9 @@ from engine.i18n import fmt_number, t
 SHOWN_ROWS = 1000
 
 
-def first_rows(frame: pl.DataFrame, lang: str, limit: int = SHOWN_ROWS, *, rows: pl.Series | None = None) -> pl.DataFrame:
-    """`frame` (or its `rows`, positions in it) cut to the first `limit`, with a caption when cut."""
+def first_rows(frame: pl.DataFrame, lang: str, limit: int | None = None, *, rows: pl.Series | None = None) -> pl.DataFrame:
+    """`frame` (or its `rows`, positions in it) cut to the first `limit` (SHOWN_ROWS), with a caption when cut."""
+    limit = SHOWN_ROWS if limit is None else limit
     total = frame.height if rows is None else rows.len()
     if total > limit:
         st.caption(t("scale.rows_shown", lang, shown=fmt_number(limit, lang, compact=False),
