@@ -10,12 +10,15 @@ from engine.i18n import LANGUAGES, fmt_date, t
 from engine.metrics.performance import DEFAULT_PERIOD_KIND, as_of_date, default_period
 from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
-from ui import context, signin, uploads, warm_start
+from ui import context, run_log, signin, uploads, warm_start
 from ui.failures import friendly_failures
 from ui.markup import t_md
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
+
+
+run_log.run_started(context.settings().run_log)  # the server's own page time (bench_load.py)
 
 
 def _sticky(key: str, initial) -> None:
@@ -180,5 +183,5 @@ if goto in pages:
 st.sidebar.caption(t("sidebar.currency", lang, currency=context.settings().reporting_currency))
 uploads.sweep_once()  # once per server process: temporary files an earlier server left behind
 warm_start.wait_for({"": "overview", "home": "overview"}.get(navigation.url_path, navigation.url_path))
-with friendly_failures(lang):  # whatever a page raises, the browser gets a sentence, not a traceback
-    navigation.run()
+with friendly_failures(lang), run_log.page_run(context.settings().run_log, navigation.url_path):
+    navigation.run()  # whatever a page raises, the browser gets a sentence, not a traceback

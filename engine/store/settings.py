@@ -67,6 +67,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warm_start", "TERRAIN_WARM_START", 1,
             "1: when the server starts, compute the default period's figures in the background, so the "
             "first visitor does not wait for them; 0: compute them on first use.", int, (0, 1)),
+    Setting("run_log", "TERRAIN_RUN_LOG", "",
+            "A file the app appends one line to per page run (time, page, wall ms, CPU ms of the script's "
+            "thread), the server's own view of page time for bench/bench_load.py; empty = off.", str),
     Setting("keep_crm_territory", "TERRAIN_KEEP_CRM_TERRITORY", True,
             "After an import, keep the territory the CRM export gives an account; false = the assignment "
             "rules route every imported account (accounts without a territory are routed either way).", boolean),
@@ -116,6 +119,7 @@ class Settings:
     mileage_rate: float
     visit_hours: float
     warm_start: int
+    run_log: str
     keep_crm_territory: bool
     users_file: str
     session_idle_minutes: int
