@@ -39,6 +39,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db_path", "TERRAIN_DB", "terrain.duckdb",
             "Path of the DuckDB database file. Built with the demo company when it does not exist or is empty."),
+    Setting("read_only", "TERRAIN_READ_ONLY", False,
+            "1: open the database read-only, as one of several serving processes reading a published snapshot "
+            "(docs/scaling.md); imports, applies and saves then say so instead of writing.", bool),
     Setting("adopt_database", "TERRAIN_ADOPT_DB", False,
             "1 = set Terrain up inside a DuckDB file that holds other tables (never one with a table of Terrain's "
             "names); 0 = refuse any file that is not Terrain's.", bool),
@@ -106,6 +109,7 @@ SETTINGS: tuple[Setting, ...] = (
 @dataclass(frozen=True)
 class Settings:
     db_path: str
+    read_only: bool
     adopt_database: bool
     reporting_currency: str
     fiscal_year_start_month: int
