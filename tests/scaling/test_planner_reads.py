@@ -51,3 +51,54 @@ def test_the_baseline_reads_neither_deals_nor_activities_as_tables(planner_store
     assert visits["A04"] == 2 * baseline.visit_hours_per_visit
     won = dict(zip(baseline.accounts["account_id"], baseline.accounts["won"]))
     assert (won["A01"], won["A07"], won["A05"]) == (1000.0, 7000.0, 0.0)  # amount_rc; 2025-01-01 is after
+
+
+def test_a_plans_state_changes_with_every_move_undo_redo_and_reset(planner_store):
+    from engine.planner.plan import Plan
+
+    baseline = build_baseline(planner_store, as_of=AS_OF)
+    plan, other = Plan(baseline), Plan(baseline)
+    opened = plan.state
+    assert plan.state == opened and other.state != opened  # a rerun that moved nothing: the same
+    plan.apply({"accounts": ["A01"], "to_territory": "UK"})
+    moved = plan.state
+    assert moved != opened
+    plan.undo()
+    undone = plan.state
+    assert undone not in (moved,) and undone[2] == 0
+    plan.redo()
+    assert plan.state not in (opened, undone)
+    plan.reset()
+    assert plan.state[2] == 0
+
+
+def test_the_planner_page_builds_its_chart_once_per_plan_state(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from engine.charts import planner as charts
+    from tests.app.conftest import database_for_app
+    from tests.conftest import REPO, fill_tiny_company
+
+    database_for_app(tmp_path, monkeypatch, fill_tiny_company, name="tiny")
+    built: list[str] = []
+    original = charts.change_bars
+    monkeypatch.setattr(charts, "change_bars", lambda *a, **k: built.append(a[1]) or original(*a, **k))
+    app = AppTest.from_file(str(REPO / "pages" / "planner.py"), default_timeout=120)
+    app.session_state["lang"], app.session_state["_shell"] = "en", True
+    app.run()
+    app.run()  # a rerun that moved nothing
+    assert built == ["accounts"]
+    app.selectbox(key="planner_figure").set_value("won").run()
+    assert built == ["accounts", "won"]
+    state = next(m for m in app.multiselect if m.label == "State")
+    state.set_value(["NY"])
+    next(b for b in app.button if b.label == "Apply filter").click()
+    app.run()
+    app.checkbox(key="planner_whole_filter").check()
+    app.run()
+    next(s for s in app.selectbox if s.label == "Move to territory").set_value("EU-DE")
+    next(b for b in app.button if b.label == "Move selection").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert built == ["accounts", "won", "won"]  # the move: a new state, one new chart
+    assert {m.label: m.value for m in app.metric}["Accounts moved"] == "2"
