@@ -15,7 +15,9 @@ compiled copy of each script (AppTest alone would compile it again on every run)
 each as wall time and CPU time of the process (all threads), and the budget: ≤ 150 ms warm.
 `--profile N` prints, per page, the N functions that took the most time in one warm rerun (cProfile
 of the script's thread, cumulative), to find what repeats per rerun.
-Peak memory (VmHWM) is printed at the end. The periods are the app's default (the quarter holding
+Beside them, the process's resident memory after the page and what the page added to it (the
+memory breakdown per page visit: what each page keeps per data version); peak memory (VmHWM) at
+the end. The periods are the app's default (the quarter holding
 the data's as-of date) unless --period says otherwise.
 """
 from __future__ import annotations
@@ -135,8 +137,9 @@ def main() -> int:
     print(f"{args.db}: {data.deals.height:,} deals, {data.accounts.height:,} accounts; period {period.code}, "
           f"lang {args.lang}; load {load[0]:,.0f} ms wall / {load[1]:,.0f} ms CPU")
     print(f"\n{'page':<11}{'cold wall':>11}{'cpu':>9}{'warm wall':>11}{'cpu':>9}{'other wall':>12}{'cpu':>9}"
-          f"{'budget':>9}")
+          f"{'budget':>9}{'memory':>11}{'added':>9}")
     ok = True
+    resident = memory_mb("VmRSS")
     for page in pages:
         app = _session(page, period, args.lang, query)
         cold = _timed(app)
@@ -149,7 +152,9 @@ def main() -> int:
         within = warm_wall <= BUDGET_MS
         ok &= within
         print(f"{page:<11}{cold[0]:>8,.0f} ms{cold[1]:>6,.0f} ms{warm_wall:>8,.0f} ms{warm_cpu:>6,.0f} ms"
-              f"{other[0]:>9,.0f} ms{other[1]:>6,.0f} ms{BUDGET_MS:>6} ms {'ok' if within else 'OVER'}", flush=True)
+              f"{other[0]:>9,.0f} ms{other[1]:>6,.0f} ms{BUDGET_MS:>6} ms {'ok' if within else 'OVER'}"
+              f"{memory_mb('VmRSS'):>8,.0f} MB{memory_mb('VmRSS') - resident:>+6,.0f} MB", flush=True)
+        resident = memory_mb("VmRSS")
     print(f"\npeak memory {memory_mb('VmHWM'):,.0f} MB, now {memory_mb('VmRSS'):,.0f} MB")
     return 0 if ok else 1
 
