@@ -14,6 +14,7 @@ from engine.territories.members import rep_names
 from engine.territories.suggestions import confirm_suggestion, reason_texts, suggest_owners
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts, unowned_summary
 from ui.downloads import table_downloads
+from ui.row_limit import first_rows
 from ui.tables import readable
 from ui.territory_common import done, failed, remembered, show_note, tiles, tree_labels
 from ui.markup import plain, t_md
@@ -56,19 +57,21 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         st.success(t("tadmin.un.none", lang))
         return
     every = lambda v: t("tadmin.un.all", lang) if v is None else str(v)  # noqa: E731
+    choices = remembered("unowned_choices", lambda: {c: _choices(everything, c) for c in ("country", "industry", "segment")})
     row = st.columns(5)
     missing = row[0].selectbox(t("tadmin.un.missing", lang), MISSING, format_func=lambda m: t(f"tadmin.un.missing.{m}", lang),
                                key=f"{KEY}-missing")
-    country = row[1].selectbox(t("tadmin.col.country", lang), _choices(everything, "country"), format_func=every,
+    country = row[1].selectbox(t("tadmin.col.country", lang), choices["country"], format_func=every,
                                key=f"{KEY}-country")
-    industry = row[2].selectbox(t("tadmin.col.industry", lang), _choices(everything, "industry"), format_func=every,
+    industry = row[2].selectbox(t("tadmin.col.industry", lang), choices["industry"], format_func=every,
                                 key=f"{KEY}-industry")
-    segment = row[3].selectbox(t("tadmin.col.segment", lang), _choices(everything, "segment"), format_func=every,
+    segment = row[3].selectbox(t("tadmin.col.segment", lang), choices["segment"], format_func=every,
                                key=f"{KEY}-segment")
     search = row[4].text_input(t("tadmin.un.search", lang), key=f"{KEY}-search")
     wanted = {"missing": missing, "country": country, "industry": industry, "segment": segment, "search": search}
     listed = remembered("unowned_listed", lambda: unowned_accounts(store, **wanted), **wanted)
-    shown = listed.with_columns(pl.col("missing").replace_strict({m: t(f"tadmin.un.missing.{m}", lang) for m in MISSING}))
+    first = first_rows(listed, lang)  # the pickers below offer these too; a search reaches the rest
+    shown = first.with_columns(pl.col("missing").replace_strict({m: t(f"tadmin.un.missing.{m}", lang) for m in MISSING}))
     view, config = readable(shown.select("account_id", "name", "missing", "industry", "segment", "country", "city",
                                          "annual_revenue", "owner", "territory", "open_deals", "open_pipeline"),
                             lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency,
@@ -76,7 +79,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table")
     table_downloads(listed, "unowned", key=f"{KEY}-dl")
 
-    names = dict(zip(listed["account_id"], listed["name"]))
+    names = dict(zip(first["account_id"], first["name"]))
     reps = remembered("active_rep_names", lambda: rep_names(store, active_only=True))
     _, _, paths = tree_labels(store)
     keep = lambda v, labels: t("tadmin.un.keep", lang) if v is None else labels[v]  # noqa: E731
