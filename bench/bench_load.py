@@ -38,6 +38,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -183,7 +184,7 @@ async def run_import(browser, url: str, file: Path, timeout: float, results: lis
     try:
         # one person who waits for their import: the page's first open is not a page view of the others'
         await page.goto(f"{url}/import", timeout=600_000)
-        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(file))
+        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(file), timeout=600_000)
         button = page.get_by_role("button", name="Import", exact=True)
         await button.wait_for(timeout=600_000)
         await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
@@ -261,7 +262,8 @@ def report(number: int, results: list, imports: list, cpu: float, peak: float, w
     by_page: dict[str, list[float]] = {}
     for href, seconds, kind in views:
         if kind == "ok":
-            by_page.setdefault(href.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or "overview", []).append(seconds)
+            path = urllib.parse.urlsplit(href).path.strip("/")
+            by_page.setdefault(path.rsplit("/", 1)[-1] or "overview", []).append(seconds)
     print("  " + ", ".join(f"{name} p50 {statistics.median(v):.2f} s / p95 {percentile(v, 0.95):.2f} s"
                            for name, v in sorted(by_page.items())))
     for _, seconds, kind in imports:
