@@ -8,7 +8,9 @@ polars frames of strings held in the server, so both reads leave the database al
 - `lead_touches`: the deals and accounts created in a period with their first activity at or after
   creation (on the deal itself or on its account), found with DuckDB's ASOF joins.
 - `activities_per_account`: each account's activities and visits in a time window (the what-if
-  planner's workload), 1M rows back instead of 8M.
+  planner's workload), 1M rows back instead of 8M;
+- `activities_since`: the activities of a recent window plus, per account, its last activity
+  before it — all the health score's recency and trend need, a fraction of the 8M rows.
 Territory ids come back as they are stored; the metrics map them to territory nodes.
 """
 from __future__ import annotations
@@ -86,3 +88,17 @@ def activities_per_account(session: Session, start: datetime, end: datetime,
     """Columns account_id, activities, visits (those whose lower-cased type is one of
     `visit_types`): activities with a timestamp in [start, end), per account that has any."""
     return session.query(_PER_ACCOUNT, {"start": start, "end": end, "visit_types": list(visit_types)})
+
+
+_SINCE = """
+SELECT account_id, ts FROM activities WHERE account_id IS NOT NULL AND ts >= $since AND ts < $end
+UNION ALL
+SELECT account_id, max(ts) AS ts FROM activities WHERE account_id IS NOT NULL AND ts < $since GROUP BY account_id
+"""
+
+
+def activities_since(session: Session, since: datetime, end: datetime) -> pl.DataFrame:
+    """Columns account_id, ts: every activity in [since, end), and each account's last activity
+    before `since` (one row). Per account, the latest activity before `end` and every count over a
+    window starting at or after `since` are the same as over all its activities."""
+    return session.query(_SINCE, {"since": since, "end": end})
