@@ -12,12 +12,15 @@ from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
 from engine.metrics.sales_data import sales_data
 from engine.charts.territory_colours import company_colours
-from ui import context, signin, uploads, warm_start
+from ui import context, run_log, signin, uploads, warm_start
 from ui.failures import friendly_failures
 from ui.markup import t_md
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
+
+
+run_log.run_started(context.settings().run_log)  # the server's own page time (bench_load.py)
 
 
 def _sticky(key: str, initial) -> None:
@@ -186,5 +189,5 @@ with friendly_failures(lang):
     if navigation.url_path not in ("import", "users"):  # pages with no territory colours skip the data
         # One colouring for everyone, from the whole company: neighbouring territories differ
         company_colours(sales_data(store, context.settings().reporting_currency))
-with friendly_failures(lang):  # whatever a page raises, the browser gets a sentence, not a traceback
-    navigation.run()
+with friendly_failures(lang), run_log.page_run(context.settings().run_log, navigation.url_path):
+    navigation.run()  # whatever a page raises, the browser gets a sentence, not a traceback

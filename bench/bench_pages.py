@@ -13,7 +13,11 @@ compiled copy of each script (AppTest alone would compile it again on every run)
 - other  — a second session's first run of the page, after the first one: the twentieth person
            opening the same page at 9:00;
 each as wall time and CPU time of the process (all threads), and the budget: ≤ 150 ms warm.
-Peak memory (VmHWM) is printed at the end. The periods are the app's default (the quarter holding
+`--profile N` prints, per page, the N functions that took the most time in one warm rerun (cProfile
+of the script's thread, cumulative), to find what repeats per rerun.
+Beside them, the process's resident memory after the page and what the page added to it (the
+memory breakdown per page visit: what each page keeps per data version); peak memory (VmHWM) at
+the end. The periods are the app's default (the quarter holding
 the data's as-of date) unless --period says otherwise.
 """
 from __future__ import annotations
@@ -55,6 +59,30 @@ def _session(page: str, period, lang: str, query: dict):
     return app
 
 
+def _profiled(app, top: int) -> None:
+    """One rerun of `app` under cProfile (in the script runner's thread), the `top` costliest printed."""
+    import cProfile
+    import pstats
+
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    profile, original = cProfile.Profile(), ScriptRunner._run_script
+
+    def run_script(self, rerun_data):
+        profile.enable()
+        try:
+            return original(self, rerun_data)
+        finally:
+            profile.disable()
+
+    ScriptRunner._run_script = run_script
+    try:
+        app.run()
+    finally:
+        ScriptRunner._run_script = original
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(top)
+
+
 def _timed(app) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     app.run()
@@ -73,6 +101,8 @@ def main() -> int:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--query", action="append", default=[], metavar="KEY=VALUE",
                         help="URL parameter for every page, e.g. scope=T-EMEA (repeatable)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N costliest functions of one warm rerun per page")
     args = parser.parse_args()
     os.environ["TERRAIN_DB"] = str(Path(args.db).resolve())
     os.environ.setdefault("TERRAIN_WARM_START", "0")  # the bench measures cold runs itself
@@ -107,19 +137,24 @@ def main() -> int:
     print(f"{args.db}: {data.deals.height:,} deals, {data.accounts.height:,} accounts; period {period.code}, "
           f"lang {args.lang}; load {load[0]:,.0f} ms wall / {load[1]:,.0f} ms CPU")
     print(f"\n{'page':<11}{'cold wall':>11}{'cpu':>9}{'warm wall':>11}{'cpu':>9}{'other wall':>12}{'cpu':>9}"
-          f"{'budget':>9}")
+          f"{'budget':>9}{'memory':>11}{'added':>9}")
     ok = True
+    resident = memory_mb("VmRSS")
     for page in pages:
         app = _session(page, period, args.lang, query)
         cold = _timed(app)
         warm = [_timed(app) for _ in range(args.runs)]
         other = _timed(_session(page, period, args.lang, query))
+        if args.profile:
+            _profiled(app, args.profile)
         warm_wall = statistics.median(w for w, _ in warm)
         warm_cpu = statistics.median(c for _, c in warm)
         within = warm_wall <= BUDGET_MS
         ok &= within
         print(f"{page:<11}{cold[0]:>8,.0f} ms{cold[1]:>6,.0f} ms{warm_wall:>8,.0f} ms{warm_cpu:>6,.0f} ms"
-              f"{other[0]:>9,.0f} ms{other[1]:>6,.0f} ms{BUDGET_MS:>6} ms {'ok' if within else 'OVER'}", flush=True)
+              f"{other[0]:>9,.0f} ms{other[1]:>6,.0f} ms{BUDGET_MS:>6} ms {'ok' if within else 'OVER'}"
+              f"{memory_mb('VmRSS'):>8,.0f} MB{memory_mb('VmRSS') - resident:>+6,.0f} MB", flush=True)
+        resident = memory_mb("VmRSS")
     print(f"\npeak memory {memory_mb('VmHWM'):,.0f} MB, now {memory_mb('VmRSS'):,.0f} MB")
     return 0 if ok else 1
 

@@ -21,6 +21,8 @@ from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.row_limit import first_rows
+from ui.shared import shared_result
 from ui.tables import EMPTY, show
 
 LIST_COLUMNS = ("name", "score", "tier_label", "reason", "next_action", "rep_name", "territory", "days_since_activity")
@@ -30,34 +32,43 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.rename({c: t(f"health.col.{c}", lang) for c in frame.columns})
 
 
-def tiles(scores: pl.DataFrame, lang: str) -> None:
-    counts = tier_counts(scores)
+def tiles(figures: tuple[dict[str, int], float | None], lang: str) -> None:
+    counts, average = figures
     cells = st.columns(4)
     for cell, tier in zip(cells, TIERS):
         cell.metric(t(f"health.tile.{tier}", lang), fmt_number(counts[tier], lang))
-    average = scores["score"].mean()
     cells[3].metric(t("health.tile.average", lang), "–" if average is None else f"{average:.1f}")
 
 
-def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str) -> None:
+def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str, memo: dict) -> None:
     left, middle, right = st.columns([2, 2, 3])
     tiers = left.multiselect(t("health.filter.tiers", lang), list(TIERS), default=["yellow", "red"],
                              format_func=lambda k: t(f"health.tier.{k}", lang), key="health_tiers")
-    reps = sorted(scores["rep_name"].drop_nulls().unique().to_list())
+    reps = shared_result("health_rep_names", lambda: sorted(scores["rep_name"].drop_nulls().unique().to_list()),
+                         **memo)
     rep = middle.selectbox(t("health.filter.rep", lang), [""] + reps, key="health_rep",
                            format_func=lambda r: r or t("health.filter.all_reps", lang))
     search = right.text_input(t("health.filter.search", lang), key="health_search").strip()
-    shown = scores.filter(pl.col("tier").is_in(tiers))
-    if rep:
-        shown = shown.filter(rep_name=rep)
-    if search:
-        shown = shown.filter(pl.col("name").str.to_lowercase().str.contains(search.lower(), literal=True))
-    st.caption(t("health.filter.count", lang, shown=fmt_number(shown.height, lang), total=fmt_number(scores.height, lang)))
-    st.dataframe(labelled(shown.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list",
+
+    def matching() -> pl.Series:
+        wanted = pl.col("tier").is_in(tiers)
+        if rep:
+            wanted &= pl.col("rep_name") == rep
+        if search:
+            wanted &= pl.col("name").str.to_lowercase().str.contains(search.lower(), literal=True)
+        return scores.select("tier", "name", "rep_name").with_row_index().filter(wanted)["index"]
+
+    # Only the matching rows' positions are kept (the same filters asked again, by this session or
+    # the next visitor, are not filtered again); the rows themselves are gathered when shown.
+    rows = shared_result("health_risk_rows", matching, tiers=tuple(tiers), rep=rep, search=search, **memo)
+    st.caption(t("health.filter.count", lang, shown=fmt_number(rows.len(), lang), total=fmt_number(scores.height, lang)))
+    listed = first_rows(scores, lang, rows=rows)
+    st.dataframe(labelled(listed.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list",
                  placeholder=EMPTY)
-    table_downloads(shown.drop("tier_label", "reason", "next_action"), "health-risk-list", key="health-list")
-    if shown.height:
-        account_detail(shown, config, lang)
+    table_downloads(lambda: scores[rows].drop("tier_label", "reason", "next_action"), "health-risk-list",
+                    key="health-list")
+    if listed.height:
+        account_detail(listed, config, lang)
 
 
 def account_detail(shown: pl.DataFrame, config: HealthConfig, lang: str) -> None:
@@ -76,7 +87,7 @@ ALERT_LIST_COLUMNS = ("kind", "name", "rep_name", "territory", "days_since_activ
                       "days_past_due", "bucket", "amount_due")
 
 
-def alerts(alerts_: pl.DataFrame, lang: str, hours: int) -> None:
+def alerts(alerts_: pl.DataFrame, lang: str, hours: int, memo: dict) -> None:
     counts = alert_counts(alerts_, "territory").select(ALERT_KINDS).sum()
     for cell, kind in zip(st.columns(len(ALERT_KINDS)), ALERT_KINDS):
         cell.metric(t(f"health.alert.kind.{kind}", lang), fmt_number(int(counts[kind][0] or 0), lang))
@@ -101,21 +112,22 @@ def alerts(alerts_: pl.DataFrame, lang: str, hours: int) -> None:
     listed = shown.select(ALERT_LIST_COLUMNS).with_columns(
         pl.col("kind").replace_strict(words, return_dtype=pl.String),
         pl.col("bucket").replace_strict(buckets, default=None, return_dtype=pl.String))
-    show(listed, lambda c: t(f"health.col.{c}", lang), context.settings().reporting_currency, lang=lang,
+    show(first_rows(listed, lang), lambda c: t(f"health.col.{c}", lang), context.settings().reporting_currency, lang=lang,
          key="health_alert_list", money=("amount_due",),
          counts=("days_since_activity", "waiting_hours", "days_past_due"))
     table_downloads(shown, "health-alerts", key="health-alerts")
     left, right = st.columns(2)
     for column, by in ((left, "rep"), (right, "territory")):
         column.markdown(f"**{t(f'health.alert.by_{by}', lang)}**")
-        per = alert_counts(shown, by)
+        per = shared_result("health_alert_counts", lambda: alert_counts(shown, by), by=by,
+                            kinds=tuple(kinds), rep=rep, place=place, **memo)
         column.dataframe(labelled(per.drop("name"), lang).insert_column(0, per["name"].alias(t(f"health.dist.{by}", lang))),
                          hide_index=True, width="stretch", key=f"health_alerts_by_{by}",
                          placeholder=EMPTY)
 
 
-def receivables(store, scope, as_of, lang: str) -> None:
-    ageing = receivables_report(store, as_of, scope)
+def receivables(store, scope, as_of, lang: str, memo: dict) -> None:
+    ageing = shared_result("health_receivables", lambda: receivables_report(store, as_of, scope), **memo)
     if ageing.is_empty():
         st.info(t("health.recv.none", lang))
         return
@@ -183,19 +195,31 @@ def main() -> None:
                  yellow=f"{config.yellow_from:g}"))
     scope = scope_territories(store, context.url_scope())
     data = sales_data(store)
-    reps = data.reps.select(pl.col("rep_id").alias("owner_rep_id"), pl.col("name").alias("rep_name"))
-    names = data.tree.nodes.select("territory_id", pl.col("name").alias("territory"))
-    scores = in_scope(health_table(store, as_of, config), scope)
-    worded = (with_words(scores, lang).join(reps, on="owner_rep_id", how="left", maintain_order="left")
-              .join(names, on="territory_id", how="left", maintain_order="left"))
-    tiles(scores, lang)
+    # Everything below is derived once per data version, as-of day, configuration and scope (and
+    # language, where words are part of it) and shared by every session: a rerun only looks it up.
+    memo = {"scope": scope, "as_of": as_of, "config": repr(config)}
+    everyone = health_table(store, as_of, config)  # itself memoised per data version, day and configuration
+    scores = everyone if scope is None else shared_result("health_scores", lambda: in_scope(everyone, scope), **memo)
+
+    def words() -> pl.DataFrame:
+        """The words and names beside the scores, row for row: only these columns are kept, and put
+        beside the scores' own (shared, not copied) in every run."""
+        reps = dict(zip(data.reps["rep_id"], data.reps["name"]))
+        names = dict(zip(data.tree.nodes["territory_id"], data.tree.nodes["name"]))
+        return with_words(scores, lang).select(
+            "reason", "tier_label", "next_action",
+            pl.col("owner_rep_id").replace_strict(reps, default=None, return_dtype=pl.String).alias("rep_name"),
+            pl.col("territory_id").replace_strict(names, default=None, return_dtype=pl.String).alias("territory"))
+
+    worded = pl.concat([scores, shared_result("health_words", words, lang=lang, **memo)], how="horizontal")
+    tiles(shared_result("health_tiles", lambda: (tier_counts(scores), scores["score"].mean()), **memo), lang)
     risk_tab, top_tab, alerts_tab, receivables_tab, dist_tab, settings_tab = st.tabs([
         t("health.tab.risk", lang), t("health.tab.top", lang), t("health.tab.alerts", lang),
         t("health.tab.receivables", lang), t("health.tab.distribution", lang), t("health.tab.settings", lang)])
     with risk_tab:
-        risk_list(worded, config, lang)
+        risk_list(worded, config, lang, {**memo, "lang": lang})
     with top_tab:
-        top = at_risk(worded)
+        top = shared_result("health_top", lambda: at_risk(worded), lang=lang, **memo)
         if top.is_empty():
             st.info(t("health.top.none", lang))
         else:
@@ -204,13 +228,16 @@ def main() -> None:
             table_downloads(top.drop("tier_label", "reason", "next_action"), f"health-top10-{as_of}", key="health-top")
     with alerts_tab:
         hours = context.settings().lead_follow_up_hours
-        alerts(in_scope(account_alerts(store, as_of, config, hours), scope), lang, hours)
+        found = shared_result("health_alerts", lambda: in_scope(account_alerts(store, as_of, config, hours), scope),
+                              hours=hours, **memo)
+        alerts(found, lang, hours, memo)
     with receivables_tab:
-        receivables(store, scope, as_of, lang)
+        receivables(store, scope, as_of, lang, memo)
     with dist_tab:
         by = st.segmented_control(t("fk.level", lang), ("territory", "rep"), default="territory",
                                   format_func=lambda k: t(f"health.dist.{k}", lang), key="health_by") or "territory"
-        chart = tier_distribution(distribution(scores, store, by), by, lang)
+        chart = shared_result("health_distribution", lambda: tier_distribution(distribution(scores, store, by), by, lang),
+                              by=by, lang=lang, **memo)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"health-by-{by}", key="health-dist")
         # off by default: six scorings of every account cost six times one (≈ 3 s each at 1M accounts)

@@ -23,6 +23,7 @@ from engine.metrics.sales_data import sales_data
 from ui import context, first_paint
 from ui.markup import plain
 from ui.downloads import chart_downloads, table_downloads
+from ui.shared import shared_chart
 from ui.tables import show
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
@@ -173,7 +174,8 @@ def _chart_map_and_table() -> None:
     with left:
         chart_key = f"share-{scope_id}-{nav}"
         if table["won"].sum() or table["target"].drop_nulls().len():
-            chart = share_chart(table, lang, currency)
+            chart = shared_chart("overview-shares", lambda: share_chart(table, lang, currency), period=period,
+                                 scope=scope, lang=lang, level=level)
             st.altair_chart(chart, on_select=partial(_picked, chart_key, level, scope_id), selection_mode=SELECTION,
                             key=chart_key)
             chart_downloads(chart, f"shares-{period.code}", key=f"dl-share-{nav}")
@@ -181,10 +183,14 @@ def _chart_map_and_table() -> None:
             st.info(tr("metrics.headline.empty"))
     with right:
         st.markdown(f"**{tr('overview.map_title', level=level_name)}**")
-        shapes, density = map_layers(data, table, scope, lang=lang, currency=currency,
-                                     red_below=settings.attainment_red_below, green_from=settings.attainment_green_from)
-        deck = performance_deck(shapes, density, basemap_url=settings.basemap_url, tooltip_labels={
-            k: tr(f"metrics.col.{k}") for k in ("won", "target", "attainment", "pipeline", "accounts")})
+        # the map of a view is the same for everyone who opens it: built once, shared (ui/shared.py)
+        shapes, density = shared_chart("overview-map-layers", lambda: map_layers(
+            data, table, scope, lang=lang, currency=currency, red_below=settings.attainment_red_below,
+            green_from=settings.attainment_green_from), period=period, scope=scope, lang=lang, level=level)
+        deck = shared_chart("overview-map", lambda: performance_deck(
+            shapes, density, basemap_url=settings.basemap_url, tooltip_labels={
+                k: tr(f"metrics.col.{k}") for k in ("won", "target", "attainment", "pipeline", "accounts")}),
+            period=period, scope=scope, lang=lang, level=level)
         map_key = f"map-{scope_id}-{nav}"
         st.pydeck_chart(deck, on_select=partial(_picked, map_key, level, scope_id), selection_mode="single-object",
                         height=MAP_HEIGHT, key=map_key)

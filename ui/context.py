@@ -25,8 +25,8 @@ from ui.markup import t_md
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str, adopt: bool = False) -> Store:
-    return Store.open(path, adopt=adopt)
+def _open_store(path: str, adopt: bool = False, read_only: bool = False) -> Store:
+    return Store.open(path, adopt=adopt, read_only=read_only)
 
 
 _demo_lock = threading.Lock()
@@ -71,7 +71,7 @@ def _shared_store(*, stop: bool = True) -> Store:
     _require_shell()
     try:
         config = settings()
-        return _open_store(config.db_path, config.adopt_database)
+        return _open_store(config.db_path, config.adopt_database, config.read_only)
     except TerrainError as error:
         if not stop:
             raise

@@ -5,6 +5,8 @@ Both go through engine.store.exports, so text that looks like a formula never ru
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -13,14 +15,17 @@ from engine.store.exports import csv_bytes, xlsx_bytes
 from ui.context import tr
 
 
-def table_downloads(frame: pl.DataFrame, name: str, *, key: str | None = None) -> None:
-    """CSV and XLSX buttons for `frame`, files named `<name>.csv` / `<name>.xlsx`."""
+def table_downloads(frame: "pl.DataFrame | Callable[[], pl.DataFrame]", name: str, *, key: str | None = None) -> None:
+    """CSV and XLSX buttons for `frame` (or for what `frame()` returns, built only when clicked),
+    files named `<name>.csv` / `<name>.xlsx`. Both files are written when clicked, not on every
+    rerun: the CSV of a million-row list costs a second."""
     key = key or name
+    table = frame if callable(frame) else (lambda: frame)
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(tr("common.download_csv"), csv_bytes(frame, bom=True),
+    left.download_button(tr("common.download_csv"), lambda: csv_bytes(table(), bom=True),
                          f"{name}.csv", "text/csv", key=f"{key}-csv", width="stretch", on_click="ignore")
     right.download_button(
-        tr("common.download_xlsx"), lambda: xlsx_bytes(frame), f"{name}.xlsx",
+        tr("common.download_xlsx"), lambda: xlsx_bytes(table()), f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx", on_click="ignore",
         width="stretch")
 

@@ -1,5 +1,7 @@
 """What the territory management tabs share: the note a change leaves for the next run, KPI tiles,
-the tree's labels for pickers, and the table of a rep's target parts."""
+the tree's labels for pickers, the table of a rep's target parts, and `remembered`: every tab's
+engine reads kept once per data version for all sessions (every write of these tabs moves the
+version on), so a rerun of the page draws seven tabs without recomputing one."""
 from __future__ import annotations
 
 import polars as pl
@@ -10,6 +12,7 @@ from engine.store import Store
 from engine.store.errors import TerrainError
 from engine.territories.tree import territory_table
 from ui.tables import EMPTY, readable
+from ui.shared import shared_result
 from ui.markup import plain
 
 
@@ -34,10 +37,18 @@ def tiles(values: list[tuple[str, object]]) -> None:
         cell.metric(label, f"{value:,}" if isinstance(value, int) else value)
 
 
+def remembered(name: str, build, **parts):
+    """`build()` once per data version, viewer and `parts` (ui.shared.shared_result)."""
+    return shared_result(("territories", name), build, **parts)
+
+
 def tree_labels(store: Store) -> tuple[pl.DataFrame, dict, dict]:
     """(the tree table, id → name, id → path) for pickers that name territories."""
-    table = territory_table(store)
-    return (table, dict(zip(table["territory_id"], table["name"])), dict(zip(table["territory_id"], table["path"])))
+    def build():
+        table = territory_table(store)
+        return (table, dict(zip(table["territory_id"], table["name"])),
+                dict(zip(table["territory_id"], table["path"])))
+    return remembered("tree_labels", build)
 
 
 def opened_tree(store: Store, lang: str, key: str) -> tuple[pl.DataFrame, dict, dict] | None:

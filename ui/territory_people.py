@@ -14,7 +14,7 @@ from engine.store.settings import Settings
 from engine.territories import members
 from ui import context
 from ui.tables import EMPTY, readable
-from ui.territory_common import done, failed, opened_tree, target_parts_table
+from ui.territory_common import done, failed, opened_tree, remembered, target_parts_table
 from ui.markup import t_md
 
 KEY = "tp"
@@ -48,11 +48,11 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     if opened is None:
         return
     table, names, paths = opened
-    reps = members.rep_names(store)
+    reps = remembered("rep_names", lambda: members.rep_names(store))
     territory = st.selectbox(t("tadmin.field.territory", lang), table["territory_id"].to_list(),
                              format_func=paths.get, key=f"{KEY}-territory")
     label = lambda c: t(f"tadmin.col.{c}", lang)  # noqa: E731
-    seated = members.members_table(store, territory)
+    seated = remembered("members", lambda: members.members_table(store, territory), territory=territory)
     st.subheader(t_md("tadmin.people.members", lang, name=names[territory]))
     if seated.is_empty():
         st.caption(t("tadmin.people.none", lang))
@@ -88,7 +88,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     st.subheader(t("tadmin.people.split", lang))
     period = context.period()
     try:
-        parts = rep_attainment_parts(store, period, settings=settings, only_split=True)
+        parts = remembered("split_parts", lambda: rep_attainment_parts(store, period, settings=settings, only_split=True),
+                           period=period)
     except TerrainError as error:
         context.show_error(error)
         return

@@ -12,7 +12,7 @@ from engine.store.errors import TerrainError
 from engine.store.settings import Settings
 from engine.territories import pool
 from ui.tables import EMPTY, readable
-from ui.territory_common import done, failed, show_note
+from ui.territory_common import done, failed, remembered, show_note
 from ui.markup import t_md
 
 KEY = "tpl"
@@ -48,8 +48,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     show_note(KEY)
     st.caption(t("tadmin.pool.caption", lang))
     needle = st.text_input(t("tadmin.pool.find", lang), key=f"{KEY}-find").strip()
-    names = pool.find_open_deals(store, needle, MATCHES)
-    skills = pool.specialist_skills(store)
+    names = remembered("open_deal_matches", lambda: pool.find_open_deals(store, needle, MATCHES), needle=needle)
+    skills = remembered("specialist_skills", lambda: pool.specialist_skills(store))
     cells = st.columns(3)
     cells[0].selectbox(t("tadmin.pool.deal", lang), list(names), format_func=lambda d: f"{names[d]} ({d})",
                        key=f"{KEY}-deal")
@@ -62,7 +62,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     buttons[1].button(t("tadmin.pool.allocate", lang), on_click=_allocate, args=(store, lang), key=f"{KEY}-allocate")
 
     st.subheader(t("tadmin.pool.requests", lang))
-    requests = pool.requests_table(store)
+    requests = remembered("pool_requests", lambda: pool.requests_table(store))
     if requests.is_empty():
         st.caption(t("tadmin.pool.none", lang))
         return

@@ -14,7 +14,7 @@ from engine.store.settings import Settings
 from engine.territories.shares import find_accounts, share_account, shared_accounts, unshare_account
 from ui import context
 from ui.tables import EMPTY, readable
-from ui.territory_common import done, failed, show_note, tree_labels
+from ui.territory_common import done, failed, remembered, show_note, tree_labels
 from ui.markup import t_md
 
 KEY = "ts"
@@ -39,7 +39,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     show_note(KEY)
     st.caption(t("tadmin.share.caption", lang))
     label = lambda c: t(f"tadmin.col.{c}", lang)  # noqa: E731
-    shares = shared_accounts(store)
+    shares = remembered("shared_accounts", lambda: shared_accounts(store))
     if shares.is_empty():
         st.info(t("tadmin.share.none", lang))
     else:
@@ -50,7 +50,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
 
     _, _, paths = tree_labels(store)
     needle = st.text_input(t("tadmin.share.find", lang), key=f"{KEY}-find").strip()
-    names = find_accounts(store, needle, MATCHES)
+    names = remembered("account_matches", lambda: find_accounts(store, needle, MATCHES), needle=needle)
     cells = st.columns(2)
     cells[0].selectbox(t("tadmin.share.account", lang), list(names), format_func=lambda a: f"{names[a]} ({a})",
                        key=f"{KEY}-account")
@@ -63,7 +63,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
 
     period = context.period()
     st.subheader(t("tadmin.share.credit", lang, period=period.label(lang)))
-    credit = overlay_credit(store, period, settings)
+    credit = remembered("overlay_credit", lambda: overlay_credit(store, period, settings), period=period)
     if not credit.is_empty():
         view, config = readable(credit.select(pl.col("territory").alias("supporting_territory"), "account",
                                               "lead_territory", "won"),

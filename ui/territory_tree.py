@@ -16,7 +16,7 @@ from engine.store.settings import Settings
 from engine.territories import tree
 from ui.downloads import table_downloads
 from ui.tables import EMPTY, readable
-from ui.territory_common import done, failed, opened_tree, tiles
+from ui.territory_common import done, failed, opened_tree, remembered, tiles
 from ui.markup import t_md
 
 KEY = "tt"
@@ -68,7 +68,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     ids = table["territory_id"].to_list()
     tiles([(t("tadmin.tile.territories", lang), table.height), (t("tadmin.tile.levels", lang), int(table["depth"].max()) + 1),
            (t("tadmin.tile.members", lang), int(table["members"].sum())),
-           (t("tadmin.tile.unplaced", lang), tree.accounts_without_territory(store))])
+           (t("tadmin.tile.unplaced", lang), remembered("unplaced", lambda: tree.accounts_without_territory(store)))])
 
     shown = table.with_columns(
         (pl.lit("\u2003").repeat_by(pl.col("depth")).list.join("") + pl.col("name")).alias("path"),
@@ -106,7 +106,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
                   type="primary", disabled=receiver is None)
 
     st.subheader(t("tadmin.log", lang))
-    log = tree.change_log(store, limit=50)
+    log = remembered("change_log", lambda: tree.change_log(store, limit=50))
     log = log.with_columns(pl.col("action").replace_strict(
         {a: t(f"tadmin.action.{a}", lang) for a in log["action"].unique().to_list()}, default=pl.col("action")))
     view, config = readable(log, lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency)

@@ -14,8 +14,9 @@ from engine.territories.members import rep_names
 from engine.territories.suggestions import confirm_suggestion, reason_texts, suggest_owners
 from engine.territories.unowned import MISSING, assign_accounts, unowned_accounts, unowned_summary
 from ui.downloads import table_downloads
+from ui.row_limit import first_rows
 from ui.tables import EMPTY, readable
-from ui.territory_common import done, failed, show_note, tiles, tree_labels
+from ui.territory_common import done, failed, remembered, show_note, tiles, tree_labels
 from ui.markup import plain, t_md
 
 KEY = "tu"
@@ -46,8 +47,8 @@ def _choices(frame: pl.DataFrame, column: str) -> list:
 
 def render(store: Store, settings: Settings, lang: str) -> None:
     show_note(KEY)
-    everything = unowned_accounts(store)
-    summary = unowned_summary(everything)
+    everything = remembered("unowned", lambda: unowned_accounts(store))
+    summary = remembered("unowned_summary", lambda: unowned_summary(everything))
     tiles([(t("tadmin.un.tile.accounts", lang), summary["accounts"]),
            (t("tadmin.un.tile.no_owner", lang), summary["no_owner"]),
            (t("tadmin.un.tile.no_territory", lang), summary["no_territory"]),
@@ -56,18 +57,21 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         st.success(t("tadmin.un.none", lang))
         return
     every = lambda v: t("tadmin.un.all", lang) if v is None else str(v)  # noqa: E731
+    choices = remembered("unowned_choices", lambda: {c: _choices(everything, c) for c in ("country", "industry", "segment")})
     row = st.columns(5)
     missing = row[0].selectbox(t("tadmin.un.missing", lang), MISSING, format_func=lambda m: t(f"tadmin.un.missing.{m}", lang),
                                key=f"{KEY}-missing")
-    country = row[1].selectbox(t("tadmin.col.country", lang), _choices(everything, "country"), format_func=every,
+    country = row[1].selectbox(t("tadmin.col.country", lang), choices["country"], format_func=every,
                                key=f"{KEY}-country")
-    industry = row[2].selectbox(t("tadmin.col.industry", lang), _choices(everything, "industry"), format_func=every,
+    industry = row[2].selectbox(t("tadmin.col.industry", lang), choices["industry"], format_func=every,
                                 key=f"{KEY}-industry")
-    segment = row[3].selectbox(t("tadmin.col.segment", lang), _choices(everything, "segment"), format_func=every,
+    segment = row[3].selectbox(t("tadmin.col.segment", lang), choices["segment"], format_func=every,
                                key=f"{KEY}-segment")
     search = row[4].text_input(t("tadmin.un.search", lang), key=f"{KEY}-search")
-    listed = unowned_accounts(store, missing=missing, country=country, industry=industry, segment=segment, search=search)
-    shown = listed.with_columns(pl.col("missing").replace_strict({m: t(f"tadmin.un.missing.{m}", lang) for m in MISSING}))
+    wanted = {"missing": missing, "country": country, "industry": industry, "segment": segment, "search": search}
+    listed = remembered("unowned_listed", lambda: unowned_accounts(store, **wanted), **wanted)
+    first = first_rows(listed, lang)  # the pickers below offer these too; a search reaches the rest
+    shown = first.with_columns(pl.col("missing").replace_strict({m: t(f"tadmin.un.missing.{m}", lang) for m in MISSING}))
     view, config = readable(shown.select("account_id", "name", "missing", "industry", "segment", "country", "city",
                                          "annual_revenue", "owner", "territory", "open_deals", "open_pipeline"),
                             lambda c: t(f"tadmin.col.{c}", lang), settings.reporting_currency,
@@ -75,8 +79,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
     st.dataframe(view, hide_index=True, width="stretch", column_config=config, key=f"{KEY}-table", placeholder=EMPTY)
     table_downloads(listed, "unowned", key=f"{KEY}-dl")
 
-    names = dict(zip(listed["account_id"], listed["name"]))
-    reps = rep_names(store, active_only=True)
+    names = dict(zip(first["account_id"], first["name"]))
+    reps = remembered("active_rep_names", lambda: rep_names(store, active_only=True))
     _, _, paths = tree_labels(store)
     keep = lambda v, labels: t("tadmin.un.keep", lang) if v is None else labels[v]  # noqa: E731
     bulk, suggest = st.tabs([t("tadmin.un.assign", lang), t("tadmin.un.suggest", lang)])
@@ -94,7 +98,7 @@ def render(store: Store, settings: Settings, lang: str) -> None:
             return
         account = st.selectbox(t("tadmin.un.suggest_account", lang), list(names),
                                format_func=lambda a: f"{names[a]} ({a})", key=f"{KEY}-one")
-        candidates = suggest_owners(store, account)
+        candidates = remembered("owner_suggestions", lambda: suggest_owners(store, account), account=account)
         if candidates.is_empty():
             st.info(t("tadmin.un.no_candidates", lang))
         for candidate in candidates.iter_rows(named=True):

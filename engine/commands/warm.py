@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from engine.charts.maps import map_layers
 from engine.commands import add_db_argument
+from engine.health.score import health_table
 from engine.metrics.forecast import forecast_accuracy, forecast_categories, monthly_forecast
 from engine.metrics.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
 from engine.metrics.performance import as_of_date, attainment_table, kpi_tiles, monthly_trend
@@ -30,12 +31,13 @@ from engine.store import Store
 from engine.store.settings import Settings
 
 
-STEPS = ("data", "overview", "reps", "forecast", "activity", "targets", "planner")
+STEPS = ("data", "overview", "reps", "forecast", "activity", "targets", "planner", "health")
 
 
 def warm_steps(store: Store, settings: Settings) -> list[tuple[str, Callable[[], object]]]:
     """(name, call) for each piece of work, in the order pages need it: the data first, then the
-    Overview, Reps, Forecast, Activity, Targets and Planner figures of the default period."""
+    Overview, Reps, Forecast, Activity, Targets and Planner figures of the default period, then
+    the Health page's scores."""
     steps: list[tuple[str, Callable[[], object]]] = [("data", lambda: sales_data(store, settings.reporting_currency))]
 
     def default():
@@ -85,7 +87,9 @@ def warm_steps(store: Store, settings: Settings) -> list[tuple[str, Callable[[],
         attainment_table(store, month, "region", None, settings, as_of)
 
     steps += [("overview", overview), ("reps", reps), ("forecast", forecast), ("activity", activity),
-              ("targets", targets), ("planner", lambda: shared_baseline(store, settings))]
+              ("targets", targets), ("planner", lambda: shared_baseline(store, settings)),
+              # every account's score as of today: five seconds of one pass over deals and activities
+              ("health", lambda: health_table(store))]
     assert tuple(name for name, _ in steps) == STEPS
     return steps
 

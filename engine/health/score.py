@@ -22,6 +22,7 @@ from engine.health.receivables import account_receivables, invoice_table
 from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store import Store
+from engine.store.activity_reads import activities_since
 
 SCORE_COLUMNS = ("account_id", "name", "owner_rep_id", "territory_id", "score", "tier", "main_reason",
                  *(f"points_{f}" for f in FACTORS), *(f"lost_{f}" for f in FACTORS),
@@ -158,7 +159,9 @@ def health_table(store: Store, as_of: date | None = None, config: HealthConfig |
 
     def compute() -> pl.DataFrame:
         deals = data.deals.select("account_id", "status", "created_date", "close_date", "amount_rc")
-        activities = store.table("activities", ["account_id", "ts"])
+        # the trend's two windows and each account's last activity before them: not all 8M rows
+        since = datetime.combine(as_of - timedelta(days=2 * config.trend_days), time())
+        activities = activities_since(store, since, datetime.combine(as_of + timedelta(days=1), time()))
         receivables = account_receivables(invoice_table(store), as_of)
         return score_frame(data.accounts, deals, activities, as_of, config, receivables)
 

@@ -45,15 +45,19 @@ def approximate_size(value: Any, _depth: int = 0) -> int:
 class ResultCache:
     """A thread-safe LRU memo bounded by `max_entries` and `max_bytes`.
 
-    Streamlit serves sessions from several threads; two asking for the same missing entry at once
-    both compute it (harmless, and no lock is held while computing, so a slow entry never blocks
-    a fast one). An entry larger than the whole budget is returned but not kept."""
+    Streamlit serves sessions from several threads. Twenty of them asking for the same missing
+    entry at 9:00 wait for the first one's computation instead of each computing it (twenty health
+    scorings at once cost twenty times the CPU and memory of one); no lock is held while computing,
+    so a slow entry never blocks another key. If that first computation fails (or its session is
+    stopped by a rerun), each waiting thread computes the entry itself. An entry larger than the
+    whole budget is returned but not kept."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, _Flight] = {}
         self.hits = self.misses = 0
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -64,7 +68,28 @@ class ResultCache:
                 self.hits += 1
                 return found[0]
             self.misses += 1
-        value = compute()
+            flight = self._computing.get(key)
+            own = flight is not None and flight.owner == threading.get_ident()
+            first = flight is None
+            if first:
+                flight = self._computing[key] = _Flight()
+        if own:
+            return compute()  # the computation asks for its own key: no waiting on itself
+        if not first:
+            flight.done.wait()
+            if flight.ok:
+                return flight.value
+            return self._store(key, compute())  # the first computation failed: try once more here
+        try:
+            value = flight.value = self._store(key, compute())
+            flight.ok = True
+            return value
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+            flight.done.set()
+
+    def _store(self, key: Hashable, value: Any) -> Any:
         size = approximate_size(value)
         with self._lock:
             if size > self.max_bytes:
@@ -100,6 +125,16 @@ class ResultCache:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+
+
+class _Flight:
+    """One computation in progress: the threads asking for the same key wait on `done`."""
+
+    __slots__ = ("done", "ok", "value", "owner")
+
+    def __init__(self) -> None:
+        self.done, self.ok, self.value = threading.Event(), False, None
+        self.owner = threading.get_ident()
 
 
 _by_store: "weakref.WeakKeyDictionary[Any, tuple[int, ResultCache]]" = weakref.WeakKeyDictionary()

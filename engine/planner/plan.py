@@ -121,6 +121,14 @@ class Plan:
         self._before_territories, self._before_reps = cached
         self.reset()
 
+    @property
+    def state(self) -> tuple:
+        """A value that changes with every move, undo, redo and reset (and differs between plans):
+        what the page keys the figures and charts it derives from this plan on, so a rerun that
+        changed nothing (a widget, a tab, another session's click) builds nothing again."""
+        last = self._done[-1] if self._done else None
+        return id(self), id(self.baseline), len(self._done), id(last)
+
     def reset(self) -> None:
         """Back to the baseline; forgets the undo and redo history."""
         base = self.baseline

@@ -1,4 +1,5 @@
-"""The two reads the activity KPIs are built from, aggregated in DuckDB.
+"""The reads of the 8M activities, aggregated in DuckDB: the two the activity KPIs are built from,
+and the planner's workload per account.
 
 8M activities joined to 1M accounts and 6M deals are cheap for DuckDB's parallel joins and dear as
 polars frames of strings held in the server, so both reads leave the database already reduced:
@@ -6,6 +7,10 @@ polars frames of strings held in the server, so both reads leave the database al
   territory, rep, month);
 - `lead_touches`: the deals and accounts created in a period with their first activity at or after
   creation (on the deal itself or on its account), found with DuckDB's ASOF joins.
+- `activities_per_account`: each account's activities and visits in a time window (the what-if
+  planner's workload), 1M rows back instead of 8M;
+- `activities_since`: the activities of a recent window plus, per account, its last activity
+  before it — all the health score's recency and trend need, a fraction of the 8M rows.
 Territory ids come back as they are stored; the metrics map them to territory nodes.
 """
 from __future__ import annotations
@@ -67,3 +72,33 @@ def lead_touches(session: Session, start: datetime, end: datetime, cap: datetime
     """The deals and accounts created in [start, end): columns is_deal, created, first_touch (the
     first activity at or after creation and before `cap`; null when none), territory_id, rep."""
     return session.query(_LEAD_TOUCHES, {"start": start, "end": end, "cap": cap})
+
+
+_PER_ACCOUNT = """
+SELECT account_id, CAST(count(*) AS DOUBLE) AS activities,
+       CAST(count(*) FILTER (WHERE list_contains($visit_types, lower(type))) AS DOUBLE) AS visits
+FROM activities
+WHERE account_id IS NOT NULL AND ts >= $start AND ts < $end
+GROUP BY account_id
+"""
+
+
+def activities_per_account(session: Session, start: datetime, end: datetime,
+                           visit_types: tuple[str, ...]) -> pl.DataFrame:
+    """Columns account_id, activities, visits (those whose lower-cased type is one of
+    `visit_types`): activities with a timestamp in [start, end), per account that has any."""
+    return session.query(_PER_ACCOUNT, {"start": start, "end": end, "visit_types": list(visit_types)})
+
+
+_SINCE = """
+SELECT account_id, ts FROM activities WHERE account_id IS NOT NULL AND ts >= $since AND ts < $end
+UNION ALL
+SELECT account_id, max(ts) AS ts FROM activities WHERE account_id IS NOT NULL AND ts < $since GROUP BY account_id
+"""
+
+
+def activities_since(session: Session, since: datetime, end: datetime) -> pl.DataFrame:
+    """Columns account_id, ts: every activity in [since, end), and each account's last activity
+    before `since` (one row). Per account, the latest activity before `end` and every count over a
+    window starting at or after `since` are the same as over all its activities."""
+    return session.query(_SINCE, {"since": since, "end": end})

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from engine.store.errors import DatabaseBusyError, StoreError
+from engine.store.errors import DatabaseBusyError, ReadOnlyError, StoreError
 from engine.store import space
 from engine.store.ownership import back_up, claim
 from engine.store.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
@@ -148,9 +148,10 @@ _known_versions: dict[str, int] = {}
 class Store(Session):
     """The Terrain database. Create it with `Store.open(path)`; `":memory:"` for tests."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, path: str) -> None:
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: str, *, read_only: bool = False) -> None:
         self._connection = connection
         self.path = path
+        self.read_only = read_only
         self._write_lock = threading.RLock()
         # Stores of one file in this process share the database (and its version); an in-memory
         # database is its own.
@@ -160,15 +161,21 @@ class Store(Session):
         self._migrate()
 
     @classmethod
-    def open(cls, path: str | Path, *, adopt: bool = False) -> "Store":
+    def open(cls, path: str | Path, *, adopt: bool = False, read_only: bool = False) -> "Store":
         """Open (or create) the Terrain database at `path`. A file that is not Terrain's, or is from
         a newer Terrain, is refused untouched (engine/store/ownership.py; `adopt` sets Terrain up in
-        a file of someone else's); before a migration changes an existing file it is copied beside."""
+        a file of someone else's); before a migration changes an existing file it is copied beside.
+        `read_only` opens an existing, current file for reading only (docs/scaling.md: any number of
+        serving processes may read one snapshot; every write then fails with a ReadOnlyError)."""
         path = str(path)
+        if read_only and (path == ":memory:" or not Path(path).is_file()):
+            raise ReadOnlyError(f"The database {path} does not exist, so it cannot be opened read-only.",
+                                hint="Point TERRAIN_DB at a Terrain database the writer has published, "
+                                     "or unset TERRAIN_READ_ONLY.")
         try:
             if path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            connection = duckdb.connect(path)
+            connection = duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
                 raise DatabaseBusyError(
@@ -183,10 +190,15 @@ class Store(Session):
             raise StoreError(f"The database {path} could not be opened: {error.strerror or error}.",
                              hint="Check the path, and that Terrain may write in its folder.") from None
         try:
-            version, holds_data = claim(connection, path, adopt=adopt)
+            version, holds_data = claim(connection, path, adopt=adopt and not read_only)
+            if read_only and version != len(MIGRATIONS):
+                raise ReadOnlyError(
+                    f"The database {path} has schema version {version}; this Terrain needs {len(MIGRATIONS)}, "
+                    "and a read-only server cannot upgrade it.",
+                    hint="Open it once with the writer (without TERRAIN_READ_ONLY), then publish it again.")
             if path != ":memory:" and holds_data and version < len(MIGRATIONS):
                 back_up(connection, path, version)
-            return cls(connection, path)
+            return cls(connection, path, read_only=read_only)
         except BaseException as error:
             connection.close()
             if isinstance(error, duckdb.Error):
@@ -206,6 +218,12 @@ class Store(Session):
         `data_changed=False` marks bookkeeping (saving a scenario, a mapping profile) that leaves the
         sales data as it was, so caches keyed on `data_version()` stay valid.
         """
+        if self.read_only:
+            raise ReadOnlyError(
+                f"This Terrain server reads {Path(self.path).name} read-only (TERRAIN_READ_ONLY), so nothing "
+                "can be imported, applied or saved here.",
+                hint="Make the change on the writing server (or with `python -m engine` against the database "
+                     "itself); the readers see it once the writer publishes the new snapshot.")
         with self._write_lock:
             cursor = self._connection.cursor()
             cursor.begin()
@@ -276,6 +294,8 @@ class Store(Session):
         return int(self.scalar("SELECT value FROM meta WHERE key = 'schema_version'") or 0)
 
     def _migrate(self) -> None:
+        if self.read_only:
+            return  # Store.open checked that the file is current
         self.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         current = self.schema_version()
         for number, script in enumerate(MIGRATIONS, start=1):

@@ -35,6 +35,10 @@ class DatabaseBusyError(StoreError):
     title = "The database is in use"
 
 
+class ReadOnlyError(StoreError):
+    title = "This server only reads"
+
+
 class DiskFullError(StoreError):
     title = "The disk is full"
 

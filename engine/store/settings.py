@@ -39,6 +39,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db_path", "TERRAIN_DB", "terrain.duckdb",
             "Path of the DuckDB database file. Built with the demo company when it does not exist or is empty."),
+    Setting("read_only", "TERRAIN_READ_ONLY", False,
+            "1: open the database read-only, as one of several serving processes reading a published snapshot "
+            "(docs/scaling.md); imports, applies and saves then say so instead of writing.", bool),
     Setting("adopt_database", "TERRAIN_ADOPT_DB", False,
             "1 = set Terrain up inside a DuckDB file that holds other tables (never one with a table of Terrain's "
             "names); 0 = refuse any file that is not Terrain's.", bool),
@@ -70,6 +73,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warm_start", "TERRAIN_WARM_START", 1,
             "1: when the server starts, compute the default period's figures in the background, so the "
             "first visitor does not wait for them; 0: compute them on first use.", int, (0, 1)),
+    Setting("run_log", "TERRAIN_RUN_LOG", "",
+            "A file the app appends one line to per page run (time, page, wall ms, CPU ms of the script's "
+            "thread), the server's own view of page time for bench/bench_load.py; empty = off.", str),
     Setting("keep_crm_territory", "TERRAIN_KEEP_CRM_TERRITORY", True,
             "After an import, keep the territory the CRM export gives an account; false = the assignment "
             "rules route every imported account (accounts without a territory are routed either way).", boolean),
@@ -106,6 +112,7 @@ SETTINGS: tuple[Setting, ...] = (
 @dataclass(frozen=True)
 class Settings:
     db_path: str
+    read_only: bool
     adopt_database: bool
     reporting_currency: str
     fiscal_year_start_month: int
@@ -120,6 +127,7 @@ class Settings:
     mileage_rate: float
     visit_hours: float
     warm_start: int
+    run_log: str
     keep_crm_territory: bool
     users_file: str
     session_idle_minutes: int

@@ -48,3 +48,66 @@ def test_versioned_results_go_with_their_data_version(store):
     assert versioned(store, ("reps",), read) == 0 and versioned(store, ("reps",), read) == 0
     store.insert_frame("reps", pl.DataFrame({"rep_id": ["R1"], "name": ["Ada"]}))   # a committed write
     assert versioned(store, ("reps",), read) == 1 and len(calls) == 2
+
+
+def test_sessions_asking_for_the_same_missing_entry_wait_for_one_computation():
+    import threading
+    import time
+
+    memo, calls, results = ResultCache(), [], []
+    started = threading.Event()
+
+    def compute():
+        calls.append(threading.get_ident())
+        started.set()
+        time.sleep(0.2)  # a slow figure: the others arrive while it is computed
+        return pl.DataFrame({"won": [1.0, 2.0]})
+
+    def session():
+        results.append(memo.get(("kpis", "2026-Q3"), compute))
+
+    first = threading.Thread(target=session)
+    first.start()
+    started.wait()
+    others = [threading.Thread(target=session) for _ in range(19)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join()
+    assert len(calls) == 1 and len(results) == 20
+    assert all(result is results[0] for result in results)
+    assert memo.misses == 20 and ("kpis", "2026-Q3") in memo
+
+
+def test_a_failed_computation_lets_the_waiting_session_compute_it():
+    import threading
+
+    memo, order = ResultCache(), []
+    leader_in, follower_waiting = threading.Event(), threading.Event()
+
+    def failing():
+        leader_in.set()
+        follower_waiting.wait(2)
+        order.append("failed")
+        raise RuntimeError("the session was stopped by a rerun")
+
+    def leader():
+        try:
+            memo.get("forecast", failing)
+        except RuntimeError:
+            pass
+
+    thread = threading.Thread(target=leader)
+    thread.start()
+    leader_in.wait()
+    follower = threading.Thread(target=lambda: order.append(memo.get("forecast", lambda: "figures")))
+    follower.start()
+    follower_waiting.set()
+    thread.join()
+    follower.join()
+    assert order == ["failed", "figures"] and memo.get("forecast", lambda: "again") == "figures"
+
+
+def test_a_computation_may_ask_for_its_own_key_without_waiting_on_itself():
+    memo = ResultCache()
+    assert memo.get("outer", lambda: ("outer", memo.get("outer", lambda: "inner"))) == ("outer", "inner")
