@@ -11,6 +11,7 @@ from polars.testing import assert_frame_equal
 
 from engine.demo.company import build_demo
 from engine.health.config import HealthConfig
+from engine.health.receivables import account_receivables, invoice_table
 from engine.health.score import health_table, score_frame
 from engine.metrics.sales_data import sales_data
 from engine.store.activity_reads import activities_since
@@ -20,7 +21,8 @@ from tests.health.conftest import fill_health_company
 def scores_from_every_activity(store, as_of: date, config: HealthConfig) -> pl.DataFrame:
     data = sales_data(store)
     deals = data.deals.select("account_id", "status", "created_date", "close_date", "amount_rc")
-    return score_frame(data.accounts, deals, store.table("activities", ["account_id", "ts"]), as_of, config)
+    receivables = account_receivables(invoice_table(store), as_of)
+    return score_frame(data.accounts, deals, store.table("activities", ["account_id", "ts"]), as_of, config, receivables)
 
 
 @pytest.mark.parametrize("as_of", [date(2024, 6, 20), date(2024, 3, 1), date(2023, 12, 31)])
