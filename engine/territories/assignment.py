@@ -141,25 +141,36 @@ def _per_territory(table: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
             .sort(pl.col("territory_id").is_null(), "name", "territory_id"))
 
 
+# The deal's own fields a deal rule may read (DEAL_FIELDS), and the deals column of each.
+_DEAL_OWN = {"amount_local": "amount", "currency": "currency", "stage": "stage", "status": "status",
+             "probability": "probability", "forecast_category": "forecast_category", "product_line": "product_line"}
+# The account fields a deal rule may read (DEAL_FIELDS), and the accounts column of each.
+_ACCOUNT_CONTEXT = {"account_name": "name", "industry": "industry", "segment": "segment", "country": "country",
+                    "state": "state", "annual_revenue": "annual_revenue"}
+
+
 def _route_deals(deals: pl.DataFrame, accounts: pl.DataFrame, table: pl.DataFrame, territories: pl.DataFrame,
                  rules: RuleSet) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Open deals whose territory or owner the run would change, the deal rules' match table, and
     the deciding deal rule of each matched deal."""
     regions = _regions(territories)
     open_deals = deals.filter(pl.col("status") == "open")
-    context = table.select("account_id", pl.col("territory_after").alias("account_territory"),
-                           pl.col("rep_after").alias("_account_rep")).join(
-        accounts.select("account_id", pl.col("name").alias("account_name"),
-                        *[pl.col(c) if c in accounts.columns else pl.lit(None).alias(c)
-                          for c in ("industry", "segment", "country", "state", "annual_revenue")]),
-        on="account_id", how="left")
-    frame = (open_deals.select("deal_id", "account_id", "name", pl.col("amount").alias("amount_local"),
-                               pl.col("amount_rc").alias("amount"), "currency", "stage", "status", "probability",
-                               "forecast_category", "product_line", "owner_rep_id",
-                               pl.col("territory_id").alias("territory_before"))
+    deal_rules, deal_compiled = rules.of_kind("deal")
+    read = set().union(*(c.fields for c in deal_compiled)) if deal_compiled else set()
+    # `table` is `accounts` row for row: the account fields the deal rules read sit beside it
+    # without a join, and only those are carried to the deals.
+    context = pl.concat([
+        table.select("account_id", pl.col("territory_after").alias("account_territory"),
+                     pl.col("rep_after").alias("_account_rep")),
+        accounts.select([pl.col(_ACCOUNT_CONTEXT[field]).alias(field) for field in _ACCOUNT_CONTEXT
+                         if field in read and _ACCOUNT_CONTEXT[field] in accounts.columns])],
+        how="horizontal")  # a field the accounts lack is empty for `prepare`
+    own = {"amount": "amount_rc", "territory_before": "territory_id"} | {
+        field: _DEAL_OWN[field] for field in _DEAL_OWN if field in read}
+    frame = (open_deals.select("deal_id", "account_id", "name", "owner_rep_id",
+                               *[pl.col(column).alias(field) for field, column in own.items()])
              .join(context, on="account_id", how="left", maintain_order="left")
              .join(regions, on="account_territory", how="left", maintain_order="left"))
-    deal_rules, deal_compiled = rules.of_kind("deal")
     matches = match_table(frame, DEAL_FIELDS, deal_compiled)
     decided = decide(matches, deal_rules).select(ROW, "rule_id", pl.col("territory_id").alias("_rule_territory"))
     owners = territories.select(pl.col("territory_id").alias("_rule_territory"), pl.col("owner_rep_id").alias("_owner"))

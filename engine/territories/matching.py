@@ -150,22 +150,39 @@ def decide(matches: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
     `rules` has one row per compiled rule (row i = _rule i) with `rule_id, territory_id, priority,
     kind, order`; overrides rank before every account rule. Returns `_row, rule_id, territory_id,
     tied` (bool: rules of the deciding level name other territories too), `tie_rules`,
-    `tie_territories` (lists, in rule order). Within a tie the first rule in the table wins."""
+    `tie_territories` (lists, in rule order), by row. Within a tie the first rule in the table wins."""
+    # Each rule's rank in (level, order): one sort of a single u64 (row << 32 | rank) orders every
+    # match by row, then by rank, with no join of the million matches to the rules.
     ranked = rules.with_row_index(RULE).select(
-        RULE, "rule_id", "territory_id", "order",
+        RULE, "rule_id", "territory_id",
         (pl.when(pl.col("kind") == "override").then(0).otherwise(1).cast(pl.Int64) * (1 << 40)
-         + pl.col("priority").cast(pl.Int64)).alias("_level"))
-    ordered = matches.join(ranked, on=RULE, how="inner").sort(ROW, "_level", "order")
-    first = ordered.unique(ROW, keep="first", maintain_order=True)
-    # Only rows with several matches can tie: the rest is decided by their one rule.
-    several = ordered.filter(pl.col(ROW).is_duplicated())
-    level = several.join(first.select(ROW, pl.col("_level").alias("_best")), on=ROW).filter(
-        pl.col("_level") == pl.col("_best"))
+         + pl.col("priority").cast(pl.Int64)).alias("_level"), "order").sort("_level", "order", RULE)
+    rank_of = pl.Series(_inverse(ranked[RULE].to_list(), rules.height), dtype=pl.UInt64)
+    level_of = ranked["_level"].rank("dense").cast(pl.UInt32)  # by rank
+    keys = (matches[ROW].cast(pl.UInt64) * (1 << 32) + rank_of.gather(matches[RULE])).sort()
+    rank = (keys % (1 << 32)).cast(pl.UInt32)
+    ordered = pl.DataFrame({ROW: (keys // (1 << 32)).cast(pl.UInt32), "_rank": rank, "_level": level_of.gather(rank)})
+    first = ordered[ROW].is_first_distinct()
+    winners = ordered.filter(first)
+    decided = pl.DataFrame({ROW: winners[ROW], "rule_id": ranked["rule_id"].gather(winners["_rank"]),
+                            "territory_id": ranked["territory_id"].gather(winners["_rank"])})
+    # A row ties only when a second match shares the first one's level.
+    best = ordered.with_columns(pl.when(first).then(pl.col("_level")).forward_fill().alias("_best"),
+                                _first=first).filter(pl.col("_level") == pl.col("_best"))
+    level = best.filter(pl.col(ROW).is_in(best.filter(~pl.col("_first"))[ROW].unique().implode()))
+    level = level.with_columns(rule_id=ranked["rule_id"].gather(level["_rank"]),
+                               territory_id=ranked["territory_id"].gather(level["_rank"]))
     ties = level.group_by(ROW, maintain_order=True).agg(
         (pl.col("territory_id").n_unique() > 1).alias("tied"), pl.col("rule_id").alias("tie_rules"),
         pl.col("territory_id").alias("tie_territories")).filter("tied")
-    return first.select(ROW, "rule_id", "territory_id").join(ties, on=ROW, how="left", maintain_order="left") \
-        .with_columns(pl.col("tied").fill_null(False))
+    return decided.join(ties, on=ROW, how="left", maintain_order="left").with_columns(pl.col("tied").fill_null(False))
+
+
+def _inverse(permutation: list[int], size: int) -> list[int]:
+    out = [0] * size
+    for position, index in enumerate(permutation):
+        out[index] = position
+    return out
 
 
 def explain_misses(frame: pl.DataFrame, fields: dict[str, str], compiled: list[CompiledRule]) -> pl.DataFrame:

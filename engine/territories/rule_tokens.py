@@ -4,7 +4,7 @@ and the 1-based column it points at, and shows them with a caret.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine.store.errors import TerrainError
 
@@ -47,8 +47,7 @@ class RuleError(TerrainError):
         return "\n".join(parts)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: thousands of rules make hundreds of thousands of tokens
     kind: str  # name, keyword, string, number, op, "[", "]", "(", ")", ",", end
     text: str
     value: object
@@ -56,11 +55,49 @@ class Token:
 
 
 _NUMBER = re.compile(r"[0-9][0-9_]*(\.[0-9_]+)?([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+# Any letter starts a name (a field typed in Chinese is then "no such field", with the list of fields).
+_NAME = re.compile(r"[^\W\d][\w.]*")
 _OPS = ("==", "!=", "<=", ">=", "<", ">", "=")
+# The usual rule in one regex pass: plain double-quoted text, unsigned numbers not running into
+# letters, names, operators and brackets. Anything else (a minus sign, other quotes, an escape, a
+# stray character) goes through the character loop, which also words the errors.
+_PLAIN = re.compile(r"""\s*(?:
+    (?P<string>"[^"\\]*")
+  | (?P<number>(?:[0-9][0-9_]*(?:\.[0-9_]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?![\w.])
+  | (?P<name>[^\W\d][\w.]*)
+  | (?P<op>==|!=|<=|>=|<|>|=)
+  | (?P<punct>[\[\](),])
+  )\s*""", re.VERBOSE)
 
 
 def tokenize(text: str) -> list[Token]:
+    return _plain_tokens(text) or _tokens(text)
+
+
+def _plain_tokens(text: str) -> list[Token] | None:
+    tokens, at, n = [], 0, len(text)
+    while at < n:
+        found = _PLAIN.match(text, at)
+        if found is None or found.end() == at:
+            return None if text[at:].strip() else tokens + [Token("end", "", None, n + 1)]
+        kind, word = found.lastgroup, found.group(found.lastgroup)
+        column = found.start(kind) + 1
+        if kind == "string":
+            tokens.append(Token("string", word, word[1:-1], column))
+        elif kind == "number":
+            tokens.append(Token("number", word, float(word.replace("_", "")), column))
+        elif kind == "name":
+            lower = word.lower()
+            tokens.append(Token("keyword" if lower in KEYWORDS else "name", word, lower, column))
+        elif kind == "op":
+            tokens.append(Token("op", word, "==" if word == "=" else word, column))
+        else:
+            tokens.append(Token(word, word, word, column))
+        at = found.end()
+    return tokens + [Token("end", "", None, n + 1)]
+
+
+def _tokens(text: str) -> list[Token]:
     tokens, i, n = [], 0, len(text)
     while i < n:
         char = text[i]
@@ -81,8 +118,9 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("string", text[i:j + 1], "".join(out), i + 1))
             i = j + 1
             continue
-        if char.isdigit() or (char == "." and i + 1 < n and text[i + 1].isdigit()) or (
-                char == "-" and i + 1 < n and (text[i + 1].isdigit() or text[i + 1] == ".")
+        if _digit(char) or (char == "." and i + 1 < n and _digit(text[i + 1])) or (
+                char == "-" and i + 1 < n and (_digit(text[i + 1]) or (
+                text[i + 1] == "." and i + 2 < n and _digit(text[i + 2])))
                 and _may_start_value(tokens)):
             start = i + (char == "-")
             match = _NUMBER.match(text, start)
@@ -94,8 +132,8 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("number", text[i:end], -value if char == "-" else value, i + 1))
             i = end
             continue
-        if char.isalpha() or char == "_":
-            match = _NAME.match(text, i)
+        match = _NAME.match(text, i) if char.isalpha() or char == "_" else None
+        if match:
             word = match.group(0)
             kind = "keyword" if word.lower() in KEYWORDS else "name"
             tokens.append(Token(kind, word, word.lower(), i + 1))
@@ -115,6 +153,10 @@ def tokenize(text: str) -> list[Token]:
                              "between … and …, is empty; put text in double quotes.")
     tokens.append(Token("end", "", None, n + 1))
     return tokens
+
+
+def _digit(char: str) -> bool:
+    return "0" <= char <= "9"  # not str.isdigit: a full-width ５ is no number here, it is refused
 
 
 def _may_start_value(tokens: list[Token]) -> bool:
