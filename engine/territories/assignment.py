@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from engine.territories.compile import ACCOUNT_FIELDS, DEAL_FIELDS
+from engine.territories.compile import ACCOUNT_FIELDS, DEAL_FIELDS, DEAL_SOURCES
 from engine.territories.hierarchy import build_hierarchy
 from engine.territories.matching import ROW, decide, explain_misses, match_table
 from engine.territories.rules import RuleSet
@@ -141,12 +141,10 @@ def _per_territory(table: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
             .sort(pl.col("territory_id").is_null(), "name", "territory_id"))
 
 
-# The deal's own fields a deal rule may read (DEAL_FIELDS), and the deals column of each.
-_DEAL_OWN = {"amount_local": "amount", "currency": "currency", "stage": "stage", "status": "status",
-             "probability": "probability", "forecast_category": "forecast_category", "product_line": "product_line"}
-# The account fields a deal rule may read (DEAL_FIELDS), and the accounts column of each.
-_ACCOUNT_CONTEXT = {"account_name": "name", "industry": "industry", "segment": "segment", "country": "country",
-                    "state": "state", "annual_revenue": "annual_revenue"}
+# The fields a deal rule may read beyond those every deal carries, by the table they come from.
+_DEAL_OWN = {f: c for f, (table, c) in DEAL_SOURCES.items()
+             if table == "deals" and f not in ("deal_id", "account_id", "name", "owner_rep_id", "amount")}
+_ACCOUNT_CONTEXT = {f: c for f, (table, c) in DEAL_SOURCES.items() if table == "accounts"}
 
 
 def _route_deals(deals: pl.DataFrame, accounts: pl.DataFrame, table: pl.DataFrame, territories: pl.DataFrame,

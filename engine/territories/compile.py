@@ -36,6 +36,15 @@ DEAL_FIELDS: dict[str, str] = {
     "country": TEXT, "state": TEXT, "annual_revenue": NUMBER, "account_territory": TEXT, "region": TEXT,
 }
 
+# The table and column each deal field is read from (account_territory and region are derived
+# from where the account rules put the account).
+DEAL_SOURCES: dict[str, tuple[str, str]] = {
+    **{f: ("deals", f) for f in ("deal_id", "name", "currency", "stage", "status", "probability",
+                                 "forecast_category", "product_line", "owner_rep_id", "account_id")},
+    "amount": ("deals", "amount_rc"), "amount_local": ("deals", "amount"), "account_name": ("accounts", "name"),
+    **{f: ("accounts", f) for f in ("industry", "segment", "country", "state", "annual_revenue")},
+}
+
 
 @dataclass(frozen=True)
 class CompiledRule:

@@ -10,6 +10,7 @@ and orphans are group-bys over it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import product
 
 import polars as pl
 
@@ -36,10 +37,7 @@ def match_table(frame: pl.DataFrame, fields: dict[str, str], compiled: list[Comp
         by_key[tuple(field for field, _ in chosen[index])].append(index)
     parts.extend(_evaluate(data, data.select(ROW), keyless, compiled))
     for key_fields, indices in by_key.items():
-        keys = pl.DataFrame({**{field: [chosen[i][n][1] for i in indices] for n, field in enumerate(key_fields)},
-                             RULE: pl.Series(indices, dtype=pl.UInt32)})
-        for field in key_fields:  # every combination of the key values a rule accepts
-            keys = keys.explode(field)
+        keys = _key_table(key_fields, indices, chosen)
         candidates = data.select(ROW, *key_fields).join(keys, on=list(key_fields), how="inner").select(ROW, RULE)
         plain = {i: _residual(compiled[i].conditions, chosen[i]) for i in indices
                  if compiled[i].conditions is not None}
@@ -51,6 +49,21 @@ def match_table(frame: pl.DataFrame, fields: dict[str, str], compiled: list[Comp
         return pl.DataFrame(schema={ROW: pl.UInt32, RULE: pl.UInt32})
     # No pair twice: each path yields a rule's matches once (a row holds one combination of key values).
     return pl.concat(parts)
+
+
+def _key_table(key_fields: tuple[str, ...], indices: list[int],
+               chosen: dict[int, tuple[tuple[str, tuple[str, ...]], ...]]) -> pl.DataFrame:
+    """One row per (combination of the key values a rule accepts, rule), built flat: a frame of
+    list columns exploded costs a Series per rule."""
+    columns: list[list[str]] = [[] for _ in key_fields]
+    rules: list[int] = []
+    for index in indices:
+        for combination in product(*(values for _, values in chosen[index])):
+            for column, value in zip(columns, combination):
+                column.append(value)
+            rules.append(index)
+    return pl.DataFrame({**{field: pl.Series(column, dtype=pl.String) for field, column in zip(key_fields, columns)},
+                         RULE: pl.Series(rules, dtype=pl.UInt32)})
 
 
 def _composite(keys: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -105,9 +118,12 @@ def _plain_matches(data: pl.DataFrame, candidates: pl.DataFrame, plain: dict[int
         mine = pending.filter(pl.col(RULE).is_in(rules.unique().implode()))
         mine = mine.with_columns(data[field].gather(mine[ROW]).alias("_value"))
         spec = {RULE: rules, "_cond": pl.Series([r[1] for r in rows], dtype=pl.UInt32)}
-        if kind == "in":
-            spec["_value"] = [r[2] for r in rows]
-            found = mine.join(pl.DataFrame(spec).explode("_value"), on=[RULE, "_value"])
+        if kind == "in":  # one row per accepted value, built flat
+            flat = [(r[0], r[1], value) for r in rows for value in r[2]]
+            accepted = pl.DataFrame({RULE: pl.Series([f[0] for f in flat], dtype=pl.UInt32),
+                                     "_cond": pl.Series([f[1] for f in flat], dtype=pl.UInt32),
+                                     "_value": pl.Series([f[2] for f in flat], dtype=pl.String)})
+            found = mine.join(accepted, on=[RULE, "_value"])
         else:
             if kind == "prefix":
                 spec["_prefix"] = [r[2] for r in rows]
