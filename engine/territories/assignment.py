@@ -55,10 +55,9 @@ def default_as_of(deals: pl.DataFrame, today: date | None = None) -> date:
     """Today, or the day after the last won deal when the data ends more than a year earlier (an
     old export still shows its last year). The planner uses the same definition."""
     today = today or date.today()
-    won = deals.filter(pl.col("status") == "won")["close_date"].drop_nulls()
-    if won.is_empty():
+    last = deals.select(pl.col("close_date").filter(pl.col("status") == "won").max()).item()  # no frame copy
+    if last is None:
         return today
-    last = won.max()
     return today if last >= today - timedelta(days=365) else last + timedelta(days=1)
 
 
@@ -122,8 +121,8 @@ def simulate(accounts: pl.DataFrame, deals: pl.DataFrame, territories: pl.DataFr
 def _trailing_won(deals: pl.DataFrame, as_of: date) -> pl.DataFrame:
     start = as_of.replace(year=as_of.year - 1) if not (as_of.month == 2 and as_of.day == 29) \
         else as_of.replace(year=as_of.year - 1, day=28)
-    return (deals.filter((pl.col("status") == "won") & (pl.col("close_date") >= start)
-                         & (pl.col("close_date") < as_of))
+    return (deals.select("account_id", "amount_rc", "status", "close_date")  # filter these columns only
+            .filter((pl.col("status") == "won") & (pl.col("close_date") >= start) & (pl.col("close_date") < as_of))
             .group_by("account_id").agg(pl.col("amount_rc").sum().alias("won")))
 
 
@@ -152,7 +151,6 @@ def _route_deals(deals: pl.DataFrame, accounts: pl.DataFrame, table: pl.DataFram
     """Open deals whose territory or owner the run would change, the deal rules' match table, and
     the deciding deal rule of each matched deal."""
     regions = _regions(territories)
-    open_deals = deals.filter(pl.col("status") == "open")
     deal_rules, deal_compiled = rules.of_kind("deal")
     read = set().union(*(c.fields for c in deal_compiled)) if deal_compiled else set()
     # `table` is `accounts` row for row: the account fields the deal rules read sit beside it
@@ -165,8 +163,9 @@ def _route_deals(deals: pl.DataFrame, accounts: pl.DataFrame, table: pl.DataFram
         how="horizontal")  # a field the accounts lack is empty for `prepare`
     own = {"amount": "amount_rc", "territory_before": "territory_id"} | {
         field: _DEAL_OWN[field] for field in _DEAL_OWN if field in read}
-    frame = (open_deals.select("deal_id", "account_id", "name", "owner_rep_id",
-                               *[pl.col(column).alias(field) for field, column in own.items()])
+    frame = (deals.select("deal_id", "account_id", "name", "owner_rep_id", "status",
+                          *[pl.col(column).alias(field) for field, column in own.items() if field != "status"])
+             .filter(pl.col("status") == "open")  # the open deals, of the columns carried only
              .join(context, on="account_id", how="left", maintain_order="left")
              .join(regions, on="account_territory", how="left", maintain_order="left"))
     matches = match_table(frame, DEAL_FIELDS, deal_compiled)

@@ -214,7 +214,7 @@ def explain_misses(frame: pl.DataFrame, fields: dict[str, str], compiled: list[C
                             schema={"field": pl.String, "value": pl.String, "reason": pl.String})
     data = prepare(frame, fields, set(width))
     order = [f for f, _ in width.most_common()]
-    accepted = {field: _accepting(field, compiled) for field in order}
+    accepted = _accepting(order, compiled)
     empty_first = pl.coalesce([pl.when(pl.col(f).is_null()).then(pl.lit(f)) for f in order])
     unexpected_first = pl.coalesce([pl.when(~accepted[f]).then(pl.lit(f)) for f in order])
     flags = data.select(empty_first.alias("_empty"), unexpected_first.alias("_unexpected"))
@@ -230,30 +230,38 @@ def explain_misses(frame: pl.DataFrame, fields: dict[str, str], compiled: list[C
         .otherwise(pl.lit("combination")).alias("reason"))
 
 
-def _accepting(field: str, compiled: list[CompiledRule]) -> pl.Expr:
-    """True where some condition on `field` of some rule holds: the plain conditions folded into
-    one membership test and the distinct other ones, so thousands of rules stay one expression."""
-    values: set[str] = set()
-    others: dict[str, pl.Expr] = {}
+def _accepting(order: list[str], compiled: list[CompiledRule]) -> dict[str, pl.Expr]:
+    """Per field, true where some condition on it of some rule holds. Read in one pass over the
+    rules, and folded so thousands of rules stay a few expressions: accepted values in one
+    membership test, prefixes in one membership test per prefix length, the distinct ranges and
+    emptiness tests, and the predicates of rules that are not plain conditions."""
+    values: dict[str, set[str]] = {f: set() for f in order}
+    prefixes: dict[str, dict[int, set[str]]] = {f: defaultdict(set) for f in order}
+    others: dict[str, dict[str, pl.Expr]] = {f: {} for f in order}
     for rule in compiled:
         if rule.conditions is None:
-            others.update((str(atom), atom) for f, atom in rule.atoms if f == field)
+            for name, atom in rule.atoms:
+                others[name].setdefault(str(atom), atom)
             continue
         for kind, name, *spec in rule.conditions:
-            if name != field:
-                continue
             if kind == "in":
-                values.update(spec[0])
+                values[name].update(spec[0])
             elif kind == "prefix":
-                others.setdefault(f"prefix {spec[0]}", pl.col(field).str.starts_with(spec[0]))
+                prefixes[name][len(spec[0])].add(spec[0])
             elif kind == "range":
                 low, high, low_closed, high_closed = spec
-                test = (pl.col(field) >= low if low_closed else pl.col(field) > low) & (
-                    pl.col(field) <= high if high_closed else pl.col(field) < high)
-                others.setdefault(f"range {spec}", test)
+                test = (pl.col(name) >= low if low_closed else pl.col(name) > low) & (
+                    pl.col(name) <= high if high_closed else pl.col(name) < high)
+                others[name].setdefault(f"range {spec}", test)
             else:
-                others.setdefault(f"empty {spec}", pl.col(field).is_not_null() if spec[0] else pl.col(field).is_null())
-    tests = [t.fill_null(False) for t in others.values()]
-    if values:
-        tests.append(pl.col(field).is_in(sorted(values)).fill_null(False))
-    return pl.any_horizontal(tests) if tests else pl.lit(False)
+                test = pl.col(name).is_not_null() if spec[0] else pl.col(name).is_null()
+                others[name].setdefault(f"empty {spec}", test)
+    out = {}
+    for field in order:
+        tests = [t.fill_null(False) for t in others[field].values()]
+        tests += [pl.col(field).str.slice(0, length).is_in(sorted(starts)).fill_null(False)
+                  for length, starts in sorted(prefixes[field].items())]
+        if values[field]:
+            tests.append(pl.col(field).is_in(sorted(values[field])).fill_null(False))
+        out[field] = pl.any_horizontal(tests) if tests else pl.lit(False)
+    return out
