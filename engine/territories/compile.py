@@ -5,6 +5,10 @@ trims every text field once (blank becomes empty), and constants are folded the 
 `country == "us"` matches "US " too. An empty field makes a comparison unknown, and unknown never
 matches, not even under `not` (SQL's three-valued logic, polars' Kleene logic); `is empty` asks
 for it explicitly. Nothing is evaluated in Python per row: the result is a `pl.Expr`.
+
+Checking a rule (`compile_rule`) builds no expression: it checks the tree and reads its keys and
+plain conditions, which is all `matching` needs for the usual rule; `CompiledRule.match` is built
+on first use.
 """
 from __future__ import annotations
 
