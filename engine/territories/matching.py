@@ -182,10 +182,12 @@ def decide(matches: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
     winners = ordered.filter(first)
     decided = pl.DataFrame({ROW: winners[ROW], "rule_id": ranked["rule_id"].gather(winners["_rank"]),
                             "territory_id": ranked["territory_id"].gather(winners["_rank"])})
-    # A row ties only when a second match shares the first one's level.
-    best = ordered.with_columns(pl.when(first).then(pl.col("_level")).forward_fill().alias("_best"),
-                                _first=first).filter(pl.col("_level") == pl.col("_best"))
-    level = best.filter(pl.col(ROW).is_in(best.filter(~pl.col("_first"))[ROW].unique().implode()))
+    # A row ties only when a second match shares the first one's level: matches come by level, so
+    # such a match directly follows one of its level in the same row. Only those rows are looked at.
+    rows, levels = ordered[ROW], ordered["_level"]
+    repeated = rows.filter((rows == rows.shift(1)) & (levels == levels.shift(1))).unique()
+    some = ordered.filter(pl.col(ROW).is_in(repeated.implode()))
+    level = some.filter(pl.col("_level") == pl.col("_level").min().over(ROW))  # the row's winning level
     level = level.with_columns(rule_id=ranked["rule_id"].gather(level["_rank"]),
                                territory_id=ranked["territory_id"].gather(level["_rank"]))
     ties = level.group_by(ROW, maintain_order=True).agg(
