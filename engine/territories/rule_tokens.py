@@ -55,16 +55,17 @@ class Token(NamedTuple):  # a tuple: thousands of rules make hundreds of thousan
 
 
 _NUMBER = re.compile(r"[0-9][0-9_]*(\.[0-9_]+)?([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?")
-# Any letter starts a name (a field typed in Chinese is then "no such field", with the list of fields).
-_NAME = re.compile(r"[^\W\d][\w.]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _OPS = ("==", "!=", "<=", ">=", "<", ">", "=")
+
+
 # The usual rule in one regex pass: plain double-quoted text, unsigned numbers not running into
-# letters, names, operators and brackets. Anything else (a minus sign, other quotes, an escape, a
-# stray character) goes through the character loop, which also words the errors.
+# letters, names, operators and brackets (ASCII, as below). Anything else (a minus sign, other
+# quotes, an escape, a stray character) goes through the character loop, which words the errors.
 _PLAIN = re.compile(r"""\s*(?:
     (?P<string>"[^"\\]*")
   | (?P<number>(?:[0-9][0-9_]*(?:\.[0-9_]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?![\w.])
-  | (?P<name>[^\W\d][\w.]*)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)(?![^\W\d_])
   | (?P<op>==|!=|<=|>=|<|>|=)
   | (?P<punct>[\[\](),])
   )\s*""", re.VERBOSE)
@@ -78,7 +79,7 @@ def _plain_tokens(text: str) -> list[Token] | None:
     tokens, at, n = [], 0, len(text)
     while at < n:
         found = _PLAIN.match(text, at)
-        if found is None or found.end() == at:
+        if found is None:
             return None if text[at:].strip() else tokens + [Token("end", "", None, n + 1)]
         kind, word = found.lastgroup, found.group(found.lastgroup)
         column = found.start(kind) + 1
@@ -118,12 +119,16 @@ def _tokens(text: str) -> list[Token]:
             tokens.append(Token("string", text[i:j + 1], "".join(out), i + 1))
             i = j + 1
             continue
-        if _digit(char) or (char == "." and i + 1 < n and _digit(text[i + 1])) or (
-                char == "-" and i + 1 < n and (_digit(text[i + 1]) or (
-                text[i + 1] == "." and i + 2 < n and _digit(text[i + 2])))
+        # ASCII digits and letters only: str.isdigit/isalpha also accept '¹', 'º' or '北', which
+        # no number or field name is made of (the fuzzer found them raising AttributeError).
+        if _ascii_digit(char) or (char == "." and i + 1 < n and _ascii_digit(text[i + 1])) or (
+                char == "-" and i + 1 < n and (_ascii_digit(text[i + 1]) or text[i + 1] == ".")
                 and _may_start_value(tokens)):
             start = i + (char == "-")
             match = _NUMBER.match(text, start)
+            if match is None:  # '-.' without a digit
+                raise RuleError("A number is expected here", text, i + 1,
+                                hint="Write plain numbers such as -5, 0.5 or 1e6.")
             end = match.end()
             if end < n and (text[end].isalpha() or text[end] == "_"):
                 raise RuleError("A number runs into letters here", text, end + 1,
@@ -132,8 +137,8 @@ def _tokens(text: str) -> list[Token]:
             tokens.append(Token("number", text[i:end], -value if char == "-" else value, i + 1))
             i = end
             continue
-        match = _NAME.match(text, i) if char.isalpha() or char == "_" else None
-        if match:
+        if char.isascii() and (char.isalpha() or char == "_"):
+            match = _NAME.match(text, i)
             word = match.group(0)
             kind = "keyword" if word.lower() in KEYWORDS else "name"
             tokens.append(Token(kind, word, word.lower(), i + 1))
@@ -155,8 +160,8 @@ def _tokens(text: str) -> list[Token]:
     return tokens
 
 
-def _digit(char: str) -> bool:
-    return "0" <= char <= "9"  # not str.isdigit: a full-width ５ is no number here, it is refused
+def _ascii_digit(char: str) -> bool:
+    return "0" <= char <= "9"
 
 
 def _may_start_value(tokens: list[Token]) -> bool:
