@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from engine.territories.compile import ACCOUNT_FIELDS, DEAL_FIELDS
+from engine.territories.compile import ACCOUNT_FIELDS, DEAL_FIELDS, DEAL_SOURCES
 from engine.territories.hierarchy import build_hierarchy
 from engine.territories.matching import ROW, decide, explain_misses, match_table
 from engine.territories.rules import RuleSet
@@ -55,10 +55,9 @@ def default_as_of(deals: pl.DataFrame, today: date | None = None) -> date:
     """Today, or the day after the last won deal when the data ends more than a year earlier (an
     old export still shows its last year). The planner uses the same definition."""
     today = today or date.today()
-    won = deals.filter(pl.col("status") == "won")["close_date"].drop_nulls()
-    if won.is_empty():
+    last = deals.select(pl.col("close_date").filter(pl.col("status") == "won").max()).item()  # no frame copy
+    if last is None:
         return today
-    last = won.max()
     return today if last >= today - timedelta(days=365) else last + timedelta(days=1)
 
 
@@ -122,8 +121,8 @@ def simulate(accounts: pl.DataFrame, deals: pl.DataFrame, territories: pl.DataFr
 def _trailing_won(deals: pl.DataFrame, as_of: date) -> pl.DataFrame:
     start = as_of.replace(year=as_of.year - 1) if not (as_of.month == 2 and as_of.day == 29) \
         else as_of.replace(year=as_of.year - 1, day=28)
-    return (deals.filter((pl.col("status") == "won") & (pl.col("close_date") >= start)
-                         & (pl.col("close_date") < as_of))
+    return (deals.select("account_id", "amount_rc", "status", "close_date")  # filter these columns only
+            .filter((pl.col("status") == "won") & (pl.col("close_date") >= start) & (pl.col("close_date") < as_of))
             .group_by("account_id").agg(pl.col("amount_rc").sum().alias("won")))
 
 
@@ -141,25 +140,34 @@ def _per_territory(table: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
             .sort(pl.col("territory_id").is_null(), "name", "territory_id"))
 
 
+# The fields a deal rule may read beyond those every deal carries, by the table they come from.
+_DEAL_OWN = {f: c for f, (table, c) in DEAL_SOURCES.items()
+             if table == "deals" and f not in ("deal_id", "account_id", "name", "owner_rep_id", "amount")}
+_ACCOUNT_CONTEXT = {f: c for f, (table, c) in DEAL_SOURCES.items() if table == "accounts"}
+
+
 def _route_deals(deals: pl.DataFrame, accounts: pl.DataFrame, table: pl.DataFrame, territories: pl.DataFrame,
                  rules: RuleSet) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Open deals whose territory or owner the run would change, the deal rules' match table, and
     the deciding deal rule of each matched deal."""
     regions = _regions(territories)
-    open_deals = deals.filter(pl.col("status") == "open")
-    context = table.select("account_id", pl.col("territory_after").alias("account_territory"),
-                           pl.col("rep_after").alias("_account_rep")).join(
-        accounts.select("account_id", pl.col("name").alias("account_name"),
-                        *[pl.col(c) if c in accounts.columns else pl.lit(None).alias(c)
-                          for c in ("industry", "segment", "country", "state", "annual_revenue")]),
-        on="account_id", how="left")
-    frame = (open_deals.select("deal_id", "account_id", "name", pl.col("amount").alias("amount_local"),
-                               pl.col("amount_rc").alias("amount"), "currency", "stage", "status", "probability",
-                               "forecast_category", "product_line", "owner_rep_id",
-                               pl.col("territory_id").alias("territory_before"))
+    deal_rules, deal_compiled = rules.of_kind("deal")
+    read = set().union(*(c.fields for c in deal_compiled)) if deal_compiled else set()
+    # `table` is `accounts` row for row: the account fields the deal rules read sit beside it
+    # without a join, and only those are carried to the deals.
+    context = pl.concat([
+        table.select("account_id", pl.col("territory_after").alias("account_territory"),
+                     pl.col("rep_after").alias("_account_rep")),
+        accounts.select([pl.col(_ACCOUNT_CONTEXT[field]).alias(field) for field in _ACCOUNT_CONTEXT
+                         if field in read and _ACCOUNT_CONTEXT[field] in accounts.columns])],
+        how="horizontal")  # a field the accounts lack is empty for `prepare`
+    own = {"amount": "amount_rc", "territory_before": "territory_id"} | {
+        field: _DEAL_OWN[field] for field in _DEAL_OWN if field in read}
+    frame = (deals.select("deal_id", "account_id", "name", "owner_rep_id", "status",
+                          *[pl.col(column).alias(field) for field, column in own.items() if field != "status"])
+             .filter(pl.col("status") == "open")  # the open deals, of the columns carried only
              .join(context, on="account_id", how="left", maintain_order="left")
              .join(regions, on="account_territory", how="left", maintain_order="left"))
-    deal_rules, deal_compiled = rules.of_kind("deal")
     matches = match_table(frame, DEAL_FIELDS, deal_compiled)
     decided = decide(matches, deal_rules).select(ROW, "rule_id", pl.col("territory_id").alias("_rule_territory"))
     owners = territories.select(pl.col("territory_id").alias("_rule_territory"), pl.col("owner_rep_id").alias("_owner"))

@@ -10,6 +10,7 @@ and orphans are group-bys over it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import product
 
 import polars as pl
 
@@ -36,10 +37,7 @@ def match_table(frame: pl.DataFrame, fields: dict[str, str], compiled: list[Comp
         by_key[tuple(field for field, _ in chosen[index])].append(index)
     parts.extend(_evaluate(data, data.select(ROW), keyless, compiled))
     for key_fields, indices in by_key.items():
-        keys = pl.DataFrame({**{field: [chosen[i][n][1] for i in indices] for n, field in enumerate(key_fields)},
-                             RULE: pl.Series(indices, dtype=pl.UInt32)})
-        for field in key_fields:  # every combination of the key values a rule accepts
-            keys = keys.explode(field)
+        keys = _key_table(key_fields, indices, chosen)
         candidates = data.select(ROW, *key_fields).join(keys, on=list(key_fields), how="inner").select(ROW, RULE)
         plain = {i: _residual(compiled[i].conditions, chosen[i]) for i in indices
                  if compiled[i].conditions is not None}
@@ -51,6 +49,21 @@ def match_table(frame: pl.DataFrame, fields: dict[str, str], compiled: list[Comp
         return pl.DataFrame(schema={ROW: pl.UInt32, RULE: pl.UInt32})
     # No pair twice: each path yields a rule's matches once (a row holds one combination of key values).
     return pl.concat(parts)
+
+
+def _key_table(key_fields: tuple[str, ...], indices: list[int],
+               chosen: dict[int, tuple[tuple[str, tuple[str, ...]], ...]]) -> pl.DataFrame:
+    """One row per (combination of the key values a rule accepts, rule), built flat: a frame of
+    list columns exploded costs a Series per rule."""
+    columns: list[list[str]] = [[] for _ in key_fields]
+    rules: list[int] = []
+    for index in indices:
+        for combination in product(*(values for _, values in chosen[index])):
+            for column, value in zip(columns, combination):
+                column.append(value)
+            rules.append(index)
+    return pl.DataFrame({**{field: pl.Series(column, dtype=pl.String) for field, column in zip(key_fields, columns)},
+                         RULE: pl.Series(rules, dtype=pl.UInt32)})
 
 
 def _composite(keys: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -105,9 +118,12 @@ def _plain_matches(data: pl.DataFrame, candidates: pl.DataFrame, plain: dict[int
         mine = pending.filter(pl.col(RULE).is_in(rules.unique().implode()))
         mine = mine.with_columns(data[field].gather(mine[ROW]).alias("_value"))
         spec = {RULE: rules, "_cond": pl.Series([r[1] for r in rows], dtype=pl.UInt32)}
-        if kind == "in":
-            spec["_value"] = [r[2] for r in rows]
-            found = mine.join(pl.DataFrame(spec).explode("_value"), on=[RULE, "_value"])
+        if kind == "in":  # one row per accepted value, built flat
+            flat = [(r[0], r[1], value) for r in rows for value in r[2]]
+            accepted = pl.DataFrame({RULE: pl.Series([f[0] for f in flat], dtype=pl.UInt32),
+                                     "_cond": pl.Series([f[1] for f in flat], dtype=pl.UInt32),
+                                     "_value": pl.Series([f[2] for f in flat], dtype=pl.String)})
+            found = mine.join(accepted, on=[RULE, "_value"])
         else:
             if kind == "prefix":
                 spec["_prefix"] = [r[2] for r in rows]
@@ -150,22 +166,41 @@ def decide(matches: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
     `rules` has one row per compiled rule (row i = _rule i) with `rule_id, territory_id, priority,
     kind, order`; overrides rank before every account rule. Returns `_row, rule_id, territory_id,
     tied` (bool: rules of the deciding level name other territories too), `tie_rules`,
-    `tie_territories` (lists, in rule order). Within a tie the first rule in the table wins."""
+    `tie_territories` (lists, in rule order), by row. Within a tie the first rule in the table wins."""
+    # Each rule's rank in (level, order): one sort of a single u64 (row << 32 | rank) orders every
+    # match by row, then by rank, with no join of the million matches to the rules.
     ranked = rules.with_row_index(RULE).select(
-        RULE, "rule_id", "territory_id", "order",
+        RULE, "rule_id", "territory_id",
         (pl.when(pl.col("kind") == "override").then(0).otherwise(1).cast(pl.Int64) * (1 << 40)
-         + pl.col("priority").cast(pl.Int64)).alias("_level"))
-    ordered = matches.join(ranked, on=RULE, how="inner").sort(ROW, "_level", "order")
-    first = ordered.unique(ROW, keep="first", maintain_order=True)
-    # Only rows with several matches can tie: the rest is decided by their one rule.
-    several = ordered.filter(pl.col(ROW).is_duplicated())
-    level = several.join(first.select(ROW, pl.col("_level").alias("_best")), on=ROW).filter(
-        pl.col("_level") == pl.col("_best"))
+         + pl.col("priority").cast(pl.Int64)).alias("_level"), "order").sort("_level", "order", RULE)
+    rank_of = pl.Series(_inverse(ranked[RULE].to_list(), rules.height), dtype=pl.UInt64)
+    level_of = ranked["_level"].rank("dense").cast(pl.UInt32)  # by rank
+    keys = (matches[ROW].cast(pl.UInt64) * (1 << 32) + rank_of.gather(matches[RULE])).sort()
+    rank = (keys % (1 << 32)).cast(pl.UInt32)
+    ordered = pl.DataFrame({ROW: (keys // (1 << 32)).cast(pl.UInt32), "_rank": rank, "_level": level_of.gather(rank)})
+    first = ordered[ROW].is_first_distinct()
+    winners = ordered.filter(first)
+    decided = pl.DataFrame({ROW: winners[ROW], "rule_id": ranked["rule_id"].gather(winners["_rank"]),
+                            "territory_id": ranked["territory_id"].gather(winners["_rank"])})
+    # A row ties only when a second match shares the first one's level: matches come by level, so
+    # such a match directly follows one of its level in the same row. Only those rows are looked at.
+    rows, levels = ordered[ROW], ordered["_level"]
+    repeated = rows.filter((rows == rows.shift(1)) & (levels == levels.shift(1))).unique()
+    some = ordered.filter(pl.col(ROW).is_in(repeated.implode()))
+    level = some.filter(pl.col("_level") == pl.col("_level").min().over(ROW))  # the row's winning level
+    level = level.with_columns(rule_id=ranked["rule_id"].gather(level["_rank"]),
+                               territory_id=ranked["territory_id"].gather(level["_rank"]))
     ties = level.group_by(ROW, maintain_order=True).agg(
         (pl.col("territory_id").n_unique() > 1).alias("tied"), pl.col("rule_id").alias("tie_rules"),
         pl.col("territory_id").alias("tie_territories")).filter("tied")
-    return first.select(ROW, "rule_id", "territory_id").join(ties, on=ROW, how="left", maintain_order="left") \
-        .with_columns(pl.col("tied").fill_null(False))
+    return decided.join(ties, on=ROW, how="left", maintain_order="left").with_columns(pl.col("tied").fill_null(False))
+
+
+def _inverse(permutation: list[int], size: int) -> list[int]:
+    out = [0] * size
+    for position, index in enumerate(permutation):
+        out[index] = position
+    return out
 
 
 def explain_misses(frame: pl.DataFrame, fields: dict[str, str], compiled: list[CompiledRule]) -> pl.DataFrame:
@@ -181,7 +216,7 @@ def explain_misses(frame: pl.DataFrame, fields: dict[str, str], compiled: list[C
                             schema={"field": pl.String, "value": pl.String, "reason": pl.String})
     data = prepare(frame, fields, set(width))
     order = [f for f, _ in width.most_common()]
-    accepted = {field: _accepting(field, compiled) for field in order}
+    accepted = _accepting(order, compiled)
     empty_first = pl.coalesce([pl.when(pl.col(f).is_null()).then(pl.lit(f)) for f in order])
     unexpected_first = pl.coalesce([pl.when(~accepted[f]).then(pl.lit(f)) for f in order])
     flags = data.select(empty_first.alias("_empty"), unexpected_first.alias("_unexpected"))
@@ -197,30 +232,38 @@ def explain_misses(frame: pl.DataFrame, fields: dict[str, str], compiled: list[C
         .otherwise(pl.lit("combination")).alias("reason"))
 
 
-def _accepting(field: str, compiled: list[CompiledRule]) -> pl.Expr:
-    """True where some condition on `field` of some rule holds: the plain conditions folded into
-    one membership test and the distinct other ones, so thousands of rules stay one expression."""
-    values: set[str] = set()
-    others: dict[str, pl.Expr] = {}
+def _accepting(order: list[str], compiled: list[CompiledRule]) -> dict[str, pl.Expr]:
+    """Per field, true where some condition on it of some rule holds. Read in one pass over the
+    rules, and folded so thousands of rules stay a few expressions: accepted values in one
+    membership test, prefixes in one membership test per prefix length, the distinct ranges and
+    emptiness tests, and the predicates of rules that are not plain conditions."""
+    values: dict[str, set[str]] = {f: set() for f in order}
+    prefixes: dict[str, dict[int, set[str]]] = {f: defaultdict(set) for f in order}
+    others: dict[str, dict[str, pl.Expr]] = {f: {} for f in order}
     for rule in compiled:
         if rule.conditions is None:
-            others.update((str(atom), atom) for f, atom in rule.atoms if f == field)
+            for name, atom in rule.atoms:
+                others[name].setdefault(str(atom), atom)
             continue
         for kind, name, *spec in rule.conditions:
-            if name != field:
-                continue
             if kind == "in":
-                values.update(spec[0])
+                values[name].update(spec[0])
             elif kind == "prefix":
-                others.setdefault(f"prefix {spec[0]}", pl.col(field).str.starts_with(spec[0]))
+                prefixes[name][len(spec[0])].add(spec[0])
             elif kind == "range":
                 low, high, low_closed, high_closed = spec
-                test = (pl.col(field) >= low if low_closed else pl.col(field) > low) & (
-                    pl.col(field) <= high if high_closed else pl.col(field) < high)
-                others.setdefault(f"range {spec}", test)
+                test = (pl.col(name) >= low if low_closed else pl.col(name) > low) & (
+                    pl.col(name) <= high if high_closed else pl.col(name) < high)
+                others[name].setdefault(f"range {spec}", test)
             else:
-                others.setdefault(f"empty {spec}", pl.col(field).is_not_null() if spec[0] else pl.col(field).is_null())
-    tests = [t.fill_null(False) for t in others.values()]
-    if values:
-        tests.append(pl.col(field).is_in(sorted(values)).fill_null(False))
-    return pl.any_horizontal(tests) if tests else pl.lit(False)
+                test = pl.col(name).is_not_null() if spec[0] else pl.col(name).is_null()
+                others[name].setdefault(f"empty {spec}", test)
+    out = {}
+    for field in order:
+        tests = [t.fill_null(False) for t in others[field].values()]
+        tests += [pl.col(field).str.slice(0, length).is_in(sorted(starts)).fill_null(False)
+                  for length, starts in sorted(prefixes[field].items())]
+        if values[field]:
+            tests.append(pl.col(field).is_in(sorted(values[field])).fill_null(False))
+        out[field] = pl.any_horizontal(tests) if tests else pl.lit(False)
+    return out

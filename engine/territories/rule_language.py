@@ -104,7 +104,8 @@ class _Parser:
         self.at = 0
 
     def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.at + ahead, len(self.tokens) - 1)]
+        at = self.at + ahead
+        return self.tokens[at] if at < len(self.tokens) else self.tokens[-1]
 
     def take(self) -> Token:
         token = self.peek()

@@ -4,7 +4,7 @@ and the 1-based column it points at, and shows them with a caret.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine.store.errors import TerrainError
 
@@ -47,8 +47,7 @@ class RuleError(TerrainError):
         return "\n".join(parts)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: thousands of rules make hundreds of thousands of tokens
     kind: str  # name, keyword, string, number, op, "[", "]", "(", ")", ",", end
     text: str
     value: object
@@ -60,7 +59,46 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _OPS = ("==", "!=", "<=", ">=", "<", ">", "=")
 
 
+# The usual rule in one regex pass: plain double-quoted text, unsigned numbers not running into
+# letters, names, operators and brackets (ASCII, as below). Anything else (a minus sign, other
+# quotes, an escape, a stray character) goes through the character loop, which words the errors.
+_PLAIN = re.compile(r"""\s*(?:
+    (?P<string>"[^"\\]*")
+  | (?P<number>(?:[0-9][0-9_]*(?:\.[0-9_]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?![\w.])
+  | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)(?![^\W\d_])
+  | (?P<op>==|!=|<=|>=|<|>|=)
+  | (?P<punct>[\[\](),])
+  )\s*""", re.VERBOSE)
+
+
 def tokenize(text: str) -> list[Token]:
+    return _plain_tokens(text) or _tokens(text)
+
+
+def _plain_tokens(text: str) -> list[Token] | None:
+    tokens, at, n = [], 0, len(text)
+    while at < n:
+        found = _PLAIN.match(text, at)
+        if found is None:
+            return None if text[at:].strip() else tokens + [Token("end", "", None, n + 1)]
+        kind, word = found.lastgroup, found.group(found.lastgroup)
+        column = found.start(kind) + 1
+        if kind == "string":
+            tokens.append(Token("string", word, word[1:-1], column))
+        elif kind == "number":
+            tokens.append(Token("number", word, float(word.replace("_", "")), column))
+        elif kind == "name":
+            lower = word.lower()
+            tokens.append(Token("keyword" if lower in KEYWORDS else "name", word, lower, column))
+        elif kind == "op":
+            tokens.append(Token("op", word, "==" if word == "=" else word, column))
+        else:
+            tokens.append(Token(word, word, word, column))
+        at = found.end()
+    return tokens + [Token("end", "", None, n + 1)]
+
+
+def _tokens(text: str) -> list[Token]:
     tokens, i, n = [], 0, len(text)
     while i < n:
         char = text[i]

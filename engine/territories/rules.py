@@ -17,7 +17,7 @@ import polars as pl
 
 from engine.store import Store
 from engine.store.errors import TerrainError
-from engine.territories.compile import ACCOUNT_FIELDS, DEAL_FIELDS, CompiledRule, compile_rule
+from engine.territories.compile import ACCOUNT_FIELDS, DEAL_FIELDS, DEAL_SOURCES, CompiledRule, compile_rule
 from engine.territories.rule_language import RuleError
 from engine.territories.guard import checked_actor
 
@@ -70,6 +70,17 @@ class RuleSet:
 
     frame: pl.DataFrame
     compiled: tuple[CompiledRule, ...]
+
+    def columns_read(self) -> dict[str, set[str]]:
+        """The columns of `accounts` and of `deals` the rules read (account and override rules
+        read accounts; deal rules read deals and a few fields of their account)."""
+        out: dict[str, set[str]] = {"accounts": set(), "deals": set()}
+        for rule, kind in zip(self.compiled, self.frame["kind"]):
+            for name in rule.fields:
+                table, column = DEAL_SOURCES.get(name, ("", "")) if kind == "deal" else ("accounts", name)
+                if table:
+                    out[table].add(column)
+        return out
 
     def of_kind(self, *kinds: str) -> tuple[pl.DataFrame, list[CompiledRule]]:
         keep = [i for i, kind in enumerate(self.frame["kind"]) if kind in kinds]

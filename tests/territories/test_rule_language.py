@@ -87,6 +87,9 @@ def test_rule_matches_exactly(rule, expected):
     ("and country == \"US\"", 1, "Expected a field name, found 'and'"),
     ('country == "US" and', 20, "The rule ends where a condition should start"),
     ("country == true", 12, "'country' is text, not true/false"),
+    ('国家 == "中国"', 1, "The character '国' has no meaning"),  # names are ASCII: refused, not a crash
+    ("annual_revenue > ５", 18, "The character '５' has no meaning"),  # a full-width digit is no number
+    ("annual_revenue > -.x", 18, "A number is expected here"),
 ])
 def test_errors_point_at_their_column(rule, column, message):
     with pytest.raises(RuleError) as caught:
