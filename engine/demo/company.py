@@ -2,7 +2,7 @@
 
 `build_demo(store)` writes, in one transaction, a company with four regions (Greater China split
 into 华东, 华北, 华南, 西部), ~45 territories, ~80 reps, ~25k customers on real cities, ~150k deals
-over three fiscal years, ~200k activities, monthly targets, exchange rates and the assignment
+over three fiscal years, ~300k activities, monthly targets, exchange rates and the assignment
 rules — plus the faults a real CRM has (orphans, duplicates, unplaced addresses) so every page has
 something to reveal.
 It is frozen at `ANCHOR` and seeded: the same arguments give the same data on every run, any day.
@@ -30,6 +30,7 @@ from engine.store import Session, Store
 
 ANCHOR = date(2026, 11, 23)  # the demo's "today": data stops here, whatever the real date
 ACCOUNTS, DEALS, ACTIVITIES = 25_000, 150_000, 200_000  # at scale 1
+CARE_EXTRA = 100_000  # account-care touches beyond ACTIVITIES (engine/demo/care.py), at scale 1
 MAX_SCALE = 100.0
 
 COLUMNS = {
@@ -90,7 +91,7 @@ def generate_demo(scale: float = 1, seed: int = 7, *, fiscal_start_month: int = 
         .alias("created_at"))
     specialists = specialist_by_territory(team, territories["territory_id"].to_list())
     activities = build_activities(rng, deals, accounts, max(500, round(ACTIVITIES * scale)), first_month, ANCHOR,
-                                  specialists)
+                                  specialists, care_extra=round(CARE_EXTRA * scale))
     targets = build_targets(rng, deals, accounts, team, territories, fiscal_years, fiscal_start_month)
 
     rules = build_rules(accounts).with_columns(pl.lit(anchor_time, dtype=pl.Datetime("us")).alias("created_at"))

@@ -46,7 +46,7 @@ def test_recency(days_ago, expected):
 
 
 @pytest.mark.parametrize("recent, before, expected", [
-    (2, 4, 12.5), (4, 2, 25.0), (3, 3, 25.0), (0, 0, 0.0), (3, 0, 25.0), (0, 5, 0.0), (1, 4, 6.25),
+    (2, 4, 15.0), (4, 2, 25.0), (3, 3, 25.0), (0, 0, 0.0), (3, 0, 25.0), (0, 5, 0.0), (1, 4, 10.0), (1, 2, 16.6667),
 ])
 def test_trend_last_90_days_against_the_90_before(recent, before, expected):
     days = [10] * recent + [100] * before   # day 89 is the last of the recent window, 90 the first before
