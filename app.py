@@ -10,12 +10,15 @@ from engine.i18n import LANGUAGES, fmt_date, t
 from engine.metrics.performance import DEFAULT_PERIOD_KIND, as_of_date, default_period
 from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
-from ui import context, signin, uploads, warm_start
+from ui import board_link, context, signin, uploads, warm_start
 from ui.failures import friendly_failures
 from ui.markup import t_md
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
+# A wall screen's read-only board link (?token=…): the board alone, as the link's viewer, or a page
+# saying the link was revoked; nothing below runs for it (ui/board_link.py).
+board_link.gate()
 
 
 def _sticky(key: str, initial) -> None:

@@ -20,7 +20,7 @@ from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
-from ui import context
+from ui import board_link, context
 
 # Static CSS, no data in it: the dark kiosk look, sidebar/header/menus hidden, type for 3 m.
 KIOSK_CSS = """<style>
@@ -37,13 +37,16 @@ html {overflow: hidden;}
 DEFAULT_ROTATE = 20
 
 
-def rotate_seconds() -> int:
-    """?rotate=N (5 to 600 seconds), else the TERRAIN_BOARD_ROTATE setting."""
-    raw = st.query_params.get("rotate")
-    try:
-        seconds = int(raw) if raw else context.settings().board_rotate_seconds
-    except ValueError:
-        seconds = context.settings().board_rotate_seconds
+def rotate_seconds(link: dict | None, lang: str) -> int:
+    """The board link's rotation, else ?rotate=N (5 to 600 seconds), else the TERRAIN_BOARD_ROTATE
+    setting; a ?rotate= that is not a number is said, not silently replaced."""
+    raw = str(link["rotate"]) if link and link["rotate"] else st.query_params.get("rotate")
+    seconds = context.settings().board_rotate_seconds
+    if raw:
+        try:
+            seconds = int(raw)
+        except ValueError:
+            st.caption(t("board.bad_rotate", lang, value=raw[:20], seconds=seconds))
     return min(max(seconds, 5), 600)
 
 
@@ -133,14 +136,18 @@ def main() -> None:
     st.html(KIOSK_CSS)
     lang, store = context.lang(), context.store()
     currency = context.settings().reporting_currency
-    scope = scope_of(store, st.query_params.get("scope"))
+    link = board_link.current_link()
+    # a board link's scope is fixed by the link; ?scope= is for a board opened without one
+    scope = scope_of(store, link["scope"] if link else st.query_params.get("scope"))
     tree = sales_data(store).tree
     name = t("board.company", lang) if scope is None else tree.name_of(tree.node_of(scope[0]))
     st.title(t("board.title", lang, scope=name))
-    seconds = rotate_seconds()
+    seconds = rotate_seconds(link, lang)
 
     @st.fragment(run_every=timedelta(seconds=seconds))
     def rotating() -> None:
+        if not board_link.still_valid():  # revoked while the screen runs: the whole app shows so
+            st.rerun(scope="app")
         index = st.session_state.get("board_panel", 0) % len(PANELS)
         st.session_state["board_panel"] = index + 1
         panel = PANELS[index]

@@ -37,6 +37,7 @@ class BoardLinkError(TerrainError):
 
 class BoardLinkRevoked(BoardLinkError):
     title = "This board link was revoked"
+    link: "BoardLink | None" = None  # which link, so the screen can say so in the link's language
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,9 @@ def verify(store, token: str | None, now: datetime | None = None) -> BoardLink:
     if link is None:
         raise BoardLinkError("This board link is not valid.", hint="Ask an admin for a new board link.")
     if link.revoked:
-        raise BoardLinkRevoked("This board link was revoked.", hint="Ask an admin for a new board link.")
+        error = BoardLinkRevoked("This board link was revoked.", hint="Ask an admin for a new board link.")
+        error.link = link
+        raise error
     now = now or datetime.now()
     if link.last_seen_at is None or now - link.last_seen_at >= _SEEN_EVERY:
         with known.transaction(data_changed=False) as tx:

@@ -1,0 +1,86 @@
+"""The wall screen's way in while sign-in is on: `board?token=…` (engine/access/board_links.py).
+
+app.py calls `gate()` first. Without a token it does nothing. With one, this session becomes the
+link's read-only board viewer and its navigation holds the board alone (no sidebar, no other page:
+any other path of the app shows the board too); a revoked or unknown link gets a page that says so
+and shows no data. The board re-checks the link on every rotation (`still_valid`), so revoking a
+link blanks a screen that is already running.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.access.board_links import BoardLinkError, BoardLinkRevoked, board_viewer, verify
+from engine.i18n import LANGUAGES, t
+from engine.store.errors import TerrainError
+from ui import context
+
+LINK_KEY = "_board_link"
+
+
+def _lang(link_lang: str | None) -> str:
+    wanted = link_lang or st.query_params.get("lang")
+    return wanted if wanted in LANGUAGES else context.settings().language
+
+
+def _refusal(key: str, lang: str) -> None:
+    def refusal() -> None:
+        st.html(REFUSAL_CSS)
+        st.title(t(f"boardlink.{key}.title", lang))
+        st.markdown(t(f"boardlink.{key}.body", lang))
+
+    st.navigation([st.Page(refusal, title=t(f"boardlink.{key}.title", lang), url_path="board", default=True)],
+                  position="hidden").run()
+    st.stop()
+
+
+# Static CSS, no data: the refusal page is as dark and bare as the board it replaces.
+REFUSAL_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], footer {display: none !important;}
+.stApp {background: #0E1117; color: #F5F7FA;} .stApp h1 {font-size: 56px; color: #F5F7FA;}
+.stApp p {font-size: 30px; color: #E4E7EB;}
+</style>"""
+
+
+def gate() -> None:
+    """With `?token=` in the URL: run the board as the link's viewer, or the refusal page; stop."""
+    token = st.query_params.get("token")
+    if not token:
+        return
+    st.session_state.pop("_access_viewer", None)
+    try:
+        link = verify(context.base_store(), token)
+    except BoardLinkRevoked as revoked:
+        st.session_state.pop(LINK_KEY, None)
+        _refusal("revoked", _lang(revoked.link.lang if revoked.link else None))
+    except BoardLinkError:
+        st.session_state.pop(LINK_KEY, None)
+        _refusal("invalid", _lang(None))
+    except TerrainError as error:  # the database is busy or broken: say so, show nothing else
+        context.show_error(error)
+        st.stop()
+    lang = _lang(link.lang)
+    st.session_state["lang"] = lang
+    st.session_state[LINK_KEY] = {"token": token, "scope": link.scope, "rotate": link.rotate_seconds}
+    st.session_state["_access_viewer"] = board_viewer(link)
+    st.navigation([st.Page("pages/board.py", title=t("boardlink.page", lang), url_path="board", default=True)],
+                  position="hidden").run()
+    st.stop()
+
+
+def current_link() -> dict | None:
+    """The board link this session runs under (token, scope, rotate), or None."""
+    return st.session_state.get(LINK_KEY)
+
+
+def still_valid() -> bool:
+    """Whether the session's board link still opens the board (False once revoked)."""
+    link = current_link()
+    if link is None:
+        return True
+    try:
+        verify(context.base_store(), link["token"])
+    except BoardLinkError:
+        return False
+    return True
