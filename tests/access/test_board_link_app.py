@@ -81,3 +81,34 @@ def test_revoked_and_unknown_links_show_no_data(signed_board):
     unknown = _open("A" * 43)
     assert [t.value for t in unknown.title] == ["This board link is not valid"]
     assert not unknown.table and not unknown.metric
+
+
+def test_the_users_page_creates_shows_once_and_revokes_a_link(tmp_path, monkeypatch):
+    from tests.app.conftest import run_page
+    from tests.conftest import fill_tiny_company
+
+    database_for_app(tmp_path, monkeypatch, fill_tiny_company, name="users")
+    app = run_page("users")
+    assert not app.exception, app.exception
+    form = [w for w in app.text_input if w.label == "Label (which screen)"][0]
+    form.input("Berlin lobby")
+    [s for s in app.selectbox if s.label == "Scope"][0].select("EU")
+    [s for s in app.selectbox if s.label == "Language"][0].select("zh")
+    [b for b in app.button if b.label == "Create board link"][0].click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value.startswith("Board link created for Berlin lobby")
+    shown = app.code[0].value
+    assert shown.startswith("board?token=")
+    listed = app.dataframe[-1].value
+    assert list(listed["Label"]) == ["Berlin lobby"] and list(listed["Scope"]) == ["EU"]
+    app.run()   # the token is shown once: gone on the next run
+    assert not app.code
+    [b for b in app.button if b.label == "Revoke"][0].click().run()
+    assert "Revoked the board link Berlin lobby." in [s.value for s in app.success]
+    from ui import context
+    from engine.store.settings import load_settings
+    settings = load_settings()
+    store = context._open_store(settings.db_path, settings.adopt_database)
+    rows = store.rows("SELECT token_sha256, revoked_at IS NOT NULL FROM board_tokens")
+    assert len(rows) == 1 and rows[0][1] and shown.split("=", 1)[1] not in rows[0][0]
+    context._open_store.clear()
