@@ -12,8 +12,10 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
+from engine.board.map_panel import region_map_rows
 from engine.board.panels import (PANELS, alert_summary, customers_at_risk, leaderboard, pacing, pending,
-                                 regions, scope_of, won_deals)
+                                 scope_of, won_deals)
+from engine.charts.board_map import BOARD_MAP_PX, board_map
 from engine.health.config import load_config
 from engine.health.explain import with_words
 from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
@@ -69,7 +71,17 @@ def money(frame: pl.DataFrame, columns: tuple[str, ...], lang: str, currency: st
 
 
 def panel_regions(store, scope, lang, currency) -> None:
-    table(money(regions(store, scope), ("won", "target"), lang, currency), lang)
+    settings = context.settings()
+    rows = region_map_rows(store, scope, settings)
+    left, right = st.columns([3, 2])
+    with left:
+        deck, _ = board_map(sales_data(store), rows, scope, lang, red_below=settings.attainment_red_below,
+                            green_from=settings.attainment_green_from)
+        st.pydeck_chart(deck, height=BOARD_MAP_PX[1], key="board_map")
+    with right:
+        table(money(rows.select("name", "share", "attainment"), (), lang, currency), lang)
+        st.caption(t("board.map.legend", lang, red=fmt_pct(settings.attainment_red_below, lang),
+                     green=fmt_pct(settings.attainment_green_from, lang)))
 
 
 def panel_leaderboard(store, scope, lang, currency) -> None:

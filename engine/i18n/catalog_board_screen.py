@@ -1,5 +1,5 @@
-"""Words of the read-only board links (engine/access/board_links.py): the wall screen's refusal
-pages and the Users page's board-link section."""
+"""Words of the wall screen: the read-only board links (engine/access/board_links.py) — the refusal
+pages and the Users page's section — and the board's regional map."""
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -42,3 +42,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "board.bad_rotate": ("?rotate={value} is not a number of seconds; rotating every {seconds} s.",
                          "?rotate={value} 不是秒数；按每 {seconds} 秒轮换。"),
 }
+MESSAGES.update({
+    "board.map.figures": ("{share} · {attainment}", "{share} · {attainment}"),
+    "board.map.legend": ("On the map: share of this quarter's won revenue · attainment of target. Red below "
+                         "{red}, amber to {green}, green from {green}.",
+                         "地图标注：占本季度赢单额之比 · 目标达成率。低于 {red} 红色，{red}–{green} 琥珀色，{green} 以上绿色。"),
+})
