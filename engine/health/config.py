@@ -8,6 +8,7 @@ out of order is an error naming the field, never a silently odd score.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -22,6 +23,8 @@ FACTORS = ("recency", "trend", "overdue_deals", "won_deals", "pipeline", "receiv
 DEFAULT_WEIGHTS = {"recency": 30.0, "trend": 25.0, "overdue_deals": 20.0, "won_deals": 15.0,
                    "pipeline": 10.0, "receivables": 0.0}
 TIERS = ("green", "yellow", "red")
+# What a message template may name; engine/health/explain.fill_template fills them per account.
+PLACEHOLDERS = ("account", "owner", "contact")
 DEFAULT_TEMPLATES = {
     "green": "Hello {contact}, thank you for a good year together. Here is how a company like {account} "
              "got more out of it: [case study link]. Shall we talk about next steps?",
@@ -88,6 +91,15 @@ def validated(config: HealthConfig) -> HealthConfig:
     missing = set(TIERS) - set(config.templates)
     if missing:
         raise HealthConfigError(f"The message template for {', '.join(sorted(missing))} is missing.")
+    for tier in TIERS:
+        text = str(config.templates[tier])
+        if not text.strip():
+            raise HealthConfigError(f"The {tier} message template is empty.", hint="Write the message, or reset it.")
+        unknown = sorted(set(re.findall(r"\{([^{}]*)\}", text)) - set(PLACEHOLDERS))
+        if unknown:
+            raise HealthConfigError(
+                f"The {tier} message template names {{{unknown[0]}}}, which Terrain cannot fill in.",
+                hint=f"Use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}.")
     return replace(config, weights=weights, templates={tier: str(config.templates[tier]) for tier in TIERS})
 
 
