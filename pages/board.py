@@ -158,8 +158,9 @@ def main() -> None:
 
     @st.fragment(run_every=timedelta(seconds=seconds))
     def rotating() -> None:
-        if not board_link.still_valid():  # revoked while the screen runs: the whole app shows so
-            st.rerun(scope="app")
+        if not board_link.still_valid():  # revoked while the screen runs: no more data, and why
+            board_link.show_revoked(lang)
+            return
         index = st.session_state.get("board_panel", 0) % len(PANELS)
         st.session_state["board_panel"] = index + 1
         panel = PANELS[index]

@@ -4,7 +4,8 @@ app.py calls `gate()` first. Without a token it does nothing. With one, this ses
 link's read-only board viewer and its navigation holds the board alone (no sidebar, no other page:
 any other path of the app shows the board too); a revoked or unknown link gets a page that says so
 and shows no data. The board re-checks the link on every rotation (`still_valid`), so revoking a
-link blanks a screen that is already running.
+link blanks a screen that is already running (the panel gives way to the refusal; a reload
+shows the refusal page).
 """
 from __future__ import annotations
 
@@ -67,6 +68,12 @@ def gate() -> None:
     st.navigation([st.Page("pages/board.py", title=t("boardlink.page", lang), url_path="board", default=True)],
                   position="hidden").run()
     st.stop()
+
+
+def show_revoked(lang: str) -> None:
+    """What a running screen shows once its link is revoked: the refusal, in place of the panel."""
+    st.header(t("boardlink.revoked.title", lang))
+    st.markdown(t("boardlink.revoked.body", lang))
 
 
 def current_link() -> dict | None:

@@ -112,3 +112,17 @@ def test_the_users_page_creates_shows_once_and_revokes_a_link(tmp_path, monkeypa
     rows = store.rows("SELECT token_sha256, revoked_at IS NOT NULL FROM board_tokens")
     assert len(rows) == 1 and rows[0][1] and shown.split("=", 1)[1] not in rows[0][0]
     context._open_store.clear()
+
+
+def test_revoking_a_running_screen_blanks_it_on_the_next_rotation(signed_board):
+    db, _, company = signed_board
+    app = _open(company)
+    assert app.table
+    from engine.store.settings import load_settings
+    from ui import context
+    settings = load_settings()
+    store = context._open_store(settings.db_path, settings.adopt_database)  # the app's own open store
+    revoke_link(store, list_links(store).filter(label="HQ")["link_id"][0])
+    app.run()
+    assert "This board link was revoked" in [h.value for h in app.header]
+    assert not app.table and not app.metric
