@@ -32,7 +32,8 @@ KIOSK_CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding: 1.2rem 2.5rem; max-width: 100%;}
 .stApp h1 {font-size: 56px; color: #F5F7FA;} .stApp h2, .stApp h3 {font-size: 42px; color: #F5F7FA;}
 .stApp p, .stApp li, .stApp td, .stApp th, [data-testid="stCaptionContainer"] {font-size: 28px !important; color: #E4E7EB;}
-[data-testid="stMetricLabel"] p {font-size: 30px !important;} [data-testid="stMetricValue"] {font-size: 64px; color: #F5F7FA;}
+[data-testid="stMetricLabel"] p {font-size: 30px !important;} .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * {font-size: 64px !important; color: #F5F7FA;}
+[data-testid="stMetricDelta"] {background: transparent !important;} .stApp [data-testid="stMetricDelta"] * {font-size: 28px !important; color: #E4E7EB !important;}
 [data-testid="stTable"] table {background: #0E1117;} [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 28px !important; padding: 6px 14px;}
 html {overflow: hidden;}
 </style>"""
@@ -145,6 +146,8 @@ DRAW = {"regions": panel_regions, "leaderboard": panel_leaderboard, "won": panel
 
 
 def main() -> None:
+    if board_link.refusal():  # a revoked or unknown board link: the reason, no data
+        return
     st.html(KIOSK_CSS)
     lang, store = context.lang(), context.store()
     currency = context.settings().reporting_currency

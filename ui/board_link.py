@@ -15,8 +15,10 @@ from engine.access.board_links import BoardLinkError, BoardLinkRevoked, board_vi
 from engine.i18n import LANGUAGES, t
 from engine.store.errors import TerrainError
 from ui import context
+from ui.signin import PAGE_PATHS
 
-LINK_KEY = "_board_link"
+LINK_KEY, REFUSAL_KEY = "_board_link", "_board_refusal"
+OTHER_PATHS = tuple(path for path in PAGE_PATHS if path != "board")
 
 
 def _lang(link_lang: str | None) -> str:
@@ -25,14 +27,34 @@ def _lang(link_lang: str | None) -> str:
 
 
 def _refusal(key: str, lang: str) -> None:
-    def refusal() -> None:
-        st.html(REFUSAL_CSS)
-        st.title(t(f"boardlink.{key}.title", lang))
-        st.markdown(t(f"boardlink.{key}.body", lang))
+    """The board's own page, at every path, drawing only the refusal (`refusal()` tells the page):
+    the same file page as the board, so the browser finds the path it asked for."""
+    st.session_state[REFUSAL_KEY] = (key, lang)
+    _board_everywhere(lang)
 
-    st.navigation([st.Page(refusal, title=t(f"boardlink.{key}.title", lang), url_path="board", default=True)],
+
+def _board_everywhere(lang: str) -> None:
+    board = st.Page("pages/board.py", title=t("boardlink.page", lang), url_path="board", default=True)
+
+    def to_board() -> None:
+        st.switch_page(board, query_params=st.query_params.to_dict())
+
+    # every other path of the app moves on to the board: a board link opens nothing else
+    st.navigation([board, *(st.Page(to_board, title=t("boardlink.page", lang), url_path=path) for path in OTHER_PATHS)],
                   position="hidden").run()
     st.stop()
+
+
+def refusal() -> bool:
+    """Draw the refusal of a revoked or unknown link, if this run is one; True when it was."""
+    chosen = st.session_state.get(REFUSAL_KEY)
+    if not chosen:
+        return False
+    key, lang = chosen
+    st.html(REFUSAL_CSS)
+    st.title(t(f"boardlink.{key}.title", lang))
+    st.markdown(t(f"boardlink.{key}.body", lang))
+    return True
 
 
 # Static CSS, no data: the refusal page is as dark and bare as the board it replaces.
@@ -47,6 +69,7 @@ REFUSAL_CSS = """<style>
 def gate() -> None:
     """With `?token=` in the URL: run the board as the link's viewer, or the refusal page; stop."""
     token = st.query_params.get("token")
+    st.session_state.pop(REFUSAL_KEY, None)
     if not token:
         return
     st.session_state.pop("_access_viewer", None)
@@ -65,9 +88,7 @@ def gate() -> None:
     st.session_state["lang"] = lang
     st.session_state[LINK_KEY] = {"token": token, "scope": link.scope, "rotate": link.rotate_seconds}
     st.session_state["_access_viewer"] = board_viewer(link)
-    st.navigation([st.Page("pages/board.py", title=t("boardlink.page", lang), url_path="board", default=True)],
-                  position="hidden").run()
-    st.stop()
+    _board_everywhere(lang)
 
 
 def show_revoked(lang: str) -> None:
