@@ -1,7 +1,7 @@
 """The board's panels as frames and numbers, one function each, all for a territory scope (None =
 the whole company) and the as-of day. The page rotates through PANELS in this order.
 
-Not on the board yet: the regional map (the maps' builder is being reworked), new leads waiting
+The regional map's rows are engine/board/map_panel.py. Not on the board yet: new leads waiting
 for follow-up and overdue receivables (no leads / invoices tables yet: `pending()` names them so
 the board says so instead of showing zero).
 """
