@@ -37,6 +37,14 @@ def demo_db(tmp_path_factory):
     return path
 
 
+def wall_screen(browser):
+    """(context, page) of a 1920×1080 screen, patient with a loaded machine."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return context, page
+
+
 def fits_the_screen(page) -> None:
     assert page.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight + 1")
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
@@ -51,9 +59,7 @@ def test_board_on_a_wall_screen_shows_every_panel_in_one_rotation(demo_db, serve
     from engine.i18n import t
 
     url = serve_app(demo_db)
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    context, page = wall_screen(browser)
     try:
         # the map first, held on screen (a 600 s rotation): it paints some seconds after its canvas
         page.goto(f"{url}/board?rotate=600&lang={lang}")
@@ -115,9 +121,7 @@ def test_a_board_link_opens_the_board_and_nothing_else(tmp_path, serve_app, brow
     finally:
         store.close()
     url = serve_app(db, TERRAIN_USERS=str(users))
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    context, page = wall_screen(browser)
     try:
         page.goto(f"{url}/board?token={token}")
         wait_for_app(page)
