@@ -12,12 +12,15 @@ from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
 from engine.metrics.sales_data import sales_data
 from engine.charts.territory_colours import company_colours
-from ui import context, run_log, signin, uploads, warm_start
+from ui import board_link, context, run_log, signin, uploads, warm_start
 from ui.failures import friendly_failures
 from ui.markup import t_md
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
+# A wall screen's read-only board link (?token=…): the board alone, as the link's viewer, or a page
+# saying the link was revoked; nothing below runs for it (ui/board_link.py).
+board_link.gate()
 
 
 run_log.run_started(context.settings().run_log)  # the server's own page time (bench_load.py)

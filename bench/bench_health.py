@@ -94,8 +94,7 @@ def pandas_scores(accounts: pd.DataFrame, deals: pd.DataFrame, acts: pd.DataFram
     span = config.recency_zero_days - config.recency_full_days
     share = {
         "recency": ((config.recency_zero_days - days) / span).clip(0, 1).fillna(0),
-        "trend": np.where(f["before"] > 0, (f["recent"] / f["before"].where(f["before"] > 0)).clip(0, 1),
-                          np.where(f["recent"] > 0, 1.0, 0.0)),
+        "trend": np.where(f["recent"] > 0, ((f["recent"] + 1) / (f["before"] + 1)).clip(0, 1), 0.0),
         "overdue_deals": (1 - f["overdue"] / config.overdue_zero_count).clip(0, 1),
         "won_deals": 0.5 * (1 - since_won / config.won_recency_days).clip(0, 1).fillna(0)
                      + 0.5 * (f["won_recent"] / config.won_frequency_target).clip(0, 1),

@@ -13,15 +13,17 @@ import polars as pl
 import streamlit as st
 
 from engine.board.followups import overdue_receivables, waiting_leads
+from engine.board.map_panel import region_map_rows
 from engine.board.panels import (PANELS, alert_summary, customers_at_risk, leaderboard, pacing, regions, scope_of,
                                  won_deals)
+from engine.charts.board_map import BOARD_MAP_PX, board_map
 from engine.health.config import load_config
 from engine.health.explain import with_words
 from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
-from ui import context
+from ui import board_link, context
 
 # Static CSS, no data in it: the dark kiosk look, sidebar/header/menus hidden, type for 3 m.
 KIOSK_CSS = """<style>
@@ -31,20 +33,24 @@ KIOSK_CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding: 1.2rem 2.5rem; max-width: 100%;}
 .stApp h1 {font-size: 56px; color: #F5F7FA;} .stApp h2, .stApp h3 {font-size: 42px; color: #F5F7FA;}
 .stApp p, .stApp li, .stApp td, .stApp th, [data-testid="stCaptionContainer"] {font-size: 28px !important; color: #E4E7EB;}
-[data-testid="stMetricLabel"] p {font-size: 30px !important;} [data-testid="stMetricValue"] {font-size: 64px; color: #F5F7FA;}
+[data-testid="stMetricLabel"] p {font-size: 30px !important;} .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * {font-size: 64px !important; color: #F5F7FA;}
+[data-testid="stMetricDelta"] {background: transparent !important;} .stApp [data-testid="stMetricDelta"] * {font-size: 28px !important; color: #E4E7EB !important;}
 [data-testid="stTable"] table {background: #0E1117;} [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 28px !important; padding: 6px 14px;}
 html {overflow: hidden;}
 </style>"""
 DEFAULT_ROTATE = 20
 
 
-def rotate_seconds() -> int:
-    """?rotate=N (5 to 600 seconds), else the TERRAIN_BOARD_ROTATE setting."""
-    raw = st.query_params.get("rotate")
-    try:
-        seconds = int(raw) if raw else context.settings().board_rotate_seconds
-    except ValueError:
-        seconds = context.settings().board_rotate_seconds
+def rotate_seconds(link: dict | None, lang: str) -> int:
+    """The board link's rotation, else ?rotate=N (5 to 600 seconds), else the TERRAIN_BOARD_ROTATE
+    setting; a ?rotate= that is not a number is said, not silently replaced."""
+    raw = str(link["rotate"]) if link and link["rotate"] else st.query_params.get("rotate")
+    seconds = context.settings().board_rotate_seconds
+    if raw:
+        try:
+            seconds = int(raw)
+        except ValueError:
+            st.caption(t("board.bad_rotate", lang, value=raw[:20], seconds=seconds))
     return min(max(seconds, 5), 600)
 
 
@@ -67,7 +73,17 @@ def money(frame: pl.DataFrame, columns: tuple[str, ...], lang: str, currency: st
 
 
 def panel_regions(store, scope, lang, currency) -> None:
-    table(money(regions(store, scope), ("won", "target"), lang, currency), lang)
+    settings = context.settings()
+    rows = region_map_rows(store, scope, settings)
+    left, right = st.columns([3, 2])
+    with left:
+        deck, _ = board_map(sales_data(store), rows, scope, lang, red_below=settings.attainment_red_below,
+                            green_from=settings.attainment_green_from)
+        st.pydeck_chart(deck, height=BOARD_MAP_PX[1], key="board_map")
+    with right:
+        table(money(rows.select("name", "share", "attainment"), (), lang, currency), lang)
+        st.caption(t("board.map.legend", lang, red=fmt_pct(settings.attainment_red_below, lang),
+                     green=fmt_pct(settings.attainment_green_from, lang)))
 
 
 def panel_leaderboard(store, scope, lang, currency) -> None:
@@ -160,17 +176,24 @@ DRAW = {"regions": panel_regions, "leaderboard": panel_leaderboard, "won": panel
 
 
 def main() -> None:
+    if board_link.refusal():  # a revoked or unknown board link: the reason, no data
+        return
     st.html(KIOSK_CSS)
     lang, store = context.lang(), context.store()
     currency = context.settings().reporting_currency
-    scope = scope_of(store, st.query_params.get("scope"))
+    link = board_link.current_link()
+    # a board link's scope is fixed by the link; ?scope= is for a board opened without one
+    scope = scope_of(store, link["scope"] if link else st.query_params.get("scope"))
     tree = sales_data(store).tree
     name = t("board.company", lang) if scope is None else tree.name_of(tree.node_of(scope[0]))
     st.title(t("board.title", lang, scope=name))
-    seconds = rotate_seconds()
+    seconds = rotate_seconds(link, lang)
 
     @st.fragment(run_every=timedelta(seconds=seconds))
     def rotating() -> None:
+        if not board_link.still_valid():  # revoked while the screen runs: no more data, and why
+            board_link.show_revoked(lang)
+            return
         index = st.session_state.get("board_panel", 0) % len(PANELS)
         st.session_state["board_panel"] = index + 1
         panel = PANELS[index]

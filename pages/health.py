@@ -177,6 +177,11 @@ def settings_editor(store, config: HealthConfig, lang: str) -> None:
         except TerrainError as error:
             context.show_error(error)
         else:
+            # the form's widgets keep what was typed: drop them so they show what was saved (the
+            # defaults after a reset)
+            for key in [f"health_w_{f}" for f in FACTORS] + [f"health_template_{tier}" for tier in TIERS] + [
+                    "health_green", "health_yellow", "health_dormant", "health_recency_zero"]:
+                st.session_state.pop(key, None)
             st.session_state["health_saved"] = True
             st.rerun()
 

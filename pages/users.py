@@ -1,4 +1,5 @@
-"""Users: the admin adds and removes who may sign in, and sets passwords (the users file).
+"""Users: the admin adds and removes who may sign in, and sets passwords (the users file); and
+creates and revokes the read-only board links of wall screens (stored in the database).
 
 Shown only to admins (app.py); the engine refuses anyone else anyway (`require(..., "users")`).
 """
@@ -7,8 +8,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from engine.access.board_links import create_link, list_links, revoke_link
 from engine.access.permissions import require
 from engine.access.users import ROLES
+from engine.i18n import LANGUAGES
 from engine.store.errors import TerrainError
 from ui import context
 from ui.tables import EMPTY
@@ -81,4 +84,48 @@ if names:
                 context.show_error(error)
             else:
                 st.session_state["users_flash"] = tr("users.removed", name=who)
+                st.rerun()
+
+# Read-only board links for wall screens (engine/access/board_links.py): the token is shown once.
+st.divider()
+st.subheader(tr("boardlink.section"))
+st.caption(tr("boardlink.caption"))
+if "board_link_new" in st.session_state:  # set before the rerun, shown once, never kept
+    label, path = st.session_state.pop("board_link_new")
+    st.success(tr("boardlink.created", label=label))
+    st.code(path, language=None)
+links = list_links(store)
+if links.is_empty():
+    st.caption(tr("boardlink.none"))
+else:
+    st.dataframe(links.rename({c: tr(f"boardlink.col.{c}") for c in links.columns}), hide_index=True,
+                 width="stretch", key="board_links")
+with st.form("board_link_create", clear_on_submit=True):
+    cells = st.columns(4)
+    link_label = cells[0].text_input(tr("boardlink.label"))
+    link_scope = cells[1].selectbox(tr("boardlink.scope"), [None, *territory_names],
+                                    format_func=lambda t: territory_names.get(t, tr("boardlink.company")))
+    link_lang = cells[2].selectbox(tr("boardlink.lang"), [None, *LANGUAGES],
+                                   format_func=lambda code: LANGUAGES.get(code, tr("boardlink.lang_default")))
+    link_rotate = cells[3].number_input(tr("boardlink.rotate"), 5, 600, settings.board_rotate_seconds)
+    if st.form_submit_button(tr("boardlink.create"), type="primary"):
+        try:
+            token, link = create_link(store, link_label, link_scope, link_lang, int(link_rotate))
+        except TerrainError as error:
+            context.show_error(error)
+        else:
+            st.session_state["board_link_new"] = (link.label, f"board?token={token}")
+            st.rerun()
+active = links.filter(pl.col("revoked_at").is_null())
+if active.height:
+    with st.form("board_link_revoke"):
+        labels = dict(zip(active["link_id"], active["label"]))
+        which = st.selectbox(tr("boardlink.revoke_pick"), list(labels), format_func=lambda i: f"{labels[i]} ({i})")
+        if st.form_submit_button(tr("boardlink.revoke")):
+            try:
+                revoke_link(store, which)
+            except TerrainError as error:
+                context.show_error(error)
+            else:
+                st.session_state["users_flash"] = tr("boardlink.revoked_done", label=labels[which])
                 st.rerun()

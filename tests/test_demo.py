@@ -32,7 +32,7 @@ def small() -> dict[str, pl.DataFrame]:
 def test_summary_counts_are_exact_for_the_seed(demo_db):
     assert demo_db.summary == {"territories": 45, "reps": 80, "territory_members": 113, "territory_rules": 32,
                                "accounts": 25_010,
-                               "deals": 150_000, "activities": 247_258, "targets": 4_536, "fx_rates": 658,
+                               "deals": 150_000, "activities": 347_258, "targets": 4_536, "fx_rates": 658,
                                "leads": 36_000, "contacts": 75_276, "invoices": 42_037}
     for table, rows in demo_db.summary.items():
         assert demo_db.count(table) == rows
@@ -285,3 +285,22 @@ def test_the_planted_duplicates_and_orphans_are_found_by_the_territory_engine(de
     assert duplicate_summary(groups) == {"groups": 10, "accounts": 20, "split_groups": 10}
     assert set(groups["matched_on"].list.join("+")) == {"name+domain"}  # nothing else looks alike
     assert unowned_accounts(demo_db, missing="both").height == 250
+
+
+def test_health_tiers_of_the_demo_are_a_plausible_mix(demo_db):
+    """Calibration (docs/health.md): most customers green or yellow, a red minority of 10–20%."""
+    from engine.health.score import health_table, tier_counts
+
+    counts = tier_counts(health_table(demo_db))
+    assert counts == {"green": 11_030, "yellow": 9_054, "red": 4_926}
+    assert 0.10 <= counts["red"] / sum(counts.values()) <= 0.20
+
+
+def test_account_care_keeps_most_customers_in_touch(demo_db):
+    """Each owned customer has a rhythm of care touches; about 5% drifted out of touch (plus the
+    planted ownerless accounts, which nobody touches)."""
+    rows = demo_db.rows(
+        "SELECT count(*) FILTER (WHERE last IS NULL OR last < ?::DATE - 90), count(*) FROM "
+        "(SELECT a.account_id, max(CAST(x.ts AS DATE)) AS last FROM accounts a "
+        "LEFT JOIN activities x USING (account_id) GROUP BY a.account_id)", [ANCHOR])[0]
+    assert rows == (1_922, 25_010)  # silent for more than 90 days, of all accounts

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from engine.store import Session
 
 SEES_EVERYTHING = ("admin", "sales_ops")
+# A read-only board link (engine.access.board_links): sees its territories, or everything when it
+# has none (a company-wide board); may write nothing.
+BOARD_ROLE = "board"
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Viewer:
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in SEES_EVERYTHING
+        return self.role in SEES_EVERYTHING or (self.role == BOARD_ROLE and not self.territories)
 
     @classmethod
     def of(cls, user) -> "Viewer":

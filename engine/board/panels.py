@@ -1,8 +1,8 @@
 """The board's panels as frames and numbers, one function each, all for a territory scope (None =
 the whole company) and the as-of day. The page rotates through PANELS in this order.
 
-Not on the board yet: the regional map (the maps' builder is being reworked). New leads waiting
-for follow-up and overdue receivables come from engine/board/followups.py.
+The regional map's rows are engine/board/map_panel.py; new leads waiting for follow-up and
+overdue receivables come from engine/board/followups.py.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`python -m engine users add|list|remove|passwd`: who may sign in, kept in the users file.
+"""`python -m engine users add|list|remove|passwd`: who may sign in, kept in the users file; and
+`users board-link create|list|revoke`: the read-only links of wall screens (engine.access.board_links).
 
 Passwords come from standard input (`--password-stdin`, first line) or a prompt, never from the
 command line (it would land in the shell history and the process list). Adding the first user
@@ -44,6 +45,72 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     action("remove", "remove a user", _remove)
     passwd = action("passwd", "set a user's password", _passwd)
     passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    _register_board_links(actions)
+
+
+def _register_board_links(actions) -> None:
+    parser = actions.add_parser("board-link", help="read-only board links for wall screens (with sign-in on)",
+                                description="Read-only board links: a wall screen opens board?token=… without "
+                                            "signing in, sees only the link's scope and can open no other page.")
+    links = parser.add_subparsers(dest="link_action", required=True, parser_class=type(parser))
+    create = links.add_parser("create", help="create a link (the token is printed once, only its hash is kept)")
+    create.add_argument("--label", required=True, help="what the screen is, e.g. 'Shanghai lobby'")
+    create.add_argument("--scope", help="a territory id: the board shows it and everything below (default: company)")
+    create.add_argument("--lang", help="the board's language (en, zh; default: the setting)")
+    create.add_argument("--rotate", type=int, help="seconds per panel, 5 to 600 (default: TERRAIN_BOARD_ROTATE)")
+    create.add_argument("--base-url", help="the app's address, to print the whole link (e.g. http://wall:8501)")
+    create.set_defaults(handler=_link_create)
+    listing = links.add_parser("list", help="list the links (never a token)")
+    listing.add_argument("--format", choices=("csv", "json"), default="csv")
+    listing.set_defaults(handler=_link_list)
+    revoke = links.add_parser("revoke", help="revoke a link: its screen shows 'revoked' and no data")
+    revoke.add_argument("link_id", help="the 12-character id that `users board-link list` shows")
+    revoke.set_defaults(handler=_link_revoke)
+    for sub in (create, listing, revoke):
+        add_db_argument(sub)
+
+
+def _with_store(args, settings, work):
+    from engine.commands import open_store
+
+    store = open_store(args, settings)
+    try:
+        return work(store)
+    finally:
+        store.close()
+
+
+def _link_create(args, settings) -> int:
+    from engine.access.board_links import create_link
+
+    token, link = _with_store(args, settings, lambda store: create_link(
+        store, args.label, args.scope, args.lang, args.rotate))
+    path = f"board?token={token}"
+    sys.stdout.write(f"Created board link {link.link_id} ({link.label}, scope {link.scope or 'company'}).\n")
+    sys.stdout.write(f"{args.base_url.rstrip('/')}/{path}\n" if args.base_url else f"{path}\n")
+    sys.stdout.write("The token is shown only now: Terrain keeps its hash, not the token.\n")
+    return EXIT_OK
+
+
+def _link_list(args, settings) -> int:
+    from engine.access.board_links import list_links
+    from engine.store.exports import csv_text
+
+    links = _with_store(args, settings, list_links)
+    if args.format == "json":
+        json.dump(links.to_dicts(), sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(csv_text(links))
+    return EXIT_OK
+
+
+def _link_revoke(args, settings) -> int:
+    from engine.access.board_links import revoke_link
+
+    link = _with_store(args, settings, lambda store: revoke_link(store, args.link_id))
+    sys.stdout.write(f"Revoked board link {link.link_id} ({link.label}); its screen now says so and shows no data.\n")
+    return EXIT_OK
 
 
 def _file(args, settings) -> UsersFile:

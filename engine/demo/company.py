@@ -2,7 +2,7 @@
 
 `build_demo(store)` writes, in one transaction, a company with four regions (Greater China split
 into 华东, 华北, 华南, 西部), ~45 territories, ~80 reps, ~25k customers on real cities, ~150k deals
-over three fiscal years, ~200k activities, monthly targets, exchange rates and the assignment
+over three fiscal years, ~350k activities, monthly targets, exchange rates and the assignment
 rules, ~36k leads, ~75k contacts and an invoice per won deal (engine.demo.crm_extras) — plus the faults a real CRM has (orphans, duplicates, unplaced addresses) so every page has
 something to reveal.
 It is frozen at `ANCHOR` and seeded: the same arguments give the same data on every run, any day.
@@ -31,6 +31,7 @@ from engine.store import Session, Store
 
 ANCHOR = date(2026, 11, 23)  # the demo's "today": data stops here, whatever the real date
 ACCOUNTS, DEALS, ACTIVITIES = 25_000, 150_000, 200_000  # at scale 1
+CARE_EXTRA = 100_000  # account-care touches beyond ACTIVITIES (engine/demo/care.py), at scale 1
 MAX_SCALE = 100.0
 
 COLUMNS = {
@@ -98,7 +99,7 @@ def generate_demo(scale: float = 1, seed: int = 7, *, fiscal_start_month: int = 
         .alias("created_at"))
     specialists = specialist_by_territory(team, territories["territory_id"].to_list())
     activities = build_activities(rng, deals, accounts, max(500, round(ACTIVITIES * scale)), first_month, ANCHOR,
-                                  specialists)
+                                  specialists, care_extra=round(CARE_EXTRA * scale))
     targets = build_targets(rng, deals, accounts, team, territories, fiscal_years, fiscal_start_month)
     extras = build_crm_extras(seed, scale, accounts, deals, first_month, ANCHOR, anchor_time)
     activities = pl.concat([activities.with_columns(pl.lit(None, dtype=pl.String).alias("lead_id")),

@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from engine.demo.care import care_touches
 from engine.demo.people import PRODUCT_LINES
 from engine.metrics.periods import add_months
 
@@ -31,6 +32,7 @@ SEGMENT_DEAL = {"SMB": (9_000, 1.1, 0.6, 1.0), "Mid-Market": (38_000, 1.0, 1.0, 
                 "Enterprise": (160_000, 0.85, 1.8, 4.0)}  # median USD, win factor, cycle factor, deal weight
 ACTIVITY_TYPES = ("call", "email", "meeting", "visit")
 ACTIVITY_MIX = (0.35, 0.35, 0.2, 0.1)
+DEAL_WORK_TO_CARE = 0.5  # of the activities drawn on deals, this share becomes account care
 OUTCOMES = {"call": (("connected", "no answer", "left voicemail"), (0.55, 0.25, 0.2)),
             "email": (("sent", "replied"), (0.7, 0.3)),
             "meeting": (("held", "rescheduled", "cancelled"), (0.8, 0.12, 0.08)),
@@ -170,8 +172,12 @@ def build_deals(rng: np.random.Generator, accounts: pl.DataFrame, n: int, first_
 
 
 def build_activities(rng: np.random.Generator, deals: pl.DataFrame, accounts: pl.DataFrame, n: int,
-                     first_month: date, anchor: date, specialist_of: dict[str, str]) -> pl.DataFrame:
-    """n activities: 80% on deals between their creation and close, 20% on accounts alone."""
+                     first_month: date, anchor: date, specialist_of: dict[str, str],
+                     care_extra: int = 0) -> pl.DataFrame:
+    """n + care_extra activities: work on deals between their creation and close, and account care
+    (engine/demo/care.py: each customer's rhythm of touches, a neglected minority). The care is
+    drawn from a child generator, so every draw of `rng` — and the targets drawn after — is as it
+    was before care existed."""
     anchor64 = np.datetime64(anchor, "D")
     on_deals = int(n * 0.8)
     status_weight = np.where((deals["status"] == "lost").to_numpy(), 0.7, 1.0)
@@ -190,24 +196,19 @@ def build_activities(rng: np.random.Generator, deals: pl.DataFrame, accounts: pl
         lone.select("account_id", pl.lit(None, dtype=pl.String).alias("deal_id"),
                     pl.col("owner_rep_id").alias("rep_id"), "territory_id")])
     day = np.concatenate([day_deal, day_lone])
-    minutes = rng.integers(8 * 60, 18 * 60, n)
+    child = rng.spawn(1)[0]
+    minutes, kind, outcome, subject = _kinds(rng, n)
+    joining = rng.random(n) < 0.1
+    frame, day = _with_care(child, frame, day, accounts, on_deals, care_extra, first_month, anchor)
+    if frame.height > n:
+        more = _kinds(child, frame.height - n)
+        minutes, kind, outcome, subject = (np.concatenate([a, b]) for a, b in zip((minutes, kind, outcome, subject), more))
+        joining = np.concatenate([joining, child.random(frame.height - n) < 0.1])
     ts = day.astype("datetime64[m]") + minutes
-    kind = rng.choice(len(ACTIVITY_TYPES), n, p=ACTIVITY_MIX)
-    # Outcomes and subjects are numbered across all types, so one label list serves every row.
     outcome_options = tuple(o for t in ACTIVITY_TYPES for o in OUTCOMES[t][0])
     subject_options = tuple(s for t in ACTIVITY_TYPES for s in SUBJECTS[t])
-    outcome = np.empty(n, dtype=np.int64)
-    subject = np.empty(n, dtype=np.int64)
-    outcome_offset = subject_offset = 0
-    for code, name in enumerate(ACTIVITY_TYPES):
-        rows = np.flatnonzero(kind == code)
-        options, p = OUTCOMES[name]
-        outcome[rows] = outcome_offset + rng.choice(len(options), len(rows), p=p)
-        subject[rows] = subject_offset + rng.integers(0, len(SUBJECTS[name]), len(rows))
-        outcome_offset += len(options)
-        subject_offset += len(SUBJECTS[name])
     # Specialists join some meetings and visits of their region.
-    joins = pl.Series((kind >= 2) & (rng.random(n) < 0.1))
+    joins = pl.Series((kind >= 2) & joining)
     specialist = pl.col("territory_id").replace_strict(specialist_of, default=None, return_dtype=pl.String)
     frame = frame.with_columns(
         pl.when(joins & specialist.is_not_null()).then(specialist).otherwise(pl.col("rep_id")).alias("rep_id"),
@@ -218,3 +219,41 @@ def build_activities(rng: np.random.Generator, deals: pl.DataFrame, accounts: pl
     return frame.with_columns(
         pl.concat_str(pl.lit("ACT-"), (pl.int_range(pl.len()) + 1).cast(pl.String).str.zfill(7)).alias("activity_id"))
 
+
+def _kinds(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Minute of the day, type, outcome and subject codes of n activities. Outcomes and subjects
+    are numbered across all types, so one label list serves every row."""
+    minutes = rng.integers(8 * 60, 18 * 60, n)
+    kind = rng.choice(len(ACTIVITY_TYPES), n, p=ACTIVITY_MIX)
+    outcome = np.empty(n, dtype=np.int64)
+    subject = np.empty(n, dtype=np.int64)
+    outcome_offset = subject_offset = 0
+    for code, name in enumerate(ACTIVITY_TYPES):
+        rows = np.flatnonzero(kind == code)
+        options, p = OUTCOMES[name]
+        outcome[rows] = outcome_offset + rng.choice(len(options), len(rows), p=p)
+        subject[rows] = subject_offset + rng.integers(0, len(SUBJECTS[name]), len(rows))
+        outcome_offset += len(options)
+        subject_offset += len(SUBJECTS[name])
+    return minutes, kind, outcome, subject
+
+
+def _with_care(rng: np.random.Generator, frame: pl.DataFrame, day: np.ndarray, accounts: pl.DataFrame,
+               on_deals: int, extra: int, first_month: date, anchor: date) -> tuple[pl.DataFrame, np.ndarray]:
+    """The account-alone rows and DEAL_WORK_TO_CARE of the deal rows redrawn as care touches, and
+    `extra` care touches appended after them."""
+    deal_rows = np.flatnonzero(rng.random(on_deals) < DEAL_WORK_TO_CARE)
+    rows = np.concatenate([deal_rows, np.arange(on_deals, frame.height)])
+    touches = care_touches(rng, accounts, rows.size + extra, first_month, anchor)
+    touches = touches[rng.permutation(touches.height)]
+    appended, touches = touches.head(min(extra, touches.height)), touches.slice(min(extra, touches.height))
+    rows = np.sort(rows[:touches.height])
+    care = touches.select(pl.Series("_row", rows, dtype=pl.Int64), "account_id",
+                          pl.lit(None, dtype=pl.String).alias("deal_id"), "rep_id", "territory_id")
+    merged = (frame.with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64))
+              .update(care, on="_row", include_nulls=True).drop("_row"))
+    day = day.copy()
+    day[rows] = touches["day"].to_numpy()
+    columns = ["account_id", "deal_id", "rep_id", "territory_id"]
+    added = appended.with_columns(pl.lit(None, dtype=pl.String).alias("deal_id")).select(columns)
+    return pl.concat([merged.select(columns), added]), np.concatenate([day, appended["day"].to_numpy()])

@@ -8,6 +8,7 @@ out of order is an error naming the field, never a silently odd score.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -25,6 +26,8 @@ DEFAULT_WEIGHTS = {"recency": 30.0, "trend": 25.0, "overdue_deals": 20.0, "won_d
 # takes a flawless account out of green (100 ÷ 120 = 83.3). It counts only for accounts with an
 # invoice issued by the as-of day, so customers never invoiced are scored on the other five.
 TIERS = ("green", "yellow", "red")
+# What a message template may name; engine/health/explain.fill_template fills them per account.
+PLACEHOLDERS = ("account", "owner", "contact")
 DEFAULT_TEMPLATES = {
     "green": "Hello {contact}, thank you for a good year together. Here is how a company like {account} "
              "got more out of it: [case study link]. Shall we talk about next steps?",
@@ -93,6 +96,15 @@ def validated(config: HealthConfig) -> HealthConfig:
     missing = set(TIERS) - set(config.templates)
     if missing:
         raise HealthConfigError(f"The message template for {', '.join(sorted(missing))} is missing.")
+    for tier in TIERS:
+        text = str(config.templates[tier])
+        if not text.strip():
+            raise HealthConfigError(f"The {tier} message template is empty.", hint="Write the message, or reset it.")
+        unknown = sorted(set(re.findall(r"\{([^{}]*)\}", text)) - set(PLACEHOLDERS))
+        if unknown:
+            raise HealthConfigError(
+                f"The {tier} message template names {{{unknown[0]}}}, which Terrain cannot fill in.",
+                hint=f"Use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}.")
     return replace(config, weights=weights, templates={tier: str(config.templates[tier]) for tier in TIERS})
 
 

@@ -114,8 +114,9 @@ def score_frame(accounts: pl.DataFrame, deals: pl.DataFrame, activities: pl.Data
         # full up to recency_full_days, nothing from recency_zero_days, a straight line between
         "recency": _share((config.recency_zero_days - days_since) / span),
         # recent activities ÷ those of the window before; no earlier activity: any recent one is full
-        "trend": pl.when(before > 0).then(_share(recent / before))
-                   .otherwise(pl.when(recent > 0).then(1.0).otherwise(0.0)),
+        # none recent: nothing; else (recent + 1) ÷ (before + 1), one added to each window so that
+        # a customer touched every other month is not scored as "halved" by 1 touch against 2
+        "trend": pl.when(recent > 0).then(_share((recent + 1) / (before + 1))).otherwise(0.0),
         "overdue_deals": _share(1 - pl.col("overdue_deals") / config.overdue_zero_count),
         # half for how recent the last win is, half for how many wins in the same window
         "won_deals": 0.5 * _share(1 - since_won / config.won_recency_days)

@@ -136,3 +136,35 @@ def test_trend_over_the_last_months(db):
     at.toggle(key="health_trend").set_value(True).run()
     assert not at.exception, at.exception
     assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_message_templates_are_edited_saved_and_used(db):
+    at = run_page("health")
+    assert [a.label for a in at.text_area] == ["Message (Green)", "Message (Yellow)", "Message (Red)"]
+    at.text_area(key="health_template_red").input("Internal: hold the quote for {account}; {owner} to sign off.")
+    at.button(key="FormSubmitter:health_settings-Save").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "Saved. Scores use the new settings."
+    # the account shown first in the risk list (Umbrella, red) gets the new red message, filled in
+    assert at.code[0].value == "Internal: hold the quote for Umbrella; Bo East to sign off."
+    again = run_page("health")      # a new session reads the saved templates
+    assert again.text_area(key="health_template_red").value.startswith("Internal: hold the quote for {account}")
+    store = Store.open(db)
+    try:
+        assert load_config(store).templates["red"].endswith("{owner} to sign off.")
+    finally:
+        store.close()
+    again.button(key="FormSubmitter:health_settings-Back to the defaults").click().run()
+    assert again.text_area(key="health_template_red").value.startswith("Internal: the renewal quote for {account}")
+
+
+def test_a_template_naming_an_unknown_field_is_refused_and_nothing_saved(db):
+    at = run_page("health")
+    at.text_area(key="health_template_yellow").input("Hello {customer}")
+    at.button(key="FormSubmitter:health_settings-Save").click().run()
+    assert "names {customer}" in at.error[0].value.replace("\\", "")
+    store = Store.open(db)
+    try:
+        assert load_config(store).templates["yellow"].startswith("Hello {contact}")
+    finally:
+        store.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import polars as pl
+import re
+
 import pytest
 
 from engine.health.config import HealthConfig, HealthConfigError, load_config, save_config
@@ -46,7 +48,7 @@ def test_recency(days_ago, expected):
 
 
 @pytest.mark.parametrize("recent, before, expected", [
-    (2, 4, 12.5), (4, 2, 25.0), (3, 3, 25.0), (0, 0, 0.0), (3, 0, 25.0), (0, 5, 0.0), (1, 4, 6.25),
+    (2, 4, 15.0), (4, 2, 25.0), (3, 3, 25.0), (0, 0, 0.0), (3, 0, 25.0), (0, 5, 0.0), (1, 4, 10.0), (1, 2, 16.6667),
 ])
 def test_trend_last_90_days_against_the_90_before(recent, before, expected):
     days = [10] * recent + [100] * before   # day 89 is the last of the recent window, 90 the first before
@@ -171,3 +173,15 @@ def test_config_round_trip_and_errors(store):
         HealthConfig().with_(weights={"recency": -1.0})
     with pytest.raises(HealthConfigError, match="Unknown health factor"):
         HealthConfig().with_(weights={"mood": 5.0})
+
+
+@pytest.mark.parametrize("templates, message", [
+    ({"green": "", "yellow": "y", "red": "r"}, "The green message template is empty"),
+    ({"green": "g", "yellow": "Hi {name}", "red": "r"}, "The yellow message template names {name}"),
+    ({"green": "g", "yellow": "y", "red": "{account} {}"}, "The red message template names {}"),
+])
+def test_a_template_must_say_something_and_name_only_known_fields(templates, message):
+    from engine.health.config import HealthConfigError
+
+    with pytest.raises(HealthConfigError, match=re.escape(message)):
+        HealthConfig().with_(templates=templates)
