@@ -292,7 +292,7 @@ def test_health_tiers_of_the_demo_are_a_plausible_mix(demo_db):
     from engine.health.score import health_table, tier_counts
 
     counts = tier_counts(health_table(demo_db))
-    assert counts == {"green": 11_030, "yellow": 9_054, "red": 4_926}
+    assert counts == {"green": 11_511, "yellow": 9_077, "red": 4_422}
     assert 0.10 <= counts["red"] / sum(counts.values()) <= 0.20
 
 
