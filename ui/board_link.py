@@ -34,13 +34,17 @@ def _refusal(key: str, lang: str) -> None:
 
 
 def _board_everywhere(lang: str) -> None:
-    board = st.Page("pages/board.py", title=t("boardlink.page", lang), url_path="board", default=True)
+    # Not the default page: Streamlit gives the default page the root path and would answer
+    # `/board` with "Page not found". The root is a page of its own that moves on to the board.
+    title = t("boardlink.page", lang)
+    board = st.Page("pages/board.py", title=title, url_path="board")
 
     def to_board() -> None:
         st.switch_page(board, query_params=st.query_params.to_dict())
 
-    # every other path of the app moves on to the board: a board link opens nothing else
-    st.navigation([board, *(st.Page(to_board, title=t("boardlink.page", lang), url_path=path) for path in OTHER_PATHS)],
+    # the root and every other path of the app move on to the board: a board link opens nothing else
+    root = st.Page(to_board, title=title, url_path="wall-screen", default=True)
+    st.navigation([root, board, *(st.Page(to_board, title=title, url_path=path) for path in OTHER_PATHS)],
                   position="hidden").run()
     st.stop()
 

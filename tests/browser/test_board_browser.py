@@ -173,6 +173,7 @@ def test_a_board_link_opens_the_board_and_nothing_else(tmp_path, serve_app, brow
         assert page.locator('[data-testid="stTable"]').filter(has_text="Americas").count() == 0
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
         assert page.locator('[data-testid="stSidebarNav"], a[href*="/overview"], a[href*="/users"]').count() == 0
+        assert page.get_by_text("Page not found").count() == 0
         screenshot(page, "board-link-emea")
         for other in ("overview", "users", "health"):   # the same token elsewhere: the board, nothing else
             page.goto(f"{url}/{other}?token={token}")
@@ -189,6 +190,8 @@ def test_a_board_link_opens_the_board_and_nothing_else(tmp_path, serve_app, brow
         page.goto(f"{url}/board?token={revoked}")
         wait_for_app(page)
         page.locator("h1").filter(has_text="此大屏链接已被撤销").wait_for()
+        page.wait_for_timeout(1000)  # Streamlit's "Page not found" dialog would have come with the run
+        assert page.get_by_text("Page not found").count() == 0
         assert page.locator('[data-testid="stTable"], [data-testid="stMetric"]').count() == 0
         screenshot(page, "board-link-revoked")
     finally:
