@@ -114,7 +114,13 @@ def styled(shown: pl.DataFrame, directions: dict[str, pl.Series]):
                        for d in direction.to_list()]
 
     styles = pd.DataFrame(css, index=frame.index, columns=frame.columns)
-    return frame.style.apply(lambda _: styles, axis=None)
+    # pandas, on a display table of a few hundred rows, on this thread (never the polars pool)
+    return frame.style.apply(_given_css, axis=None, styles=styles)
+
+
+def _given_css(_: "pd.DataFrame", styles: "pd.DataFrame") -> "pd.DataFrame":
+    """Styler.apply's hook: the CSS worked out above, cell for cell."""
+    return styles
 
 
 def show(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *, lang: str = "en",
