@@ -18,8 +18,7 @@ from engine.importing.raw import ROW
 from engine.importing.resolve import (Context, _lookup, convert_currency, lookup_ids, primary_territory,
                                       resolve_reps, resolve_territories)
 
-_UNKNOWN_ACCOUNT = ("is not an account of this import or of the database: import the accounts export "
-                    "with it, or correct the id")
+_UNKNOWN_ACCOUNT = "import.problem.unknown_account"
 
 
 def _owner(frame: pl.DataFrame, context: Context) -> pl.DataFrame:

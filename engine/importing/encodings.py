@@ -215,5 +215,5 @@ def _first_difference(first: str, second: str) -> str:
     words_a, words_b = first.split(), second.split()
     for a, b in zip(words_a, words_b):
         if a != b:
-            return f"'{a[:40]}' or '{b[:40]}'"
-    return "some characters"
+            return Note("import.note.either", first=a[:40], second=b[:40])
+    return Note("import.note.some_characters")

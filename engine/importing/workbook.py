@@ -20,6 +20,7 @@ import polars as pl
 
 from engine.importing import sheet_scan
 from engine.importing.limits import ENV_OF, Limits
+from engine.importing.notes import Note
 from engine.importing.raw import NO_DATA_ROWS, ROW, Digest, RawTable, TempFiles, unique_headers, unreadable
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
@@ -169,10 +170,10 @@ def read_workbook(path: Path, name: str, sha: Digest, temp: TempFiles, limits: L
         tables.append(RawTable(sheet_name, headers, None, sha, encoding="xlsx", kind="ipc",
                                data_path=data_path, source_path=path, sample=sample))
     if not tables:
-        return [unreadable(name, sha, None, None, None, "is an empty workbook (no sheet has data)")]
+        return [unreadable(name, sha, None, None, None, Note("import.problem.empty_workbook"))]
     return tables
 
 
 def _too_wide(width: int, limits: Limits) -> str:
-    return (f"has {width:,} columns, more than the {limits.max_columns:,} an import reads "
-            f"({ENV_OF['max_columns']}); remove the columns you do not need and save it again")
+    return Note("import.problem.too_wide_sheet", columns=f"{width:,}", limit=f"{limits.max_columns:,}",
+                env=ENV_OF["max_columns"])
