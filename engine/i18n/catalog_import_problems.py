@@ -15,6 +15,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                         "你的角色无权应用分配规则。"),
     "import.note.either": ("'{first}' or '{second}'", "“{first}”或“{second}”"),
     "import.note.some_characters": ("some characters", "部分字符"),
+    "import.encoding_label.utf_8": ("UTF-8", "UTF-8"),
+    "import.encoding_label.utf_8_sig": ("UTF-8 (with BOM)", "UTF-8（带 BOM）"),
+    "import.encoding_label.utf_16": ("UTF-16", "UTF-16"),
+    "import.encoding_label.utf_16_le": ("UTF-16 LE", "UTF-16（小端）"),
+    "import.encoding_label.utf_16_be": ("UTF-16 BE", "UTF-16（大端）"),
+    "import.encoding_label.cp1252": ("Windows-1252 (Western European)", "Windows-1252（西欧）"),
+    "import.encoding_label.cp1250": ("Windows-1250 (Central European)", "Windows-1250（中欧）"),
+    "import.encoding_label.gb18030": ("GB18030 / GBK (Simplified Chinese)", "GB18030 / GBK（简体中文）"),
+    "import.encoding_label.big5": ("Big5 (Traditional Chinese)", "Big5（繁体中文）"),
+    "import.encoding_label.cp932": ("Shift-JIS (Japanese)", "Shift-JIS（日文）"),
     "import.problem.required": ("is empty but required", "为空，但此项必填"),
     "import.problem.person_id": ("is empty: a row needs a record id, a name or an e-mail address",
                                  "为空：每行需要记录 ID、姓名或电子邮件地址"),
@@ -91,7 +101,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.problem.bad_encoding": (
         "contains bytes that are not {encoding} text; choose the file's encoding (--encoding, or on the Import "
         "page), or save it as 'CSV UTF-8' and import it again",
-        "含有不是 {encoding} 文本的字节；请选择文件的编码（--encoding，或在导入页面选择），"
+        "含有不是 {encoding_zh} 文本的字节；请选择文件的编码（--encoding，或在导入页面选择），"
         "或另存为“CSV UTF-8”后重新导入"),
     "import.problem.no_rows": ("has a header row but no data rows", "有表头行但没有数据行"),
     "import.problem.empty_file": ("is empty", "是空文件"),

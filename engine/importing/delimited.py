@@ -99,7 +99,8 @@ def read_failure(table: RawTable, error: Exception) -> Problem:
 
 
 def _bad_encoding(name: str, row: int, sample: bytes, encoding: str = "utf-8") -> Problem:
-    return Problem(name, row, None, sample.hex(" "), Note("import.problem.bad_encoding", encoding=encodings.label(encoding)))
+    return Problem(name, row, None, sample.hex(" "), Note("import.problem.bad_encoding", encoding=encodings.label(encoding),
+                                                          encoding_zh=encodings.label(encoding, "zh")))
 
 
 def _bad_encoding_problem(name: str, sha: Digest, row: int, sample: bytes, encoding: str = "utf-8") -> RawTable:
