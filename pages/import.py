@@ -272,7 +272,9 @@ def main() -> None:
                     _encoding_choice(index, file_plan, key)
                     if file_plan.table.frame is None:
                         problem = file_plan.table.problems[0]
-                        st.error(context.tr_md("import.unreadable", reason=said(problem.reason, context.lang())))
+                        reason = t("import.note.of_file", context.lang(), file=problem.file,
+                                   note=said(problem.reason, context.lang()))
+                        st.error(context.tr_md("import.unreadable", reason=reason))
                     else:
                         _mapping_editor(index, file_plan, key)
             _check_and_confirm()
