@@ -32,7 +32,7 @@ def _account(frame: pl.DataFrame, context: Context, id_field: str, name_field: s
     account that is in neither this import nor the database."""
     ids = frame[id_field]
     known = lookup_ids(ids, context.accounts, "account_id", "name")["found"] if context.accounts.height \
-        else pl.Series([False] * len(ids))
+        else pl.Series([False] * len(ids), dtype=pl.Boolean)  # typed: no rows left is no null column
     found = pl.select(pl.when(pl.lit(known)).then(pl.lit(ids))).to_series()
     given = ids.is_not_null()
     if name_field is not None and frame[name_field].null_count() < frame.height:
