@@ -118,7 +118,8 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
         base = suggest_mapping(file_plan.table.headers, source, entity,
                                {c: f for c, f in profile.items() if c in file_plan.table.headers})
     st.caption(f"**{tr('import.mapping')}** — {tr('import.mapping_help')}")
-    shown = base.with_columns(pl.col("how").replace_strict({h: tr(f"import.how.{h}") for h in HOW}, default=None))
+    shown = base.with_columns(pl.col("how").replace_strict({h: tr(f"import.how.{h}") for h in HOW}, default=None),
+                              pl.col("note").fill_null(""))  # no "None" in a cell
     edited = st.data_editor(
         shown, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True,
         disabled=("column", "suggestion", "confidence", "how", "note"),
@@ -148,6 +149,7 @@ def _stage_editor(stages: list[str]) -> None:
     frame = pl.DataFrame({"stage": known, "status": [state["stages"].get(s) for s in known]},
                          schema={"stage": pl.String, "status": pl.String})
     edited = st.data_editor(frame, key=f"import-stages-{'|'.join(known)}", hide_index=True, disabled=("stage",),
+                            placeholder=EMPTY,
                             column_config={"stage": tr("import.col.stage"),
                                            "status": st.column_config.SelectboxColumn(
                                                tr("import.col.status"), options=["open", "won", "lost"])})
