@@ -25,6 +25,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.encoding_label.gb18030": ("GB18030 / GBK (Simplified Chinese)", "GB18030 / GBK（简体中文）"),
     "import.encoding_label.big5": ("Big5 (Traditional Chinese)", "Big5（繁体中文）"),
     "import.encoding_label.cp932": ("Shift-JIS (Japanese)", "Shift-JIS（日文）"),
+    "import.worker.timeout": (
+        "reading and checking it took longer than {seconds} s, so it was stopped; nothing was imported. "
+        "Split the file into smaller ones, or raise {env}.",
+        "读取和检查超过 {seconds} 秒，已被停止；未导入任何数据。请把文件拆分成更小的文件，或调高 {env}。"),
+    "import.worker.memory": (
+        "reading it needs more than the {mb} MB an import may use; nothing was imported. "
+        "Split the file into smaller ones, or raise {env}.",
+        "读取它需要超过导入可用的 {mb} MB 内存；未导入任何数据。请把文件拆分成更小的文件，或调高 {env}。"),
+    "import.worker.space": (
+        "the temporary folder ran out of disk space while it was read and checked; nothing was imported. "
+        "Free some space in the temporary folder (or point TMPDIR at a bigger disk) and import it again.",
+        "读取和检查时临时文件夹的磁盘空间用尽；未导入任何数据。请释放临时文件夹的空间（或把 TMPDIR 指向更大的磁盘）后重新导入。"),
+    "import.worker.unreadable": (
+        "could not be read ({error}). Open it in its program and save it again (as .xlsx or 'CSV UTF-8'), "
+        "then import it again.",
+        "无法读取（{error}）。请用原程序打开并重新保存（存为 .xlsx 或“CSV UTF-8”），然后重新导入。"),
+    "import.worker.killed": (
+        "the reader stopped ({name}), typically because the file asks for more than the {mb} MB of memory an "
+        "import may use; nothing was imported. Check that the file is what you meant to import (open it and "
+        "save it again), split it, or raise {env}.",
+        "读取程序已停止（{name}），通常是因为该文件需要超过导入可用的 {mb} MB 内存；未导入任何数据。"
+        "请确认这是你要导入的文件（打开后重新保存），拆分它，或调高 {env}。"),
+    "import.worker.crashed": ("the reader crashed ({name}); nothing was imported. " + "Open the file in its program and save it again (as .xlsx or 'CSV UTF-8'), then import it again.",
+                              "读取程序崩溃（{name}）；未导入任何数据。" + "请用原程序打开文件并重新保存（存为 .xlsx 或“CSV UTF-8”），然后重新导入。"),
+    "import.worker.exited": ("the reader stopped unexpectedly (exit code {code}); nothing was imported. " + "Open the file in its program and save it again (as .xlsx or 'CSV UTF-8'), then import it again.",
+                             "读取程序意外停止（退出码 {code}）；未导入任何数据。" + "请用原程序打开文件并重新保存（存为 .xlsx 或“CSV UTF-8”），然后重新导入。"),
     "import.problem.required": ("is empty but required", "为空，但此项必填"),
     "import.problem.person_id": ("is empty: a row needs a record id, a name or an e-mail address",
                                  "为空：每行需要记录 ID、姓名或电子邮件地址"),

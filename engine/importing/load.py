@@ -166,7 +166,7 @@ def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None, tar
         answer = run_in_worker(check_to_files, (file_plan, stage_overrides, target_split, temp, limits),
                                file_name=file_plan.file_name, limits=limits)
     except WorkerFailed as failed:
-        return problem_frame([Problem(file_plan.file_name, None, None, None, f"{failed.reason} {failed.hint}".strip())])
+        return problem_frame([Problem(file_plan.file_name, None, None, None, failed.sentence())])
     if isinstance(answer, pl.DataFrame):
         return answer
     frame_path, problems_path, rows_in, split_rows, notes, order, empty = answer

@@ -62,7 +62,7 @@ def read_tables(path: Path, temp: TempFiles, display_name: str | None = None, *,
         try:
             tables = run_in_worker(read_file, (path, name, temp, limits, encoding), file_name=name, limits=limits)
         except WorkerFailed as failed:
-            return [unreadable(name, sha, None, None, None, f"{failed.reason} {failed.hint}".strip())]
+            return [unreadable(name, sha, None, None, None, failed.sentence())]
     for table in tables:
         table.digest = sha
     return tables

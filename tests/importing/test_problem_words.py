@@ -117,3 +117,18 @@ def test_every_problem_key_has_both_languages():
     keys = [k for k in catalog() if k.startswith("import.problem.")]
     assert len(keys) >= 40
     assert all(catalog()[k][0] and catalog()[k][1] and catalog()[k][0] != catalog()[k][1] for k in keys)
+
+
+@pytest.mark.parametrize("exit_code", [-9, -6, -11, 3, None])
+def test_a_worker_that_died_says_the_same_sentence_in_both_languages(exit_code):
+    import signal  # noqa: F401 - the codes above are SIGKILL, SIGABRT, SIGSEGV, an exit, no code
+
+    from engine.importing.limits import Limits
+    from engine.importing.worker import WorkerFailed, _death_hint, _death_message, _death_words
+
+    limits = Limits()
+    failed = WorkerFailed("big.xlsx", _death_message(exit_code, limits, "alloc"), hint=_death_hint(exit_code),
+                          **_death_words(exit_code, limits, "alloc"))
+    assert str(failed.sentence()) == f"{failed.reason} {failed.hint}"  # the English the CLI prints
+    chinese = failed.sentence().text("zh")
+    assert "未导入任何数据" in chinese and "nothing" not in chinese
