@@ -51,6 +51,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "读取程序崩溃（{name}）；未导入任何数据。" + "请用原程序打开文件并重新保存（存为 .xlsx 或“CSV UTF-8”），然后重新导入。"),
     "import.worker.exited": ("the reader stopped unexpectedly (exit code {code}); nothing was imported. " + "Open the file in its program and save it again (as .xlsx or 'CSV UTF-8'), then import it again.",
                              "读取程序意外停止（退出码 {code}）；未导入任何数据。" + "请用原程序打开文件并重新保存（存为 .xlsx 或“CSV UTF-8”），然后重新导入。"),
+    "import.workbook.zip_bomb": (
+        "has a part ({part}) compressed {ratio} to 1, more than {limit} to 1 ({env}): it looks like a zip bomb, "
+        "not an Excel export; save the sheet again from Excel",
+        "其中一部分（{part}）的压缩比为 {ratio} 比 1，超过 {limit} 比 1（{env}）：看起来是压缩炸弹，"
+        "而不是 Excel 导出文件；请用 Excel 重新保存该工作表"),
+    "import.workbook.unreadable": (
+        "is not a readable Excel workbook ({error}); open it in Excel and save it again as .xlsx or CSV UTF-8",
+        "不是可读取的 Excel 工作簿（{error}）；请用 Excel 打开并重新保存为 .xlsx 或 CSV UTF-8"),
+    "import.workbook.inflates": (
+        "inflates to {amount} when unzipped, more than the {limit} MB a workbook may ({env}); save the sheet "
+        "as CSV UTF-8 and import that, or split the workbook",
+        "解压后达到 {amount}，超过工作簿上限 {limit} MB（{env}）；请把工作表另存为 CSV UTF-8 后导入，或拆分工作簿"),
+    "import.workbook.inflates_past": (
+        "inflates to {amount} when unzipped, more than the {limit} MB a workbook may ({env}); save the sheet "
+        "as CSV UTF-8 and import that, or split the workbook",
+        "解压后超过工作簿上限 {limit} MB（{env}）；请把工作表另存为 CSV UTF-8 后导入，或拆分工作簿"),
+    "import.workbook.wide_cells": (
+        "has cells in {columns} columns on {sheet} (as far as {corner}), more than the {limit} an import reads "
+        "({env}); delete the empty columns (or the stray cell far to the right) in Excel and save it again",
+        "工作表 {sheet} 有 {columns} 列含单元格（最远到 {corner}），超过导入上限 {limit} 列（{env}）；请在 Excel 中删除空列（或最右边的零散单元格）后重新保存"),
+    "import.workbook.far_cells": (
+        "places cells as far as {corner} on {sheet} ({rows} rows × {columns} columns = {cells} cells), more "
+        "than the {limit} a sheet may ({env}); delete the empty rows and columns (or a stray cell far away) in Excel and save it again, or export CSV",
+        "工作表 {sheet} 的单元格最远到 {corner}（{rows} 行 × {columns} 列 = {cells} 个单元格），"
+        "超过工作表上限 {limit}（{env}）；请在 Excel 中删除空行和空列（或远处的零散单元格）后重新保存，或导出 CSV"),
+    "import.workbook.huge_string": (
+        "holds a text of {size} MB in one cell (among its {strings} shared strings), more than the {limit} "
+        "characters a cell may have ({env}); it is not an Excel export as saved by Excel: save the sheet again, "
+        "or as CSV UTF-8",
+        "某个单元格含有 {size} MB 的文本（共 {strings} 个共享字符串），超过单元格上限 {limit} 个字符（{env}）；"
+        "这不是 Excel 保存的导出文件：请重新保存该工作表，或另存为 CSV UTF-8"),
+    "import.workbook.declares_columns": (
+        "declares {columns} columns on {sheet} ({span}), more than the {limit} an import reads ({env}); "
+        "delete the empty columns (or the stray cell far to the right) in Excel and save it again",
+        "工作表 {sheet} 声明了 {columns} 列（{span}），超过导入上限 {limit} 列（{env}）；请在 Excel 中删除空列（或最右边的零散单元格）后重新保存"),
+    "import.workbook.declares_cells": (
+        "declares {cells} cells on {sheet} ({span}: {rows} rows × {columns} columns), more than the {limit} "
+        "a sheet may ({env}); delete the empty rows and columns (or a stray cell far away) in Excel and save it again, or export CSV",
+        "工作表 {sheet} 声明了 {cells} 个单元格（{span}：{rows} 行 × {columns} 列），"
+        "超过工作表上限 {limit}（{env}）；请在 Excel 中删除空行和空列（或远处的零散单元格）后重新保存，或导出 CSV"),
     "import.problem.required": ("is empty but required", "为空，但此项必填"),
     "import.problem.person_id": ("is empty: a row needs a record id, a name or an e-mail address",
                                  "为空：每行需要记录 ID、姓名或电子邮件地址"),

@@ -121,8 +121,7 @@ def test_every_problem_key_has_both_languages():
 
 @pytest.mark.parametrize("exit_code", [-9, -6, -11, 3, None])
 def test_a_worker_that_died_says_the_same_sentence_in_both_languages(exit_code):
-    import signal  # noqa: F401 - the codes above are SIGKILL, SIGABRT, SIGSEGV, an exit, no code
-
+    # the codes: SIGKILL, SIGABRT, SIGSEGV, an exit, no code
     from engine.importing.limits import Limits
     from engine.importing.worker import WorkerFailed, _death_hint, _death_message, _death_words
 
