@@ -91,6 +91,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a sheet may ({env}); delete the empty rows and columns (or a stray cell far away) in Excel and save it again, or export CSV",
         "工作表 {sheet} 声明了 {cells} 个单元格（{span}：{rows} 行 × {columns} 列），"
         "超过工作表上限 {limit}（{env}）；请在 Excel 中删除空行和空列（或远处的零散单元格）后重新保存，或导出 CSV"),
+    "import.problem.not_csv": (
+        "cannot be read as CSV ({error}); look for an unbalanced double quote, or save the file again from Excel "
+        "as 'CSV UTF-8'",
+        "无法按 CSV 读取（{error}）；请检查是否有不成对的双引号，或用 Excel 重新另存为“CSV UTF-8”"),
     "import.problem.required": ("is empty but required", "为空，但此项必填"),
     "import.problem.person_id": ("is empty: a row needs a record id, a name or an e-mail address",
                                  "为空：每行需要记录 ID、姓名或电子邮件地址"),

@@ -86,8 +86,7 @@ def sniff_delimiter(lines: list[str]) -> str:
 def unreadable_reason(error: Exception) -> str:
     """A CSV the parser gave up on (typically an unbalanced quote), in one sentence."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return (f"cannot be read as CSV ({first}); look for an unbalanced double quote, "
-            "or save the file again from Excel as 'CSV UTF-8'")
+    return Note("import.problem.not_csv", error=first)  # the parser's own words stay as they are
 
 
 def read_failure(table: RawTable, error: Exception) -> Problem:
