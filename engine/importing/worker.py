@@ -227,13 +227,18 @@ def _read_exactly(descriptor: int, size: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
+def _signal_name(exitcode: int, words: str) -> str:
+    """The signal that ended the reader, with its last words ('SIGKILL: out of memory')."""
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = f"signal {-exitcode}"
+    return f"{name}: {words}" if words else name
+
+
 def _death_message(exitcode: int | None, limits: Limits, words: str = "") -> str:
     if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        name = f"{name}: {words}" if words else name
+        name = _signal_name(exitcode, words)
         if -exitcode in (signal.SIGABRT, signal.SIGKILL):
             return (f"the reader stopped ({name}), typically because the file asks for more than "
                     f"the {limits.worker_memory_mb:,} MB of memory an import may use; nothing was imported.")
@@ -244,11 +249,7 @@ def _death_message(exitcode: int | None, limits: Limits, words: str = "") -> str
 def _death_words(exitcode: int | None, limits: Limits, words: str = "") -> dict:
     """The catalog key and values of _death_message + _death_hint (the Import page's sentence)."""
     if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        name = f"{name}: {words}" if words else name
+        name = _signal_name(exitcode, words)
         if -exitcode in (signal.SIGABRT, signal.SIGKILL):
             return {"key": "import.worker.killed", "name": name, "mb": f"{limits.worker_memory_mb:,}",
                     "env": ENV_OF["worker_memory_mb"]}
