@@ -16,9 +16,10 @@ import streamlit as st
 from engine.store.errors import ImportFailed, TerrainError
 from engine.importing import (ENCODINGS, ENTITIES, SOURCES, UNKNOWN, Limits, TempFiles, check_plan,
                               encoding_label, import_history, import_rejects, list_profiles, load_profile,
-                              plan_files, problems_frame, run_import, save_profile, suggest_mapping,
+                              plan_files, problems_frame, reasons_in, run_import, save_profile, suggest_mapping,
                               unknown_stages, warm_workers)
 from engine.importing.fields import FIELDS
+from engine.i18n import t
 from ui import context, uploads as uploaded
 from ui.tables import EMPTY
 from engine.store.exports import csv_bytes
@@ -71,10 +72,14 @@ def _encoding_choice(index: int, file_plan, key: str) -> None:
         return
     detected = table.encoding or None  # None: no encoding reads it (the problem below says where)
     options = [*([detected] if detected else []), *[e for e in ENCODINGS if e != detected]]
-    chosen = st.selectbox(tr("import.encoding"), options, index=0 if detected else None, key=f"{key}-encoding",
-                          help=tr("import.encoding_help"),
-                          format_func=lambda e: tr("import.encoding_detected", encoding=encoding_label(e))
-                          if e == detected else encoding_label(e))
+    # The options are codec names; their labels are said in this run's language, bound here: a
+    # choice is formatted again after the run (and after a switch of language the old label would
+    # name no option), so the key holds the language and a switch starts from the file's encoding.
+    lang = context.lang()
+    chosen = st.selectbox(tr("import.encoding"), options, index=0 if detected else None,
+                          key=f"{key}-encoding-{lang}", help=tr("import.encoding_help"),
+                          format_func=lambda e: t("import.encoding_detected", lang, encoding=encoding_label(e, lang))
+                          if e == detected else encoding_label(e, lang))
     for note in table.notes:
         st.info(plain(said(note, context.lang())))
     if chosen and chosen != detected:
@@ -94,9 +99,9 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
     source = left.selectbox(tr("import.source"), SOURCES, index=SOURCES.index(file_plan.source),
                             key=f"{key}-source")
     entities = [*ENTITIES, UNKNOWN]
+    lang = context.lang()  # bound: see _encoding_choice
     entity = right.selectbox(tr("import.entity"), entities, index=entities.index(file_plan.entity),
-                             key=f"{key}-entity",
-                             format_func=lambda e: tr(f"import.entity.{e}"))
+                             key=f"{key}-entity-{lang}", format_func=lambda e: t(f"import.entity.{e}", lang))
     if entity == UNKNOWN:
         plan.remap(index, entity=UNKNOWN, source=source)
         return
@@ -107,13 +112,14 @@ def _mapping_editor(index: int, file_plan, key: str) -> None:
     profiles = list_profiles(context.store())
     names = profiles.filter(pl.col("entity") == entity)["name"].to_list()
     chosen = st.selectbox(tr("import.profile_apply"), [None, *names], key=f"{key}-{entity}-profile",
-                          format_func=lambda n: tr("import.profile_none") if n is None else n)
+                          format_func=lambda n: t("import.profile_none", lang) if n is None else n)
     if chosen:
         _, _, profile = load_profile(context.store(), chosen)
         base = suggest_mapping(file_plan.table.headers, source, entity,
                                {c: f for c, f in profile.items() if c in file_plan.table.headers})
     st.caption(f"**{tr('import.mapping')}** — {tr('import.mapping_help')}")
-    shown = base.with_columns(pl.col("how").replace_strict({h: tr(f"import.how.{h}") for h in HOW}, default=None))
+    shown = base.with_columns(pl.col("how").replace_strict({h: tr(f"import.how.{h}") for h in HOW}, default=None),
+                              pl.col("note").fill_null(""))  # no "None" in a cell
     edited = st.data_editor(
         shown, key=f"{key}-{source}-{entity}-{chosen}-map", hide_index=True,
         disabled=("column", "suggestion", "confidence", "how", "note"),
@@ -143,6 +149,7 @@ def _stage_editor(stages: list[str]) -> None:
     frame = pl.DataFrame({"stage": known, "status": [state["stages"].get(s) for s in known]},
                          schema={"stage": pl.String, "status": pl.String})
     edited = st.data_editor(frame, key=f"import-stages-{'|'.join(known)}", hide_index=True, disabled=("stage",),
+                            placeholder=EMPTY,
                             column_config={"stage": tr("import.col.stage"),
                                            "status": st.column_config.SelectboxColumn(
                                                tr("import.col.status"), options=["open", "won", "lost"])})
@@ -154,7 +161,8 @@ def _stage_editor(stages: list[str]) -> None:
 
 
 def _problem_table(problems: pl.DataFrame) -> None:
-    st.dataframe(problems, hide_index=True, column_config={
+    # The reasons in the page's language (the English, the key and its values stay in the engine).
+    st.dataframe(reasons_in(problems, context.lang()), hide_index=True, column_config={
         "file": tr("import.col.file"), "row": tr("import.col.row"), "column": tr("import.col.column"),
         "value": tr("import.col.value"), "reason": tr("import.col.reason")}, placeholder=EMPTY)
 
@@ -184,7 +192,7 @@ def _summary(result) -> None:
         st.info(context.tr_md("import.split_note", file=file, rows=f"{rows:,}", how=tr(f"import.split.{result.split_method}")))
     store = context.store()
     for file, import_id in files.filter(pl.col("status") != "loaded").select("file", "import_id").iter_rows():
-        rejects = import_rejects(store, import_id)
+        rejects = import_rejects(store, import_id, context.lang())
         st.download_button(context.tr_md("import.rejects_download", file=file), csv_bytes(rejects, bom=True),
                            f"{Path(file).stem}-rejected.csv", "text/csv", key=f"rejects-{import_id}",
                            on_click="ignore")
@@ -196,8 +204,11 @@ def _check_and_confirm() -> None:
     skip_invalid = st.checkbox(tr("import.skip_invalid"), key="import-skip-invalid")
     split = "even"
     if any(f.entity == "targets" for f in plan.files):
-        split = st.radio(tr("import.split_targets"), SPLITS, format_func=lambda s: tr(f"import.split.{s}"),
-                         horizontal=True, key="import-split-targets", help=tr("import.split_targets_help"))
+        lang = context.lang()  # bound: see _encoding_choice
+        split = st.radio(tr("import.split_targets"), SPLITS, format_func=lambda s: t(f"import.split.{s}", lang),
+                         index=SPLITS.index(state.get("split", "even")), horizontal=True,
+                         key=f"import-split-targets-{lang}", help=tr("import.split_targets_help"))
+        state["split"] = split  # a switch of language keeps the choice
     plan.target_split = target_split(store, settings, split)
     # Widgets rerun the page on every click: check again only when something that matters changed.
     check_key = (state["signature"], skip_invalid, split, tuple(sorted(state["stages"].items())),
@@ -262,7 +273,10 @@ def main() -> None:
                     key = f"import-{index}-{state['signature'][min(index, len(state['signature']) - 1)][2]}"
                     _encoding_choice(index, file_plan, key)
                     if file_plan.table.frame is None:
-                        st.error(context.tr_md("import.unreadable", reason=file_plan.table.problems[0]))
+                        problem = file_plan.table.problems[0]
+                        reason = t("import.note.of_file", context.lang(), file=problem.file,
+                                   note=said(problem.reason, context.lang()))
+                        st.error(context.tr_md("import.unreadable", reason=reason))
                     else:
                         _mapping_editor(index, file_plan, key)
             _check_and_confirm()

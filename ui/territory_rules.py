@@ -12,6 +12,7 @@ import streamlit as st
 
 from engine.i18n import fmt_number
 from engine.store.errors import TerrainError
+from engine.territories.members import rep_names
 from engine.territories.publish import apply_rules, last_run, simulate_live, territory_names, undo_last
 from engine.territories.rules import KINDS, RulesRefused, load_rules, normalise, save_rules, with_ids
 from engine.territories.rules_file import copy_rules, read_rules_csv, rules_csv
@@ -201,6 +202,7 @@ def _results(draft: pl.DataFrame, lang: str) -> None:
 
     names = territory_names(context.store())
     named = dict(zip(names["territory_id"].to_list(), names["name"].to_list()))
+    reps = rep_names(context.store())
     sections = (("orphans", _orphans_table(run.orphans)), ("ties", run.ties.select(
         pl.col("account_id"), "name", pl.col("rule_ids"), "territory_ids", "winner_rule_id")),
                 ("dead", run.dead_rules), ("changes", run.changes.select(
@@ -218,6 +220,8 @@ def _results(draft: pl.DataFrame, lang: str) -> None:
                 pl.col(c).replace_strict(named, default=pl.col(c)).alias("territory" if c == "territory_id" else c)
                 for c in ("territory_id", "territory_before", "territory_after") if c in frame.columns)
             shown = shown.drop("territory_id") if "territory_id" in shown.columns else shown
+            if "to_rep" in shown.columns:  # the new rep by name, as the territories are
+                shown = shown.with_columns(pl.col("to_rep").replace_strict(reps, default=pl.col("to_rep")))
             # a dead rule's territory is the rule's, an orphan's the one it has now
             words = {**headers, "territory": tr("rules.col.territory")} if key == "dead" else headers
             show(shown, lambda c, words=words: words.get(c, c), currency, lang=lang, **kinds)

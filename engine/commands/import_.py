@@ -19,6 +19,7 @@ from engine.importing import (ENCODINGS, ENTITIES, SOURCES, Limits, encoding_lab
 from engine.importing.target_periods import SPLITS
 from engine.metrics.seasonality import target_split
 from engine.store.settings import Settings
+from engine.importing.problems import PROBLEM_COLUMNS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         out.write(f"note: {warning}\n")
     if result.problems.height:
         out.write(f"{result.problems.height:,} problem(s); rejected rows are kept in import_rejects:\n")
-        for problem in result.problems.head(20).iter_rows():
+        for problem in result.problems.head(20).select("file", *PROBLEM_COLUMNS).iter_rows():
             out.write(f"  {_describe(problem)}\n")
     return EXIT_PROBLEMS if result.rejected or result.problems.height else EXIT_OK
 

@@ -33,9 +33,14 @@ def catalog() -> dict[str, tuple[str, str]]:
     return merged
 
 
-def t(key: str, lang: str = "en", **values: object) -> str:
+def template(key: str, lang: str = "en") -> str:
+    """The message of `key` in `lang` with its `{placeholders}` unfilled (the key itself when unknown)."""
     pair = catalog().get(key)
-    text = key if pair is None else pair[1 if lang == "zh" else 0]
+    return key if pair is None else pair[1 if lang == "zh" else 0]
+
+
+def t(key: str, lang: str = "en", **values: object) -> str:
+    text = template(key, lang)
     return text.format(**values) if values else text
 
 

@@ -18,6 +18,7 @@ from engine.importing.load import ImportResult, check_plan, problems_frame, run_
 from engine.importing.mapping import (list_profiles, load_profile, mapping_dict, parse_overrides,
                                       save_profile, suggest_mapping)
 from engine.importing.plan import UNKNOWN, FilePlan, ImportPlan, plan_files
+from engine.importing.problems import reasons_in
 from engine.importing.raw import TempFiles, sweep_stale
 from engine.importing.sources import SOURCES
 from engine.importing.worker import warm_workers
@@ -25,7 +26,7 @@ from engine.store import Session, Store
 
 __all__ = ["ENCODINGS", "ENTITIES", "FIELDS", "SOURCES", "UNKNOWN", "FilePlan", "ImportPlan", "ImportResult",
            "Limits", "TempFiles", "check_plan", "encoding_label", "import_files", "sweep_stale", "import_history", "import_rejects", "list_profiles",
-           "load_profile", "mapping_dict", "parse_overrides", "plan_files", "problems_frame",
+           "load_profile", "mapping_dict", "parse_overrides", "plan_files", "problems_frame", "reasons_in",
            "run_import", "save_profile", "suggest_mapping", "unknown_stages", "warm_workers"]
 
 
@@ -55,8 +56,10 @@ def import_history(session: Session, limit: int = 200) -> pl.DataFrame:
                     "status", "actor", "import_id"))
 
 
-def import_rejects(session: Session, import_id: str) -> pl.DataFrame:
-    """The rejected rows of one import: row_number, column, value, reason, record (original cells, JSON)."""
-    return session.query(
-        'SELECT row_number, "column", value, reason, record FROM import_rejects WHERE import_id = ? '
-        "ORDER BY row_number", [import_id])
+def import_rejects(session: Session, import_id: str, lang: str = "en") -> pl.DataFrame:
+    """The rejected rows of one import: row_number, column, value, reason (in `lang`), record
+    (original cells, JSON)."""
+    rejects = session.query(
+        'SELECT row_number, "column", value, reason, record, reason_key, reason_args FROM import_rejects '
+        "WHERE import_id = ? ORDER BY row_number", [import_id])
+    return reasons_in(rejects, lang)

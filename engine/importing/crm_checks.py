@@ -41,7 +41,7 @@ def _person(frame: pl.DataFrame, id_field: str, header_of: dict[str, str]) -> tu
     frame = frame.with_columns(pl.coalesce(pl.col(id_field), derived_id(pl.coalesce("email", "name"))).alias(id_field))
     header = header_of.get(id_field) or header_of.get("name") or header_of.get("last_name") or header_of.get("email", id_field)
     return frame, [problem_rows(frame, pl.col(id_field).is_null(), header, None,
-                                "is empty: a row needs a record id, a name or an e-mail address")]
+                                "import.problem.person_id")]
 
 
 def check_leads(frame, raw, header_of, source, stages):
@@ -56,16 +56,15 @@ def check_leads(frame, raw, header_of, source, stages):
     frame = frame.with_columns(pl.coalesce(
         "converted_at", pl.when(pl.col("_converted")).then(pl.col("modified_at").dt.date())).alias("converted_at"))
     problems.append(problem_rows(frame, pl.col("created_at").is_null(), header_of.get("created_at", "created_at"),
-                                 None, "is empty but required: the day the lead came in"))
+                                 None, "import.problem.lead_created"))
     converted_header = header_of.get("converted_at") or header_of.get("is_converted") or header_of.get(
         "state_code", "converted_at")
     problems.append(problem_rows(
         frame, pl.col("_converted") & pl.col("converted_at").is_null(), converted_header, None,
-        "the lead is marked converted but has no conversion date: map a column to converted_at "
-        "(or modified_at, the last change)"))
+        "import.problem.lead_no_conversion_date"))
     problems.append(problem_rows(
         frame, pl.col("converted_at") < pl.col("created_at").dt.date(), converted_header, pl.col("converted_at"),
-        "is before the lead was created: correct the conversion or creation date"))
+        "import.problem.lead_converted_before"))
     return frame.drop("_converted", "state_code", "is_converted"), problems
 
 
@@ -89,21 +88,21 @@ def check_invoices(frame, raw, header_of, source, stages):
     id_header = header_of.get("invoice_id") or header_of.get("number", "invoice_id")
     paid_header = header_of.get("paid_amount") or header_of.get("balance") or header_of.get("paid_date", "paid_amount")
     problems = [
-        problem_rows(frame, pl.col("invoice_id").is_null(), id_header, None, "is empty: an invoice needs its number"),
-        problem_rows(frame, pl.col("amount").is_null(), header_of["amount"], None, "is empty but required"),
-        problem_rows(frame, pl.col("issue_date").is_null(), header_of["issue_date"], None, "is empty but required"),
+        problem_rows(frame, pl.col("invoice_id").is_null(), id_header, None, "import.problem.invoice_number"),
+        problem_rows(frame, pl.col("amount").is_null(), header_of["amount"], None, "import.problem.required"),
+        problem_rows(frame, pl.col("issue_date").is_null(), header_of["issue_date"], None, "import.problem.required"),
         problem_rows(frame, pl.col("paid_amount") < 0, paid_header, pl.col("paid_amount"),
-                     "a payment cannot be negative: correct the paid amount or the balance"),
+                     "import.problem.payment_negative"),
         problem_rows(frame, pl.col("paid_amount") > pl.col("amount") + 0.005, paid_header, pl.col("paid_amount"),
-                     "is more than the invoice amount: correct the paid amount or the balance"),
+                     "import.problem.payment_over"),
     ]
     if "due_date" in header_of:
         problems.append(problem_rows(frame, pl.col("due_date") < pl.col("issue_date"), header_of["due_date"],
-                                     pl.col("due_date"), "is before the invoice's issue date: correct one of them"))
+                                     pl.col("due_date"), "import.problem.due_before_issue"))
     for rate in ("exchange_rate", "base_rate"):
         if rate in header_of:
             problems.append(problem_rows(frame, pl.col(rate) <= 0, header_of[rate], pl.col(rate),
-                                         "exchange rate must be above 0"))
+                                         "import.problem.exchange_rate"))
     return frame.drop("balance", "base_rate"), problems
 
 

@@ -18,8 +18,7 @@ from engine.importing.raw import ROW
 from engine.importing.resolve import (Context, _lookup, convert_currency, lookup_ids, primary_territory,
                                       resolve_reps, resolve_territories)
 
-_UNKNOWN_ACCOUNT = ("is not an account of this import or of the database: import the accounts export "
-                    "with it, or correct the id")
+_UNKNOWN_ACCOUNT = "import.problem.unknown_account"
 
 
 def _owner(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
@@ -33,7 +32,7 @@ def _account(frame: pl.DataFrame, context: Context, id_field: str, name_field: s
     account that is in neither this import nor the database."""
     ids = frame[id_field]
     known = lookup_ids(ids, context.accounts, "account_id", "name")["found"] if context.accounts.height \
-        else pl.Series([False] * len(ids))
+        else pl.Series([False] * len(ids), dtype=pl.Boolean)  # typed: no rows left is no null column
     found = pl.select(pl.when(pl.lit(known)).then(pl.lit(ids))).to_series()
     given = ids.is_not_null()
     if name_field is not None and frame[name_field].null_count() < frame.height:

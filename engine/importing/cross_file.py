@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from engine.importing.problems import PROBLEM_SCHEMA
+from engine.importing.problems import problem_rows
 from engine.importing.raw import ROW
 
 
@@ -32,15 +32,11 @@ def repeated_across_files(outcomes: list, keys_of: dict[str, list[str]]) -> None
         if repeated.is_empty():
             continue
         header_of = [{f: h for h, f in o.plan.columns.items()} for o in group]
-        names = [o.plan.file_name for o in group]
+        names = pl.Series([o.plan.file_name for o in group], dtype=pl.String)
         for (file_index,), rows in repeated.partition_by("_file", as_dict=True).items():
             outcome = group[file_index]
             column = header_of[file_index].get(keys[-1], keys[-1]) if len(keys) == 1 else ", ".join(keys)
-            value = rows.select(pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=" / "))
-            found = pl.DataFrame({
-                "row": rows[ROW], "column": [column] * rows.height, "value": value.to_series(),
-                "reason": [f"the same record id is also on row {row} of {names[first]}; a record may come "
-                           "from one file of an import only: remove it from one of them"
-                           for first, row in rows.select("_first_file", "_first_row").iter_rows()]},
-                schema=PROBLEM_SCHEMA)
+            value = pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=" / ")
+            found = problem_rows(rows, pl.lit(True), column, value, "import.problem.same_record_other_file",
+                                 row=pl.col("_first_row"), file=pl.lit(names).gather(pl.col("_first_file")))
             outcome.problems = pl.concat([outcome.problems, found]).sort("row", nulls_last=True)

@@ -86,8 +86,7 @@ def sniff_delimiter(lines: list[str]) -> str:
 def unreadable_reason(error: Exception) -> str:
     """A CSV the parser gave up on (typically an unbalanced quote), in one sentence."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return (f"cannot be read as CSV ({first}); look for an unbalanced double quote, "
-            "or save the file again from Excel as 'CSV UTF-8'")
+    return Note("import.problem.not_csv", error=first)  # the parser's own words stay as they are
 
 
 def read_failure(table: RawTable, error: Exception) -> Problem:
@@ -99,9 +98,8 @@ def read_failure(table: RawTable, error: Exception) -> Problem:
 
 
 def _bad_encoding(name: str, row: int, sample: bytes, encoding: str = "utf-8") -> Problem:
-    return Problem(name, row, None, sample.hex(" "), f"contains bytes that are not {encodings.label(encoding)} "
-                   "text; choose the file's encoding (--encoding, or on the Import page), or save it as "
-                   "'CSV UTF-8' and import it again")
+    return Problem(name, row, None, sample.hex(" "), Note("import.problem.bad_encoding", encoding=encodings.label(encoding),
+                                                          encoding_zh=encodings.label(encoding, "zh")))
 
 
 def _bad_encoding_problem(name: str, sha: Digest, row: int, sample: bytes, encoding: str = "utf-8") -> RawTable:
@@ -113,19 +111,17 @@ def read_delimited(path: Path, name: str, sha: Digest, head: bytes, temp: TempFi
     """The table of a text export; `encoding` (a codec name) overrides the detected one."""
     limits = limits or Limits()
     if not head.strip():
-        return unreadable(name, sha, None, None, None, "is empty")
+        return unreadable(name, sha, None, None, None, Note("import.problem.empty_file"))
     detection = encodings.Detection(encodings.normalise_name(encoding)) if encoding else encodings.detect(path, head)
     encoding = detection.encoding
     if encoding is None:
         if _looks_binary(head.decode("latin-1")):
-            return unreadable(name, sha, None, None, None,
-                               "is not a CSV, Excel or Parquet file (it looks like binary data)")
+            return unreadable(name, sha, None, None, None, Note("import.problem.binary"))
         row, sample = _first_bad_byte(path, "utf-8")
         return _bad_encoding_problem(name, sha, row, sample)
     text_head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
     if _looks_binary(text_head):
-        return unreadable(name, sha, None, None, None,
-                           "is not a CSV, Excel or Parquet file (it looks like binary data)")
+        return unreadable(name, sha, None, None, None, Note("import.problem.binary"))
     utf8_path = path
     if encoding not in ("utf-8", "utf-8-sig"):
         utf8_path = temp.new_path()
@@ -186,11 +182,10 @@ def structure_problems(table: RawTable, suspects: pl.Series, records: int) -> tu
     blank_rows = [int(r) for r in candidates.filter(pl.col("blank"))["record"]]
     for record, fields, text in candidates.filter(~pl.col("blank")).select("record", "fields", "line").iter_rows():
         if fields > width:
-            column, reason = f"(field {width + 1})", f"has {fields} fields but the header has {width}"
+            column, key = f"(field {width + 1})", "import.problem.ragged_more"
         else:
-            column, reason = table.headers[fields], f"has only {fields} fields but the header has {width}"
-        problems.append(Problem(table.file_name, int(record), column, text,
-                                reason + "; an unquoted delimiter or line break split the row"))
+            column, key = table.headers[fields], "import.problem.ragged_fewer"
+        problems.append(Problem(table.file_name, int(record), column, text, Note(key, fields=fields, width=width)))
     return problems, blank_rows
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import charset_normalizer
 
+from engine.i18n import t
 from engine.importing.notes import Note
 
 # The 8-bit and East Asian encodings Excel and CRMs write, most common first (the tie-break).
@@ -40,8 +41,16 @@ class Detection:
     doubt: str = ""  # a sentence when an alternative reads it differently but as plausibly
 
 
-def label(encoding: str) -> str:
+def label(encoding: str, lang: str = "en") -> str:
+    """The encoding as people name it ('Windows-1252 (Western European)'), in `lang`."""
+    if lang != "en" and encoding in LABELS:
+        return t("import.encoding_label." + encoding.replace("-", "_"), lang)
     return LABELS.get(encoding, encoding)
+
+
+def label_note(encoding: str) -> Note | str:
+    """The encoding's label as a Note, said in the reader's language where it has words."""
+    return Note("import.encoding_label." + encoding.replace("-", "_")) if encoding in LABELS else encoding
 
 
 def normalise_name(name: str) -> str:
@@ -116,7 +125,8 @@ def decide(head: bytes, evidence_of=None) -> Detection:
               and round(coherence[e], 2) == round(coherence.get(best, 0.0), 2) and readings[e] != readings[best]]
     if rivals:
         example = _first_difference(readings[best], readings[rivals[0]])
-        doubt = Note("import.note.encoding_doubt", best=label(best), rival=label(rivals[0]), example=example)
+        doubt = Note("import.note.encoding_doubt", best=label_note(best), rival=label_note(rivals[0]),
+                     example=example)
     return Detection(best, tuple(order[1:]), doubt)
 
 
@@ -215,5 +225,5 @@ def _first_difference(first: str, second: str) -> str:
     words_a, words_b = first.split(), second.split()
     for a, b in zip(words_a, words_b):
         if a != b:
-            return f"'{a[:40]}' or '{b[:40]}'"
-    return "some characters"
+            return Note("import.note.either", first=a[:40], second=b[:40])
+    return Note("import.note.some_characters")

@@ -12,6 +12,8 @@ from engine.importing.problems import problem_rows
 from engine.importing.raw import ROW
 from engine.importing.sources import STAGE_MAPS, STATUS_WORDS, normalise
 
+UNKNOWN_STAGE = "import.problem.unknown_stage"  # the Import page asks what each such stage means
+
 
 def derived_id(expr: pl.Expr) -> pl.Expr:
     """A stable id from a name, for exports without record ids: 'name:' + the normalised name."""
@@ -20,7 +22,7 @@ def derived_id(expr: pl.Expr) -> pl.Expr:
 
 def _required_value(frame: pl.DataFrame, field: str, header: str, when: pl.Expr | None = None) -> pl.DataFrame:
     bad = pl.col(field).is_null() & (pl.lit(True) if when is None else when)
-    return problem_rows(frame, bad, header, None, "is empty but required")
+    return problem_rows(frame, bad, header, None, "import.problem.required")
 
 
 def _id_or_name(frame: pl.DataFrame, id_field: str, name_field: str, header_of: dict[str, str]) -> tuple[pl.DataFrame, list]:
@@ -88,21 +90,20 @@ def _check_deals(frame, raw, header_of, source, stages):
     stage_header = header_of.get("stage") or header_of.get("status") or header_of.get("is_closed", "stage")
     problems.append(problem_rows(
         frame, pl.col("status").is_null(), stage_header, pl.col("_stage_text"),
-        "is not a known stage: say whether it is open, won or lost "
-        "(CLI --stage 'NAME=won', or the stage table on the Import page)"))
+        UNKNOWN_STAGE))
     closed = pl.col("status").is_in(["won", "lost"])
     problems.append(_required_value(frame, "amount", header_of["amount"], pl.col("status") == "won"))
     if "close_date" in header_of:
         problems.append(_required_value(frame, "close_date", header_of["close_date"], closed))
     else:
         problems.append(problem_rows(frame, closed, "close_date", None,
-                                     "a closed deal needs a close date: map a column to close_date"))
+                                     "import.problem.close_date_unmapped"))
     if "probability" in header_of:
         problems.append(problem_rows(frame, ~pl.col("probability").is_between(0, 1), header_of["probability"],
-                                     pl.col("probability") * 100, "is not a probability between 0% and 100%"))
+                                     pl.col("probability") * 100, "import.problem.probability"))
     if "exchange_rate" in header_of:
         problems.append(problem_rows(frame, pl.col("exchange_rate") <= 0, header_of["exchange_rate"],
-                                     pl.col("exchange_rate"), "exchange rate must be above 0"))
+                                     pl.col("exchange_rate"), "import.problem.exchange_rate"))
     return frame.drop("_stage_text"), problems
 
 
@@ -159,13 +160,12 @@ def _check_targets(frame, raw, header_of, source, stages):
                 _required_value(frame, "amount", header_of["amount"])]
     if "scope" in header_of:
         problems.append(problem_rows(frame, pl.col("scope").is_null(), header_of["scope"], None,
-                                     "scope must be company, territory or rep"))
+                                     "import.problem.scope"))
     keys = frame.select(ROW, "scope", "scope_id", "period_start").with_columns(
         pl.col(ROW).first().over("scope", "scope_id", "period_start").alias("_first"))
     problems.append(problem_rows(keys, pl.col(ROW) != pl.col("_first"), header_of["period_start"],
                                  pl.col("period_start"),
-                                 pl.format("a second target for the same scope and month (first on row {})",
-                                           pl.col("_first"))))
+                                 "import.problem.target_twice", row=pl.col("_first")))
     return frame, problems
 
 
@@ -182,13 +182,13 @@ def _check_fx_rates(frame, raw, header_of, source, stages):
     frame = frame.with_columns(pl.col("currency").str.to_uppercase())
     problems = [_required_value(frame, f, header_of[f]) for f in ("currency", "rate_to_reporting", "valid_from")]
     problems.append(problem_rows(frame, ~pl.col("currency").str.contains(r"^[A-Z]{3}$"), header_of["currency"],
-                                 pl.col("currency"), "is not a three-letter currency code such as EUR"))
+                                 pl.col("currency"), "import.problem.currency_code"))
     problems.append(problem_rows(frame, pl.col("rate_to_reporting") <= 0, header_of["rate_to_reporting"],
-                                 pl.col("rate_to_reporting"), "rate must be above 0"))
+                                 pl.col("rate_to_reporting"), "import.problem.rate"))
     keys = frame.with_columns(pl.col(ROW).first().over("currency", "valid_from").alias("_first"))
     problems.append(problem_rows(keys, pl.col(ROW) != pl.col("_first"), header_of["valid_from"],
-                                 pl.col("valid_from"), pl.format("a second rate for the same currency and date (first on row {})",
-                                                                 pl.col("_first"))))
+                                 pl.col("valid_from"), "import.problem.rate_twice",
+                                 row=pl.col("_first")))
     return frame, problems
 
 

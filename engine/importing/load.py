@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 
 from engine.store.errors import ImportFailed, Problem, TerrainError
-from engine.access.permissions import require
+from engine.access.permissions import PermissionDenied, require
 from engine.access.viewer_store import actor_of, viewer_of
 from engine.importing import resolve
 from engine.importing.crm_resolve import CRM_RESOLVERS
@@ -34,12 +34,14 @@ from engine.importing.cross_file import repeated_across_files
 from engine.importing.limits import Limits
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.raw import BEYOND, ROW, TempFiles
-from engine.importing.problems import empty_problems, problem_frame
+from engine.importing.problems import as_problems, empty_problems, problem_frame
+from engine.importing.entity_checks import UNKNOWN_STAGE
 from engine.importing.target_periods import TargetSplit, split_note
 from engine.importing.validate import CheckedTable, check_table
 from engine.importing.worker import WorkerFailed, run_in_worker
 from engine.store import Session, Store
 from engine.territories.publish import route_accounts
+from engine.territories.rules import RulesRefused
 
 # progress(fraction, step, **values): step "file" (file, position, files), "writing" (rows) or
 # "done" (rows) — words left to the caller, who knows the user's language.
@@ -97,7 +99,7 @@ def problems_frame(outcomes: list[_Outcome]) -> pl.DataFrame:
 
 def unknown_stages(problems: pl.DataFrame) -> list[str]:
     """The distinct stage names the problems call unknown (the Import page asks what each means)."""
-    stages = problems.filter(pl.col("reason").str.starts_with("is not a known stage"))["value"]
+    stages = problems.filter(pl.col("reason_key") == UNKNOWN_STAGE)["value"]
     return sorted(stages.drop_nulls().unique().to_list())
 
 
@@ -164,7 +166,7 @@ def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None, tar
         answer = run_in_worker(check_to_files, (file_plan, stage_overrides, target_split, temp, limits),
                                file_name=file_plan.file_name, limits=limits)
     except WorkerFailed as failed:
-        return problem_frame([Problem(file_plan.file_name, None, None, None, f"{failed.reason} {failed.hint}".strip())])
+        return problem_frame([Problem(file_plan.file_name, None, None, None, failed.sentence())])
     if isinstance(answer, pl.DataFrame):
         return answer
     frame_path, problems_path, rows_in, split_rows, notes, order, empty = answer
@@ -241,7 +243,7 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
                                    stage_overrides=stage_overrides, skip_invalid=skip_invalid, progress=progress)
     problems = problems_frame(outcomes)
     if problems.height and not skip_invalid:
-        listed = [Problem(*row) for row in problems.head(MAX_LISTED_PROBLEMS).iter_rows()]
+        listed = as_problems(problems.head(MAX_LISTED_PROBLEMS))
         if problems.height > MAX_LISTED_PROBLEMS:
             listed.append(Problem(problems["file"][0], None, None, None,
                                   f"… and {problems.height - MAX_LISTED_PROBLEMS:,} more problems"))
@@ -266,9 +268,21 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
                                     keep_crm_territory=keep_crm_territory)
             result.routed, result.orphans = routed.routed, routed.orphans
         except TerrainError as error:  # the import stands; the rules need fixing before they route
-            result.warnings.append(Note("import.note.not_routed", reason=error.message.splitlines()[0]))
+            result.warnings.append(Note("import.note.not_routed", reason=_why_not_routed(error)))
     progress(1.0, "done", rows=int(summary["rows_loaded"].sum()))
     return result
+
+
+def _why_not_routed(error: TerrainError) -> Note | str:
+    """What kept the rules from routing, as a Note the Import page says in the reader's language
+    (an error Terrain has no words for is quoted as it is)."""
+    if isinstance(error, RulesRefused) and error.problems:
+        first = error.problems[0]
+        return Note("import.note.rules_refused", count=len(error.problems), rule=first.where.removeprefix("rule "),
+                    column=Note(f"rules.col.{first.column}"))
+    if isinstance(error, PermissionDenied):
+        return Note("import.note.routing_not_allowed")
+    return error.message.splitlines()[0]
 
 
 def _write(store: Store, outcomes: list[_Outcome], context: resolve.Context) -> pl.DataFrame:
@@ -341,4 +355,4 @@ def _rejects(import_id: str, outcome: _Outcome) -> pl.DataFrame:
                 pl.exclude(ROW, BEYOND).str.slice(0, _RECORD_CELL_CHARS)).struct.json_encode().alias("record"))
     return (problems.join(records, on="row", how="left")
             .select(pl.lit(import_id).alias("import_id"), pl.col("row").alias("row_number"), "column", "value",
-                    "reason", "record"))
+                    "reason", "record", "reason_key", "reason_args"))

@@ -19,6 +19,7 @@ from engine.importing import encodings
 from engine.importing.fields import ENTITIES, LOAD_ORDER
 from engine.importing.limits import Limits
 from engine.importing.mapping import mapping_dict, suggest_mapping
+from engine.importing.notes import Note
 from engine.importing.raw import RawTable, TempFiles
 from engine.importing.readers import read_tables
 from engine.importing.sources import SOURCES, detect, normalise
@@ -59,13 +60,9 @@ class FilePlan:
         if problems:
             return problems
         if self.entity == UNKNOWN:
-            return [Problem(name, 1, None, None,
-                            "is not an export Terrain can import (accounts, deals, leads, contacts, invoices, "
-                            "reps, activities, targets, territories or exchange rates); choose the entity (--entity) "
-                            "if it is one of them")]
-        return [Problem(name, 1, need[0], None,
-                        f"has no column for {' or '.join(need)}: map one with --map 'COLUMN={need[0]}' "
-                        "or in the mapping table")
+            return [Problem(name, 1, None, None, Note("import.problem.unknown_entity"))]
+        return [Problem(name, 1, need[0], None, Note("import.problem.missing_column", fields=" or ".join(need),
+                                                     fields_zh="或".join(need), field=need[0]))
                 for need in missing_columns(self.entity, self.columns)]
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from engine.store.errors import Problem
+from engine.importing.notes import Note
 
 ROW = "_row"  # the spreadsheet row number column every raw table carries
 SAMPLE_BYTES = 1 << 16
@@ -28,7 +29,7 @@ DELIMITERS = (",", ";", "\t", "|")
 LINE_SEPARATOR = "\x1f"  # a byte that does not occur in text exports: reads each line whole
 Digest = str | Future[str]  # a file's sha256, or its computation under way
 BEYOND = "_beyond"  # the first field past the header's last column, in delimited text
-NO_DATA_ROWS = "has a header row but no data rows"
+NO_DATA_ROWS = Note("import.problem.no_rows")
 TEMP_PREFIX = "terrain-"  # every temporary folder Terrain makes: terrain-<pid>-<random>
 
 

@@ -19,6 +19,7 @@ import polars as pl
 
 from engine.importing.delimited import read_delimited
 from engine.importing.limits import ENV_OF, Limits
+from engine.importing.notes import Note
 from engine.importing.raw import SAMPLE_BYTES, Digest, RawTable, TempFiles, unique_headers, unreadable
 from engine.importing.workbook import read_workbook
 from engine.importing.worker import WorkerFailed, run_in_worker
@@ -47,8 +48,8 @@ def read_tables(path: Path, temp: TempFiles, display_name: str | None = None, *,
     size = path.stat().st_size
     if size > limits.max_file_mb << 20:
         return [unreadable(name, "", None, None, None,
-                           f"is {size / (1 << 20):,.0f} MB, more than the {limits.max_file_mb:,} MB an import accepts "
-                           f"({ENV_OF['max_file_mb']}); split it into smaller files")]
+                           Note("import.problem.too_big", size=f"{size / (1 << 20):,.0f}",
+                                limit=f"{limits.max_file_mb:,}", env=ENV_OF["max_file_mb"]))]
     # hashlib releases the GIL: a gigabyte export is hashed while the worker reads it.
     sha = _HASHING.submit(file_sha256, path)
     with open(path, "rb") as handle:
@@ -61,7 +62,7 @@ def read_tables(path: Path, temp: TempFiles, display_name: str | None = None, *,
         try:
             tables = run_in_worker(read_file, (path, name, temp, limits, encoding), file_name=name, limits=limits)
         except WorkerFailed as failed:
-            return [unreadable(name, sha, None, None, None, f"{failed.reason} {failed.hint}".strip())]
+            return [unreadable(name, sha, None, None, None, failed.sentence())]
     for table in tables:
         table.digest = sha
     return tables
@@ -85,10 +86,10 @@ def _read_parquet(path: Path, name: str, sha: Digest, limits: Limits) -> RawTabl
         headers = list(pl.scan_parquet(path).collect_schema().names())
     except Exception as error:  # noqa: BLE001
         return unreadable(name, sha, None, None, None,
-                          f"is not a readable Parquet file ({type(error).__name__})")
+                          Note("import.problem.parquet", error=type(error).__name__))
     if len(headers) > limits.max_columns:
         return unreadable(name, sha, 1, None, None,
-                          f"has {len(headers):,} columns, more than the {limits.max_columns:,} an import reads "
-                          f"({ENV_OF['max_columns']}); remove the columns you do not need")
+                          Note("import.problem.too_wide", columns=f"{len(headers):,}", limit=f"{limits.max_columns:,}",
+                               env=ENV_OF["max_columns"]))
     return RawTable(name, unique_headers(headers), None, sha, encoding="parquet", kind="parquet",
                     data_path=path, source_path=path)

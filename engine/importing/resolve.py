@@ -235,9 +235,7 @@ def convert_currency(frame: pl.DataFrame, context: Context, currency_header: str
     frame = frame.with_columns(frame["_rate"].scatter(foreign.arg_true(), needing["rate_to_reporting"]))
     problems = problem_rows(
         needing, pl.col("rate_to_reporting").is_null(), currency_header, pl.col("currency"),
-        pl.format("has no exchange rate to {} on or before {}: import a rates sheet "
-                  "(columns currency, rate_to_reporting, valid_from)", pl.lit(reporting),
-                  pl.col("_rate_day").cast(pl.String)))
+        "import.problem.no_rate", currency=reporting, day=pl.col("_rate_day").cast(pl.String))
     return _in_reporting_currency(frame), problems
 
 
@@ -259,7 +257,7 @@ def resolve_targets(frame: pl.DataFrame, context: Context, header: str) -> tuple
         .otherwise(pl.col("scope_id")).alias("_resolved"))
     problems = problem_rows(frame, pl.col("_resolved").is_null() & pl.col("scope_id").is_not_null(), header,
                             pl.col("scope_id"),
-                            pl.format("is not a known {}: import the territories or reps first", pl.col("scope")))
+                            pl.format("import.problem.unknown_scope.{}", pl.col("scope")))
     return frame.with_columns(pl.col("_resolved").alias("scope_id")).drop("_resolved"), problems
 
 

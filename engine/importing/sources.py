@@ -5,7 +5,10 @@ Salesforce custom-field `__c` suffix dropped), so Zoho's UI label "Deal Name" an
 "Deal_Name" are one entry. Each source lists, per entity, its header → field map in priority
 order (the first header present wins a field). Detection scores every (source, entity) by how many
 of the file's headers it knows, with each source's signature headers counting double (and a
-lead's, contact's or invoice's marker headers once more: crm_columns.ENTITY_MARKERS).
+lead's, contact's or invoice's marker headers once more: crm_columns.ENTITY_MARKERS). Two rules keep
+a generic sheet from being taken for a CRM's: a signature header that is also a common generic name
+(`AccountId` is `account_id`) counts only beside another signature of that CRM, and a sheet whose
+first id column is an entity's own record id (`account_id` first: accounts) holds that entity.
 
 Stage names map to open/won/lost per source; a stage in no map is an unknown stage and is
 reported, never guessed.
@@ -16,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from engine.importing.crm_columns import CRM_COLUMNS, CRM_SIGNATURES, ENTITY_MARKERS
+from engine.importing.fields import ID_FIELD
 
 SOURCES = ("salesforce", "zoho", "hubspot", "dynamics", "generic")
 
@@ -199,6 +203,12 @@ SIGNATURES: dict[str, set[str]] = {
 for _source, _headers in CRM_SIGNATURES.items():
     SIGNATURES[_source] |= {normalise(h) for h in _headers}
 MARKERS: dict[str, set[str]] = {entity: {normalise(h) for h in headers} for entity, headers in ENTITY_MARKERS.items()}
+# Signature headers that a generic sheet writes too: evidence of the CRM only beside another signature.
+GENERIC_HEADERS = {header for mapping in COLUMN_MAPS["generic"].values() for header in mapping}
+# Headers that hold some record's id, in any source's map: the first of a file's names what it holds.
+ID_HEADERS = {header for maps in COLUMN_MAPS.values() for mapping in maps.values()
+              for header, field in mapping.items() if field.endswith("_id")}
+OWN_ID_WEIGHT = 2  # more than one signature header: a sheet of accounts that names their owner is accounts
 
 # Probability columns: whole-column scale per source (HubSpot exports fractions).
 PROBABILITY_SCALE = {"salesforce": "percent", "zoho": "percent", "hubspot": "fraction",
@@ -215,20 +225,27 @@ class Detection:
 
 def detect(headers: list[str], source: str = "auto", entity: str = "auto") -> Detection:
     """The (source, entity) whose column map knows the file's headers best. Ties go to the more
-    specific source (generic last) and the entity listed first in the source's maps."""
+    specific source (generic last) when one of its signature headers is present, else to the
+    generic words, then to the entity listed first in the source's maps."""
     keys = [normalise(h) for h in headers]
+    first_id = next((k for k in keys if k in ID_HEADERS), None)
     best: Detection | None = None
+    best_rank: tuple[float, bool] = (float("-inf"), False)
     for candidate_source in SOURCES if source == "auto" else (source,):
+        signed = [k for k in keys if k in SIGNATURES[candidate_source]]
+        signature = len(signed) if any(k not in GENERIC_HEADERS for k in signed) else 0
         for candidate_entity, mapping in COLUMN_MAPS[candidate_source].items():
             if entity != "auto" and candidate_entity != entity:
                 continue
             known = [k for k in keys if k in mapping]
             fields = {mapping[k] for k in known}
-            signature = sum(1 for k in keys if k in SIGNATURES[candidate_source])
             markers = sum(1 for k in keys if k in MARKERS.get(candidate_entity, ()))
-            score = len(fields) + signature + markers
-            if best is None or score > best.score:
-                best = Detection(candidate_source, candidate_entity, score, len(known))
+            own_id = first_id is not None and mapping.get(first_id) == ID_FIELD.get(candidate_entity, "")
+            score = len(fields) + signature + markers + OWN_ID_WEIGHT * own_id
+            # On equal scores a CRM none of whose own headers is present yields to the generic words.
+            rank = (score, candidate_source == "generic" or signature > 0)
+            if best is None or rank > best_rank:
+                best, best_rank = Detection(candidate_source, candidate_entity, score, len(known)), rank
     if best is None:  # an entity the chosen source has no map for: fall back to its generic words
         mapping = COLUMN_MAPS["generic"].get(entity, {})
         known = [k for k in keys if k in mapping]

@@ -19,6 +19,7 @@ from datetime import date
 import polars as pl
 
 from engine.importing.parsing import parse_dates
+from engine.importing.problems import problem_rows
 from engine.importing.raw import ROW
 
 SPLITS = ("even", "seasonal")
@@ -120,7 +121,7 @@ def unpivot_wide(frame: pl.LazyFrame, mapping: dict[str, str], keep: list[str]) 
 
 
 def period_months(text: pl.Series, year_column: pl.Series, fiscal_start_month: int) -> pl.DataFrame:
-    """Period cells → start (first day of the first month), months (1, 3 or 12) and problem
+    """Period cells → start (first day of the first month), months (1, 3 or 12) and problem (a catalog key)
     (why a cell is not a period; null when it is). Bare months and quarters take their fiscal year
     from `year_column` (cells like 2021 or FY2021)."""
     read = read_periods(text)
@@ -144,9 +145,9 @@ def period_months(text: pl.Series, year_column: pl.Series, fiscal_start_month: i
     in_years = start.dt.year().is_between(1900, 2199)
     problem = (pl.when(pl.col("t").is_null()).then(None)
                .when(kind.str.starts_with("bare") & fy.is_null())
-               .then(pl.lit("names a month or quarter but no year: add a Year column or write e.g. 2021-07"))
+               .then(pl.lit("import.problem.period_no_year"))
                .when(start.is_null() | ~in_years)
-               .then(pl.lit("is not a month, quarter or year: write e.g. 2021-07, Jul 2021, 2021-Q3 or FY2021")))
+               .then(pl.lit("import.problem.period")))
     return frame.select(pl.when(in_years).then(start).alias("start"), "months", problem.alias("problem"))
 
 
@@ -201,9 +202,7 @@ def expand_targets(frame: pl.DataFrame, split: TargetSplit, period_header: str) 
     (unreadable periods) and how many rows (of a quarter or year) were split over their months."""
     read = period_months(frame["period_start"], frame["year"], split.fiscal_start_month)
     bad = frame.select(ROW, pl.col("period_start").alias("_value")).with_columns(read["problem"].alias("_why"))
-    problems = [bad.filter(pl.col("_why").is_not_null()).select(
-        pl.col(ROW).cast(pl.Int64).alias("row"), pl.lit(period_header).alias("column"),
-        pl.col("_value").cast(pl.String).alias("value"), pl.col("_why").alias("reason"))]
+    problems = [problem_rows(bad, pl.col("_why").is_not_null(), period_header, pl.col("_value"), pl.col("_why"))]
     spread = int((read["months"] > 1).sum())
     weights = split.weights if split.method == "seasonal" else None
     expanded = split_over_months(frame.drop("period_start"), read["start"], read["months"], weights)

@@ -32,9 +32,6 @@ _SAMPLE_ROWS = 200  # cells per column that choose its fast form (see parsing.fa
 _SLOW_KINDS = ("amount", "number", "integer", "year", "date", "timestamp", "percent")
 # Control characters: C0 except tab, line feed and carriage return (which quoted cells may hold), and DEL.
 CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-_KIND_WORDS = {"amount": "an amount", "number": "a number", "integer": "a whole number", "year": "a year such as 2009",
-               "date": "a date", "timestamp": "a date/time", "percent": "a percentage",
-               "flag": "a yes/no value"}
 
 
 @dataclass
@@ -140,7 +137,7 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
         if kind == "percent":
             frame = frame.with_columns(_scaled(frame[field], raw_cells, PROBABILITY_SCALE.get(source, "auto")))
         problems.append(problem_rows(frame, pl.col(_RAW + field).is_not_null() & pl.col(field).is_null(), header,
-                                     pl.col(_RAW + field), f"is not {_KIND_WORDS[kind]}"))
+                                     pl.col(_RAW + field), f"import.problem.not.{kind}"))
         frame = frame.drop(_RAW + field)
     for field in fields:
         if field not in frame.columns:
@@ -174,9 +171,9 @@ def _long_cells(table: RawTable, frame: pl.DataFrame, mapping: dict[str, str], l
     found = []
     for header in headers:
         for row, length in cells.filter(pl.col(header) > limits.max_cell_chars).select(ROW, header).iter_rows():
-            found.append(Problem(table.file_name, row, header, None,
-                                 f"is {length:,} characters long, more than the {limits.max_cell_chars:,} a cell may "
-                                 f"hold ({ENV_OF['max_cell_chars']}); shorten it or leave the column unmapped"))
+            found.append(Problem(table.file_name, row, header, None, Note(
+                "import.problem.long_cell", length=f"{length:,}", limit=f"{limits.max_cell_chars:,}",
+                env=ENV_OF["max_cell_chars"])))
     return problem_frame(found)
 
 
@@ -235,4 +232,4 @@ def _duplicates(frame: pl.DataFrame, id_field: str, header: str) -> pl.DataFrame
         pl.col(ROW).first().over(id_field).alias("_first"))
     return problem_rows(ids, pl.col(id_field).is_not_null() & (pl.col(ROW) != pl.col("_first")),
                         header, pl.col(id_field),
-                        pl.format("duplicate record id (first on row {})", pl.col("_first")))
+                        "import.problem.duplicate_id", row=pl.col("_first"))

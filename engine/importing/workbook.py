@@ -20,12 +20,12 @@ import polars as pl
 
 from engine.importing import sheet_scan
 from engine.importing.limits import ENV_OF, Limits
+from engine.importing.notes import Note
 from engine.importing.raw import NO_DATA_ROWS, ROW, Digest, RawTable, TempFiles, unique_headers, unreadable
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
 _HEAD_BYTES = 1 << 16  # the dimension element comes right after the sheet's properties
 _BIG_MEMBER = 16 << 20  # below this, any compression ratio is harmless
-_REREAD = "; open it in Excel and save it again as .xlsx or CSV UTF-8"
 
 
 def column_number(letters: str) -> int:
@@ -47,9 +47,8 @@ def inspect(path: Path, limits: Limits) -> str | None:
             for member in members:
                 ratio = member.file_size / max(member.compress_size, 1)
                 if member.file_size > _BIG_MEMBER and ratio > limits.max_zip_ratio:
-                    return (f"has a part ({member.filename}) compressed {ratio:,.0f} to 1, more than "
-                            f"{limits.max_zip_ratio} to 1 ({ENV_OF['max_zip_ratio']}): it looks like a zip bomb, "
-                            "not an Excel export; save the sheet again from Excel")
+                    return Note("import.workbook.zip_bomb", part=member.filename, ratio=f"{ratio:,.0f}",
+                                limit=limits.max_zip_ratio, env=ENV_OF["max_zip_ratio"])
             sheets = [m for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")]
             for member in sheets:
                 with archive.open(member) as stream:
@@ -73,27 +72,26 @@ def inspect(path: Path, limits: Limits) -> str | None:
     except sheet_scan.OverBudget:
         return _inflates(limits, "past")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as error:
-        return f"is not a readable Excel workbook ({type(error).__name__}){_REREAD}"
+        return Note("import.workbook.unreadable", error=type(error).__name__)
     return None
 
 
 def _inflates(limits: Limits, amount: str) -> str:
-    return (f"inflates to {amount} when unzipped, more than the {limits.max_workbook_mb:,} MB a workbook may "
-            f"({ENV_OF['max_workbook_mb']}); save the sheet as CSV UTF-8 and import that, or split the workbook")
+    # "past" the limit: the scan stopped there, so the size is not known
+    key = "import.workbook.inflates_past" if amount == "past" else "import.workbook.inflates"
+    return Note(key, amount=amount, limit=f"{limits.max_workbook_mb:,}", env=ENV_OF["max_workbook_mb"])
 
 
 def _extent_refusal(member: str, size: sheet_scan.SheetSize, limits: Limits) -> str | None:
     sheet = Path(member).stem
     corner = f"{_letters(size.columns)}{size.rows}"
     if size.columns > limits.max_columns:
-        return (f"has cells in {size.columns:,} columns on {sheet} (as far as {corner}), more than the "
-                f"{limits.max_columns:,} an import reads ({ENV_OF['max_columns']}); delete the empty columns "
-                "(or the stray cell far to the right) in Excel and save it again")
+        return Note("import.workbook.wide_cells", columns=f"{size.columns:,}", sheet=sheet, corner=corner,
+                    limit=f"{limits.max_columns:,}", env=ENV_OF["max_columns"])
     if size.rows * size.columns > limits.max_sheet_cells:
-        return (f"places cells as far as {corner} on {sheet} ({size.rows:,} rows × {size.columns:,} columns = "
-                f"{size.rows * size.columns:,} cells), more than the {limits.max_sheet_cells:,} a sheet may "
-                f"({ENV_OF['max_sheet_cells']}); delete the empty rows and columns (or a stray cell far away) "
-                "in Excel and save it again, or export CSV")
+        return Note("import.workbook.far_cells", corner=corner, sheet=sheet, rows=f"{size.rows:,}",
+                    columns=f"{size.columns:,}", cells=f"{size.rows * size.columns:,}",
+                    limit=f"{limits.max_sheet_cells:,}", env=ENV_OF["max_sheet_cells"])
     return None
 
 
@@ -101,9 +99,8 @@ def _strings_refusal(strings: int, largest: int, limits: Limits) -> str | None:
     # UTF-8 takes at most 4 bytes a character; the markup of a rich-text cell gets 64 KB more.
     if largest <= 4 * limits.max_cell_chars + (64 << 10):
         return None
-    return (f"holds a text of {largest / (1 << 20):,.1f} MB in one cell (among its {strings:,} shared strings), "
-            f"more than the {limits.max_cell_chars:,} characters a cell may have ({ENV_OF['max_cell_chars']}); "
-            "it is not an Excel export as saved by Excel: save the sheet again, or as CSV UTF-8")
+    return Note("import.workbook.huge_string", size=f"{largest / (1 << 20):,.1f}", strings=f"{strings:,}",
+                limit=f"{limits.max_cell_chars:,}", env=ENV_OF["max_cell_chars"])
 
 
 def _letters(number: int) -> str:
@@ -126,13 +123,12 @@ def _dimension_refusal(member: str, head: bytes, limits: Limits) -> str | None:
     sheet = Path(member).stem
     span = f"{first_column.decode()}{int(first_row)}:{last_column.decode()}{int(last_row)}"
     if columns > limits.max_columns:
-        return (f"declares {columns:,} columns on {sheet} ({span}), more than the {limits.max_columns:,} "
-                f"an import reads ({ENV_OF['max_columns']}); delete the empty columns (or the stray cell far "
-                "to the right) in Excel and save it again")
+        return Note("import.workbook.declares_columns", columns=f"{columns:,}", sheet=sheet, span=span,
+                    limit=f"{limits.max_columns:,}", env=ENV_OF["max_columns"])
     if rows * columns > limits.max_sheet_cells:
-        return (f"declares {rows * columns:,} cells on {sheet} ({span}: {rows:,} rows × {columns:,} columns), "
-                f"more than the {limits.max_sheet_cells:,} a sheet may ({ENV_OF['max_sheet_cells']}); delete the "
-                "empty rows and columns (or a stray cell far away) in Excel and save it again, or export CSV")
+        return Note("import.workbook.declares_cells", cells=f"{rows * columns:,}", sheet=sheet, span=span,
+                    rows=f"{rows:,}", columns=f"{columns:,}", limit=f"{limits.max_sheet_cells:,}",
+                    env=ENV_OF["max_sheet_cells"])
     return None
 
 
@@ -148,7 +144,7 @@ def read_workbook(path: Path, name: str, sha: Digest, temp: TempFiles, limits: L
         raise
     except Exception as error:  # noqa: BLE001 - any reader failure means a broken workbook
         return [unreadable(name, sha, None, None, None,
-                           f"is not a readable Excel workbook ({type(error).__name__}){_REREAD}")]
+                           Note("import.workbook.unreadable", error=type(error).__name__))]
     tables = []
     for sheet, frame in sheets.items():
         if frame.width == 0:
@@ -169,10 +165,10 @@ def read_workbook(path: Path, name: str, sha: Digest, temp: TempFiles, limits: L
         tables.append(RawTable(sheet_name, headers, None, sha, encoding="xlsx", kind="ipc",
                                data_path=data_path, source_path=path, sample=sample))
     if not tables:
-        return [unreadable(name, sha, None, None, None, "is an empty workbook (no sheet has data)")]
+        return [unreadable(name, sha, None, None, None, Note("import.problem.empty_workbook"))]
     return tables
 
 
 def _too_wide(width: int, limits: Limits) -> str:
-    return (f"has {width:,} columns, more than the {limits.max_columns:,} an import reads "
-            f"({ENV_OF['max_columns']}); remove the columns you do not need and save it again")
+    return Note("import.problem.too_wide_sheet", columns=f"{width:,}", limit=f"{limits.max_columns:,}",
+                env=ENV_OF["max_columns"])

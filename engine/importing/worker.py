@@ -36,6 +36,7 @@ from typing import Any
 from engine.importing.limits import ENV_OF, Limits
 from engine.store.errors import TerrainError
 from engine.store.space import out_of_space
+from engine.importing.notes import Note
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _HEADER = struct.Struct("!Q")
@@ -48,9 +49,15 @@ class WorkerFailed(TerrainError):
 
     title = "The file could not be read safely"
 
-    def __init__(self, file_name: str, reason: str, *, hint: str = "") -> None:
+    def __init__(self, file_name: str, reason: str, *, hint: str = "", key: str = "", **params) -> None:
         super().__init__(f"{file_name}: {reason}", hint=hint)
         self.file_name, self.reason = file_name, reason
+        # the reason and the hint as one sentence the Import page says in the reader's language
+        self.note = Note(key, **params) if key else None
+
+    def sentence(self) -> str:
+        """Reason and hint in one sentence (a Note when the failure has its words in the catalog)."""
+        return self.note or f"{self.reason} {self.hint}".strip()
 
 
 class _Died(Exception):
@@ -156,12 +163,14 @@ def run_in_worker(function: Callable[..., Any], args: tuple, *, file_name: str, 
         raise WorkerFailed(
             file_name, f"reading and checking it took longer than {limits.worker_seconds:g} s, so it was "
             "stopped; nothing was imported.",
-            hint=f"Split the file into smaller ones, or raise {ENV_OF['worker_seconds']}.") from None
+            hint=f"Split the file into smaller ones, or raise {ENV_OF['worker_seconds']}.",
+            key="import.worker.timeout", seconds=f"{limits.worker_seconds:g}", env=ENV_OF["worker_seconds"]) from None
     except _Died:
         worker.process.wait()
         code, words = worker.process.returncode, worker.last_words()
         worker.stop()
-        raise WorkerFailed(file_name, _death_message(code, limits, words), hint=_death_hint(code)) from None
+        raise WorkerFailed(file_name, _death_message(code, limits, words), hint=_death_hint(code),
+                           **_death_words(code, limits, words)) from None
     except BaseException:
         worker.stop()
         raise
@@ -177,13 +186,15 @@ def run_in_worker(function: Callable[..., Any], args: tuple, *, file_name: str, 
         raise WorkerFailed(file_name, "the temporary folder ran out of disk space while it was read and checked; "
                            "nothing was imported.",
                            hint="Free some space in the temporary folder (or point TMPDIR at a bigger disk) and "
-                                "import it again.")
+                                "import it again.", key="import.worker.space")
     if status == "memory":
         raise WorkerFailed(file_name, f"reading it needs more than the {limits.worker_memory_mb:,} MB an "
                            "import may use; nothing was imported.",
-                           hint=f"Split the file into smaller ones, or raise {ENV_OF['worker_memory_mb']}.")
+                           hint=f"Split the file into smaller ones, or raise {ENV_OF['worker_memory_mb']}.",
+                           key="import.worker.memory", mb=f"{limits.worker_memory_mb:,}", env=ENV_OF["worker_memory_mb"])
     raise WorkerFailed(file_name, f"could not be read ({payload}).",
-                       hint="Open it in its program and save it again (as .xlsx or 'CSV UTF-8'), then import it again.")
+                       hint="Open it in its program and save it again (as .xlsx or 'CSV UTF-8'), then import it again.",
+                       key="import.worker.unreadable", error=payload)
 
 
 def _send(stream, message: Any) -> None:
@@ -216,18 +227,34 @@ def _read_exactly(descriptor: int, size: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
+def _signal_name(exitcode: int, words: str) -> str:
+    """The signal that ended the reader, with its last words ('SIGKILL: out of memory')."""
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = f"signal {-exitcode}"
+    return f"{name}: {words}" if words else name
+
+
 def _death_message(exitcode: int | None, limits: Limits, words: str = "") -> str:
     if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        name = f"{name}: {words}" if words else name
+        name = _signal_name(exitcode, words)
         if -exitcode in (signal.SIGABRT, signal.SIGKILL):
             return (f"the reader stopped ({name}), typically because the file asks for more than "
                     f"the {limits.worker_memory_mb:,} MB of memory an import may use; nothing was imported.")
         return f"the reader crashed ({name}); nothing was imported."
     return f"the reader stopped unexpectedly (exit code {exitcode}); nothing was imported."
+
+
+def _death_words(exitcode: int | None, limits: Limits, words: str = "") -> dict:
+    """The catalog key and values of _death_message + _death_hint (the Import page's sentence)."""
+    if exitcode is not None and exitcode < 0:
+        name = _signal_name(exitcode, words)
+        if -exitcode in (signal.SIGABRT, signal.SIGKILL):
+            return {"key": "import.worker.killed", "name": name, "mb": f"{limits.worker_memory_mb:,}",
+                    "env": ENV_OF["worker_memory_mb"]}
+        return {"key": "import.worker.crashed", "name": name}
+    return {"key": "import.worker.exited", "code": exitcode}
 
 
 def _death_hint(exitcode: int | None) -> str:

@@ -209,6 +209,12 @@ MIGRATIONS: tuple[str, ...] = (
         rotate_seconds INTEGER, created_by VARCHAR, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP,
         revoked_by VARCHAR, last_seen_at TIMESTAMP);
     """,
+    # 11: a rejected row keeps its reason's catalog key and values (JSON), so the download of the
+    # rejected rows says why in the reader's language; `reason` stays the English sentence.
+    """
+    ALTER TABLE import_rejects ADD COLUMN reason_key VARCHAR;
+    ALTER TABLE import_rejects ADD COLUMN reason_args VARCHAR;
+    """,
 )
 
 # The tables a user's data lives in, in the order a full wipe or a demo build fills them.

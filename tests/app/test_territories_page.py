@@ -97,3 +97,18 @@ def test_chinese(rules_db):
     assert not app.exception, app.exception
     assert app.title[0].value == "区域管理"
     assert {m.label for m in app.metric} >= {"无规则命中", "规则冲突"}
+
+
+def test_the_changes_tab_names_the_new_rep(rules_db):
+    """The account that moves shows its new rep by name (the id stays in the download)."""
+    from engine.store import Store
+    from engine.territories.publish import simulate_live
+
+    store = Store.open(rules_db)
+    change = simulate_live(store).changes.row(0, named=True)
+    rep_name = store.scalar("SELECT name FROM reps WHERE rep_id = ?", [change["to_rep"]])
+    store.close()
+    assert change["to_rep"] and rep_name and rep_name != change["to_rep"]
+    app = _click(_run(), "Simulate")
+    changes = next(d.value for d in app.dataframe if "to_rep" in d.value.columns)
+    assert list(changes["account_id"]) == [change["account_id"]] and list(changes["to_rep"]) == [rep_name]

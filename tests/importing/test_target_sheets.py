@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from engine.i18n import t
 from engine.importing import import_files, plan_files
 from engine.importing.target_periods import TargetSplit, period_headers, period_months, split_over_months
 from engine.metrics.targets import split_cents
@@ -72,7 +73,7 @@ def test_bare_months_take_the_year_column(text, year, fiscal_start, start, month
 ])
 def test_unreadable_periods_say_why(text, reason):
     read = period_months(pl.Series([text]), pl.Series([None], dtype=pl.String), 1)
-    assert read["start"][0] is None and read["problem"][0].startswith(reason)
+    assert read["start"][0] is None and t(read["problem"][0]).startswith(reason)  # a catalog key
 
 
 @pytest.mark.parametrize(("headers", "wide"), [
