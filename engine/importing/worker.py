@@ -278,6 +278,19 @@ def _answer(function: Callable[..., Any], args: tuple) -> tuple[str, Any]:
         return ("crash", f"{type(error).__name__}: {text}" if text else type(error).__name__)
 
 
+def _peak_kib() -> int:
+    """This worker's own peak resident memory (KiB). Not `ru_maxrss`: Linux carries that across
+    exec from the parent, so a worker started by a 3 GB server would think itself spent at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main() -> None:
     """The worker's loop: limits first, then tasks from stdin, each answered on stdout."""
     answers = os.fdopen(os.dup(1), "wb")
@@ -295,7 +308,7 @@ def main() -> None:
             status, payload = _answer(function, args)
         except Exception as error:  # noqa: BLE001 - a task that cannot be unpickled
             status, payload = "crash", f"{type(error).__name__} while receiving the task"
-        reusable = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < _RECYCLE_MB * 1024
+        reusable = _peak_kib() < _RECYCLE_MB * 1024
         try:
             _send(answers, (status, payload, reusable))
         except MemoryError:

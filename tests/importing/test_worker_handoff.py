@@ -48,3 +48,30 @@ def test_workers_started_ahead_are_the_ones_that_read_the_next_file():
     assert warm_workers(limits) == 0  # already waiting: none more
     assert worker.run_in_worker(hostile.pid, (), file_name="a.csv", limits=limits) in started
     worker.stop_workers()
+
+
+BIG_SERVER = """
+import sys
+ballast = bytearray(1100 << 20)  # a server past the workers' 1 GB recycling mark
+ballast[::4096] = b"x" * len(range(0, len(ballast), 4096))
+from engine.importing import Limits, warm_workers, worker
+from tests.importing import hostile
+limits = Limits()
+warm_workers(limits, wait=True)
+started = {w.process.pid for w in worker._idle}
+print(worker.run_in_worker(hostile.pid, (), file_name="a.csv", limits=limits) in started)
+worker.stop_workers()
+"""
+
+
+def test_a_big_server_s_workers_do_not_inherit_its_peak_memory():
+    """Linux carries ru_maxrss across exec: a worker started by a 3 GB server judged itself spent
+    after its warm-up answer and left, so the next file found it gone ("exit code 0")."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", BIG_SERVER], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "True"
