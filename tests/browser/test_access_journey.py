@@ -111,6 +111,7 @@ def test_wrong_passwords_are_slowed_down_and_sign_out_ends_the_session(signed_ur
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in to Terrain").wait_for(timeout=30_000)
     assert "You are signed out." in _main_text(page)
+    wait_for_app(page)  # the signed-in run's tiles linger in the DOM until the new run has finished
     assert page.locator('[data-testid="stMetric"]').count() == 0
     page.goto(f"{signed_url}/reps")  # a deep link after signing out: the form again, at its path
     page.get_by_role("heading", name="Sign in to Terrain").wait_for(timeout=60_000)
