@@ -304,3 +304,24 @@ def test_account_care_keeps_most_customers_in_touch(demo_db):
         "(SELECT a.account_id, max(CAST(x.ts AS DATE)) AS last FROM accounts a "
         "LEFT JOIN activities x USING (account_id) GROUP BY a.account_id)", [ANCHOR])[0]
     assert rows == (1_922, 25_010)  # silent for more than 90 days, of all accounts
+
+
+def test_replacing_the_demo_keeps_the_board_links(tmp_path, capsys):
+    """A board link is set up like a user (a wall screen's token), not data: `demo --force` keeps it."""
+    from engine.access.board_links import create_link, list_links, revoke_link, verify
+    db = str(tmp_path / "links.duckdb")
+    assert cli_main(["demo", "--db", db, "--scale", str(SMALL)]) == 0
+    store = Store.open(db)
+    token, link = create_link(store, "Lobby", "T-EMEA", "zh", 20)
+    _, revoked = create_link(store, "Old lobby")
+    revoke_link(store, revoked.link_id)
+    store.close()
+    assert cli_main(["demo", "--db", db, "--scale", str(SMALL), "--seed", "3", "--force"]) == 0
+    store = Store.open(db)
+    assert store.count("accounts") > 0 and store.count("board_tokens") == 2
+    found = verify(store, token)
+    assert (found.link_id, found.label, found.scope, found.lang, found.rotate_seconds) == \
+        (link.link_id, "Lobby", "T-EMEA", "zh", 20)
+    assert sorted(list_links(store)["link_id"].to_list()) == sorted([link.link_id, revoked.link_id])
+    assert list_links(store).filter(pl.col("link_id") == revoked.link_id)["revoked_at"][0] is not None
+    store.close()

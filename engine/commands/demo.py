@@ -1,7 +1,7 @@
 """`python -m engine demo [--db PATH] [--scale N] [--seed S] [--force | --if-empty]`: build the demo company.
 
 Refuses (exit 2) a database that already holds data unless --force, which replaces it in the same
-transaction as the build, or --if-empty, which leaves it as it is (exit 0: what `scripts/start`
+transaction as the build (board links stay, as the users file does), or --if-empty, which leaves it as it is (exit 0: what `scripts/start`
 runs before the server, so the first visit opens on a company). Prints each table as it is
 written and the time taken.
 """
@@ -57,7 +57,7 @@ def register(subparsers) -> None:
                         help="size multiplier: 1 = ~25k accounts and ~150k deals; 40 = ~1M accounts, ~6M deals")
     parser.add_argument("--seed", type=int, default=7, help="random seed (same seed, same company)")
     once = parser.add_mutually_exclusive_group()
-    once.add_argument("--force", action="store_true", help="replace all data in a database that is not empty")
+    once.add_argument("--force", action="store_true", help="replace all data in a database that is not empty (board links are kept)")
     once.add_argument("--if-empty", action="store_true",
                       help="build only into an empty (or new) database; leave one with data as it is")
     parser.set_defaults(handler=run)

@@ -217,12 +217,14 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-# The tables a user's data lives in, in the order a full wipe or a demo build fills them.
+# The tables a user's data lives in, in the order a full wipe or a demo build fills them. Not
+# `board_tokens`: a board link is set up like a user (on a wall screen, by an admin), not data, so
+# `demo --force` keeps the lobby screens working; its scope names a territory, as a user's does.
 DATA_TABLES: tuple[str, ...] = (
     "territories", "reps", "territory_members", "territory_rules", "accounts", "deals",
     "activities", "targets", "fx_rates", "assignment_log", "scenarios", "scenario_moves",
     "imports", "import_rejects", "territory_changes", "account_shares", "resource_requests", "target_parts",
-    "assignment_runs", "assignment_run_deals", "leads", "contacts", "invoices", "board_tokens",
+    "assignment_runs", "assignment_run_deals", "leads", "contacts", "invoices",
 )
 
 # Tables whose ids are kept unique by the writers, not by a PRIMARY KEY index (migration 4): an
