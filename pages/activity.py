@@ -15,6 +15,7 @@ from engine.metrics.kpis import kpi_table, lead_response, seasonality_matrix, st
 from engine.metrics.lead_kpis import lead_kpi_table
 from engine.metrics.performance import as_of_date
 from ui import context
+from ui.charts import show_chart
 from ui.downloads import chart_downloads, table_downloads
 from ui.shared import shared_chart
 from ui.tables import EMPTY, readable
@@ -101,7 +102,7 @@ def leads_tab(store, period, level: str, settings, scope, lang: str, currency: s
         st.info(t("activity.leads.none", lang))
     chart = shared_chart("activity-types", lambda: activity_by_type(table, lang), period=period, scope=scope,
                          lang=lang, level=level)
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart, width="stretch")
     chart_downloads(chart, f"activity-by-type-{level}-{period.code}", key="ac-types")
     show_table(table, lang, currency)
     table_downloads(table, f"lead-kpis-{level}-{period.code}", key="ac-lead-kpis")
@@ -134,7 +135,7 @@ def main() -> None:
     kpis = kpi_table(store, period, level, settings, scope)
     chart = shared_chart("activity-revenue", lambda: revenue_by_row(kpis, lang, currency), period=period,
                          scope=scope, lang=lang, level=level)
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart, width="stretch")
     chart_downloads(chart, f"revenue-{level}-{period.code}", key="ac-revenue")
 
     kpi_tab, stars_tab, cycle_tab, response_tab, leads_tab_, season_tab = st.tabs([
@@ -154,7 +155,7 @@ def main() -> None:
         by_territory = kpis if level == "territory" else kpi_table(store, period, "territory", settings, scope)
         chart = shared_chart("activity-cycle", lambda: cycle_by_row(by_territory, lang), period=period,
                              scope=scope, lang=lang)
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart, width="stretch")
         chart_downloads(chart, f"sales-cycle-{period.code}", key="ac-cycle")
         table_downloads(by_territory.select("name", "sales_cycle_days", "won_count", "won"),
                         f"sales-cycle-{period.code}", key="ac-cycle-table")
@@ -169,7 +170,7 @@ def main() -> None:
         matrix = seasonality_matrix(store, settings, scope)
         chart = shared_chart("activity-seasonality", lambda: seasonality_heatmap(matrix, lang), scope=scope,
                              lang=lang, as_of=as_of)
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart, width="stretch")
         chart_downloads(chart, "seasonality", key="ac-season")
         table_downloads(matrix, "seasonality", key="ac-season-table")
 

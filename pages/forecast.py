@@ -14,6 +14,7 @@ from engine.metrics.forecast import (accuracy_summary, forecast_accuracy, foreca
 from engine.i18n import fmt_date, fmt_money, fmt_month, fmt_pct, t
 from engine.metrics.performance import as_of_date, monthly_trend
 from ui import context
+from ui.charts import show_chart
 from ui.downloads import chart_downloads, table_downloads
 from ui.shared import shared_chart
 from ui.tables import EMPTY, readable
@@ -90,7 +91,7 @@ def main() -> None:
     monthly = monthly_forecast(store, period, settings, scope)
     chart = shared_chart("forecast-path", lambda: path_to_target(monthly, lang, currency), period=period,
                          scope=scope, lang=lang)
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart, width="stretch")
     chart_downloads(chart, f"forecast-{period.code}", key="fc-path")
 
     level = st.segmented_control(t("fk.level", lang), LEVELS, default=st.query_params.get("level", "region")
@@ -105,7 +106,7 @@ def main() -> None:
         table = forecast_detail(store, period, level, settings, scope)
         chart = shared_chart("forecast-methods", lambda: methods_side_by_side(table, lang, currency, totals=company),
                              period=period, scope=scope, lang=lang, level=level)
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart, width="stretch")
         chart_downloads(chart, f"forecast-methods-{period.code}", key="fc-methods")
         shown = table.with_columns(relabel(table["win_rate_source"], lambda source: t(f"fk.source.{source}", lang)))
         show_table(shown, lang, currency)
@@ -115,7 +116,7 @@ def main() -> None:
         categories = forecast_categories(store, period, settings, scope)
         chart = shared_chart("forecast-categories", lambda: categories_funnel(categories, lang, currency),
                              period=period, scope=scope, lang=lang)
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart, width="stretch")
         chart_downloads(chart, f"forecast-categories-{period.code}", key="fc-cat")
         st.caption(t("forecast.categories.help", lang, derived=int(categories["derived"].sum())))
         shown = categories.with_columns(relabel(categories["category"], lambda c: t(f"forecast.cat.{c}", lang)))
@@ -131,7 +132,7 @@ def main() -> None:
             summary = accuracy_summary(accuracy)
             chart = shared_chart("forecast-accuracy", lambda: accuracy_bars(summary, lang), period=period,
                                  scope=scope, lang=lang, level=level)
-            st.altair_chart(chart, width="stretch")
+            show_chart(chart, width="stretch")
             chart_downloads(chart, f"forecast-accuracy-{period.code}", key="fc-acc")
             show_table(summary, lang, currency)
             table_downloads(summary, f"forecast-accuracy-{level}-{period.code}", key="fc-acc-summary")

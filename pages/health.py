@@ -20,6 +20,7 @@ from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
 from ui import context
+from ui.charts import show_chart
 from ui.downloads import chart_downloads, table_downloads
 from ui.row_limit import first_rows
 from ui.shared import shared_result
@@ -138,8 +139,9 @@ def receivables(store, scope, as_of, lang: str, memo: dict) -> None:
     cells[0].metric(t("health.recv.outstanding", lang), fmt_money(total["outstanding"], lang, currency))
     cells[1].metric(t("health.recv.past_due", lang), fmt_money(total["past_due"], lang, currency))
     cells[2].metric(t("health.recv.dso", lang), "–" if total["dso"] is None else f"{total['dso']:.1f}")
-    chart = past_due_by_territory(ageing, lang, currency)
-    st.altair_chart(chart, width="stretch")
+    chart = shared_result("health_receivables_chart", lambda: past_due_by_territory(ageing, lang, currency), lang=lang,
+                          **memo)
+    show_chart(chart, width="stretch")
     chart_downloads(chart, "receivables-by-territory", key="health-recv-chart")
     show(ageing, lambda c: t(f"health.col.{c}", lang), currency, lang=lang, key="health_receivables",
          money=[c for c in ageing.columns if c not in ("territory_id", "territory", "dso")], decimals=("dso",),
@@ -243,13 +245,13 @@ def main() -> None:
                                   format_func=lambda k: t(f"health.dist.{k}", lang), key="health_by") or "territory"
         chart = shared_result("health_distribution", lambda: tier_distribution(distribution(scores, store, by), by, lang),
                               by=by, lang=lang, **memo)
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart, width="stretch")
         chart_downloads(chart, f"health-by-{by}", key="health-dist")
         # off by default: six scorings of every account cost six times one (≈ 3 s each at 1M accounts)
         if st.toggle(t("health.trend.show", lang), key="health_trend"):
             history = tier_history(store, scope, as_of, config)
-            trend = tier_trend(history, lang)
-            st.altair_chart(trend, width="stretch")
+            trend = shared_result("health_trend", lambda: tier_trend(history, lang), lang=lang, **memo)
+            show_chart(trend, width="stretch")
             chart_downloads(trend, "health-trend", key="health-trend")
             table_downloads(history, "health-trend", key="health-trend-table")
     with settings_tab:

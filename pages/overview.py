@@ -21,6 +21,7 @@ from engine.metrics.period_to_date import TO_DATE_METRICS, period_to_date_tiles
 from engine.metrics.periods import Period
 from engine.metrics.sales_data import sales_data
 from ui import context, first_paint
+from ui.charts import show_chart
 from ui.markup import plain
 from ui.downloads import chart_downloads, table_downloads
 from ui.shared import shared_chart
@@ -176,8 +177,8 @@ def _chart_map_and_table() -> None:
         if table["won"].sum() or table["target"].drop_nulls().len():
             chart = shared_chart("overview-shares", lambda: share_chart(table, lang, currency), period=period,
                                  scope=scope, lang=lang, level=level)
-            st.altair_chart(chart, on_select=partial(_picked, chart_key, level, scope_id), selection_mode=SELECTION,
-                            key=chart_key)
+            show_chart(chart, on_select=partial(_picked, chart_key, level, scope_id), selection_mode=SELECTION,
+                       key=chart_key)
             chart_downloads(chart, f"shares-{period.code}", key=f"dl-share-{nav}")
         else:
             st.info(tr("metrics.headline.empty"))

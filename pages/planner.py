@@ -23,6 +23,7 @@ from engine.planner.indices import balance_table
 from engine.planner.baseline import shared_baseline
 from engine.planner.plan import Plan, before_after, rep_before_after, select_accounts
 from ui import context
+from ui.charts import show_chart
 from ui.downloads import chart_downloads, table_downloads
 from ui.planner_balance import balance_tab as auto_balance_tab
 from ui.planner_scenarios import scenarios_tab
@@ -184,8 +185,8 @@ with move_tab:
             def legend():
                 cells, cell_deg = shown_cells(plan, positions)
                 return density_legend_chart(density_legend(cells), tr("maps.density_key", km=round(cell_deg * 111)))
-            st.altair_chart(derived("density_legend", legend, lang, tuple(sorted(filters.items(), key=str)), positions.size),
-                            key="planner_density_key", width="content")
+            show_chart(derived("density_legend", legend, lang, tuple(sorted(filters.items(), key=str)), positions.size),
+                       key="planner_density_key", width="content")
             map_ids: list[str] = []
         else:
             st.caption(tr("planner.map.help"))
@@ -241,7 +242,7 @@ title = (tr("planner.change.title", figure=figure_name, moved=fmt_number(moved, 
 bars = derived("change_bars", lambda: change_bars(territories, figure, title=title, before_label=tr("planner.before"),
                                                   after_label=tr("planner.after"), axis_title=figure_name),
                figure, lang)
-st.altair_chart(bars, width="stretch")
+show_chart(bars, width="stretch")
 chart_downloads(bars, "planner-change", key="planner_change_dl")
 st.subheader(tr("planner.territories"))
 before_after_table(territories.drop("plannable"), baseline, settings, lang, key="planner_territory_table")

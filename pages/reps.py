@@ -15,7 +15,9 @@ from engine.i18n import fmt_money, fmt_pct
 from engine.metrics.performance import as_of_date, monthly_trend
 from engine.metrics.reps import leaderboard, rep_accounts, rep_deals, stars_and_strugglers
 from ui import context
+from ui.charts import show_chart
 from ui.downloads import chart_downloads, table_downloads
+from ui.shared import shared_chart
 from ui.tables import show
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
@@ -69,10 +71,10 @@ with right, st.container(border=True):
 
 st.subheader(tr("reps.leaderboard"))
 reached = board.filter(board["attainment"] >= green).height
-chart = attainment_chart(board, lang, currency, red_below=red, green_from=green,
-                         title=tr("reps.chart_title", count=reached, total=board.filter(
-                             board["attainment"].is_not_null()).height))
-picked = st.altair_chart(chart, on_select="rerun", selection_mode=SELECTION, key="reps-chart")
+chart = shared_chart("reps-attainment", lambda: attainment_chart(
+    board, lang, currency, red_below=red, green_from=green, title=tr("reps.chart_title", count=reached, total=board.filter(
+        board["attainment"].is_not_null()).height)), period=period, scope=scope, lang=lang, red=red, green=green)
+picked = show_chart(chart, on_select="rerun", selection_mode=SELECTION, key="reps-chart")
 chart_downloads(chart, f"rep-attainment-{period.code}", key="dl-reps-chart")
 
 # every rep, scrolling past the first screenful (the chart above shows them all too)
@@ -106,9 +108,10 @@ tiles[2].metric(tr("metrics.col.attainment"), fmt_pct(rep["attainment"], lang), 
 tiles[3].metric(tr("metrics.col.gap"), _money(rep["gap"]), border=True)
 tiles[4].metric(tr("metrics.col.pipeline"), _money(rep["pipeline"]), border=True)
 
-trend = monthly_trend(store, period, scope, rep_id=rep_id, settings=settings)
-trend_view = trend_chart(trend, lang, currency, title=tr("reps.trend_title", name=rep["name"]))
-st.altair_chart(trend_view)
+trend_view = shared_chart("reps-trend", lambda: trend_chart(
+    monthly_trend(store, period, scope, rep_id=rep_id, settings=settings), lang, currency,
+    title=tr("reps.trend_title", name=rep["name"])), period=period, scope=scope, lang=lang, rep=rep_id)
+show_chart(trend_view)
 chart_downloads(trend_view, f"rep-trend-{rep_id}", key="dl-rep-trend")
 
 deals_tab, accounts_tab = st.tabs([tr("reps.deals", period=period.label(lang)), tr("reps.accounts")])

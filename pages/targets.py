@@ -17,8 +17,10 @@ from engine.metrics.saved_targets import save_scoped_targets, save_targets
 from engine.metrics.target_parts import monthly_target_parts, rep_attainment_parts
 from engine.metrics.targets import METHODS, check_sums, decompose, load_tree, monthly_targets
 from ui import context
+from ui.charts import show_chart
 from ui.markup import t_md
 from ui.downloads import chart_downloads, table_downloads
+from ui.shared import shared_chart
 from ui.tables import EMPTY, PERCENT_FORMAT, readable
 from ui.territory_common import target_parts_table
 
@@ -218,8 +220,11 @@ def main() -> None:
     if scope is not None and change:
         st.warning(t_md("targets.scope.parent_changes", lang, name=scope_name))
 
-    chart = region_split(nodes, lang, currency)
-    st.altair_chart(chart, width="stretch")
+    # a plan typed in the editor is drawn afresh; the methods' plans are one chart per view (ui/shared.py)
+    chart = (region_split(nodes, lang, currency) if editable else shared_chart(
+        "targets-split", lambda: region_split(nodes, lang, currency), period=year, scope=scope and [scope],
+        lang=lang, total=total, method=method, as_of=as_of))
+    show_chart(chart, width="stretch")
     code = year.code if scope is None else f"{year.code}-{scope}"
     chart_downloads(chart, f"target-split-{code}", key="tg-split")
     fallbacks = nodes.filter(pl.col("fallback"))["parent_node"].n_unique()
@@ -232,8 +237,8 @@ def main() -> None:
 
     years = int(weights["years_used"][0]) if weights.height else 0
     st.subheader(t("targets.seasonality", lang, years=years) if years else t("targets.seasonality.none", lang))
-    chart = month_split(weights, lang)
-    st.altair_chart(chart, width="stretch")
+    chart = shared_chart("targets-months", lambda: month_split(weights, lang), period=year, lang=lang)
+    show_chart(chart, width="stretch")
     chart_downloads(chart, f"target-months-{code}", key="tg-months")
     st.caption(t("targets.monthly.download", lang))
     table_downloads(monthly, f"targets-monthly-{code}", key="tg-monthly")

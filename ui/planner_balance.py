@@ -21,6 +21,7 @@ from engine.planner.baseline import Baseline
 from engine.planner.plan import Plan
 from engine.store.errors import TerrainError
 from ui import context
+from ui.charts import show_chart
 
 CURVE_TOLERANCES = (0.02, 0.03, 0.05, 0.10, 0.15, 0.20, 0.30)
 FOUND, NO_PLAN = "planner_balance_found", "planner_balance_none"
@@ -129,9 +130,14 @@ def _show_found(plan: Plan, found: dict, lang: str, flash: Callable[[str], None]
     chosen = found["tolerance"]
     if found["curve"] is not None:
         st.caption(tr("planner.balance.pick"))
-        chart = tradeoff_chart(found["curve"], title=tr("planner.curve.title"), x_title=tr("planner.curve.x"),
-                               y_title=tr("planner.curve.y"), chosen=chosen if chosen in found["plans"] else None)
-        picked = st.altair_chart(chart, on_select="rerun", key="planner_curve", width="stretch")
+        # kept with the curve it draws, so a rerun sends the same chart object (ui/charts.py)
+        marked, charts = chosen if chosen in found["plans"] else None, found.setdefault("charts", {})
+        if (context.lang(), marked) not in charts:
+            charts[context.lang(), marked] = tradeoff_chart(
+                found["curve"], title=tr("planner.curve.title"), x_title=tr("planner.curve.x"),
+                y_title=tr("planner.curve.y"), chosen=marked)
+        chart = charts[context.lang(), marked]
+        picked = show_chart(chart, on_select="rerun", key="planner_curve", width="stretch")
         points = (picked.selection.get(TRADEOFF_SELECTION) or []) if picked else []
         if points and points[0].get("tolerance") in found["plans"]:
             chosen = points[0]["tolerance"]
