@@ -23,33 +23,61 @@ def _tile(page, label: str) -> str:
         '[data-testid="stMetricValue"]').inner_text()
 
 
+RUNNING = "() => ['running', 'rerunRequested'].includes(document.querySelector('[data-testid=\"stApp\"]')" \
+          "?.getAttribute('data-test-script-state'))"
+IDLE = "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') " \
+       "=== 'notRunning' && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
 def _edit_expression(page, row: int, text: str, then_visible) -> None:
     """Type `text` over the expression cell of the editor's `row` (a canvas grid: keyboard only),
-    until `then_visible` shows. A busy machine may still be scrolling or rerunning: try again."""
+    until `then_visible` shows. Every step waits on a state, not a clock: the app idle, the editor
+    in view, the cell's text box open and closed, the rerun the edit starts (Streamlit marks the
+    app `data-test-script-state="running"`) and its end — however long a loaded machine takes.
+    Only a keystroke that missed its cell (the grid still settling) is tried again."""
     from playwright.sync_api import Error as PlaywrightError
 
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    cell_box = page.locator("textarea.gdg-input")  # the text box the grid opens over a cell it edits
     for attempt in range(4):
         wait_for_app(page)
+        page.wait_for_function(IDLE, timeout=120_000)
         # Streamlit scrolls its own pane, not the window: back to the top, where the editor is
         page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop > 0) e.scrollTop = 0; })")
-        page.wait_for_timeout(800)
-        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        page.wait_for_function("() => [...document.querySelectorAll('*')].every(e => e.scrollTop === 0)")
+        grid.wait_for(state="visible")
+        box = grid.bounding_box()
         page.mouse.click(box["x"] + 60, box["y"] + 35 * (row + 1) + 17)  # the rule id cell
-        page.wait_for_timeout(300)
         for _ in range(4):  # rule id → kind → territory → priority → expression
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")  # opens the cell's editor with its text selected
-        page.wait_for_timeout(500)
-        page.keyboard.press("Control+a")
-        page.keyboard.type(text)
-        page.keyboard.press("Enter")
         try:
-            then_visible.wait_for(timeout=20_000)
-            return
+            cell_box.wait_for(state="visible", timeout=10_000)
         except PlaywrightError:
             if attempt == 3:
                 raise
             page.keyboard.press("Escape")
+            continue
+        page.keyboard.press("Control+a")
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        cell_box.wait_for(state="hidden", timeout=30_000)
+        try:  # the edit reached the server: its rerun started (or has already drawn the notice)
+            if not then_visible.is_visible():
+                page.wait_for_function(RUNNING, timeout=30_000)
+        except PlaywrightError:
+            if then_visible.is_visible():
+                return
+            if attempt == 3:
+                raise
+            continue
+        page.wait_for_function(IDLE, timeout=180_000)  # that rerun, to its end
+        try:
+            then_visible.wait_for(timeout=10_000)  # drawn by the run that just ended
+            return
+        except PlaywrightError:
+            if attempt == 3:
+                raise
 
 
 def test_simulate_see_orphans_fix_the_rule_and_apply(serve_app, tmp_path, page):
