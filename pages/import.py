@@ -31,6 +31,7 @@ from ui.markup import plain
 
 tr = context.tr
 STATE = "import_state"
+REFUSED_SHOWN = 1000  # problems listed when strict mode refuses an import (the engine keeps them all)
 HOW = ("known", "suggested", "override", "weak", "unknown", "duplicate", "month", "unreadable")
 
 
@@ -198,6 +199,19 @@ def _summary(result) -> None:
                            on_click="ignore")
 
 
+def _refused(failure: ImportFailed) -> None:
+    """Strict mode refused the import (the rows changed after the check): why, in the page's
+    language, with the problems found as the check shows them."""
+    problems = getattr(failure, "problems_frame", None)
+    if problems is None:  # refused before any row was checked (an unreadable file): the engine's words
+        context.show_error(failure)
+        return
+    st.error(context.tr_md("import.refused", count=f"{problems.height:,}", files=problems["file"].n_unique()))
+    if problems.height > REFUSED_SHOWN:
+        st.caption(tr("import.refused_more", shown=f"{REFUSED_SHOWN:,}", count=f"{problems.height:,}"))
+    _problem_table(problems.head(REFUSED_SHOWN))
+
+
 def _check_and_confirm() -> None:
     state = _state()
     plan, store, settings = state["plan"], context.store(), context.settings()
@@ -239,7 +253,7 @@ def _check_and_confirm() -> None:
                             stage_overrides=state["stages"], keep_crm_territory=settings.keep_crm_territory,
                             progress=step)
     except ImportFailed as failure:
-        context.show_error(failure)
+        _refused(failure)
         return
     _drop_plan()  # the import is done: its uploads and temporary files go now
     state.update(result=result, generation=state["generation"] + 1)  # a fresh, empty uploader

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
+from engine.i18n import t
 from engine.store.errors import Problem
 from engine.importing import encodings
 from engine.importing.limits import ENV_OF, Limits
 from engine.importing.notes import Note
+from engine.importing.problems import EXTRA_FIELD
 from engine.importing.raw import (CHUNK_BYTES, DELIMITERS, LINE_SEPARATOR, NO_DATA_ROWS, SAMPLE_BYTES,
                                   Digest, RawTable, TempFiles, open_frame, unique_headers, unreadable)
 
@@ -182,7 +184,7 @@ def structure_problems(table: RawTable, suspects: pl.Series, records: int) -> tu
     blank_rows = [int(r) for r in candidates.filter(pl.col("blank"))["record"]]
     for record, fields, text in candidates.filter(~pl.col("blank")).select("record", "fields", "line").iter_rows():
         if fields > width:
-            column, key = f"(field {width + 1})", "import.problem.ragged_more"
+            column, key = t(EXTRA_FIELD, "en", number=width + 1), "import.problem.ragged_more"
         else:
             column, key = table.headers[fields], "import.problem.ragged_fewer"
         problems.append(Problem(table.file_name, int(record), column, text, Note(key, fields=fields, width=width)))

@@ -22,6 +22,8 @@ VALUE_CHARS = 200  # a problem shows the start of the value, not a whole 60 MB c
 PROBLEM_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String,
                   "reason_key": pl.String, "reason_args": pl.String}
 PROBLEM_COLUMNS = ("row", "column", "value", "reason")  # what a Problem holds (and the CLI shows)
+# A ragged row's cells past the header have no column name: the problem names "(field N)".
+EXTRA_FIELD = "import.problem.extra_field"
 
 
 def empty_problems() -> pl.DataFrame:
@@ -72,7 +74,19 @@ def reasons_in(problems: pl.DataFrame, lang: str) -> pl.DataFrame:
     """`problems` with `reason` in `lang` and without the key and arguments (what a reader sees)."""
     if "reason_key" not in problems.columns:
         return problems
-    return problems.with_columns(reason_text(problems, lang).alias("reason")).drop("reason_key", "reason_args")
+    return problems.with_columns(reason_text(problems, lang).alias("reason"), column_text(lang).alias("column")) \
+        .drop("reason_key", "reason_args")
+
+
+def column_text(lang: str) -> pl.Expr:
+    """`column` in `lang`: "(field N)", the name of a ragged row's extra cells, is said in `lang`;
+    every other column is the export's own header and stays as it is."""
+    before, after = template(EXTRA_FIELD, "en").split("{number}")  # the English the engine wrote
+    number = pl.col("column").str.strip_prefix(before).str.strip_suffix(after)
+    extra = (pl.col("reason_key") == "import.problem.ragged_more") & number.str.contains(r"^\d+$")
+    said_before, said_after = template(EXTRA_FIELD, lang).split("{number}")
+    said = pl.concat_str([pl.lit(said_before), number, pl.lit(said_after)])
+    return pl.when(extra.fill_null(False)).then(said).otherwise(pl.col("column"))
 
 
 def as_problems(frame: pl.DataFrame) -> list[Problem]:
