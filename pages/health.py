@@ -155,7 +155,7 @@ def settings_editor(store, config: HealthConfig, lang: str) -> None:
         cells = st.columns(len(FACTORS))
         weights = {f: cell.number_input(t(f"health.factor.{f}", lang), 0.0, 100.0, float(config.weights[f]), 1.0,
                                         key=f"health_w_{f}") for cell, f in zip(cells, FACTORS)}
-        cells = st.columns(4)
+        cells = st.columns(5)
         green = cells[0].number_input(t("health.settings.green_from", lang), 0.0, 100.0, config.green_from, 1.0,
                                       key="health_green")
         yellow = cells[1].number_input(t("health.settings.yellow_from", lang), 0.0, 100.0, config.yellow_from, 1.0,
@@ -164,6 +164,8 @@ def settings_editor(store, config: HealthConfig, lang: str) -> None:
                                         key="health_dormant")
         zero = cells[3].number_input(t("health.settings.recency_zero_days", lang), 2, 3650, config.recency_zero_days,
                                      key="health_recency_zero")
+        receivables = cells[4].number_input(t("health.settings.receivables_zero_days", lang), 1, 3650,
+                                            config.receivables_zero_days, key="health_receivables_zero")
         st.markdown(f"**{t('health.settings.templates', lang)}**")
         templates = {tier: st.text_area(t("health.template", lang, tier=t(f"health.tier.{tier}", lang)),
                                         config.templates[tier], key=f"health_template_{tier}") for tier in TIERS}
@@ -174,7 +176,7 @@ def settings_editor(store, config: HealthConfig, lang: str) -> None:
         try:
             new = HealthConfig() if back else config.with_(
                 weights=weights, green_from=float(green), yellow_from=float(yellow), dormant_days=int(dormant),
-                recency_zero_days=int(zero), templates=templates)
+                recency_zero_days=int(zero), receivables_zero_days=int(receivables), templates=templates)
             save_config(store, new)
         except TerrainError as error:
             context.show_error(error)
@@ -182,7 +184,8 @@ def settings_editor(store, config: HealthConfig, lang: str) -> None:
             # the form's widgets keep what was typed: drop them so they show what was saved (the
             # defaults after a reset)
             for key in [f"health_w_{f}" for f in FACTORS] + [f"health_template_{tier}" for tier in TIERS] + [
-                    "health_green", "health_yellow", "health_dormant", "health_recency_zero"]:
+                    "health_green", "health_yellow", "health_dormant", "health_recency_zero",
+                    "health_receivables_zero"]:
                 st.session_state.pop(key, None)
             st.session_state["health_saved"] = True
             st.rerun()

@@ -11,4 +11,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "检查之后数据有变化）。请修正所列的行，或勾选“跳过无效行”，只导入有效的行，其余另行保留。"),
     "import.refused_more": ("The first {shown} of {count} problems are listed.",
                             "仅列出 {count} 个问题中的前 {shown} 个。"),
+    "health.settings.receivables_zero_days": ("All receivables points lost at (days past due)",
+                                              "逾期多少天则回款项零分"),
 }

@@ -168,3 +168,23 @@ def test_a_template_naming_an_unknown_field_is_refused_and_nothing_saved(db):
         assert load_config(store).templates["yellow"].startswith("Hello {contact}")
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("lang, label", [("en", "All receivables points lost at (days past due)"),
+                                         ("zh", "逾期多少天则回款项零分")])
+def test_the_receivables_age_is_on_the_settings_form_saved_and_reset(db, lang, label):
+    at = run_page("health", lang=lang)
+    box = at.number_input(key="health_receivables_zero")
+    assert (box.label, box.value) == (label, 90)
+    box.set_value(45)
+    save, reset = ("Save", "Back to the defaults") if lang == "en" else ("保存", "恢复默认")
+    at.button(key=f"FormSubmitter:health_settings-{save}").click().run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="health_receivables_zero").value == 45   # the form shows what was saved
+    store = Store.open(db)
+    try:
+        assert load_config(store).receivables_zero_days == 45 and load_config(store).recency_zero_days == 90
+    finally:
+        store.close()
+    at.button(key=f"FormSubmitter:health_settings-{reset}").click().run()
+    assert at.number_input(key="health_receivables_zero").value == 90
