@@ -80,26 +80,34 @@ def _edit_expression(page, row: int, text: str, then_visible) -> None:
                 raise
 
 
+def _click_and_settle(page, name: str, then) -> None:
+    """Click the button `name` once it is drawn (a loaded machine draws the page's lower part late),
+    then wait for what its run draws (`then`) and for that run to end."""
+    button = page.get_by_role("button", name=name)
+    button.wait_for(timeout=180_000)
+    button.click()
+    then.wait_for(timeout=180_000)
+    page.wait_for_function(IDLE, timeout=180_000)
+
+
 def test_simulate_see_orphans_fix_the_rule_and_apply(serve_app, tmp_path, page):
     url = serve_app(database_file(tmp_path / "rules.duckdb", _fill))
     page.goto(f"{url}/territories")
     wait_for_app(page)
-    page.get_by_role("button", name="Simulate").click()
-    wait_for_app(page)
+    orphans = page.get_by_role("tab", name="Orphans: no rule matches (2)")  # drawn by the simulation
+    _click_and_settle(page, "Simulate", orphans)
     assert _tile(page, "Orphans") == "2"
-    page.get_by_role("tab", name="Orphans: no rule matches (2)").click()
-    page.get_by_text("Ties: rules of one priority").first.wait_for()
+    orphans.click()
+    page.get_by_text("Ties: rules of one priority").first.wait_for(timeout=60_000)
     screenshot(page, "rules-1-orphans")
 
     stale = page.get_by_text("The rules were edited since this simulation")
     _edit_expression(page, 1, FIXED, stale)  # R1, the US West rule, is the editor's second row
     page.get_by_role("button", name="Simulate").click()
-    stale.wait_for(state="hidden")  # the new simulation ran on the edited rules
-    wait_for_app(page)
+    stale.wait_for(state="hidden", timeout=180_000)  # the new simulation ran on the edited rules
+    page.wait_for_function(IDLE, timeout=180_000)
     assert _tile(page, "Orphans") == "0"
     assert _tile(page, "Accounts that move") == "2"  # A5 by the override, A7 now to US West
-    page.get_by_role("button", name="Save & apply").click()
-    wait_for_app(page)
-    page.get_by_text("Applied as run A00001: 2 account(s)").wait_for()
+    _click_and_settle(page, "Save & apply", page.get_by_text("Applied as run A00001: 2 account(s)"))
     assert _tile(page, "Accounts that move") == "0"
     screenshot(page, "rules-2-applied")
