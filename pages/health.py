@@ -32,6 +32,12 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.rename({c: t(f"health.col.{c}", lang) for c in frame.columns})
 
 
+def score_column(lang: str) -> dict:
+    """Scores read with one decimal, as the tiles and the breakdown's heading say them (the grid
+    showed 16.67, 19.41 and 20 one under the other)."""
+    return {t("health.col.score", lang): st.column_config.NumberColumn(format="%.1f")}
+
+
 def tiles(figures: tuple[dict[str, int], float | None], lang: str) -> None:
     counts, average = figures
     cells = st.columns(4)
@@ -64,7 +70,7 @@ def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str, memo: dict)
     st.caption(t("health.filter.count", lang, shown=fmt_number(rows.len(), lang), total=fmt_number(scores.height, lang)))
     listed = first_rows(scores, lang, rows=rows)
     st.dataframe(labelled(listed.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list",
-                 placeholder=EMPTY)
+                 column_config=score_column(lang), placeholder=EMPTY)
     table_downloads(lambda: scores[rows].drop("tier_label", "reason", "next_action"), "health-risk-list",
                     key="health-list")
     if listed.height:
@@ -229,7 +235,8 @@ def main() -> None:
             st.info(t("health.top.none", lang))
         else:
             st.dataframe(labelled(top.select("name", "score", "tier_label", "reason", "next_action", "rep_name"), lang),
-                         hide_index=True, width="stretch", key="health_top", placeholder=EMPTY)
+                         hide_index=True, width="stretch", key="health_top", column_config=score_column(lang),
+                         placeholder=EMPTY)
             table_downloads(top.drop("tier_label", "reason", "next_action"), f"health-top10-{as_of}", key="health-top")
     with alerts_tab:
         hours = context.settings().lead_follow_up_hours

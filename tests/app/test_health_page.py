@@ -2,6 +2,8 @@
 yellow, 4 red as of 20 Jun 2024; the filters, the breakdown, the alerts and the settings editor."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from engine.health.config import load_config
@@ -44,6 +46,9 @@ def test_tiles_risk_list_and_breakdown(db):
     assert list(breakdown["Points lost"]) == [30.0, 25.0, 0.0, 15.0, 0.0, 0.0]
     top = frame(at, "health_top")
     assert len(top) == 4 and list(top["Score"]) == [30.0, 30.0, 33.0, 59.81]
+    # shown with one decimal (59.8, 30.0), as the tiles and the breakdown heading say a score
+    for key in ("health_list", "health_top"):
+        assert json.loads(at.dataframe[TABLES.index(key)].proto.columns)["Score"]["type_config"]["format"] == "%.1f"
 
 
 def test_filters_narrow_the_list(db):
