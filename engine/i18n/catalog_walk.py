@@ -5,3 +5,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "whole of {period}.",
                             "已赢单与{period}的前{days}天比较；其余与{period}整期比较。"),
 }
+MESSAGES.update({
+    "users.col.email": ("E-mail", "电子邮件"),
+    "users.col.password": ("Password", "密码"),
+    "users.password.set": ("set", "已设置"),
+    "users.password.sso": ("single sign-on only", "仅单点登录"),
+})

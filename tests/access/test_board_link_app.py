@@ -100,7 +100,9 @@ def test_the_users_page_creates_shows_once_and_revokes_a_link(tmp_path, monkeypa
     shown = app.code[0].value
     assert shown.startswith("board?token=")
     listed = app.dataframe[-1].value
-    assert list(listed["Label"]) == ["Berlin lobby"] and list(listed["Scope"]) == ["EU"]
+    # the scope and language by name, not EU / zh
+    assert list(listed["Label"]) == ["Berlin lobby"] and list(listed["Scope"]) == ["EMEA"]
+    assert list(listed["Language"]) == ["简体中文"]
     app.run()   # the token is shown once: gone on the next run
     assert not app.code
     [b for b in app.button if b.label == "Revoke"][0].click().run()
