@@ -4,8 +4,6 @@ region sells (seasonality heatmap)."""
 from __future__ import annotations
 
 
-from dataclasses import replace
-
 import polars as pl
 import streamlit as st
 
@@ -16,8 +14,6 @@ from engine.i18n import fmt_date, fmt_money, fmt_number, fmt_pct, t
 from engine.metrics.kpis import kpi_table, lead_response, seasonality_matrix, star_performers
 from engine.metrics.lead_kpis import lead_kpi_table
 from engine.metrics.performance import as_of_date
-from engine.metrics.period_to_date import to_date_windows
-from engine.metrics.periods import Period
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
 from ui.shared import shared_chart
@@ -95,22 +91,9 @@ def lead_tiles(now: dict, before: dict, lang: str) -> None:
                     change("new_contacts_per_rep", lambda d: f"{d:+,.1f}"))
 
 
-def compared_period(period: Period, as_of, lang: str) -> tuple[Period, str]:
-    """What the tiles' changes compare with, and the caption saying so: while the period runs, the
-    same first days of the one before (as the Overview compares), else the whole of it. Against
-    the whole previous quarter, day 54 of 92 read "new customers −392" every quarter."""
-    before = period.previous()
-    windows = to_date_windows(period, as_of)
-    if windows is None:
-        return before, t("fk.compared_with", lang, period=before.label(lang))
-    return (replace(before, end=windows.previous[1]),
-            t("fk.to_date", lang, as_of=fmt_date(as_of, lang)) + " "
-            + t("activity.compared_to_date", lang, period=before.label(lang), days=windows.days))
-
-
 def leads_tab(store, period, level: str, settings, scope, lang: str, currency: str, as_of) -> None:
     now = lead_kpi_table(store, period, "company", settings, scope).row(0, named=True)
-    before = lead_kpi_table(store, compared_period(period, as_of, lang)[0], "company", settings, scope).row(0, named=True)
+    before = lead_kpi_table(store, period.previous(), "company", settings, scope).row(0, named=True)
     lead_tiles(now, before, lang)
     st.caption(t("activity.leads.caption", lang, as_of=fmt_date(as_of, lang)))
     table = lead_kpi_table(store, period, level, settings, scope)
@@ -135,14 +118,14 @@ def main() -> None:
         context.empty_state("fk.empty")
         return
 
-    as_of = as_of_date(store)
-    compared, caption = compared_period(period, as_of, lang)
     now = kpi_table(store, period, "company", settings, scope).row(0, named=True)
-    before = kpi_table(store, compared, "company", settings, scope).row(0, named=True)
+    before = kpi_table(store, period.previous(), "company", settings, scope).row(0, named=True)
     response = [lead_response(store, p, "company", settings, scope)["median_response_hours"][0]
-                for p in (period, compared)]
+                for p in (period, period.previous())]
     tiles(now, before, response[0], response[1], lang, currency)
-    st.caption(caption)
+    as_of = as_of_date(store)
+    partial = t("fk.to_date", lang, as_of=fmt_date(as_of, lang)) + " " if period.start <= as_of < period.end else ""
+    st.caption(partial + t("fk.compared_with", lang, period=period.previous().label(lang)))
 
     wanted = st.query_params.get("level")
     level = st.segmented_control(t("fk.level", lang), LEVELS, default=wanted if wanted in LEVELS else "region",

@@ -11,7 +11,3 @@ MESSAGES.update({
     "users.password.set": ("set", "已设置"),
     "users.password.sso": ("single sign-on only", "仅单点登录"),
 })
-MESSAGES.update({
-    "activity.compared_to_date": ("Changes are against the same first {days} days of {period}.",
-                                  "变化均与{period}的前{days}天比较。"),
-})

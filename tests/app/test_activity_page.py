@@ -55,19 +55,3 @@ def test_pages_without_deals_teach_what_to_import(app):
         assert not at.metric
     at = app("pages/targets.py", prepare=no_deals)  # territories and reps alone are enough to plan
     assert not at.exception and {m.label: m.value for m in at.metric}["Sum check"] == "Adds up"
-
-
-def test_a_running_period_is_compared_with_the_same_first_days(app):
-    """FY2024 Q2 as of 1 Jun 2024 has run 62 days: 3 won of 4 closed (D8, D4, D7; D9 lost) = 75.0%
-    against Q1's first 62 days (1 Jan – 2 Mar: D1 won, D3 lost) = 50.0%, +25.0 pp — not against all
-    of Q1 (66.7%, +8.3 pp); the caption says which days."""
-    from engine.metrics.periods import parse_period
-
-    at = app("pages/activity.py", prepare=add_activities)
-    at.session_state["period"] = parse_period("2024-Q2")  # as the shell's period picker sets it
-    at.run()
-    assert not at.exception, at.exception
-    win_rate = next(m for m in at.metric if m.label == "Win rate")
-    assert (win_rate.value, win_rate.delta) == ("75.0%", "+25.0 pp")
-    assert any("Changes are against the same first 62 days of FY2024 Q1." in c.value for c in at.caption), \
-        [c.value for c in at.caption]
