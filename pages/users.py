@@ -43,7 +43,7 @@ def _user_row(user) -> dict:
     row = user.public()
     return {tr("users.name"): row["name"], tr("users.role"): tr(f"role.{row['role']}"),
             tr("users.rep"): rep_names.get(row["rep_id"], row["rep_id"]),
-            tr("users.territories"): ", ".join(territory_names.get(t, t) for t in user.territories),
+            tr("users.territories"): ", ".join(territory_names.get(t, t) for t in user.territories) or None,
             tr("users.col.email"): row["email"],
             tr("users.col.password"): tr("users.password.set" if user.password_hash else "users.password.sso")}
 
