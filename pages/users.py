@@ -13,7 +13,7 @@ from engine.access.permissions import require
 from engine.access.users import ROLES
 from engine.i18n import LANGUAGES
 from engine.store.errors import TerrainError
-from ui import context
+from ui import board_link, context
 from ui.tables import EMPTY
 from ui.signin import users_file
 
@@ -105,7 +105,7 @@ st.caption(tr("boardlink.caption"))
 if "board_link_new" in st.session_state:  # set before the rerun, shown once, never kept
     label, path = st.session_state.pop("board_link_new")
     st.success(tr("boardlink.created", label=label))
-    st.code(path, language=None)
+    st.code(board_link.absolute(path, st.context.url), language=None)  # the whole address, to copy as is
 links = list_links(store)
 if links.is_empty():
     st.caption(tr("boardlink.none"))
