@@ -59,7 +59,7 @@ def test_leaf_territory_lists_its_reps_in_chinese(seed_db):
     app = _run(scope="NA-W", lang="zh")
     assert not app.exception, app.exception
     assert list(app.dataframe[0].value["name"]) == ["Ann Lee"]
-    assert "已成交" in {m.label for m in app.metric}
+    assert "已赢单" in {m.label for m in app.metric}  # "Won" as the Forecast and the board say it (已成交 is "Closed")
 
 
 def test_unknown_scope_warns_and_shows_the_company(seed_db):
