@@ -32,6 +32,18 @@ def _button(app: AppTest, label: str):
     return next(b for b in app.button if b.label == label)
 
 
+def _move_filtered(app: AppTest, field: str, values: list[str], territory: str) -> None:
+    """Filter on `field`, select every match and move them to `territory`."""
+    next(m for m in app.multiselect if m.label == field).set_value(values)
+    _button(app, "Apply filter").click()
+    app.run()
+    app.checkbox(key="planner_whole_filter").check()
+    app.run()
+    next(s for s in app.selectbox if s.label == "Move to territory").set_value(territory)
+    _button(app, "Move selection").click()
+    app.run()
+
+
 def test_page_opens_with_tiles_chart_and_tables(tiny_db):
     app = _run()
     assert not app.exception, app.exception
@@ -77,14 +89,7 @@ def test_an_unchanged_balance_index_shows_no_arrow(tiny_db):
     from streamlit.proto.Metric_pb2 import Metric
 
     app = _run()
-    next(m for m in app.multiselect if m.label == "Industry").set_value(["Finance"])
-    _button(app, "Apply filter").click()
-    app.run()
-    app.checkbox(key="planner_whole_filter").check()
-    app.run()
-    next(s for s in app.selectbox if s.label == "Move to territory").set_value("AM-E")
-    _button(app, "Move selection").click()
-    app.run()
+    _move_filtered(app, "Industry", ["Finance"], "AM-E")
     assert _tiles(app)["Accounts moved"] == "1"
     for label in ("Spread (CV)", "Max / min", "Gini"):
         tile = next(m for m in app.metric if m.label == label)
@@ -140,15 +145,7 @@ def test_scenarios_are_saved_compared_and_applied(tiny_db):
     assert any("Saved scenario S0001 “Even”." in s.value for s in app.success), [s.value for s in app.success]
     _button(app, "Undo").click()
     app.run()
-    state = next(m for m in app.multiselect if m.label == "State")
-    state.set_value(["CA"])
-    next(b for b in app.button if b.label == "Apply filter").click()
-    app.run()
-    app.checkbox(key="planner_whole_filter").check()
-    app.run()
-    next(s for s in app.selectbox if s.label == "Move to territory").set_value("AM-E")
-    _button(app, "Move selection").click()
-    app.run()
+    _move_filtered(app, "State", ["CA"], "AM-E")
     next(t for t in app.text_input if t.label == "Name").input("All east")
     next(b for b in app.button if b.label == "Save the plan as a scenario").click()
     app.run()
