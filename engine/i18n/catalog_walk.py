@@ -11,3 +11,6 @@ MESSAGES.update({
     "users.password.set": ("set", "已设置"),
     "users.password.sso": ("single sign-on only", "仅单点登录"),
 })
+MESSAGES.update({
+    "board.bottom_none": ("All {count} reps are in the top list.", "全部 {count} 名销售代表都在前列。"),
+})
