@@ -38,6 +38,13 @@ def score_column(lang: str) -> dict:
     return {t("health.col.score", lang): st.column_config.NumberColumn(format="%.1f")}
 
 
+def unnamed(frame: pl.DataFrame, by: str, lang: str) -> pl.DataFrame:
+    """The engine's "—" row (accounts with no territory / no owner) named in words, as the
+    planner names it: a bar labelled "—" said nothing."""
+    word = t("tables.unassigned" if by == "territory" else "tables.no_owner", lang)
+    return frame.with_columns(pl.col("name").replace("—", word))
+
+
 def tiles(figures: tuple[dict[str, int], float | None], lang: str) -> None:
     counts, average = figures
     cells = st.columns(4)
@@ -125,8 +132,8 @@ def alerts(alerts_: pl.DataFrame, lang: str, hours: int, memo: dict) -> None:
     left, right = st.columns(2)
     for column, by in ((left, "rep"), (right, "territory")):
         column.markdown(f"**{t(f'health.alert.by_{by}', lang)}**")
-        per = shared_result("health_alert_counts", lambda: alert_counts(shown, by), by=by,
-                            kinds=tuple(kinds), rep=rep, place=place, **memo)
+        per = shared_result("health_alert_counts", lambda: unnamed(alert_counts(shown, by), by, lang), by=by,
+                            kinds=tuple(kinds), rep=rep, place=place, lang=lang, **memo)
         column.dataframe(labelled(per.drop("name"), lang).insert_column(0, per["name"].alias(t(f"health.dist.{by}", lang))),
                          hide_index=True, width="stretch", key=f"health_alerts_by_{by}",
                          placeholder=EMPTY)
@@ -248,7 +255,8 @@ def main() -> None:
     with dist_tab:
         by = st.segmented_control(t("fk.level", lang), ("territory", "rep"), default="territory",
                                   format_func=lambda k: t(f"health.dist.{k}", lang), key="health_by") or "territory"
-        chart = shared_result("health_distribution", lambda: tier_distribution(distribution(scores, store, by), by, lang),
+        chart = shared_result("health_distribution",
+                              lambda: tier_distribution(unnamed(distribution(scores, store, by), by, lang), by, lang),
                               by=by, lang=lang, **memo)
         st.altair_chart(chart, width="stretch")
         chart_downloads(chart, f"health-by-{by}", key="health-dist")

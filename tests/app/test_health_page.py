@@ -70,11 +70,17 @@ def test_alerts_tab(db):
         ("No activity", "Umbrella"), ("No activity", "Nobody Ltd"), ("No activity", "Initech"),
         ("No owner", "Nobody Ltd")]
     by_rep = frame(at, "health_alerts_by_rep")
-    assert list(by_rep["Rep"]) == ["Bo East", "—"] and list(by_rep["Alerts"]) == [2, 2]
+    assert list(by_rep["Rep"]) == ["Bo East", "No owner"] and list(by_rep["Alerts"]) == [2, 2]  # not "—"
     at.multiselect(key="health_alert_kinds").set_value(["no_owner"]).run()
     assert list(frame(at, "health_alert_list")["name"]) == ["Nobody Ltd"]
     assert list(frame(at, "health_alerts_by_rep")["Alerts"]) == [1]
     assert any("No invoices yet" in i.value for i in at.info)
+    at.segmented_control(key="health_by").set_value("rep").run()  # the tiers per rep name Nobody Ltd's "No owner"
+    import pyarrow as pa
+
+    chart = at.get("vega_lite_chart")[0].proto
+    names = set(pa.ipc.open_stream(chart.datasets[0].data.data).read_all().column("name").to_pylist())
+    assert "No owner" in names and "—" not in names
 
 
 def test_alerts_and_receivables_of_the_crm_company(tmp_path, monkeypatch):
