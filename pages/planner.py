@@ -114,7 +114,7 @@ territories = derived("territories", lambda: before_after(plan))
 balance = derived("balance", lambda: balance_table(plan))
 indices = balance.row(list(balance["figure"]).index(figure), named=True)
 moved = int(plan.changed_positions().size)
-tiles = st.columns(6)
+tiles = [*st.columns(3), *st.columns(3)]  # two rows: six tiles in one clipped "651 …" / "$146…" at 1280 px in zh
 tiles[0].metric(tr("planner.tile.moved"), fmt_number(moved, lang, compact=False))
 for column, key, index in ((tiles[1], "cv", "cv"), (tiles[2], "maxmin", "max_min_ratio"), (tiles[3], "gini", "gini")):
     after, before = indices[f"{index}_after"], indices[f"{index}_before"]
