@@ -96,6 +96,8 @@ def panel_leaderboard(store, scope, lang, currency) -> None:
         st.subheader(t("board.bottom", lang))
         if bottom.height:
             table(money(bottom, ("won", "target"), lang, currency), lang)
+        else:  # a team of five or fewer is all in the top list: say so, not an empty column
+            st.markdown(t("board.bottom_none", lang, count=top.height))
 
 
 def panel_won(store, scope, lang, currency) -> None:

@@ -13,6 +13,7 @@ from engine.metrics.forecast import (accuracy_summary, forecast_accuracy, foreca
                                      forecast_table, monthly_forecast)
 from engine.i18n import fmt_date, fmt_money, fmt_month, fmt_pct, t
 from engine.metrics.performance import as_of_date, monthly_trend
+from engine.metrics.period_to_date import to_date_windows, won_between
 from ui import context
 from ui.charts import show_chart
 from ui.downloads import chart_downloads, table_downloads
@@ -82,11 +83,18 @@ def main() -> None:
 
     company = forecast_table(store, period, "company", settings, scope).row(0, named=True)
     previous = forecast_table(store, period.previous(), "company", settings, scope).row(0, named=True)
+    as_of = as_of_date(store)
+    # While the period runs, its won so far is compared with the same first days of the one before,
+    # as on the Overview: against the whole previous quarter it read "−$105.9M" on day 54 of 92.
+    windows = to_date_windows(period, as_of)
+    if windows is not None:
+        previous = {**previous, "won": won_between(store, *windows.previous, scope, settings)}
     trend = monthly_trend(store, period, scope, months=12, settings=settings)["won"].to_list()
     tiles(company, previous, trend, {"previous": t("fk.vs_previous_short", lang)}, lang, currency)
-    as_of = as_of_date(store)
-    partial = t("fk.to_date", lang, as_of=fmt_date(as_of, lang)) + " " if period.start <= as_of < period.end else ""
-    st.caption(partial + t("fk.compared_with", lang, period=period.previous().label(lang)))
+    before = period.previous().label(lang)
+    st.caption(t("fk.compared_with", lang, period=before) if windows is None else
+               t("fk.to_date", lang, as_of=fmt_date(as_of, lang)) + " "
+               + t("fk.compared_to_date", lang, period=before, days=windows.days))
 
     monthly = monthly_forecast(store, period, settings, scope)
     chart = shared_chart("forecast-path", lambda: path_to_target(monthly, lang, currency), period=period,

@@ -33,6 +33,19 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.rename({c: t(f"health.col.{c}", lang) for c in frame.columns})
 
 
+def score_column(lang: str) -> dict:
+    """Scores read with one decimal, as the tiles and the breakdown's heading say them (the grid
+    showed 16.67, 19.41 and 20 one under the other)."""
+    return {t("health.col.score", lang): st.column_config.NumberColumn(format="%.1f")}
+
+
+def unnamed(frame: pl.DataFrame, by: str, lang: str) -> pl.DataFrame:
+    """The engine's "—" row (accounts with no territory / no owner) named in words, as the
+    planner names it: a bar labelled "—" said nothing."""
+    word = t("tables.unassigned" if by == "territory" else "tables.no_owner", lang)
+    return frame.with_columns(pl.col("name").replace("—", word))
+
+
 def tiles(figures: tuple[dict[str, int], float | None], lang: str) -> None:
     counts, average = figures
     cells = st.columns(4)
@@ -65,7 +78,7 @@ def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str, memo: dict)
     st.caption(t("health.filter.count", lang, shown=fmt_number(rows.len(), lang), total=fmt_number(scores.height, lang)))
     listed = first_rows(scores, lang, rows=rows)
     st.dataframe(labelled(listed.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list",
-                 placeholder=EMPTY)
+                 column_config=score_column(lang), placeholder=EMPTY)
     table_downloads(lambda: scores[rows].drop("tier_label", "reason", "next_action"), "health-risk-list",
                     key="health-list")
     if listed.height:
@@ -120,8 +133,8 @@ def alerts(alerts_: pl.DataFrame, lang: str, hours: int, memo: dict) -> None:
     left, right = st.columns(2)
     for column, by in ((left, "rep"), (right, "territory")):
         column.markdown(f"**{t(f'health.alert.by_{by}', lang)}**")
-        per = shared_result("health_alert_counts", lambda: alert_counts(shown, by), by=by,
-                            kinds=tuple(kinds), rep=rep, place=place, **memo)
+        per = shared_result("health_alert_counts", lambda: unnamed(alert_counts(shown, by), by, lang), by=by,
+                            kinds=tuple(kinds), rep=rep, place=place, lang=lang, **memo)
         column.dataframe(labelled(per.drop("name"), lang).insert_column(0, per["name"].alias(t(f"health.dist.{by}", lang))),
                          hide_index=True, width="stretch", key=f"health_alerts_by_{by}",
                          placeholder=EMPTY)
@@ -234,7 +247,8 @@ def main() -> None:
             st.info(t("health.top.none", lang))
         else:
             st.dataframe(labelled(top.select("name", "score", "tier_label", "reason", "next_action", "rep_name"), lang),
-                         hide_index=True, width="stretch", key="health_top", placeholder=EMPTY)
+                         hide_index=True, width="stretch", key="health_top", column_config=score_column(lang),
+                         placeholder=EMPTY)
             table_downloads(top.drop("tier_label", "reason", "next_action"), f"health-top10-{as_of}", key="health-top")
     with alerts_tab:
         hours = context.settings().lead_follow_up_hours
@@ -246,7 +260,8 @@ def main() -> None:
     with dist_tab:
         by = st.segmented_control(t("fk.level", lang), ("territory", "rep"), default="territory",
                                   format_func=lambda k: t(f"health.dist.{k}", lang), key="health_by") or "territory"
-        chart = shared_result("health_distribution", lambda: tier_distribution(distribution(scores, store, by), by, lang),
+        chart = shared_result("health_distribution",
+                              lambda: tier_distribution(unnamed(distribution(scores, store, by), by, lang), by, lang),
                               by=by, lang=lang, **memo)
         show_chart(chart, width="stretch")
         chart_downloads(chart, f"health-by-{by}", key="health-dist")

@@ -115,13 +115,16 @@ territories = derived("territories", lambda: before_after(plan))
 balance = derived("balance", lambda: balance_table(plan))
 indices = balance.row(list(balance["figure"]).index(figure), named=True)
 moved = int(plan.changed_positions().size)
-tiles = st.columns(6)
+tiles = [*st.columns(3), *st.columns(3)]  # two rows: six tiles in one clipped "651 …" / "$146…" at 1280 px in zh
 tiles[0].metric(tr("planner.tile.moved"), fmt_number(moved, lang, compact=False))
 for column, key, index in ((tiles[1], "cv", "cv"), (tiles[2], "maxmin", "max_min_ratio"), (tiles[3], "gini", "gini")):
     after, before = indices[f"{index}_after"], indices[f"{index}_before"]
     change = after - before if moved and math.isfinite(after) and math.isfinite(before) else None
-    column.metric(tr(f"planner.tile.{key}"), index_text(after, lang),
-                  delta=None if change is None else f"{change:+.2f}", delta_color="inverse")
+    unchanged = change is not None and round(change, 2) == 0  # "+0.00" drew a red up arrow
+    ratio = "×" if index == "max_min_ratio" and math.isfinite(after) else ""  # a ratio, as coverage's 3.2×
+    column.metric(tr(f"planner.tile.{key}"), index_text(after, lang) + ratio,
+                  delta=None if change is None else "0.00" if unchanged else f"{change:+.2f}",
+                  delta_color="off" if unchanged else "inverse", delta_arrow="off" if unchanged else "auto")
 unit, per_unit = settings.distance_unit, (KM_PER_MILE if settings.distance_unit == "mi" else 1.0)
 km_after = territories["travel_km_mean_after"].mean()
 km_before = territories["travel_km_mean_before"].mean()

@@ -13,7 +13,7 @@ from engine.access.permissions import require
 from engine.access.users import ROLES
 from engine.i18n import LANGUAGES
 from engine.store.errors import TerrainError
-from ui import context
+from ui import board_link, context
 from ui.tables import EMPTY
 from ui.signin import users_file
 
@@ -31,15 +31,27 @@ except TerrainError as error:
 if "users_flash" in st.session_state:  # set before the rerun that shows the changed list
     st.success(st.session_state.pop("users_flash"))
 store = context.store()
-rows = [u.public() for u in users.users().values()]
-st.dataframe(pl.DataFrame(rows, schema={k: pl.String for k in
-                                        ("name", "role", "rep_id", "territories", "email", "password")}),
-             hide_index=True, width="stretch", placeholder=EMPTY)
-
 reps = store.table("reps", ["rep_id", "name"]).sort("name")
 territories = store.table("territories", ["territory_id", "name"]).sort("name")
 rep_names = dict(zip(reps["rep_id"], reps["name"]))
 territory_names = dict(zip(territories["territory_id"], territories["name"]))
+
+
+def _user_row(user) -> dict:
+    """A user as the admin reads them: translated role, the rep's and territories' names (not
+    REP-045 / T-EMEA-DACH), whether a password is set; never the hash."""
+    row = user.public()
+    return {tr("users.name"): row["name"], tr("users.role"): tr(f"role.{row['role']}"),
+            tr("users.rep"): rep_names.get(row["rep_id"], row["rep_id"]),
+            tr("users.territories"): ", ".join(territory_names.get(t, t) for t in user.territories) or None,
+            tr("users.col.email"): row["email"],
+            tr("users.col.password"): tr("users.password.set" if user.password_hash else "users.password.sso")}
+
+
+columns = (tr("users.name"), tr("users.role"), tr("users.rep"), tr("users.territories"), tr("users.col.email"),
+           tr("users.col.password"))
+st.dataframe(pl.DataFrame([_user_row(u) for u in users.users().values()], schema={c: pl.String for c in columns}),
+             hide_index=True, width="stretch", placeholder=EMPTY)
 
 with st.form("users_add", clear_on_submit=True):
     st.markdown(f"**{tr('users.add')}**")
@@ -49,7 +61,7 @@ with st.form("users_add", clear_on_submit=True):
     email = top[2].text_input(tr("users.email"))
     bottom = st.columns(3)
     rep = bottom[0].selectbox(tr("users.rep"), [None, *rep_names], format_func=lambda r: rep_names.get(r, tr("users.none")))
-    chosen = bottom[1].multiselect(tr("users.territories"), list(territory_names),
+    chosen = bottom[1].multiselect(tr("users.territories"), list(territory_names), placeholder=tr("common.choose"),
                                    format_func=lambda t: territory_names.get(t, t))
     password = bottom[2].text_input(tr("users.password"), type="password")
     if st.form_submit_button(tr("users.add"), type="primary"):
@@ -93,13 +105,17 @@ st.caption(tr("boardlink.caption"))
 if "board_link_new" in st.session_state:  # set before the rerun, shown once, never kept
     label, path = st.session_state.pop("board_link_new")
     st.success(tr("boardlink.created", label=label))
-    st.code(path, language=None)
+    st.code(board_link.absolute(path, st.context.url), language=None)  # the whole address, to copy as is
 links = list_links(store)
 if links.is_empty():
     st.caption(tr("boardlink.none"))
 else:
-    st.dataframe(links.rename({c: tr(f"boardlink.col.{c}") for c in links.columns}), hide_index=True,
-                 width="stretch", key="board_links")
+    # names, not ids; the company and the setting's language said in words; an empty cell is "–"
+    named = links.with_columns(
+        pl.col("scope").replace_strict(territory_names, default=pl.col("scope")).fill_null(tr("boardlink.company")),
+        pl.col("lang").replace_strict(LANGUAGES, default=pl.col("lang")).fill_null(tr("boardlink.lang_default")))
+    st.dataframe(named.rename({c: tr(f"boardlink.col.{c}") for c in links.columns}), hide_index=True,
+                 width="stretch", key="board_links", placeholder=EMPTY)
 with st.form("board_link_create", clear_on_submit=True):
     cells = st.columns(4)
     link_label = cells[0].text_input(tr("boardlink.label"))

@@ -116,3 +116,13 @@ def still_valid() -> bool:
     except BoardLinkError:
         return False
     return True
+
+
+def absolute(link: str, page_url: str | None, page: str = "users") -> str:
+    """`board?token=…` as the whole address a wall screen opens, from the URL of the page the admin
+    is on (`st.context.url`, e.g. http://host:8501/users or …/terrain/users behind a proxy); the
+    link as it is when that URL is unknown or is not the page's."""
+    suffix = f"/{page}"
+    if not page_url or not page_url.endswith(suffix):
+        return link
+    return f"{page_url[: -len(suffix)]}/{link}"

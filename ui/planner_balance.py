@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import streamlit as st
 
 from engine.charts.planner import TRADEOFF_SELECTION, tradeoff_chart
@@ -66,6 +67,16 @@ def balance_tab(plan: Plan, baseline: Baseline, plannable: list[str], names: dic
         _show_found(plan, found, lang, flash)
 
 
+def _accounts_within(plan: Plan, request: BalanceRequest) -> int:
+    """The accounts the optimizer redraws: those the plan has in the chosen territories (all when
+    it redraws everywhere), not the company's whole count."""
+    if request.territories is None:
+        return plan.baseline.n_accounts
+    index = plan.baseline.territory_index
+    codes = [index[territory] for territory in request.territories if territory in index]
+    return int(np.isin(plan.territory_code, codes).sum())
+
+
 def _run(plan: Plan, baseline: Baseline, request: BalanceRequest, curve_wanted: bool, names: dict[str, str],
          lang: str, within: str | None, region: str | None) -> None:
     tr = context.tr
@@ -73,7 +84,7 @@ def _run(plan: Plan, baseline: Baseline, request: BalanceRequest, curve_wanted: 
     st.session_state.pop(NO_PLAN, None)
     territories = len(request.territories) if request.territories is not None else \
         int(baseline.territories["plannable"].sum())
-    label = tr("planner.balance.status", count=fmt_number(baseline.n_accounts, lang, compact=False),
+    label = tr("planner.balance.status", count=fmt_number(_accounts_within(plan, request), lang, compact=False),
                territories=territories)
     with st.status(label, expanded=True) as status:
         bar = st.progress(0.0, text=tr("planner.balance.stage.units"))

@@ -82,8 +82,10 @@ def _editor(draft: pl.DataFrame, territories: pl.DataFrame) -> pl.DataFrame:
     shown = normalise(draft).select(EDITED)
     config = {
         "rule_id": st.column_config.TextColumn(tr("rules.col.rule_id"), disabled=True, width="small"),
+        # wide enough for "override (named)" / 覆盖（指名客户）, cut to "override (n" at the default width
         "kind": st.column_config.SelectboxColumn(tr("rules.col.kind"), options=list(KINDS), default="account",
-                                                 required=True, format_func=lambda k: tr(f"rules.kind.{k}")),
+                                                 required=True, format_func=lambda k: tr(f"rules.kind.{k}"),
+                                                 width="medium"),
         "territory_id": st.column_config.SelectboxColumn(
             tr("rules.col.territory"), options=list(names), required=True,
             format_func=lambda t: f"{names.get(t, t)} · {t}"),

@@ -51,11 +51,16 @@ def regions(store: Store, scope: list[str] | None, settings: Settings | None = N
 def leaderboard(store: Store, scope: list[str] | None, n: int = 5, settings: Settings | None = None,
                 as_of: date | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(top n, bottom n) reps of this quarter by attainment (won when no target): name, won,
-    target, attainment. A rep in both halves of a small team is listed only in the top."""
+    target, attainment. A rep in both halves of a small team is listed only in the top. Only
+    people who own deals are ranked, as on the Reps page: overlay specialists and managers carry
+    roll-up targets (a region's whole target) and no deals, and filled "needs help" with $0 of
+    $77M."""
     settings = settings or load_settings()
     as_of = as_of or as_of_date(store)
     period = period_containing(as_of, "quarter", settings.fiscal_year_start_month)
+    owners = sales_data(store, settings.reporting_currency).rep_ids
     reps = (attainment_table(store, period, "rep", scope, settings, as_of)
+            .filter(pl.col("id").is_in(owners))
             .select("name", "won", "target", "attainment")
             .sort(pl.col("attainment").fill_null(-1.0), "won", "name", descending=[True, True, False]))
     top = reps.head(n)

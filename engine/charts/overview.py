@@ -11,10 +11,10 @@ import json
 import altair as alt
 import polars as pl
 
-from engine.charts.axes import money_axis
+from engine.charts.axes import money_axis, month_axis
 from engine.charts.theme import base, themed
-from engine.i18n import fmt_money, fmt_pct, t
-from engine.i18n.labels import formatted
+from engine.i18n import fmt_money, fmt_month, fmt_pct, t
+from engine.i18n.labels import formatted, relabel
 from engine.charts.palette import territory_colour
 
 SELECTION = "pick"
@@ -83,13 +83,15 @@ def share_chart(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
 
 
 def trend_chart(trend: pl.DataFrame, lang: str = "en", currency: str = "USD", *, title: str = "") -> alt.TopLevelMixin:
-    """Monthly won revenue as bars (columns month, won), for a rep or a scope."""
+    """Monthly won revenue as bars (columns month, won), for a rep or a scope. Months are named as
+    everywhere else (Jan 2026 / 2026年1月) on a band axis: on a time axis they read "Jan 26" and
+    each month's bar was a hairline."""
     frame = trend.with_columns(
         formatted(trend["won"], lambda v: fmt_money(v, lang, currency), "won_text"),
-        pl.col("month").cast(pl.String).alias("month_text"))
+        relabel(trend["month"], lambda month: fmt_month(month, lang)).alias("label"))
     chart = base(frame).mark_bar(color="#0072B2").encode(
-        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y" if lang != "zh" else "%Y-%m")),
+        x=alt.X("label:N", sort=frame["label"].to_list(), title=None, axis=month_axis()),
         y=alt.Y("won:Q", axis=money_axis(lang, currency, title=t("metrics.col.won", lang))),
-        tooltip=[alt.Tooltip("month:T", title=t("metrics.col.month", lang), format="%Y-%m"),
+        tooltip=[alt.Tooltip("label:N", title=t("metrics.col.month", lang)),
                  alt.Tooltip("won_text:N", title=t("metrics.col.won", lang))])
     return themed(chart.properties(title=title, height=220, width="container"))

@@ -4,7 +4,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Column and figure names (tables, tooltips, tiles)
     "metrics.col.name": ("Name", "名称"),
     "metrics.col.target": ("Target", "目标"),
-    "metrics.col.won": ("Won", "已成交"),
+    "metrics.col.won": ("Won", "已赢单"),  # as the Forecast and the board say it; 已成交 is the Closed category
     "metrics.col.attainment": ("Attainment", "达成率"),
     "metrics.col.gap": ("Gap to target", "目标差距"),
     "metrics.col.pipeline": ("Open pipeline", "在途商机"),

@@ -100,7 +100,9 @@ def test_the_users_page_creates_shows_once_and_revokes_a_link(tmp_path, monkeypa
     shown = app.code[0].value
     assert shown.startswith("board?token=")
     listed = app.dataframe[-1].value
-    assert list(listed["Label"]) == ["Berlin lobby"] and list(listed["Scope"]) == ["EU"]
+    # the scope and language by name, not EU / zh
+    assert list(listed["Label"]) == ["Berlin lobby"] and list(listed["Scope"]) == ["EMEA"]
+    assert list(listed["Language"]) == ["简体中文"]
     app.run()   # the token is shown once: gone on the next run
     assert not app.code
     [b for b in app.button if b.label == "Revoke"][0].click().run()
@@ -126,3 +128,16 @@ def test_revoking_a_running_screen_blanks_it_on_the_next_rotation(signed_board):
     app.run()
     assert "This board link was revoked" in [h.value for h in app.header]
     assert not app.table and not app.metric
+
+
+@pytest.mark.parametrize(("page_url", "expected"), [
+    ("http://127.0.0.1:8501/users", "http://127.0.0.1:8501/board?token=abc"),
+    ("https://desk.example.com/terrain/users", "https://desk.example.com/terrain/board?token=abc"),  # behind a proxy
+    (None, "board?token=abc"),                                   # unknown (AppTest): the link as it is
+    ("http://127.0.0.1:8501/", "board?token=abc"),               # not the Users page's URL: not guessed
+])
+def test_a_new_board_link_is_shown_as_the_whole_address(page_url, expected):
+    """The admin copies one address for the wall screen, not a path to prefix with the host."""
+    from ui.board_link import absolute
+
+    assert absolute("board?token=abc", page_url) == expected

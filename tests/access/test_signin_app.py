@@ -154,7 +154,11 @@ def test_a_removed_user_is_signed_out_at_their_next_click(signed_db, tmp_path):
 def test_the_admin_adds_a_user_on_the_users_page_and_others_are_refused(signed_db, tmp_path):
     boss = _as("users", Viewer("boss", "admin"))
     assert not boss.exception
-    assert boss.dataframe[0].value["name"].tolist() == ["boss", "ada", "vic"]
+    listed = boss.dataframe[0].value  # headers, roles, the rep and the territories in words, not ids
+    assert listed["Name"].tolist() == ["boss", "ada", "vic"]
+    assert listed["Role"].tolist() == ["admin", "rep", "viewer"]
+    assert listed["Rep"].tolist()[1] == "Ada West" and listed["Territories"].isna().tolist() == [True, True, False] and listed["Territories"][2] == "EMEA"
+    assert listed["Password"].tolist() == ["set"] * 3
     form = boss.text_input
     form[0].input("bo")
     boss.selectbox[0].select("rep")

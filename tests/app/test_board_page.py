@@ -47,6 +47,20 @@ def test_panels_by_hand(store):
     assert top["name"].to_list() == ["Carla Berlin", "Ada West"] and bottom["name"].to_list() == ["Bo East"]
 
 
+def test_the_leaderboard_ranks_only_people_who_own_deals(store):
+    """An overlay specialist with the company's whole target and no deals of her own is not a rep
+    who "needs help": the board listed the demo's specialists at $0 of $77M, the Reps page did not."""
+    fill_board_company(store)
+    store.insert_frame("reps", pl.DataFrame({"rep_id": ["R9"], "name": ["Sam Overlay"]}))
+    store.insert_frame("territory_members", pl.DataFrame({"territory_id": ["AM-W", "EU-DE"], "rep_id": ["R9", "R9"],
+                                                          "role": ["specialist", "specialist"]}))
+    months = [date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)]
+    store.insert_frame("targets", pl.DataFrame({"scope": ["rep"] * 3, "scope_id": ["R9"] * 3, "period_start": months,
+                                                "amount": [5_700.0] * 3}))
+    top, bottom = leaderboard(store, None, n=2)
+    assert top["name"].to_list() == ["Carla Berlin", "Ada West"] and bottom["name"].to_list() == ["Bo East"]
+
+
 def headers(at) -> list[str]:
     return [h.value for h in at.header]
 
@@ -62,6 +76,8 @@ def test_board_rotates_through_every_panel(db):
         assert not at.exception, at.exception
         seen.append(headers(at)[0])
         tables[panel] = [t.value for t in at.table]
+        if panel == "leaderboard":  # three reps all fit the top five: the other column says so, not blank
+            assert "All 3 reps are in the top list." in [m.value for m in at.markdown]
         if panel == "pacing":
             assert {m.label: m.value for m in at.metric} == {
                 "Won": "$5.2K", "Target": "$1.9K", "Expected by today": "$1.3K", "Pace": "410.5%"}

@@ -2,6 +2,8 @@
 yellow, 4 red as of 20 Jun 2024; the filters, the breakdown, the alerts and the settings editor."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from engine.health.config import load_config
@@ -44,6 +46,9 @@ def test_tiles_risk_list_and_breakdown(db):
     assert list(breakdown["Points lost"]) == [30.0, 25.0, 0.0, 15.0, 0.0, 0.0]
     top = frame(at, "health_top")
     assert len(top) == 4 and list(top["Score"]) == [30.0, 30.0, 33.0, 59.81]
+    # shown with one decimal (59.8, 30.0), as the tiles and the breakdown heading say a score
+    for key in ("health_list", "health_top"):
+        assert json.loads(at.dataframe[TABLES.index(key)].proto.columns)["Score"]["type_config"]["format"] == "%.1f"
 
 
 def test_filters_narrow_the_list(db):
@@ -65,11 +70,17 @@ def test_alerts_tab(db):
         ("No activity", "Umbrella"), ("No activity", "Nobody Ltd"), ("No activity", "Initech"),
         ("No owner", "Nobody Ltd")]
     by_rep = frame(at, "health_alerts_by_rep")
-    assert list(by_rep["Rep"]) == ["Bo East", "—"] and list(by_rep["Alerts"]) == [2, 2]
+    assert list(by_rep["Rep"]) == ["Bo East", "No owner"] and list(by_rep["Alerts"]) == [2, 2]  # not "—"
     at.multiselect(key="health_alert_kinds").set_value(["no_owner"]).run()
     assert list(frame(at, "health_alert_list")["name"]) == ["Nobody Ltd"]
     assert list(frame(at, "health_alerts_by_rep")["Alerts"]) == [1]
     assert any("No invoices yet" in i.value for i in at.info)
+    at.segmented_control(key="health_by").set_value("rep").run()  # the tiers per rep name Nobody Ltd's "No owner"
+    import pyarrow as pa
+
+    chart = at.get("vega_lite_chart")[0].proto
+    names = set(pa.ipc.open_stream(chart.datasets[0].data.data).read_all().column("name").to_pylist())
+    assert "No owner" in names and "—" not in names
 
 
 def test_alerts_and_receivables_of_the_crm_company(tmp_path, monkeypatch):

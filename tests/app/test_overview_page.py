@@ -59,7 +59,7 @@ def test_leaf_territory_lists_its_reps_in_chinese(seed_db):
     app = _run(scope="NA-W", lang="zh")
     assert not app.exception, app.exception
     assert list(app.dataframe[0].value["name"]) == ["Ann Lee"]
-    assert "已成交" in {m.label for m in app.metric}
+    assert "已赢单" in {m.label for m in app.metric}  # "Won" as the Forecast and the board say it (已成交 is "Closed")
 
 
 def test_unknown_scope_warns_and_shows_the_company(seed_db):
@@ -85,3 +85,25 @@ def test_a_running_period_is_compared_period_to_date_and_says_so(seed_db):
                for c in captions), captions
     won = next(m for m in app.metric if m.label == "Won")
     assert won.value == "$10K" and won.delta == "+$10K"
+
+
+def test_a_leaf_territory_lists_the_people_who_own_deals_not_its_overlay_specialist(seed_db):
+    """A specialist sitting in US West with a rep target of the whole region and no deals is not
+    one of US West's reps to rank: the demo's DACH opened on "Emily Smith is 100.0% behind target
+    ($86.1M to go)" for EMEA's overlay specialist."""
+    from datetime import date
+
+    import polars as pl
+
+    from engine.store import Store
+
+    store = Store.open(seed_db)
+    store.insert_frame("reps", pl.DataFrame({"rep_id": ["R-SPEC"], "name": ["Sam Overlay"]}))
+    store.insert_frame("territory_members", pl.DataFrame({"territory_id": ["NA-W"], "rep_id": ["R-SPEC"],
+                                                          "role": ["specialist"]}))
+    store.insert_frame("targets", pl.DataFrame({"scope": ["rep"], "scope_id": ["R-SPEC"],
+                                                "period_start": [date(2024, 3, 1)], "amount": [900_000.0]}))
+    store.close()
+    app = _run(scope="NA-W")
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["name"]) == ["Ann Lee"]

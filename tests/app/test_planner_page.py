@@ -32,6 +32,18 @@ def _button(app: AppTest, label: str):
     return next(b for b in app.button if b.label == label)
 
 
+def _move_filtered(app: AppTest, field: str, values: list[str], territory: str) -> None:
+    """Filter on `field`, select every match and move them to `territory`."""
+    next(m for m in app.multiselect if m.label == field).set_value(values)
+    _button(app, "Apply filter").click()
+    app.run()
+    app.checkbox(key="planner_whole_filter").check()
+    app.run()
+    next(s for s in app.selectbox if s.label == "Move to territory").set_value(territory)
+    _button(app, "Move selection").click()
+    app.run()
+
+
 def test_page_opens_with_tiles_chart_and_tables(tiny_db):
     app = _run()
     assert not app.exception, app.exception
@@ -39,7 +51,7 @@ def test_page_opens_with_tiles_chart_and_tables(tiny_db):
     tiles = _tiles(app)
     assert tiles["Accounts moved"] == "0"
     assert tiles["Spread (CV)"] == "0.41"  # accounts 3/2/1: σ 0.816 ÷ mean 2
-    assert tiles["Max / min"] == "3.00"
+    assert tiles["Max / min"] == "3.00×"  # a ratio carries its ×, as the coverage tile's 3.24×
     territory_table = app.dataframe[1].value  # after the selection table of the move tab
     assert list(territory_table["name"]) == ["US East", "US West", "DACH"]
     assert list(territory_table["accounts_before"]) == [2, 3, 1]
@@ -69,6 +81,20 @@ def test_filter_select_all_and_move_updates_before_after_and_undo_restores(tiny_
     _button(app, "Redo").click()
     app.run()
     assert _tiles(app)["Accounts moved"] == "2"
+
+
+def test_an_unchanged_balance_index_shows_no_arrow(tiny_db):
+    """Globex from US West to US East: 3/2/1 accounts become 2/3/1, the same spread, so the index
+    tiles say 0.00 in grey without an arrow (they drew a red "↑ +0.00" on the demo)."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    app = _run()
+    _move_filtered(app, "Industry", ["Finance"], "AM-E")
+    assert _tiles(app)["Accounts moved"] == "1"
+    for label in ("Spread (CV)", "Max / min", "Gini"):
+        tile = next(m for m in app.metric if m.label == label)
+        assert tile.delta == "0.00"
+        assert tile.proto.color == Metric.MetricColor.GRAY and tile.proto.direction == Metric.MetricDirection.NONE
 
 
 def test_auto_balance_shows_the_curve_and_applies_a_plan(tiny_db):
@@ -119,15 +145,7 @@ def test_scenarios_are_saved_compared_and_applied(tiny_db):
     assert any("Saved scenario S0001 “Even”." in s.value for s in app.success), [s.value for s in app.success]
     _button(app, "Undo").click()
     app.run()
-    state = next(m for m in app.multiselect if m.label == "State")
-    state.set_value(["CA"])
-    next(b for b in app.button if b.label == "Apply filter").click()
-    app.run()
-    app.checkbox(key="planner_whole_filter").check()
-    app.run()
-    next(s for s in app.selectbox if s.label == "Move to territory").set_value("AM-E")
-    _button(app, "Move selection").click()
-    app.run()
+    _move_filtered(app, "State", ["CA"], "AM-E")
     next(t for t in app.text_input if t.label == "Name").input("All east")
     next(b for b in app.button if b.label == "Save the plan as a scenario").click()
     app.run()
@@ -250,3 +268,20 @@ def test_a_move_message_takes_its_own_slot_and_shifts_nothing_below(tiny_db):
     app.run()
     assert _layout(app) == before
     assert [s.value for s in app.main.children[notice].success] == ["Moved 2 accounts to DACH."]
+
+
+def test_the_balance_progress_counts_the_accounts_it_redraws(tiny_store):
+    """Balancing within Americas redraws its 5 accounts (US West 3, US East 2), not the company's
+    6: the status line said "Balancing 25,010 accounts" on the demo when only a region's ran."""
+    from engine.planner.balance.auto import BalanceRequest
+    from engine.planner.balance.plan import scope_territories
+    from engine.planner.baseline import build_baseline
+    from engine.planner.plan import Plan
+    from ui.planner_balance import _accounts_within
+
+    plan = Plan(build_baseline(tiny_store))
+    americas = BalanceRequest(territories=scope_territories(plan.baseline, "AM"))
+    assert _accounts_within(plan, americas) == 5
+    assert _accounts_within(plan, BalanceRequest()) == 6
+    plan.assign([0, 1, 2, 3, 4, 5], [plan.baseline.territory_index["EU-DE"]] * 6)  # all moved out of it
+    assert _accounts_within(plan, americas) == 0

@@ -2,6 +2,7 @@
 tests/territories: simulate, read the figures, see a rule error with its caret, apply, undo."""
 from __future__ import annotations
 
+import json
 import re
 
 import polars as pl
@@ -50,6 +51,7 @@ def test_simulate_shows_tiles_territories_and_orphans(rules_db):
     assert tiles == {"Active rules": "7", "Accounts that move": "1", "Orphans": "2", "Ties": "1", "Dead rules": "1",
                      "Deals re-routed": "1"}
     assert list(app.dataframe[0].value["rule_id"]) == ["R4", "R1", "R2", "R3", "R7", "R5", "R6"]  # the editor
+    assert json.loads(app.dataframe[0].proto.columns)["kind"]["width"] == "medium"  # "override (named)" fits
     per_territory = app.dataframe[1].value
     assert list(per_territory["name"]) == ["DACH", "US East", "US West", "Unassigned"]
     assert list(per_territory["delta"]) == [0, 1, -1, 0]

@@ -64,6 +64,11 @@ def test_chart_builders_render_specs(seed_store):
     trend = monthly_trend(seed_store, FY2024, settings=SETTINGS)
     assert trend["won"].sum() == 1_000_100 and trend.height == 12
     assert trend_chart(trend).to_dict()["title"] == ""
+    # months named as on every other chart, on a band axis (a time axis said "Jan 24", hairline bars)
+    for lang, first in (("en", ["Jan 2024", "Feb 2024"]), ("zh", ["2024年1月", "2024年2月"])):
+        spec = trend_chart(trend, lang).to_dict()
+        assert (spec["encoding"]["x"]["field"], spec["encoding"]["x"]["type"]) == ("label", "nominal")
+        assert spec["encoding"]["x"]["sort"][:2] == first
     board = leaderboard(seed_store, parse_period("2024-Q2"), settings=SETTINGS, as_of=AS_OF)
     assert board.select("rank", "id").rows()[:2] == [(1, "R1"), (2, "R2")]
     assert attainment_chart(board).to_dict()["layer"][0]["mark"]["type"] == "bar"
