@@ -12,8 +12,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update({
     "import.note.accounts_created": ("{count} accounts were created from account names on deal rows",
                                      "已根据商机行中的客户名称新建 {count} 个客户"),
-    "import.note.unknown_accounts": ("{count} deals refer to accounts that are not in the database",
-                                     "{count} 个商机引用了数据库中不存在的客户"),
+    "import.note.unknown_accounts": ("{file}: {count} deal rows refer to accounts that are neither in the database "
+                                     "nor in this import (column '{column}', first on row {row}: '{value}'). They are "
+                                     "loaded and take their owner's territory; import their accounts file with them, "
+                                     "or correct the ids, to link them",
+                                     "{file}：{count} 行商机引用的客户既不在数据库中，也不在本次导入中（“{column}”列，"
+                                     "首次出现在第 {row} 行：“{value}”）。这些商机已导入，区域取其负责人的区域；"
+                                     "请连同其客户文件一起导入，或更正客户编号，以便关联"),
     "import.note.not_routed": ("The new accounts were not routed: {reason} Fix the rules on the Territories page.",
                                "新客户未能分配区域：{reason} 请在“区域”页面修正规则。"),
     "import.note.controls": ("{file}: removed control characters (such as NUL) from {count} cell(s) of column "

@@ -221,7 +221,7 @@ def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context)
     if entity == "accounts":
         return resolve.resolve_accounts(frame, context, source), empty_problems()
     if entity == "deals":
-        return resolve.resolve_deals(frame, context, source)
+        return resolve.resolve_deals(frame, context, source, file_plan.file_name, header_of.get("account_id", "account_id"))
     if entity == "activities":
         return resolve.resolve_activities(frame, context, source), empty_problems()
     if entity in CRM_RESOLVERS:  # leads, contacts, invoices

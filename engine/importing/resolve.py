@@ -180,8 +180,11 @@ def resolve_accounts(frame: pl.DataFrame, context: Context, source: str) -> pl.D
     return frame
 
 
-def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The deals ready to write, and the problems found (missing exchange rates)."""
+def resolve_deals(frame: pl.DataFrame, context: Context, source: str, file_name: str = "",
+                  account_header: str = "account_id") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The deals ready to write, and the problems found (missing exchange rates). Deals whose account
+    id is unknown are loaded all the same (their territory falls back to the owner's) and named in a
+    warning: the file, the column, the first row and id, and what to do."""
     if frame["account_name"].null_count() < frame.height:
         found = _lookup(frame["account_name"], context.accounts, "account_id")["found"]
         derived = frame.select(derived_id(pl.col("account_name"))).to_series()
@@ -199,9 +202,11 @@ def resolve_deals(frame: pl.DataFrame, context: Context, source: str) -> tuple[p
     frame = frame.with_columns(resolve_territories(frame["territory"], context))
     # One lookup of the account ids gives both each deal's account territory and the unknown accounts.
     looked_up = lookup_ids(frame["account_id"], context.accounts, "account_id", "territory_id")
-    unknown = (frame["account_id"].is_not_null() & ~looked_up["found"]).sum()
-    if unknown:
-        context.warnings.append(Note("import.note.unknown_accounts", count=unknown))
+    is_unknown = frame["account_id"].is_not_null() & ~looked_up["found"]
+    if unknown := is_unknown.sum():
+        first = frame.filter(is_unknown).row(0, named=True)
+        context.warnings.append(Note("import.note.unknown_accounts", count=unknown, file=file_name or source,
+                                     column=account_header, row=first.get(ROW, "?"), value=first["account_id"]))
     account_territory = looked_up["territory_id"]
     owner_territory = _column_lookup(frame["owner_rep_id"], primary_territory(context), "rep_id", "_owner_territory")
     frame = frame.with_columns(

@@ -61,7 +61,10 @@ def test_dynamics_opportunities_use_statecode(store, tmp_path):
     assert store.query("SELECT deal_id, status, probability, stage FROM deals ORDER BY deal_id").rows() == [
         ("a1b2-0001", "won", 1.0, "4-Close"), ("a1b2-0002", "open", 0.4, "2-Develop"),
         ("a1b2-0003", "lost", 0.0, "1-Qualify")]
-    assert "3 deals refer to accounts that are not in the database" in result.warnings
+    # The warning says where (file, column, first row and id) and what to do.
+    assert ("opportunities.csv: 3 deal rows refer to accounts that are neither in the database nor in this import "
+            "(column '_parentaccountid_value', first on row 2: 'acc-1'). They are loaded and take their owner's "
+            "territory; import their accounts file with them, or correct the ids, to link them") in result.warnings
 
 
 def test_chinese_gbk_exports_with_reps_by_region(store, tmp_path):
