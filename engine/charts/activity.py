@@ -7,7 +7,7 @@ import polars as pl
 from engine.charts.axes import money_axis, month_axis, name_axis
 from engine.charts.theme import base, themed
 from engine.i18n import fmt_money, fmt_pct, t
-from engine.charts.palette import CATEGORICAL, territory_colour
+from engine.charts.palette import territory_colour
 
 MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
           "zh": tuple(f"{m}月" for m in range(1, 13))}
@@ -38,14 +38,18 @@ def revenue_by_row(kpis: pl.DataFrame, lang: str = "en", currency: str = "USD") 
 
 def cycle_by_row(kpis: pl.DataFrame, lang: str = "en") -> alt.TopLevelMixin:
     """Median sales cycle in days per row, fastest first."""
-    frame = kpis.filter(pl.col("sales_cycle_days").is_not_null()).sort("sales_cycle_days", "name")
+    frame = (kpis.filter(pl.col("sales_cycle_days").is_not_null()).sort("sales_cycle_days", "name")
+             .with_columns(pl.col("id").fill_null("")))
     if frame.height:
         top = frame.row(0, named=True)
         title = t("chart.cycle.title", lang, name=top["name"], days=f"{top['sales_cycle_days']:.0f}")
     else:
         title = t("chart.cycle.title_none", lang)
-    chart = base(frame).mark_bar(color=CATEGORICAL[2]).encode(
+    # Each row in its territory's colour, as in the revenue chart beside it (one colour for every
+    # bar read as "all LATAM", whose colour it happened to be).
+    chart = base(frame).mark_bar().encode(
         y=alt.Y("name:N", sort=frame["name"].to_list(), title=None, axis=name_axis()),
+        color=alt.Color("id:N", legend=None, scale=_colours(frame["id"].to_list())),
         x=alt.X("sales_cycle_days:Q", title=t("activity.col.sales_cycle_days", lang), axis=alt.Axis(tickCount=8)),
         tooltip=["name:N", alt.Tooltip("sales_cycle_days:Q", format=",.0f"), "won_count:Q"])
     return themed(chart.properties(title=title, height={"step": 26}))

@@ -48,7 +48,12 @@ def test_target_charts(seed_store):
 def test_activity_charts(forecast_store, settings):
     kpis = kpi_table(forecast_store, parse_period("2024"), "territory", settings)
     assert title(revenue_by_row(kpis)) == "Tee One leads with $9.5K won (90.5% of the total)"
-    assert title(cycle_by_row(kpis)) == "Tee Two closes fastest: a median of 30 days"
+    cycle = cycle_by_row(kpis)
+    assert title(cycle) == "Tee Two closes fastest: a median of 30 days"
+    # Bars take their territory's colour, as the revenue chart's do (not one colour for all).
+    colours = [chart.to_dict()["encoding"]["color"]["scale"] for chart in (cycle, revenue_by_row(kpis))]
+    assert [dict(zip(scale["domain"], scale["range"])) for scale in colours] == [
+        {"T1": "#0072B2", "T2": "#CC79A7"}] * 2
     heatmap = seasonality_heatmap(seasonality_matrix(forecast_store, settings, as_of=AS_OF), "zh")
     assert title(heatmap) == "Region 在 5月 销售最多"
 
