@@ -53,7 +53,7 @@ def test_activity_charts(forecast_store, settings):
     # Bars take their territory's colour, as the revenue chart's do (not one colour for all).
     colours = [chart.to_dict()["encoding"]["color"]["scale"] for chart in (cycle, revenue_by_row(kpis))]
     assert [dict(zip(scale["domain"], scale["range"])) for scale in colours] == [
-        {"T1": "#0072B2", "T2": "#CC79A7"}] * 2
+        {"T1": "#CC79A7", "T2": "#0072B2"}] * 2
     heatmap = seasonality_heatmap(seasonality_matrix(forecast_store, settings, as_of=AS_OF), "zh")
     assert title(heatmap) == "Region 在 5月 销售最多"
 
