@@ -45,7 +45,8 @@ class Steps:
         from bench_pages import memory_mb
 
         self.memory_mb, self.worst = memory_mb, 0.0
-        print(f"{'step':<22}{'resident':>10}{'peak':>10}{'wall':>9}{'cpu':>9}")
+        self.held = lambda: 0.0
+        print(f"{'step':<22}{'resident':>10}{'peak':>10}{'frames':>10}{'wall':>9}{'cpu':>9}")
 
     def run(self, name: str, call) -> object:
         _reset_peak()
@@ -54,8 +55,22 @@ class Steps:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         resident, peak = self.memory_mb("VmRSS"), self.memory_mb("VmHWM")
         self.worst = max(self.worst, peak)
-        print(f"{name:<22}{resident:>7,.0f} MB{peak:>7,.0f} MB{wall:>7.1f} s{cpu:>7.1f} s", flush=True)
+        print(f"{name:<22}{resident:>7,.0f} MB{peak:>7,.0f} MB{self.held():>7,.0f} MB{wall:>7.1f} s{cpu:>7.1f} s",
+              flush=True)
         return result
+
+
+def held_mb(store, settings) -> float:
+    """What the current SalesData holds by polars' estimate: its frames, the per-version cubes and
+    the memo (the rest of the resident size is the interpreter, DuckDB and the allocators)."""
+    from engine.metrics import sales_data as module
+    from engine.metrics.result_cache import approximate_size
+
+    data = module._cache.get(store)
+    if data is None:
+        return 0.0
+    frames = [data.deals, data.closed, data.open, data.accounts, data.targets, *data.frames.values()]
+    return (sum(approximate_size(f) for f in frames) + data.memo.size) / 2**20
 
 
 def main() -> int:
@@ -92,6 +107,7 @@ def main() -> int:
     pages = args.pages or sorted(p.stem for p in (REPO / "pages").glob("*.py") if p.stem not in SKIP)
     steps = Steps()
     store = steps.run("open", lambda: context._open_store(settings.db_path))
+    steps.held = lambda: held_mb(store, settings)
 
     def warm(label: str) -> None:
         for name, call in warm_steps(store, settings):

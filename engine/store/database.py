@@ -24,6 +24,14 @@ from engine.store.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
 Params = Sequence[Any] | dict[str, Any] | None
 
 
+def _hand_strings_as_views(connection: duckdb.DuckDBPyConnection) -> None:
+    """Results reach polars with their strings as Arrow string views, which polars takes without
+    a copy. With DuckDB's default (offsets + bytes) polars builds views of its own and keeps the
+    original buffers alive beside them: 6M deals then held 1.35 GB instead of 0.9 GB (docs/scaling.md)."""
+    connection.execute("SET GLOBAL arrow_output_version = '1.5'")
+    connection.execute("SET GLOBAL produce_arrow_string_view = true")
+
+
 def quote_ident(name: str) -> str:
     """Quote a table or column name for SQL text (the one place identifiers enter SQL)."""
     return '"' + name.replace('"', '""') + '"'
@@ -157,6 +165,7 @@ class Store(Session):
         # database is its own.
         self._version_key = str(Path(path).resolve()) if path != ":memory:" else f"memory-{id(self)}"
         _known_versions.pop(self._version_key, None)
+        _hand_strings_as_views(connection)
         super().__init__(connection)
         self._migrate()
 
@@ -261,6 +270,7 @@ class Store(Session):
             self._connection.close()
         try:
             self._connection = duckdb.connect(self.path)
+            _hand_strings_as_views(self._connection)
         except duckdb.Error as error:
             raise StoreError(f"The database {self.path} could not be opened again after the disk filled: {error}",
                              hint="Free some space on that disk and start Terrain again; the database is as "
