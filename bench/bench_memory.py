@@ -46,7 +46,7 @@ class Steps:
 
         self.memory_mb, self.worst = memory_mb, 0.0
         self.held = lambda: 0.0
-        print(f"{'step':<22}{'resident':>10}{'peak':>10}{'frames':>10}{'wall':>9}{'cpu':>9}")
+        print(f"{'step':<22}{'resident':>10}{'peak':>10}{'frames':>10}{'duckdb':>10}{'wall':>9}{'cpu':>9}")
 
     def run(self, name: str, call) -> object:
         _reset_peak()
@@ -55,9 +55,26 @@ class Steps:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         resident, peak = self.memory_mb("VmRSS"), self.memory_mb("VmHWM")
         self.worst = max(self.worst, peak)
-        print(f"{name:<22}{resident:>7,.0f} MB{peak:>7,.0f} MB{self.held():>7,.0f} MB{wall:>7.1f} s{cpu:>7.1f} s",
+        print(f"{name:<22}{resident:>7,.0f} MB{peak:>7,.0f} MB{self.held():>7,.0f} MB{duckdb_mb():>7,.0f} MB{wall:>7.1f} s{cpu:>7.1f} s",
               flush=True)
         return result
+
+
+def duckdb_mb() -> float:
+    """Resident memory of DuckDB's own allocator (the jemalloc its library bundles), nan if hidden."""
+    import ctypes
+
+    import _duckdb
+
+    try:
+        ctl = ctypes.CDLL(_duckdb.__file__).duckdb_je_mallctl
+    except (AttributeError, OSError):
+        return float("nan")
+    epoch, value, size = ctypes.c_uint64(1), ctypes.c_size_t(0), ctypes.c_size_t(ctypes.sizeof(ctypes.c_size_t))
+    ctl(b"epoch", None, None, ctypes.byref(epoch), ctypes.c_size_t(8))
+    if ctl(b"stats.resident", ctypes.byref(value), ctypes.byref(size), None, ctypes.c_size_t(0)):
+        return float("nan")
+    return value.value / 2**20
 
 
 def held_mb(store, settings) -> float:

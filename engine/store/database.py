@@ -18,6 +18,7 @@ import polars as pl
 
 from engine.store.errors import DatabaseBusyError, ReadOnlyError, StoreError
 from engine.store import space
+from engine.store.memory import give_back
 from engine.store.ownership import back_up, claim
 from engine.store.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
 
@@ -48,7 +49,9 @@ class Session:
 
     def query(self, sql: str, params: Params = None) -> pl.DataFrame:
         """Run a SELECT and return the whole result as a polars frame."""
-        return self._cursor().sql(sql, params=params).pl()
+        frame = self._cursor().sql(sql, params=params).pl()
+        give_back()  # the query's hash tables and sorts are freed now: hand their pages back
+        return frame
 
     def execute(self, sql: str, params: Params = None) -> None:
         self._cursor().execute(sql, params)
@@ -58,7 +61,9 @@ class Session:
         return None if row is None else row[0]
 
     def rows(self, sql: str, params: Params = None) -> list[tuple]:
-        return self._cursor().execute(sql, params).fetchall()
+        rows = self._cursor().execute(sql, params).fetchall()
+        give_back()
+        return rows
 
     def table(self, name: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
         cols = "*" if not columns else ", ".join(quote_ident(c) for c in columns)
@@ -255,6 +260,7 @@ class Store(Session):
                     raise
             finally:
                 cursor.close()
+                give_back()  # an import's staging and index work is done: its pages go back
             if full:
                 self._give_back_space()
                 raise space.disk_full(self.path) from None
