@@ -101,19 +101,10 @@ def main() -> int:
     os.environ["TERRAIN_DB"] = str(db)
     os.environ["TERRAIN_WARM_START"] = "0"  # the bench runs the warm start itself, step by step
 
-    import logging
-
-    import streamlit.runtime.scriptrunner_utils.script_run_context as run_context
-    logging.getLogger(run_context.__name__).disabled = True
-    logging.getLogger("streamlit.runtime.state.session_state_proxy").disabled = True
-    import streamlit.testing.v1.local_script_runner as local_runner
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-
-    shared_scripts = ScriptCache()
-    local_runner.ScriptCache = lambda: shared_scripts
-
     from bench_import import generate
-    from bench_pages import SKIP, _session
+    from bench_pages import SKIP, _session, run_scripts_as_a_server
+
+    run_scripts_as_a_server()
     from engine.commands.warm import warm_steps
     from engine.importing import Limits, import_files
     from engine.metrics.performance import default_period
