@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+# polars' allocator as app.py sets it for the server (read when polars loads)
+os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
