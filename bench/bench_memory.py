@@ -116,7 +116,7 @@ def main() -> int:
     settings = load_settings()
     pages = args.pages or sorted(p.stem for p in (REPO / "pages").glob("*.py") if p.stem not in SKIP)
     steps = Steps()
-    store = steps.run("open", lambda: context._open_store(settings.db_path))
+    store = steps.run("open", lambda: context.process_store(settings))
     steps.held = lambda: held_mb(store, settings)
 
     def warm(label: str) -> None:

@@ -135,7 +135,7 @@ def main() -> int:
     pages = args.pages or sorted(p.stem for p in (REPO / "pages").glob("*.py") if p.stem not in SKIP)
     query = dict(item.split("=", 1) for item in args.query)
     wall, cpu = time.perf_counter(), time.process_time()
-    store = context._open_store(settings.db_path)
+    store = context.process_store(settings)
     data = sales_data(store, settings.reporting_currency)
     load = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
     period = parse_period(args.period, settings.fiscal_year_start_month) if args.period else default_period(store, settings=settings)
