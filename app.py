@@ -5,8 +5,8 @@ import os
 from datetime import date
 
 # polars' allocator (its bundled jemalloc) reads this once, when polars loads — so before anything
-# of engine is imported. By default it keeps freed pages for ~10 s and purges them only when it is
-# next busy: at 1M accounts a gigabyte of a step's freed intermediates stayed resident (docs/scaling.md).
+# of engine is imported. By default it keeps freed pages for 0.5–1 s, so one step's freed
+# intermediates were still resident while the next step allocated its own (docs/scaling.md).
 os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0")
 
 import streamlit as st
