@@ -1,7 +1,13 @@
 """Terrain's Streamlit entry: page config, navigation, the shared sidebar and the cached store."""
 from __future__ import annotations
 
+import os
 from datetime import date
+
+# polars' allocator (its bundled jemalloc) reads this once, when polars loads — so before anything
+# of engine is imported. By default it keeps freed pages for 0.5–1 s, so one step's freed
+# intermediates were still resident while the next step allocated its own (docs/scaling.md).
+os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0")
 
 import streamlit as st
 

@@ -44,6 +44,22 @@ def memory_mb(field: str = "VmHWM", pid: str = "self") -> float:
     return float("nan")
 
 
+def run_scripts_as_a_server() -> None:
+    """Make AppTest run the pages as a server does (call before the first AppTest)."""
+    import logging
+
+    import streamlit.runtime.scriptrunner_utils.script_run_context as run_context
+    # Session state set from the bench's thread, between runs, warns on every call: harmless here.
+    logging.getLogger(run_context.__name__).disabled = True
+    logging.getLogger("streamlit.runtime.state.session_state_proxy").disabled = True
+    # A server compiles each page once (its ScriptCache); AppTest would compile it on every run.
+    import streamlit.testing.v1.local_script_runner as local_runner
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    shared_scripts = ScriptCache()
+    local_runner.ScriptCache = lambda: shared_scripts
+
+
 def _session(page: str, period, lang: str, query: dict):
     from streamlit.testing.v1 import AppTest
 
@@ -107,18 +123,7 @@ def main() -> int:
     os.environ["TERRAIN_DB"] = str(Path(args.db).resolve())
     os.environ.setdefault("TERRAIN_WARM_START", "0")  # the bench measures cold runs itself
 
-    import logging
-
-    import streamlit.runtime.scriptrunner_utils.script_run_context as run_context
-    # Session state set from the bench's thread, between runs, warns on every call: harmless here.
-    logging.getLogger(run_context.__name__).disabled = True
-    logging.getLogger("streamlit.runtime.state.session_state_proxy").disabled = True
-    # A server compiles each page once (its ScriptCache); AppTest would compile it on every run.
-    import streamlit.testing.v1.local_script_runner as local_runner
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-
-    shared_scripts = ScriptCache()
-    local_runner.ScriptCache = lambda: shared_scripts
+    run_scripts_as_a_server()
 
     from engine.metrics.performance import default_period
     from engine.metrics.periods import parse_period
@@ -130,7 +135,7 @@ def main() -> int:
     pages = args.pages or sorted(p.stem for p in (REPO / "pages").glob("*.py") if p.stem not in SKIP)
     query = dict(item.split("=", 1) for item in args.query)
     wall, cpu = time.perf_counter(), time.process_time()
-    store = context._open_store(settings.db_path)
+    store = context.process_store(settings)
     data = sales_data(store, settings.reporting_currency)
     load = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
     period = parse_period(args.period, settings.fiscal_year_start_month) if args.period else default_period(store, settings=settings)

@@ -93,8 +93,9 @@ def _value(metric: str, value: float | None) -> str:
 
 try:
     period = context.period()
-    data = sales_data(store, currency)
-    tree = data.tree
+    # no module-level handle on the SalesData: the map's select callback keeps this script's globals
+    # alive in the session, and with them an old data version's frames after an import
+    tree = sales_data(store, currency).tree
     scope_id = context.scope_id()  # only a territory the signed-in user sees (else a warning)
     node = tree.node_of(scope_id) if scope_id else tree.root
     scope = [scope_id] if scope_id else None
@@ -189,7 +190,7 @@ def _chart_map_and_table() -> None:
         st.markdown(f"**{tr('overview.map_title', level=level_name)}**")
         # the map of a view is the same for everyone who opens it: built once, shared (ui/shared.py)
         shapes, density = shared_chart("overview-map-layers", lambda: map_layers(
-            data, table, scope, lang=lang, currency=currency, red_below=settings.attainment_red_below,
+            sales_data(store, currency), table, scope, lang=lang, currency=currency, red_below=settings.attainment_red_below,
             green_from=settings.attainment_green_from), period=period, scope=scope, lang=lang, level=level)
         deck = shared_chart("overview-map", lambda: performance_deck(
             shapes, density, basemap_url=settings.basemap_url, tooltip_labels={

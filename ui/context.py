@@ -64,14 +64,20 @@ def _require_shell() -> None:
         st.switch_page("app.py", query_params={**st.query_params.to_dict(), "goto": page})
 
 
+def process_store(config: Settings) -> Store:
+    """The one store of the process for `config`, as the pages get it. The cache is keyed by the
+    arguments as passed, so whoever shares the pages' store (the memory and page benches) opens it
+    here: a second Store of the same file would load, and hold, a second copy of the sales data."""
+    return _open_store(config.db_path, config.adopt_database, config.read_only)
+
+
 def _shared_store(*, stop: bool = True) -> Store:
     """The one store of the process; a busy, missing, corrupt or foreign database stops the page
     with the friendly error (not cached: the next run tries again, the file may be free by then),
     or raises it with `stop=False`."""
     _require_shell()
     try:
-        config = settings()
-        return _open_store(config.db_path, config.adopt_database, config.read_only)
+        return process_store(settings())
     except TerrainError as error:
         if not stop:
             raise

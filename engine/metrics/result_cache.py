@@ -151,3 +151,10 @@ def versioned(store, key: Hashable, compute: Callable[[], Any]) -> Any:
             current = (version, ResultCache(max_entries=128, max_bytes=128 * 1024 * 1024))
             _by_store[store] = current
     return current[1].get(key, compute)
+
+
+def forget_versioned(store) -> None:
+    """Drop `store`'s memo of `versioned` results now (its data version moved on: nobody will ask
+    for them again, and they would otherwise stay until the next `versioned` call)."""
+    with _by_store_lock:
+        _by_store.pop(store, None)

@@ -15,7 +15,7 @@ from datetime import date
 
 import polars as pl
 
-from engine.metrics.result_cache import ResultCache
+from engine.metrics.result_cache import ResultCache, forget_versioned
 from engine.geo.boundaries import account_units
 from engine.store.errors import TerrainError
 from engine.territories.hierarchy import UNASSIGNED_ID, Hierarchy, build_hierarchy
@@ -139,9 +139,23 @@ def sales_data(store: "Store | StoreAsOf", reporting_currency: str = "USD") -> S
     with _lock:
         current = _cache.get(store)
         if current is None or current.version != version:
+            if current is not None:
+                retire(store, current)
             current = _load(store, version, reporting_currency)
             _cache[store] = current
     return visible_data(current, viewer_store)
+
+
+def retire(store: Store, old: SalesData) -> None:
+    """Let an old data version go before the new one loads: without this the server held both
+    (5.2 GB at 1M / 6M after an import). Its memo and cubes are emptied too, since a session in
+    the middle of a run, or a planner's plan in a session's state, may still hold the SalesData
+    itself; the frames such a run reads stay valid, and nothing asks for the old cubes again."""
+    _cache.pop(store, None)
+    old.memo.clear()
+    with old.memo_lock:
+        old.frames.clear()
+    forget_versioned(store)
 
 
 def data_now(data: SalesData, today: date | None = None) -> date:

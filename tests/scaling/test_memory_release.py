@@ -1,0 +1,67 @@
+"""Memory given back (docs/scaling.md, **Memory**): an old data version is let go before the new one
+loads, DuckDB's allocator purges what a query freed, and strings reach polars as string views
+without changing a value."""
+from __future__ import annotations
+
+import ctypes
+
+import polars as pl
+import pytest
+
+from engine.metrics.sales_data import _cache, sales_data
+from engine.metrics.kpis import kpi_table
+from engine.metrics.performance import as_of_date
+from engine.metrics.periods import period_containing
+from engine.store.memory import give_back
+from engine.store.settings import load_settings
+from tests.conftest import fill_tiny_company
+
+
+@pytest.fixture
+def tiny(store):
+    fill_tiny_company(store)
+    return store
+
+
+def _duckdb_resident_mb() -> float:
+    import _duckdb
+
+    ctl = ctypes.CDLL(_duckdb.__file__).duckdb_je_mallctl
+    epoch, value, size = ctypes.c_uint64(1), ctypes.c_size_t(0), ctypes.c_size_t(ctypes.sizeof(ctypes.c_size_t))
+    ctl(b"epoch", None, None, ctypes.byref(epoch), ctypes.c_size_t(8))
+    assert ctl(b"stats.resident", ctypes.byref(value), ctypes.byref(size), None, ctypes.c_size_t(0)) == 0
+    return value.value / 2**20
+
+
+def test_an_old_data_version_is_emptied_and_dropped_when_the_new_one_loads(tiny):
+    settings = load_settings({})
+    period = period_containing(as_of_date(tiny), "quarter", settings.fiscal_year_start_month)
+    old = sales_data(tiny, settings.reporting_currency)
+    before = kpi_table(tiny, period, "region", settings)
+    old.per_version("a cube", lambda: pl.DataFrame({"x": [1]}))
+    assert len(old.memo) and old.frames
+    with tiny.transaction() as tx:  # a committed write: the data version moves on
+        tx.execute("UPDATE deals SET amount_rc = amount_rc WHERE false")
+    new = sales_data(tiny, settings.reporting_currency)
+    assert new is not old and _cache[tiny] is new
+    assert len(old.memo) == 0 and old.frames == {}  # a session still holding `old` keeps no cubes alive
+    assert kpi_table(tiny, period, "region", settings).equals(before)  # same figures from the new version
+    assert old.deals.equals(new.deals)  # a run still reading the old frames reads them whole
+
+
+def test_duckdb_gives_back_the_pages_a_big_query_freed(store):
+    # a hash aggregate over 3M groups: its table is freed when the result is fetched
+    store.query("SELECT i % 3000000 AS g, count(*) AS n FROM range(6000000) t(i) GROUP BY 1 LIMIT 1")
+    assert give_back()
+    after = _duckdb_resident_mb()
+    store._cursor().sql("SELECT i % 3000000 AS g, count(*) AS n FROM range(6000000) t(i) GROUP BY 1 LIMIT 1").fetchall()
+    kept = _duckdb_resident_mb()  # without the purge the freed hash table stays resident
+    assert give_back()
+    assert _duckdb_resident_mb() < kept - 50 and _duckdb_resident_mb() < after + 50
+
+
+@pytest.mark.parametrize("value", ["", "short", "exactly12chr", "a string longer than twelve bytes", "上海市 浦东新区 客户"])
+def test_strings_read_as_views_keep_every_value(store, value):
+    frame = store.query("SELECT ?::VARCHAR AS s, NULL::VARCHAR AS empty, [?::VARCHAR] AS listed", [value, value])
+    assert frame.schema == pl.Schema({"s": pl.String, "empty": pl.String, "listed": pl.List(pl.String)})
+    assert frame.row(0) == (value, None, [value])
