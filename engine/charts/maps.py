@@ -56,7 +56,10 @@ def row_accounts(data: SalesData, table: pl.DataFrame, scope_members: list[int])
     # A node shown as a row *and* as an ancestor of another row (a "direct" row) keeps only its own.
     direct_rows = [n for n in wanted if any(tree.is_below(m, n) and m != n for m in wanted)]
     mapping = mapping.filter(~pl.col("ancestor").is_in(direct_rows) | (pl.col("node") == pl.col("ancestor")))
-    return cells.join(mapping.select("node", "id"), on="node").select("id", "unit", "lon", "lat", "accounts")
+    # (cast: with no row to map, as in a database nothing has been imported into yet, polars
+    # cannot know the empty mapping's ids are text)
+    return (cells.join(mapping.select("node", pl.col("id").cast(pl.String)), on="node")
+            .select("id", "unit", "lon", "lat", "accounts"))
 
 
 def row_geometry(cells: pl.DataFrame) -> dict[str, dict]:

@@ -33,6 +33,13 @@ def test_warm_caches_computes_what_the_pages_then_read(tiny):
     assert memo.misses == misses
 
 
+def test_warm_start_on_a_database_nothing_was_imported_into(store):
+    """A fresh install starts the server before the first import: every step runs (the map's
+    empty row mapping once failed on its ids' type: 'is_in cannot check for UInt32 values')."""
+    timings = warm_caches(store, load_settings({}))
+    assert tuple(timings) == STEPS
+
+
 def test_the_warm_start_runs_once_per_process(tiny, monkeypatch):
     from ui import warm_start
 
