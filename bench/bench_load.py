@@ -43,6 +43,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+import load_ws  # noqa: E402 — the protocol-level client, beside this file
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
@@ -52,6 +54,7 @@ CONTEXT = {"viewport": {"width": 1024, "height": 640}, "locale": "en-US", "reduc
            "service_workers": "block"}
 TICKS = os.sysconf("SC_CLK_TCK")
 SKIP_PAGES = ("/import",)  # the import session uses it; browsing it alone computes nothing
+SKIP = tuple(path.strip("/") for path in SKIP_PAGES)  # the same, as the websocket client names pages
 # Settled: the heading is not the one the click left, and no script is running.
 SETTLED = """(previous) => {
   const heading = document.querySelector('[data-testid="stMain"] h1');
@@ -96,12 +99,13 @@ class Sampler(threading.Thread):
             time.sleep(0.2)
 
 
-def serve(db: str, log: Path | None = None, run_log: Path | None = None) -> tuple[subprocess.Popen, str]:
+def serve(db: str, log: Path | None = None, run_log: Path | None = None,
+          app: Path = REPO / "app.py") -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free loopback port against `db` (output to `log`, every script
     run's time to `run_log`, if given); returns the process and its URL once it answers its health check."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
          "--server.fileWatcherType=none"],
         cwd=REPO, env={**os.environ, "TERRAIN_DB": db, "TERRAIN_RUN_LOG": str(run_log or "")}, stdout=log.open("w") if log else subprocess.DEVNULL,
@@ -198,20 +202,55 @@ async def run_import(browser, url: str, file: Path, timeout: float, results: lis
         await context.close()
 
 
-async def one_round(url: str, sessions: int, duration: float, timeout: float, file: Path | None) -> tuple[list, list]:
-    from playwright.async_api import async_playwright
-
+async def one_round(url: str, sessions: int, duration: float, timeout: float, file: Path | None,
+                    client: str = "browser") -> tuple[list, list]:
+    """One round: `sessions` people browsing (chromium pages, or websocket sessions with
+    `client="ws"`) and, with `file`, one more importing it in a browser alongside."""
     results: list = []
     imports: list = []
+    until = time.perf_counter() + duration
+    if client == "ws" and file is None:
+        await asyncio.gather(*(load_ws.browse(url, until, timeout, results, n, SKIP) for n in range(sessions)))
+        return results, imports
+    from playwright.async_api import async_playwright
+
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        until = time.perf_counter() + duration
-        tasks = [browse(browser, url, until, timeout, results, n) for n in range(sessions)]
+        if client == "ws":
+            tasks = [load_ws.browse(url, until, timeout, results, n, SKIP) for n in range(sessions)]
+        else:
+            tasks = [browse(browser, url, until, timeout, results, n) for n in range(sessions)]
         if file is not None:
             tasks.append(run_import(browser, url, file, timeout, imports))
         await asyncio.gather(*tasks)
         await browser.close()
     return results, imports
+
+
+def first_page(url: str, client: str) -> float:
+    """Seconds until the first page of a fresh server has settled (it waits for the warm start's data)."""
+    opened = time.perf_counter()
+    if client == "ws":
+        async def once() -> None:
+            person = load_ws.WsPerson(url)
+            try:
+                await asyncio.wait_for(person.open(), 600)
+            finally:
+                await person.close()
+
+        asyncio.run(once())
+        return time.perf_counter() - opened
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        opened = time.perf_counter()
+        page.goto(url, timeout=600_000)
+        page.wait_for_function(SETTLED, arg="", timeout=600_000, polling=100)
+        first = time.perf_counter() - opened
+        browser.close()
+    return first
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -262,8 +301,8 @@ def report(number: int, results: list, imports: list, cpu: float, peak: float, w
     by_page: dict[str, list[float]] = {}
     for href, seconds, kind in views:
         if kind == "ok":
-            path = urllib.parse.urlsplit(href).path.strip("/")
-            by_page.setdefault(path.rsplit("/", 1)[-1] or "overview", []).append(seconds)
+            path = urllib.parse.urlsplit(href).path.strip("/").rsplit("/", 1)[-1]
+            by_page.setdefault(path if path not in ("", "home") else "overview", []).append(seconds)
     print("  " + ", ".join(f"{name} p50 {statistics.median(v):.2f} s / p95 {percentile(v, 0.95):.2f} s"
                            for name, v in sorted(by_page.items())))
     for _, seconds, kind in imports:
@@ -280,6 +319,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=30, help="seconds before a page load counts as timed out")
     parser.add_argument("--import", dest="import_file", type=Path,
                         help="a CRM export to import alongside, on the Import page, in every round")
+    parser.add_argument("--client", choices=("browser", "ws"), default="browser",
+                        help="browser: headless chromium pages; ws: Streamlit's websocket protocol, nothing rendered")
     parser.add_argument("--nice", type=int, default=10,
                         help="how much lower the browsers' priority is than the server's (0 = the same)")
     args = parser.parse_args()
@@ -297,16 +338,7 @@ def main() -> int:
     ok = True
     try:
         # The first request starts the warm start; the page waits for it, so this is the cold start.
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page()
-            opened = time.perf_counter()
-            page.goto(url, timeout=600_000)
-            page.wait_for_function(SETTLED, arg="", timeout=600_000, polling=100)
-            first = time.perf_counter() - opened
-            browser.close()
+        first = first_page(url, args.client)
         # The warm start goes on computing the other pages' figures in the background: wait until
         # the server idles, so the sessions measure serving, not warming.
         idle_since = time.perf_counter()
@@ -319,12 +351,12 @@ def main() -> int:
         baseline = memory_mb(process.pid, "VmRSS")
         print(f"server {url} on {args.db}: up and first page in {time.perf_counter() - started:.1f} s "
               f"(first page {first:.1f} s), warm start done at {warmed:.0f} s; baseline memory {baseline:,.0f} MB; "
-              f"{args.sessions} sessions × {args.duration:.0f} s × {args.rounds} round(s)", flush=True)
+              f"{args.sessions} {args.client} sessions × {args.duration:.0f} s × {args.rounds} round(s)", flush=True)
         for number in range(1, args.rounds + 1):
             sampler.reset()
             cpu_before, wall, since = cpu_seconds(process.pid), time.perf_counter(), time.time()
             results, imports = asyncio.run(one_round(url, args.sessions, args.duration, args.timeout,
-                                                     args.import_file))
+                                                     args.import_file, args.client))
             wall = time.perf_counter() - wall
             ok &= report(number, results, imports, cpu_seconds(process.pid) - cpu_before, sampler.peak, wall)
             report_server(server_runs(run_log, since, time.time()))
