@@ -87,6 +87,11 @@ class WsPerson:
         """Move to `page` as a click on its sidebar link does."""
         return await self._rerun(page_name=page.url_path, script_hash=page.script_hash)
 
+    async def rerun(self) -> Run:
+        """Run the current page again, as pressing R (or a widget's change) does."""
+        page = next((p for p in self.pages if p.script_hash == self.current), None)
+        return await self._rerun(page_name=page.url_path if page else "", script_hash=self.current)
+
     def browsable(self, skip: tuple[str, ...] = ()) -> list[Page]:
         """The sidebar's pages (the navigation's visible ones), less those in `skip`."""
         return [p for p in self.pages if not p.hidden and p.url_path not in skip]
