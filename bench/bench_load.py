@@ -4,7 +4,12 @@
     .venv/bin/python bench/bench_load.py --db big.duckdb --sessions 20 --duration 90 --rounds 2
     .venv/bin/python bench/bench_load.py --db big.duckdb --import deals.csv   # an import runs alongside
     .venv/bin/python bench/bench_load.py --db big.duckdb --duration 120 --rounds 10 --import deals.csv
+    .venv/bin/python bench/bench_load.py --db big.duckdb --client ws --duration 120 --rounds 10 --import Account.csv
 
+`--client ws` makes each person a websocket session speaking Streamlit's own protocol (bench/load_ws.py:
+a rerun per page, the server's messages read until the run finishes, nothing rendered), so twenty of
+them cost the machine what twenty real users cost the server, not twenty chromium renderers; the
+importer stays one browser. The page time is then the send of the rerun to the run's end.
 Starts the app on a loopback port against the database, waits for its warm start, then opens N
 headless chromium sessions (one browser, a context each) that each open the app and click through
 every page of the sidebar for `--duration` seconds. A page time runs from the click to the moment
