@@ -138,7 +138,8 @@ def receivables(store, scope, as_of, lang: str, memo: dict) -> None:
     cells[0].metric(t("health.recv.outstanding", lang), fmt_money(total["outstanding"], lang, currency))
     cells[1].metric(t("health.recv.past_due", lang), fmt_money(total["past_due"], lang, currency))
     cells[2].metric(t("health.recv.dso", lang), "–" if total["dso"] is None else f"{total['dso']:.1f}")
-    chart = past_due_by_territory(ageing, lang, currency)
+    chart = shared_result("health_receivables_chart", lambda: past_due_by_territory(ageing, lang, currency),
+                          lang=lang, currency=currency, **memo)
     st.altair_chart(chart, width="stretch")
     chart_downloads(chart, "receivables-by-territory", key="health-recv-chart")
     show(ageing, lambda c: t(f"health.col.{c}", lang), currency, lang=lang, key="health_receivables",

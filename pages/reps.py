@@ -16,6 +16,7 @@ from engine.metrics.performance import as_of_date, monthly_trend
 from engine.metrics.reps import leaderboard, rep_accounts, rep_deals, stars_and_strugglers
 from ui import context
 from ui.downloads import chart_downloads, table_downloads
+from ui.shared import shared_chart
 from ui.tables import show
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
@@ -69,9 +70,11 @@ with right, st.container(border=True):
 
 st.subheader(tr("reps.leaderboard"))
 reached = board.filter(board["attainment"] >= green).height
-chart = attainment_chart(board, lang, currency, red_below=red, green_from=green,
-                         title=tr("reps.chart_title", count=reached, total=board.filter(
-                             board["attainment"].is_not_null()).height))
+# one chart per period, scope, day and language for everyone (ui/shared.py): built and checked once
+chart = shared_chart("reps-attainment", lambda: attainment_chart(
+    board, lang, currency, red_below=red, green_from=green,
+    title=tr("reps.chart_title", count=reached, total=board.filter(board["attainment"].is_not_null()).height)),
+    period=period, scope=scope, lang=lang, as_of=as_of, settings=settings)
 picked = st.altair_chart(chart, on_select="rerun", selection_mode=SELECTION, key="reps-chart")
 chart_downloads(chart, f"rep-attainment-{period.code}", key="dl-reps-chart")
 
@@ -107,7 +110,8 @@ tiles[3].metric(tr("metrics.col.gap"), _money(rep["gap"]), border=True)
 tiles[4].metric(tr("metrics.col.pipeline"), _money(rep["pipeline"]), border=True)
 
 trend = monthly_trend(store, period, scope, rep_id=rep_id, settings=settings)
-trend_view = trend_chart(trend, lang, currency, title=tr("reps.trend_title", name=rep["name"]))
+trend_view = shared_chart("reps-trend", lambda: trend_chart(trend, lang, currency, title=tr("reps.trend_title", name=rep["name"])),
+                          period=period, scope=scope, lang=lang, rep=rep_id, as_of=as_of, settings=settings)
 st.altair_chart(trend_view)
 chart_downloads(trend_view, f"rep-trend-{rep_id}", key="dl-rep-trend")
 
