@@ -119,3 +119,12 @@ def test_the_reps_charts_are_built_once_for_every_session(demo_db, monkeypatch):
     assert not first.exception and not second.exception
     assert len(bars) == 1 and len(trends) == 1
     assert run_page("reps", lang="zh") and len(bars) == 2  # its words are the language's
+
+
+def test_the_board_map_is_built_once_for_every_screen(demo_db, monkeypatch):
+    import engine.charts.board_map
+
+    maps = counting(monkeypatch, engine.charts.board_map, "board_map")
+    first, second = run_page("board"), run_page("board")  # two screens of the same view
+    assert not first.exception and not second.exception
+    assert len(maps) == 1
