@@ -18,6 +18,7 @@ from tests.conftest import REPO
 sys.path.insert(0, str(REPO / "bench"))
 import bench_load  # noqa: E402
 import load_ws  # noqa: E402
+from tests.scaling.served import journey_against  # noqa: E402
 
 TWO_PAGES = '''
 import streamlit as st
@@ -104,9 +105,7 @@ def test_every_terrain_page_runs_over_the_websocket(tmp_path):
     from engine.demo.company import build_demo
     from tests.conftest import database_file
 
-    process, url = bench_load.serve(str(database_file(tmp_path / "demo.duckdb", build_demo)))
-
-    async def every_page():
+    async def every_page(url):
         person = load_ws.WsPerson(url)
         runs = {"open": await asyncio.wait_for(person.open(), 300)}
         for page in person.browsable(bench_load.SKIP):
@@ -114,11 +113,7 @@ def test_every_terrain_page_runs_over_the_websocket(tmp_path):
         await person.close()
         return runs
 
-    try:
-        runs = asyncio.run(every_page())
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    runs = journey_against(database_file(tmp_path / "demo.duckdb", build_demo), every_page)
     assert set(runs) == {"open", "overview", "reps", "forecast", "targets", "activity", "health", "board", "territories",
                          "planner", "users"}
     for page, run in runs.items():

@@ -15,8 +15,8 @@ import tomllib
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
-import bench_load  # noqa: E402
 import load_ws  # noqa: E402
+from tests.scaling.served import journey_against  # noqa: E402
 
 COUNTING = '''
 import gc
@@ -34,9 +34,7 @@ def test_the_shipped_config_turns_the_post_run_collection_off():
 def test_runs_of_the_served_app_make_no_full_collection_each(tmp_path):
     app = tmp_path / "counting.py"
     app.write_text(COUNTING)
-    process, url = bench_load.serve(str(tmp_path / "unused.duckdb"), app=app)
-
-    async def counts() -> list[int]:
+    async def counts(url) -> list[int]:
         person = load_ws.WsPerson(url)
         seen = []
         for _ in range(12):
@@ -45,9 +43,5 @@ def test_runs_of_the_served_app_make_no_full_collection_each(tmp_path):
         await person.close()
         return seen
 
-    try:
-        seen = asyncio.run(counts())
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    seen = journey_against(tmp_path / "unused.duckdb", counts, app=app)
     assert seen[-1] - seen[1] <= 3, seen  # with postScriptGC on it grows by one every run: 10 here
