@@ -324,6 +324,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=30, help="seconds before a page load counts as timed out")
     parser.add_argument("--import", dest="import_file", type=Path,
                         help="a CRM export to import alongside, on the Import page, in every round")
+    parser.add_argument("--settle", type=float, default=130,
+                        help="seconds to wait after the last round before the memory is read again "
+                             "(disconnected sessions are kept 120 s; 0 = do not wait)")
     parser.add_argument("--client", choices=("browser", "ws"), default="browser",
                         help="browser: headless chromium pages; ws: Streamlit's websocket protocol, nothing rendered")
     parser.add_argument("--nice", type=int, default=10,
@@ -368,6 +371,12 @@ def main() -> int:
             time.sleep(2)
             print(f"  after the sessions: {memory_mb(process.pid, 'VmRSS'):,.0f} MB (baseline {baseline:,.0f} MB)",
                   flush=True)
+        if args.settle:
+            # A disconnected session's state (a planner's plan on its data version, widgets, uploads) is
+            # kept for Streamlit's server.disconnectedSessionTTL (120 s) in case its tab reconnects.
+            time.sleep(args.settle)
+            print(f"after {args.settle:.0f} s without sessions: {memory_mb(process.pid, 'VmRSS'):,.0f} MB "
+                  f"(baseline {baseline:,.0f} MB)", flush=True)
         print(f"server peak over the run (VmHWM) {memory_mb(process.pid, 'VmHWM'):,.0f} MB; "
               f"goal: no errors or timeouts, p95 ≤ 3 s, ≤ 4 GB — {'met' if ok else 'NOT met'}")
     finally:
