@@ -263,15 +263,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def server_runs(run_log: Path, since: float, until: float) -> list[tuple[str, float, float]]:
-    """(page, wall ms, CPU ms) of every script run the server logged between two epoch times."""
+def server_runs(run_log: Path, since: float, until: float) -> list[tuple[str, float, float, float | None]]:
+    """(page, wall ms, CPU ms, ms waiting for a core or None) of every script run the server logged
+    between two epoch times (ui/run_log.py)."""
     runs = []
     if not run_log.exists():
         return runs
     for line in run_log.read_text(encoding="utf-8").splitlines():
-        at, page, wall, cpu, _ = line.split("\t")
+        at, page, wall, cpu, _, *queued = line.split("\t")
         if since <= float(at) <= until:
-            runs.append((page, float(wall), float(cpu)))
+            runs.append((page, float(wall), float(cpu), float(queued[0]) if queued and queued[0] else None))
     return runs
 
 
@@ -280,12 +281,19 @@ def report_server(runs: list[tuple[str, float, float]]) -> bool:
     if not runs:
         print("  server's own time: no runs logged")
         return True
-    walls = [w / 1000 for _, w, _ in runs]
-    cpu = statistics.mean(c for *_, c in runs)
+    walls = [w / 1000 for _, w, _, _ in runs]
+    cpu = statistics.mean(c for _, _, c, _ in runs)
     print(f"  server's own time per run ({len(runs)} runs): p50 {statistics.median(walls):.2f} s, "
           f"p95 {percentile(walls, 0.95):.2f} s, max {max(walls):.2f} s; script thread CPU {cpu:.0f} ms mean")
+    queued = [q for *_, q in runs if q is not None]
+    if queued:  # where a run's wall went: on a core, ready but without one, or not runnable at all
+        wall = statistics.mean(w for _, w, _, _ in runs)
+        waiting = statistics.mean(queued)
+        print(f"    a run's {wall:.0f} ms mean wall: {cpu:.0f} ms on a core, {waiting:.0f} ms ready but waiting for "
+              f"a core (the machine's other processes), {max(wall - cpu - waiting, 0):.0f} ms not runnable "
+              f"(the GIL, locks, another session's result)")
     by_page: dict[str, list[float]] = {}
-    for page, wall, _ in runs:
+    for page, wall, _, _ in runs:
         by_page.setdefault(page, []).append(wall / 1000)
     print("    " + ", ".join(f"{name} p50 {statistics.median(v):.2f} / p95 {percentile(v, 0.95):.2f} s"
                              for name, v in sorted(by_page.items())))
