@@ -4,7 +4,12 @@
     .venv/bin/python bench/bench_load.py --db big.duckdb --sessions 20 --duration 90 --rounds 2
     .venv/bin/python bench/bench_load.py --db big.duckdb --import deals.csv   # an import runs alongside
     .venv/bin/python bench/bench_load.py --db big.duckdb --duration 120 --rounds 10 --import deals.csv
+    .venv/bin/python bench/bench_load.py --db big.duckdb --client ws --duration 120 --rounds 10 --import Account.csv
 
+`--client ws` makes each person a websocket session speaking Streamlit's own protocol (bench/load_ws.py:
+a rerun per page, the server's messages read until the run finishes, nothing rendered), so twenty of
+them cost the machine what twenty real users cost the server, not twenty chromium renderers; the
+importer stays one browser. The page time is then the send of the rerun to the run's end.
 Starts the app on a loopback port against the database, waits for its warm start, then opens N
 headless chromium sessions (one browser, a context each) that each open the app and click through
 every page of the sidebar for `--duration` seconds. A page time runs from the click to the moment
@@ -43,6 +48,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+import load_ws  # noqa: E402 — the protocol-level client, beside this file
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
@@ -52,6 +59,7 @@ CONTEXT = {"viewport": {"width": 1024, "height": 640}, "locale": "en-US", "reduc
            "service_workers": "block"}
 TICKS = os.sysconf("SC_CLK_TCK")
 SKIP_PAGES = ("/import",)  # the import session uses it; browsing it alone computes nothing
+SKIP = tuple(path.strip("/") for path in SKIP_PAGES)  # the same, as the websocket client names pages
 # Settled: the heading is not the one the click left, and no script is running.
 SETTLED = """(previous) => {
   const heading = document.querySelector('[data-testid="stMain"] h1');
@@ -96,12 +104,13 @@ class Sampler(threading.Thread):
             time.sleep(0.2)
 
 
-def serve(db: str, log: Path | None = None, run_log: Path | None = None) -> tuple[subprocess.Popen, str]:
+def serve(db: str, log: Path | None = None, run_log: Path | None = None,
+          app: Path = REPO / "app.py") -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free loopback port against `db` (output to `log`, every script
     run's time to `run_log`, if given); returns the process and its URL once it answers its health check."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
          "--server.fileWatcherType=none"],
         cwd=REPO, env={**os.environ, "TERRAIN_DB": db, "TERRAIN_RUN_LOG": str(run_log or "")}, stdout=log.open("w") if log else subprocess.DEVNULL,
@@ -198,15 +207,24 @@ async def run_import(browser, url: str, file: Path, timeout: float, results: lis
         await context.close()
 
 
-async def one_round(url: str, sessions: int, duration: float, timeout: float, file: Path | None) -> tuple[list, list]:
-    from playwright.async_api import async_playwright
-
+async def one_round(url: str, sessions: int, duration: float, timeout: float, file: Path | None,
+                    client: str = "browser") -> tuple[list, list]:
+    """One round: `sessions` people browsing (chromium pages, or websocket sessions with
+    `client="ws"`) and, with `file`, one more importing it in a browser alongside."""
     results: list = []
     imports: list = []
+    until = time.perf_counter() + duration
+    if client == "ws" and file is None:
+        await asyncio.gather(*(load_ws.browse(url, until, timeout, results, n, SKIP) for n in range(sessions)))
+        return results, imports
+    from playwright.async_api import async_playwright
+
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        until = time.perf_counter() + duration
-        tasks = [browse(browser, url, until, timeout, results, n) for n in range(sessions)]
+        if client == "ws":
+            tasks = [load_ws.browse(url, until, timeout, results, n, SKIP) for n in range(sessions)]
+        else:
+            tasks = [browse(browser, url, until, timeout, results, n) for n in range(sessions)]
         if file is not None:
             tasks.append(run_import(browser, url, file, timeout, imports))
         await asyncio.gather(*tasks)
@@ -214,20 +232,47 @@ async def one_round(url: str, sessions: int, duration: float, timeout: float, fi
     return results, imports
 
 
+def first_page(url: str, client: str) -> float:
+    """Seconds until the first page of a fresh server has settled (it waits for the warm start's data)."""
+    opened = time.perf_counter()
+    if client == "ws":
+        async def once() -> None:
+            person = load_ws.WsPerson(url)
+            try:
+                await asyncio.wait_for(person.open(), 600)
+            finally:
+                await person.close()
+
+        asyncio.run(once())
+        return time.perf_counter() - opened
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        opened = time.perf_counter()
+        page.goto(url, timeout=600_000)
+        page.wait_for_function(SETTLED, arg="", timeout=600_000, polling=100)
+        first = time.perf_counter() - opened
+        browser.close()
+    return first
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def server_runs(run_log: Path, since: float, until: float) -> list[tuple[str, float, float]]:
-    """(page, wall ms, CPU ms) of every script run the server logged between two epoch times."""
+def server_runs(run_log: Path, since: float, until: float) -> list[tuple[str, float, float, float | None]]:
+    """(page, wall ms, CPU ms, ms waiting for a core or None) of every script run the server logged
+    between two epoch times (ui/run_log.py)."""
     runs = []
     if not run_log.exists():
         return runs
     for line in run_log.read_text(encoding="utf-8").splitlines():
-        at, page, wall, cpu, _ = line.split("\t")
+        at, page, wall, cpu, _, *queued = line.split("\t")
         if since <= float(at) <= until:
-            runs.append((page, float(wall), float(cpu)))
+            runs.append((page, float(wall), float(cpu), float(queued[0]) if queued and queued[0] else None))
     return runs
 
 
@@ -236,12 +281,19 @@ def report_server(runs: list[tuple[str, float, float]]) -> bool:
     if not runs:
         print("  server's own time: no runs logged")
         return True
-    walls = [w / 1000 for _, w, _ in runs]
-    cpu = statistics.mean(c for *_, c in runs)
+    walls = [w / 1000 for _, w, _, _ in runs]
+    cpu = statistics.mean(c for _, _, c, _ in runs)
     print(f"  server's own time per run ({len(runs)} runs): p50 {statistics.median(walls):.2f} s, "
           f"p95 {percentile(walls, 0.95):.2f} s, max {max(walls):.2f} s; script thread CPU {cpu:.0f} ms mean")
+    queued = [q for *_, q in runs if q is not None]
+    if queued:  # where a run's wall went: on a core, ready but without one, or not runnable at all
+        wall = statistics.mean(w for _, w, _, _ in runs)
+        waiting = statistics.mean(queued)
+        print(f"    a run's {wall:.0f} ms mean wall: {cpu:.0f} ms on a core, {waiting:.0f} ms ready but waiting for "
+              f"a core (the machine's other processes), {max(wall - cpu - waiting, 0):.0f} ms not runnable "
+              f"(the GIL, locks, another session's result)")
     by_page: dict[str, list[float]] = {}
-    for page, wall, _ in runs:
+    for page, wall, _, _ in runs:
         by_page.setdefault(page, []).append(wall / 1000)
     print("    " + ", ".join(f"{name} p50 {statistics.median(v):.2f} / p95 {percentile(v, 0.95):.2f} s"
                              for name, v in sorted(by_page.items())))
@@ -262,8 +314,8 @@ def report(number: int, results: list, imports: list, cpu: float, peak: float, w
     by_page: dict[str, list[float]] = {}
     for href, seconds, kind in views:
         if kind == "ok":
-            path = urllib.parse.urlsplit(href).path.strip("/")
-            by_page.setdefault(path.rsplit("/", 1)[-1] or "overview", []).append(seconds)
+            path = urllib.parse.urlsplit(href).path.strip("/").rsplit("/", 1)[-1]
+            by_page.setdefault(path if path not in ("", "home") else "overview", []).append(seconds)
     print("  " + ", ".join(f"{name} p50 {statistics.median(v):.2f} s / p95 {percentile(v, 0.95):.2f} s"
                            for name, v in sorted(by_page.items())))
     for _, seconds, kind in imports:
@@ -280,6 +332,11 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=30, help="seconds before a page load counts as timed out")
     parser.add_argument("--import", dest="import_file", type=Path,
                         help="a CRM export to import alongside, on the Import page, in every round")
+    parser.add_argument("--settle", type=float, default=130,
+                        help="seconds to wait after the last round before the memory is read again "
+                             "(disconnected sessions are kept 120 s; 0 = do not wait)")
+    parser.add_argument("--client", choices=("browser", "ws"), default="browser",
+                        help="browser: headless chromium pages; ws: Streamlit's websocket protocol, nothing rendered")
     parser.add_argument("--nice", type=int, default=10,
                         help="how much lower the browsers' priority is than the server's (0 = the same)")
     args = parser.parse_args()
@@ -297,16 +354,7 @@ def main() -> int:
     ok = True
     try:
         # The first request starts the warm start; the page waits for it, so this is the cold start.
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page()
-            opened = time.perf_counter()
-            page.goto(url, timeout=600_000)
-            page.wait_for_function(SETTLED, arg="", timeout=600_000, polling=100)
-            first = time.perf_counter() - opened
-            browser.close()
+        first = first_page(url, args.client)
         # The warm start goes on computing the other pages' figures in the background: wait until
         # the server idles, so the sessions measure serving, not warming.
         idle_since = time.perf_counter()
@@ -319,18 +367,24 @@ def main() -> int:
         baseline = memory_mb(process.pid, "VmRSS")
         print(f"server {url} on {args.db}: up and first page in {time.perf_counter() - started:.1f} s "
               f"(first page {first:.1f} s), warm start done at {warmed:.0f} s; baseline memory {baseline:,.0f} MB; "
-              f"{args.sessions} sessions × {args.duration:.0f} s × {args.rounds} round(s)", flush=True)
+              f"{args.sessions} {args.client} sessions × {args.duration:.0f} s × {args.rounds} round(s)", flush=True)
         for number in range(1, args.rounds + 1):
             sampler.reset()
             cpu_before, wall, since = cpu_seconds(process.pid), time.perf_counter(), time.time()
             results, imports = asyncio.run(one_round(url, args.sessions, args.duration, args.timeout,
-                                                     args.import_file))
+                                                     args.import_file, args.client))
             wall = time.perf_counter() - wall
             ok &= report(number, results, imports, cpu_seconds(process.pid) - cpu_before, sampler.peak, wall)
             report_server(server_runs(run_log, since, time.time()))
             time.sleep(2)
             print(f"  after the sessions: {memory_mb(process.pid, 'VmRSS'):,.0f} MB (baseline {baseline:,.0f} MB)",
                   flush=True)
+        if args.settle:
+            # A disconnected session's state (a planner's plan on its data version, widgets, uploads) is
+            # kept for Streamlit's server.disconnectedSessionTTL (120 s) in case its tab reconnects.
+            time.sleep(args.settle)
+            print(f"after {args.settle:.0f} s without sessions: {memory_mb(process.pid, 'VmRSS'):,.0f} MB "
+                  f"(baseline {baseline:,.0f} MB)", flush=True)
         print(f"server peak over the run (VmHWM) {memory_mb(process.pid, 'VmHWM'):,.0f} MB; "
               f"goal: no errors or timeouts, p95 ≤ 3 s, ≤ 4 GB — {'met' if ok else 'NOT met'}")
     finally:

@@ -24,6 +24,7 @@ from engine.metrics.performance import as_of_date
 from engine.metrics.sales_data import sales_data
 from engine.store.errors import TerrainError
 from ui import board_link, context
+from ui.shared import shared_chart
 
 # Static CSS, no data in it: the dark kiosk look, sidebar/header/menus hidden, type for 3 m.
 KIOSK_CSS = """<style>
@@ -77,8 +78,11 @@ def panel_regions(store, scope, lang, currency) -> None:
     rows = region_map_rows(store, scope, settings)
     left, right = st.columns([3, 2])
     with left:
-        deck, _ = board_map(sales_data(store), rows, scope, lang, red_below=settings.attainment_red_below,
-                            green_from=settings.attainment_green_from)
+        # every wall screen and desk of the same view shares one map (ui/shared.py): shapes, labels, layers
+        deck, _ = shared_chart("board-map", lambda: board_map(
+            sales_data(store), rows, scope, lang, red_below=settings.attainment_red_below,
+            green_from=settings.attainment_green_from), scope=scope, lang=lang, as_of=as_of_date(store),
+            settings=settings)
         st.pydeck_chart(deck, height=BOARD_MAP_PX[1], key="board_map")
     with right:
         table(money(rows.select("name", "share", "attainment"), (), lang, currency), lang)

@@ -152,8 +152,8 @@ def receivables(store, scope, as_of, lang: str, memo: dict) -> None:
     cells[0].metric(t("health.recv.outstanding", lang), fmt_money(total["outstanding"], lang, currency))
     cells[1].metric(t("health.recv.past_due", lang), fmt_money(total["past_due"], lang, currency))
     cells[2].metric(t("health.recv.dso", lang), "–" if total["dso"] is None else f"{total['dso']:.1f}")
-    chart = shared_result("health_receivables_chart", lambda: past_due_by_territory(ageing, lang, currency), lang=lang,
-                          **memo)
+    chart = shared_result("health_receivables_chart", lambda: past_due_by_territory(ageing, lang, currency),
+                          lang=lang, currency=currency, **memo)
     show_chart(chart, width="stretch")
     chart_downloads(chart, "receivables-by-territory", key="health-recv-chart")
     show(ageing, lambda c: t(f"health.col.{c}", lang), currency, lang=lang, key="health_receivables",

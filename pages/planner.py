@@ -30,6 +30,7 @@ from ui.planner_scenarios import scenarios_tab
 from ui.planner_tables import before_after_table, index_text
 from ui.tables import EMPTY, readable
 from ui.planner_units import whole_unit_controls
+from ui.shared import validated_once
 
 tr, lang, settings, store = context.tr, context.lang(), context.settings(), context.store()
 currency = settings.reporting_currency
@@ -91,7 +92,7 @@ def derived(name: str, build, *parts):
     memo = st.session_state.setdefault("planner_derived", {})
     key = (plan.state, *parts)
     if memo.get(name, (None,))[0] != key:
-        memo[name] = (key, build())
+        memo[name] = (key, validated_once(build()))  # a kept chart's schema check runs once
     return memo[name][1]
 
 

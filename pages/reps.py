@@ -71,9 +71,11 @@ with right, st.container(border=True):
 
 st.subheader(tr("reps.leaderboard"))
 reached = board.filter(board["attainment"] >= green).height
+# one chart per period, scope, day and language for everyone (ui/shared.py): built and checked once
 chart = shared_chart("reps-attainment", lambda: attainment_chart(
-    board, lang, currency, red_below=red, green_from=green, title=tr("reps.chart_title", count=reached, total=board.filter(
-        board["attainment"].is_not_null()).height)), period=period, scope=scope, lang=lang, red=red, green=green)
+    board, lang, currency, red_below=red, green_from=green,
+    title=tr("reps.chart_title", count=reached, total=board.filter(board["attainment"].is_not_null()).height)),
+    period=period, scope=scope, lang=lang, as_of=as_of, settings=settings)
 picked = show_chart(chart, on_select="rerun", selection_mode=SELECTION, key="reps-chart")
 chart_downloads(chart, f"rep-attainment-{period.code}", key="dl-reps-chart")
 
@@ -108,9 +110,9 @@ tiles[2].metric(tr("metrics.col.attainment"), fmt_pct(rep["attainment"], lang), 
 tiles[3].metric(tr("metrics.col.gap"), _money(rep["gap"]), border=True)
 tiles[4].metric(tr("metrics.col.pipeline"), _money(rep["pipeline"]), border=True)
 
-trend_view = shared_chart("reps-trend", lambda: trend_chart(
-    monthly_trend(store, period, scope, rep_id=rep_id, settings=settings), lang, currency,
-    title=tr("reps.trend_title", name=rep["name"])), period=period, scope=scope, lang=lang, rep=rep_id)
+trend = monthly_trend(store, period, scope, rep_id=rep_id, settings=settings)
+trend_view = shared_chart("reps-trend", lambda: trend_chart(trend, lang, currency, title=tr("reps.trend_title", name=rep["name"])),
+                          period=period, scope=scope, lang=lang, rep=rep_id, as_of=as_of, settings=settings)
 show_chart(trend_view)
 chart_downloads(trend_view, f"rep-trend-{rep_id}", key="dl-rep-trend")
 

@@ -129,7 +129,10 @@ def show(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *, lan
     """`readable` + `st.dataframe`: the one call a page makes to show a table. Signed columns (and
     any in `directions`, e.g. a scenario against the live assignment) are coloured by direction."""
     shown, config = readable(frame, label, currency, lang=lang, **kinds)
-    coloured = {**tones(shown, kinds.get("signed", ())), **(directions or {})}
+    # Only columns with a change to colour: a pandas Styler costs Streamlit a Python pass over every
+    # cell on every rerun (the planner's two tables before any move: 60% of its run at 1M accounts)
+    coloured = {c: d for c, d in {**tones(shown, kinds.get("signed", ())), **(directions or {})}.items()
+                if (d.fill_null(0) != 0).any()}
     data = styled(shown, coloured) if coloured and shown.height else shown
     st.dataframe(data, column_config=config, hide_index=True, key=key, height=height, width="stretch",
                  placeholder=EMPTY)

@@ -113,3 +113,12 @@ def test_english_money_changes_carry_their_sign():
                          signed=("won_delta",))
     assert config["won_delta"]["label"] == "won_delta (K USD)"
     assert config["won_delta"]["type_config"]["format"] == "%+.1f"
+
+
+def test_a_table_with_nothing_changed_goes_out_without_a_styler(tiny_db):
+    # a fresh plan: every delta is zero, so no cell has a colour and no Styler is marshalled
+    app = _run()
+    assert not app.exception
+    tables = [table for table in app.dataframe if "name" in table.value.columns]
+    assert tables and all(not table.proto.arrow_data.HasField("styler") for table in tables)
+    assert all(_coloured(table) == {} for table in tables)

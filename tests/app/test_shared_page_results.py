@@ -105,3 +105,26 @@ def test_a_download_builds_its_file_only_when_clicked(monkeypatch):
     assert built == [] and all(callable(data) for data in buttons.values())
     assert buttons["list.csv"]().decode("utf-8-sig") == "name,won\nAcme,1.5\n'=cmd,-2.0\n"
     assert built == [1]
+
+
+def test_the_reps_charts_are_built_once_for_every_session(demo_db, monkeypatch):
+    import engine.charts.reps
+    import engine.charts.overview
+
+    bars = counting(monkeypatch, engine.charts.reps, "attainment_chart")
+    trends = counting(monkeypatch, engine.charts.overview, "trend_chart")
+    first = run_page("reps")
+    second = run_page("reps")  # another session, same data version and view
+    second.run()
+    assert not first.exception and not second.exception
+    assert len(bars) == 1 and len(trends) == 1
+    assert run_page("reps", lang="zh") and len(bars) == 2  # its words are the language's
+
+
+def test_the_board_map_is_built_once_for_every_screen(demo_db, monkeypatch):
+    import engine.charts.board_map
+
+    maps = counting(monkeypatch, engine.charts.board_map, "board_map")
+    first, second = run_page("board"), run_page("board")  # two screens of the same view
+    assert not first.exception and not second.exception
+    assert len(maps) == 1
