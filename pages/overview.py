@@ -104,7 +104,7 @@ try:
     table = attainment_table(store, period, level, scope, settings, as_of)
     if level == "rep":  # people who own deals, as on the Reps page: an overlay specialist carries a
         # region's whole target into each of its territories ("Emily Smith is 100% behind, $86M to go" in DACH)
-        table = table.filter(table["id"].is_in(data.rep_ids))
+        table = table.filter(table["id"].is_in(sales_data(store, currency).rep_ids))
     tiles, to_date = period_to_date_tiles(store, kpi_tiles(store, period, scope, settings, as_of), period, as_of,
                                           scope, settings)
     trend = monthly_trend(store, period, scope, settings=settings)
