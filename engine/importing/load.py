@@ -264,7 +264,7 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
     if imported:
         progress(0.95, "routing")
         try:
-            routed = route_accounts(store, pl.concat(imported)["account_id"].unique().to_list(),
+            routed = route_accounts(store, pl.concat(imported)["account_id"],
                                     keep_crm_territory=keep_crm_territory)
             result.routed, result.orphans = routed.routed, routed.orphans
         except TerrainError as error:  # the import stands; the rules need fixing before they route
