@@ -198,15 +198,24 @@ def check_to_files(file_plan: FilePlan, stage_overrides: dict[str, str] | None, 
                               stage_overrides, target_split, limits)
     except ImportFailed as unreadable:
         return problem_frame(unreadable.problems)
-    frame_path, problems_path = temp.new_path(".arrow"), temp.new_path(".arrow")
+    problems_path = temp.new_path(".arrow")
     frame = checked.frame
     # A column no row fills (an export without currencies, territories…) costs 16 bytes a row in
     # the file all the same: a fifth of a 5M-deal hand-off. Its name and type are enough.
     empty = [(name, dtype) for name, dtype in frame.schema.items()
              if frame.height and name != ROW and frame[name].null_count() == frame.height]
-    frame.drop([name for name, _ in empty]).write_ipc(frame_path, compression="uncompressed")
+    frame = frame.drop([name for name, _ in empty])
+    frame_path = temp.handoff_path(frame.estimated_size())
+    try:
+        frame.write_ipc(frame_path, compression="uncompressed")
+    except OSError:
+        if frame_path.parent == temp.root:
+            raise
+        frame_path.unlink(missing_ok=True)  # shared memory filled up meanwhile: the import's folder then
+        frame_path = temp.new_path(".arrow")
+        frame.write_ipc(frame_path, compression="uncompressed")
     checked.problems.write_ipc(problems_path, compression="uncompressed")
-    return frame_path, problems_path, checked.rows_in, checked.split_rows, checked.notes, frame.columns, empty
+    return frame_path, problems_path, checked.rows_in, checked.split_rows, checked.notes, checked.frame.columns, empty
 
 
 def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context) -> tuple[pl.DataFrame, pl.DataFrame]:

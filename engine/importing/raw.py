@@ -31,6 +31,8 @@ Digest = str | Future[str]  # a file's sha256, or its computation under way
 BEYOND = "_beyond"  # the first field past the header's last column, in delimited text
 NO_DATA_ROWS = Note("import.problem.no_rows")
 TEMP_PREFIX = "terrain-"  # every temporary folder Terrain makes: terrain-<pid>-<random>
+SHARED_MEMORY = Path("/dev/shm")  # tmpfs on Linux: what is written there is never written to the disk
+_SHARED_MARGIN = 64 << 20
 
 
 @dataclass
@@ -119,8 +121,22 @@ class TempFiles:
     def new_path(self, suffix: str = ".csv") -> Path:
         return self.root / f"{uuid.uuid4().hex}{suffix}"
 
+    def handoff_path(self, size: int) -> Path:
+        """Where the worker writes a checked table of about `size` bytes for the server: in shared
+        memory when it has room for it twice over, else in the import's folder. A 5M-deal table is
+        1.2 GB, which the kernel would otherwise write to the disk while the server reads it."""
+        shared = SHARED_MEMORY / self.root.name
+        try:
+            if shutil.disk_usage(SHARED_MEMORY).free > 2 * size + _SHARED_MARGIN:
+                shared.mkdir(mode=0o700, exist_ok=True)
+                return shared / f"{uuid.uuid4().hex}.arrow"
+        except OSError:  # no shared memory here (not Linux), or not ours to write in
+            pass
+        return self.new_path(".arrow")
+
     def cleanup(self) -> None:
         if self._directory is not None:
+            shutil.rmtree(SHARED_MEMORY / self.root.name, ignore_errors=True)
             self._directory.cleanup()
 
     def __reduce__(self):
@@ -140,7 +156,9 @@ def sweep_stale(root: str | None = None) -> int:
     this process's own from before it started. Folders of other live processes are left alone.
     Returns how many were removed."""
     removed = 0
-    for folder in Path(root or temp_root()).glob(f"{TEMP_PREFIX}*"):
+    folders = [*Path(root or temp_root()).glob(f"{TEMP_PREFIX}*"),
+               *(SHARED_MEMORY.glob(f"{TEMP_PREFIX}*") if root is None else ())]
+    for folder in folders:
         pid_text = folder.name[len(TEMP_PREFIX):].split("-", 1)[0]
         if not folder.is_dir() or not pid_text.isdigit():
             continue
