@@ -13,7 +13,9 @@ import shutil
 import tempfile
 import time
 import uuid
+import weakref
 from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,6 +119,14 @@ class TempFiles:
         self._directory = None if root else tempfile.TemporaryDirectory(
             prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=temp_root())
         self.root = Path(root or self._directory.name)
+        # Its twin in shared memory (see handoff_path) is made here, never by a worker (one still
+        # checking a file of an import that has ended would make it again, and fill it), and goes
+        # with it, also when the plan is only dropped: TemporaryDirectory removes its own then too.
+        self._shared = None
+        if not root:
+            with suppress(OSError):  # no shared memory here (not Linux), or not ours to write in
+                (SHARED_MEMORY / self.root.name).mkdir(mode=0o700)
+            self._shared = weakref.finalize(self, shutil.rmtree, SHARED_MEMORY / self.root.name, ignore_errors=True)
 
     def new_path(self, suffix: str = ".csv") -> Path:
         return self.root / f"{uuid.uuid4().hex}{suffix}"
@@ -126,17 +136,14 @@ class TempFiles:
         memory when it has room for it twice over, else in the import's folder. A 5M-deal table is
         1.2 GB, which the kernel would otherwise write to the disk while the server reads it."""
         shared = SHARED_MEMORY / self.root.name
-        try:
-            if shutil.disk_usage(SHARED_MEMORY).free > 2 * size + _SHARED_MARGIN:
-                shared.mkdir(mode=0o700, exist_ok=True)
+        with suppress(OSError):
+            if shared.is_dir() and shutil.disk_usage(SHARED_MEMORY).free > 2 * size + _SHARED_MARGIN:
                 return shared / f"{uuid.uuid4().hex}.arrow"
-        except OSError:  # no shared memory here (not Linux), or not ours to write in
-            pass
         return self.new_path(".arrow")
 
     def cleanup(self) -> None:
         if self._directory is not None:
-            shutil.rmtree(SHARED_MEMORY / self.root.name, ignore_errors=True)
+            self._shared()
             self._directory.cleanup()
 
     def __reduce__(self):

@@ -100,3 +100,24 @@ def test_the_shared_memory_folder_of_a_server_that_is_gone_is_swept(shared):
     live.mkdir()
     assert sweep_stale() >= 1
     assert not stale.exists() and live.exists()
+
+
+def test_a_plan_dropped_without_closing_takes_its_shared_memory_folder_along(shared):
+    import gc
+
+    folder, _ = shared
+    temp = TempFiles()
+    name = temp.root.name
+    assert (folder / name).is_dir()
+    del temp
+    gc.collect()
+    assert not (folder / name).exists()
+
+
+def test_a_worker_never_makes_the_shared_memory_folder_of_an_import_that_has_ended(shared):
+    folder, _ = shared
+    temp = TempFiles()
+    copy = TempFiles(str(temp.root))  # as the worker holds it
+    temp.cleanup()
+    assert copy.handoff_path(1000).parent == temp.root  # not in shared memory: the write then fails
+    assert list(folder.iterdir()) == []
