@@ -70,6 +70,23 @@ def _transcode(path: Path, encoding: str, target: Path) -> tuple[int, bytes] | N
                 return None
 
 
+# Control characters as UTF-8 bytes (C0 but tab, line feed and carriage return; DEL): no byte of a
+# multi-byte sequence is below 0x80, so a file without these bytes has no such character in any cell.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+
+
+def has_control_bytes(path: Path) -> bool:
+    """Whether the UTF-8 text at `path` holds a control character anywhere (see validate.py).
+    One pass of bytes.translate costs a third of looking for them cell by cell in every text
+    column (0.4 s against 1.2 s of CPU for 5M deals), and a clean file, the usual one, needs no more."""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            if chunk.translate(None, _NOT_CONTROL_BYTES):
+                return True
+    return False
+
+
 def sniff_delimiter(lines: list[str]) -> str:
     """The delimiter that splits the header and the following lines into the same number (> 1) of
     fields most often; `,` for a single-column file."""

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import polars as pl
-import pyarrow as pa
 
 from engine.store.errors import ImportFailed, Problem, TerrainError
 from engine.access.permissions import PermissionDenied, require
@@ -184,6 +183,8 @@ def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None, tar
 def _mapped(path: str | os.PathLike) -> pl.DataFrame:
     """The IPC file at `path` as a frame over its memory-mapped pages: no copy (polars' own reader
     copies every buffer, a second of CPU and 1.2 GB for 5M deals)."""
+    import pyarrow as pa  # here, not at the top: the workers import this module and never need it (0.1 s each)
+
     return pl.from_arrow(pa.ipc.open_file(pa.memory_map(str(path))).read_all(), rechunk=False)
 
 
@@ -197,15 +198,24 @@ def check_to_files(file_plan: FilePlan, stage_overrides: dict[str, str] | None, 
                               stage_overrides, target_split, limits)
     except ImportFailed as unreadable:
         return problem_frame(unreadable.problems)
-    frame_path, problems_path = temp.new_path(".arrow"), temp.new_path(".arrow")
+    problems_path = temp.new_path(".arrow")
     frame = checked.frame
     # A column no row fills (an export without currencies, territories…) costs 16 bytes a row in
     # the file all the same: a fifth of a 5M-deal hand-off. Its name and type are enough.
     empty = [(name, dtype) for name, dtype in frame.schema.items()
              if frame.height and name != ROW and frame[name].null_count() == frame.height]
-    frame.drop([name for name, _ in empty]).write_ipc(frame_path, compression="uncompressed")
+    frame = frame.drop([name for name, _ in empty])
+    frame_path = temp.handoff_path(frame.estimated_size())
+    try:
+        frame.write_ipc(frame_path, compression="uncompressed")
+    except OSError:
+        if frame_path.parent == temp.root:
+            raise
+        frame_path.unlink(missing_ok=True)  # shared memory filled up meanwhile: the import's folder then
+        frame_path = temp.new_path(".arrow")
+        frame.write_ipc(frame_path, compression="uncompressed")
     checked.problems.write_ipc(problems_path, compression="uncompressed")
-    return frame_path, problems_path, checked.rows_in, checked.split_rows, checked.notes, frame.columns, empty
+    return frame_path, problems_path, checked.rows_in, checked.split_rows, checked.notes, checked.frame.columns, empty
 
 
 def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -264,7 +274,7 @@ def run_import(store: Store, plan: ImportPlan, *, reporting_currency: str, skip_
     if imported:
         progress(0.95, "routing")
         try:
-            routed = route_accounts(store, pl.concat(imported)["account_id"].unique().to_list(),
+            routed = route_accounts(store, pl.concat(imported)["account_id"],
                                     keep_crm_territory=keep_crm_territory)
             result.routed, result.orphans = routed.routed, routed.orphans
         except TerrainError as error:  # the import stands; the rules need fixing before they route

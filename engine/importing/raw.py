@@ -13,7 +13,9 @@ import shutil
 import tempfile
 import time
 import uuid
+import weakref
 from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,8 @@ Digest = str | Future[str]  # a file's sha256, or its computation under way
 BEYOND = "_beyond"  # the first field past the header's last column, in delimited text
 NO_DATA_ROWS = Note("import.problem.no_rows")
 TEMP_PREFIX = "terrain-"  # every temporary folder Terrain makes: terrain-<pid>-<random>
+SHARED_MEMORY = Path("/dev/shm")  # tmpfs on Linux: what is written there is never written to the disk
+_SHARED_MARGIN = 64 << 20
 
 
 @dataclass
@@ -115,12 +119,31 @@ class TempFiles:
         self._directory = None if root else tempfile.TemporaryDirectory(
             prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=temp_root())
         self.root = Path(root or self._directory.name)
+        # Its twin in shared memory (see handoff_path) is made here, never by a worker (one still
+        # checking a file of an import that has ended would make it again, and fill it), and goes
+        # with it, also when the plan is only dropped: TemporaryDirectory removes its own then too.
+        self._shared = None
+        if not root:
+            with suppress(OSError):  # no shared memory here (not Linux), or not ours to write in
+                (SHARED_MEMORY / self.root.name).mkdir(mode=0o700)
+            self._shared = weakref.finalize(self, shutil.rmtree, SHARED_MEMORY / self.root.name, ignore_errors=True)
 
     def new_path(self, suffix: str = ".csv") -> Path:
         return self.root / f"{uuid.uuid4().hex}{suffix}"
 
+    def handoff_path(self, size: int) -> Path:
+        """Where the worker writes a checked table of about `size` bytes for the server: in shared
+        memory when it has room for it twice over, else in the import's folder. A 5M-deal table is
+        1.2 GB, which the kernel would otherwise write to the disk while the server reads it."""
+        shared = SHARED_MEMORY / self.root.name
+        with suppress(OSError):
+            if shared.is_dir() and shutil.disk_usage(SHARED_MEMORY).free > 2 * size + _SHARED_MARGIN:
+                return shared / f"{uuid.uuid4().hex}.arrow"
+        return self.new_path(".arrow")
+
     def cleanup(self) -> None:
         if self._directory is not None:
+            self._shared()
             self._directory.cleanup()
 
     def __reduce__(self):
@@ -140,7 +163,9 @@ def sweep_stale(root: str | None = None) -> int:
     this process's own from before it started. Folders of other live processes are left alone.
     Returns how many were removed."""
     removed = 0
-    for folder in Path(root or temp_root()).glob(f"{TEMP_PREFIX}*"):
+    folders = [*Path(root or temp_root()).glob(f"{TEMP_PREFIX}*"),
+               *(SHARED_MEMORY.glob(f"{TEMP_PREFIX}*") if root is None else ())]
+    for folder in folders:
         pid_text = folder.name[len(TEMP_PREFIX):].split("-", 1)[0]
         if not folder.is_dir() or not pid_text.isdigit():
             continue

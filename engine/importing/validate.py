@@ -10,6 +10,7 @@ cross-file resolution and writing happen in resolve.py/load.py.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field as dataclass_field
 
 import polars as pl
@@ -17,7 +18,7 @@ import polars as pl
 from engine.store.errors import ImportFailed, Problem
 from engine.importing import parsing
 from engine.importing.fields import FIELDS, ID_FIELD, REQUIRED
-from engine.importing.delimited import read_failure, structure_problems
+from engine.importing.delimited import has_control_bytes, read_failure, structure_problems
 from engine.importing.raw import NO_DATA_ROWS, ROW, RawTable
 from engine.importing.sources import PROBABILITY_SCALE
 from engine.importing.entity_checks import ENTITY_CHECKS
@@ -32,6 +33,8 @@ _SAMPLE_ROWS = 200  # cells per column that choose its fast form (see parsing.fa
 _SLOW_KINDS = ("amount", "number", "integer", "year", "date", "timestamp", "percent")
 # Control characters: C0 except tab, line feed and carriage return (which quoted cells may hold), and DEL.
 CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# Looks through delimited text for control bytes while the query runs (see check_table).
+_SCANNING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="terrain-controls")
 
 
 @dataclass
@@ -94,12 +97,18 @@ def check_table(table: RawTable, entity: str, source: str, mapping: dict[str, st
             parsed.append(text.alias(field))
         if kind in _SLOW_KINDS or kind == "flag":
             kept.append(pl.when(pl.col(field).is_null()).then(text).alias(_RAW + field))
+    # Delimited text without a control byte has none in any cell: the file is looked through beside
+    # the query (the scan holds the GIL, the query lets it go), and the cells only when it has one.
+    scan = _SCANNING.submit(has_control_bytes, table.text_path) if texts and table.text_path is not None else None
+    in_query = controls if scan is None else pl.lit(False).alias("_controls")
     query = (source_frame.select(pl.col(ROW), *structure, *trimmed).with_columns(*blanked, too_long)
-             .with_columns(parsed).with_columns(*trusted, controls).with_columns(kept).drop(list(sources.values())))
+             .with_columns(parsed).with_columns(*trusted, in_query).with_columns(kept).drop(list(sources.values())))
     try:
         # One chunk per column: the streaming engine returns hundreds, and every later step that
         # adds a column to a frame of unequal chunks would realign all of them (0.1–0.3 s each at 5M rows).
         frame = query.collect(engine="streaming").rechunk()
+        if scan is not None and scan.result():
+            frame = frame.with_columns(controls)
         problems: list[pl.DataFrame] = []
         if "_long" in frame.columns:  # delimited text: count the fields of the rows that may be ragged
             suspects = frame.filter(pl.col("_long") | pl.col("_open_end"))[ROW].unique(maintain_order=True)

@@ -186,16 +186,17 @@ class Routed:
     run_id: str | None
 
 
-def route_accounts(store: Store, account_ids: list[str] | None = None, *, keep_crm_territory: bool = True,
+def route_accounts(store: Store, account_ids: list[str] | pl.Series | None = None, *, keep_crm_territory: bool = True,
                    actor: str = "import") -> Routed:
     """Assign accounts by the active rules after an import: those without a territory, or with
     `keep_crm_territory=False` every account in `account_ids` (the CRM's territory is replaced).
-    Nothing happens without rules (Routed(0, 0, None))."""
+    Nothing happens without rules (Routed(0, 0, None)). An import passes its ids as a Series: a
+    million of them never become Python strings."""
     if not store.scalar("SELECT count(*) FROM territory_rules WHERE active AND kind <> 'deal'"):
         return Routed(0, 0, None)
     chosen = pl.col("territory_id").is_null()
     if account_ids is not None:
-        listed = pl.col("account_id").is_in(list(account_ids))
+        listed = pl.col("account_id").is_in(pl.Series("account_id", account_ids, dtype=pl.String).implode())
         chosen = listed & chosen if keep_crm_territory else listed
     applied = apply_rules(store, actor=actor, accounts_filter=chosen)
     return Routed(applied.accounts_changed, applied.orphans, applied.run_id)
