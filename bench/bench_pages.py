@@ -14,7 +14,8 @@ compiled copy of each script (AppTest alone would compile it again on every run)
            opening the same page at 9:00;
 each as wall time and CPU time of the process (all threads), and the budget: ≤ 150 ms warm.
 `--profile N` prints, per page, the N functions that took the most time in one warm rerun (cProfile
-of the script's thread, cumulative), to find what repeats per rerun.
+of the script's thread, cumulative), to find what repeats per rerun; with `--profile-run other`, of one
+more session's first run instead (what each new visitor of a page costs).
 Beside them, the process's resident memory after the page and what the page added to it (the
 memory breakdown per page visit: what each page keeps per data version); peak memory (VmHWM) at
 the end. The periods are the app's default (the quarter holding
@@ -119,6 +120,8 @@ def main() -> int:
                         help="URL parameter for every page, e.g. scope=T-EMEA (repeatable)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N costliest functions of one warm rerun per page")
+    parser.add_argument("--profile-run", choices=("warm", "other"), default="warm",
+                        help="which run --profile looks at: a warm rerun, or one more session's first run")
     args = parser.parse_args()
     os.environ["TERRAIN_DB"] = str(Path(args.db).resolve())
     os.environ.setdefault("TERRAIN_WARM_START", "0")  # the bench measures cold runs itself
@@ -151,7 +154,7 @@ def main() -> int:
         warm = [_timed(app) for _ in range(args.runs)]
         other = _timed(_session(page, period, args.lang, query))
         if args.profile:
-            _profiled(app, args.profile)
+            _profiled(app if args.profile_run == "warm" else _session(page, period, args.lang, query), args.profile)
         warm_wall = statistics.median(w for w, _ in warm)
         warm_cpu = statistics.median(c for _, c in warm)
         within = warm_wall <= BUDGET_MS

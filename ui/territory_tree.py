@@ -101,7 +101,8 @@ def render(store: Store, settings: Settings, lang: str) -> None:
         receiver = st.selectbox(t("tadmin.field.receiver", lang), receivers, format_func=label, key=f"{KEY}-ret-to")
         if receiver is not None:
             st.caption(t_md("tadmin.retire.preview", lang, name=names[territory], receiver=names[receiver],
-                         **tree.retire_preview(store, territory)))
+                         **remembered("retire_preview", lambda: tree.retire_preview(store, territory),
+                                      territory=territory)))
         st.button(t("tadmin.retire", lang), on_click=_retire, args=(store, lang, names), key=f"{KEY}-ret-go",
                   type="primary", disabled=receiver is None)
 

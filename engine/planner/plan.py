@@ -129,6 +129,12 @@ class Plan:
         last = self._done[-1] if self._done else None
         return id(self), id(self.baseline), len(self._done), id(last)
 
+    @property
+    def at_baseline(self) -> bool:
+        """No move applied, or every one undone (undo restores the totals exactly): the figures are
+        the baseline's, the same for every plan on it (the page builds them once for all sessions)."""
+        return not self._done
+
     def reset(self) -> None:
         """Back to the baseline; forgets the undo and redo history."""
         base = self.baseline
