@@ -141,6 +141,8 @@ def sales_data(store: "Store | StoreAsOf", reporting_currency: str = "USD") -> S
         if current is None or current.version != version:
             if current is not None:
                 retire(store, current)
+                # this name held the old version's frames (1.3 GB at 6M deals) while the new loaded
+                current = None
             current = _load(store, version, reporting_currency)
             _cache[store] = current
     return visible_data(current, viewer_store)
