@@ -141,6 +141,8 @@ def sales_data(store: "Store | StoreAsOf", reporting_currency: str = "USD") -> S
         if current is None or current.version != version:
             if current is not None:
                 retire(store, current)
+                # this name held the old version's frames (1.3 GB at 6M deals) while the new loaded
+                current = None
             current = _load(store, version, reporting_currency)
             _cache[store] = current
     return visible_data(current, viewer_store)
@@ -251,27 +253,48 @@ def to_reporting_currency(deals: pl.DataFrame, fx_rates: pl.DataFrame, reporting
             .with_columns(pl.coalesce("amount_rc", "converted").alias("amount_rc")).drop("converted"))
 
 
+def _sorted_by_close(columns: list[pl.Series]) -> pl.DataFrame:
+    """The deals' `columns` sorted by close_date (nulls last), one column at a time, each replaced
+    in the list as its sorted copy is made: a frame's sort gathers every column before the
+    unsorted ones go, two copies of the 6M deals at once."""
+    order = next(c for c in columns if c.name == "close_date").arg_sort(nulls_last=True)
+    for index in range(len(columns)):
+        columns[index] = columns[index].gather(order)
+    return pl.DataFrame(columns)
+
+
+def _node_of(node_map: pl.DataFrame) -> pl.Expr:
+    """Each row's territory node (u32, null for an unknown territory), looked up from `node_map`."""
+    return pl.col("territory_id").replace_strict(node_map["territory_id"], node_map["node"].cast(pl.UInt32),
+                                                 default=None, return_dtype=pl.UInt32).alias("node")
+
+
 def _load(store: Store, version: str, reporting_currency: str) -> SalesData:
-    deals = store.table("deals", list(DEAL_COLUMNS)).with_columns(
+    # Built so that no step holds two copies of the 6M deals (docs/scaling.md, **Memory**): the
+    # table is read in batches, the sort moves one column at a time, and the node and rep code
+    # are looked up as new columns rather than joined (a join copies every column of the frame).
+    deals = store.table("deals", list(DEAL_COLUMNS), in_batches=True).with_columns(
         pl.col("created_date").cast(pl.Date), pl.col("close_date").cast(pl.Date))
     deals = to_reporting_currency(deals, store.table("fx_rates"), reporting_currency)
+    columns = deals.get_columns()
+    del deals  # its columns now live in `columns` alone, which the sort replaces one by one
+    deals = _sorted_by_close(columns)
     territories = store.table("territories", ["territory_id", "name", "parent_id", "owner_rep_id", "type"])
-    known = set(territories["territory_id"].to_list())
-    orphan_deals = deals.filter(~pl.col("territory_id").is_in(list(known)) | pl.col("territory_id").is_null())
-    tree = build_hierarchy(territories, with_unassigned=orphan_deals.height > 0)
+    known = territories["territory_id"]
+    orphans = deals.select((~pl.col("territory_id").is_in(known.implode()) | pl.col("territory_id").is_null()).any()).item()
+    tree = build_hierarchy(territories, with_unassigned=bool(orphans))
     node_map = tree.nodes.select("territory_id", "node")
     unassigned = tree.node_of(UNASSIGNED_ID) if tree.has(UNASSIGNED_ID) else None
 
     fallback = pl.lit(unassigned, dtype=pl.UInt32)
-    deals = (deals.join(node_map, on="territory_id", how="left")
-             .with_columns(pl.col("node").fill_null(fallback).cast(pl.UInt32),
-                           pl.col("owner_rep_id").alias("rep"),
-                           pl.col("probability").cast(pl.Float64))
-             .sort("close_date", nulls_last=True))
+    deals = deals.with_columns(_node_of(node_map).fill_null(fallback),
+                               pl.col("owner_rep_id").alias("rep"),
+                               pl.col("probability").cast(pl.Float64))
     # Reps as small integers (index into `rep_ids`, null = no owner) for fast group-bys.
     rep_ids = deals["rep"].drop_nulls().unique().sort().to_list()
-    rep_codes = pl.DataFrame({"rep": pl.Series(rep_ids, dtype=pl.String), "rep_code": pl.Series(range(len(rep_ids)), dtype=pl.UInt32)})
-    deals = deals.join(rep_codes, on="rep", how="left", maintain_order="left")
+    deals = deals.with_columns(pl.col("rep").replace_strict(pl.Series(rep_ids, dtype=pl.String),
+                                                            pl.Series(range(len(rep_ids)), dtype=pl.UInt32),
+                                                            default=None, return_dtype=pl.UInt32).alias("rep_code"))
     closed, open_deals, closed_cube = _deal_frames(deals)
 
     targets = store.table("targets").with_columns(pl.col("period_start").cast(pl.Date).dt.month_start().alias("month"))
@@ -286,8 +309,7 @@ def _load(store: Store, version: str, reporting_currency: str) -> SalesData:
     reps = store.table("reps", ["rep_id", "name", "manager_id", "active"])
     accounts = store.table("accounts", [*ACCOUNT_COLUMNS, *PLACE_COLUMNS])
     accounts = (accounts.with_columns(account_units(accounts)).drop(PLACE_COLUMNS)
-                .join(node_map, on="territory_id", how="left")
-                .with_columns(pl.col("node").fill_null(fallback).cast(pl.UInt32)))
+                .with_columns(_node_of(node_map).fill_null(fallback)))
     latest = store.scalar("SELECT max(ts) FROM activities")
     return SalesData(version, tree, deals, closed, open_deals, targets, reps, members, accounts,
                      latest.date() if latest is not None else None, rep_ids, closed_cube)

@@ -23,6 +23,7 @@ from engine.store.ownership import back_up, claim
 from engine.store.schema import DATA_TABLES, MIGRATIONS, UNINDEXED_KEYS
 
 Params = Sequence[Any] | dict[str, Any] | None
+BATCH_ROWS = 1 << 20  # rows per batch of `query_in_batches`: ~1M, a few tens of MB of Arrow at a time
 
 
 def _hand_strings_as_views(connection: duckdb.DuckDBPyConnection) -> None:
@@ -65,9 +66,22 @@ class Session:
         give_back()
         return rows
 
-    def table(self, name: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    def query_in_batches(self, sql: str, params: Params = None, batch_rows: int = BATCH_ROWS) -> pl.DataFrame:
+        """As `query`, for results of millions of rows: read `batch_rows` at a time, so neither
+        DuckDB's materialised result nor a whole Arrow copy of it ever exists beside the frame
+        (6M deals: docs/scaling.md, **Memory**). The frame comes in chunks of `batch_rows`."""
+        cursor = self._cursor()  # kept while the reader runs: it reads through this cursor
+        reader = cursor.sql(sql, params=params).to_arrow_reader(batch_rows)
+        chunks = [pl.from_arrow(batch) for batch in reader]
+        give_back()
+        if not chunks:  # no rows: the reader's schema still gives the columns and their types
+            return pl.from_arrow(reader.schema.empty_table())
+        return pl.concat(chunks, rechunk=False) if len(chunks) > 1 else chunks[0]
+
+    def table(self, name: str, columns: Sequence[str] | None = None, *, in_batches: bool = False) -> pl.DataFrame:
         cols = "*" if not columns else ", ".join(quote_ident(c) for c in columns)
-        return self.query(f"SELECT {cols} FROM {quote_ident(name)}")
+        sql = f"SELECT {cols} FROM {quote_ident(name)}"
+        return self.query_in_batches(sql) if in_batches else self.query(sql)
 
     def count(self, name: str) -> int:
         return int(self.scalar(f"SELECT count(*) FROM {quote_ident(name)}"))

@@ -4,6 +4,8 @@ without changing a value."""
 from __future__ import annotations
 
 import ctypes
+import gc
+import weakref
 
 import polars as pl
 import pytest
@@ -47,6 +49,48 @@ def test_an_old_data_version_is_emptied_and_dropped_when_the_new_one_loads(tiny)
     assert len(old.memo) == 0 and old.frames == {}  # a session still holding `old` keeps no cubes alive
     assert kpi_table(tiny, period, "region", settings).equals(before)  # same figures from the new version
     assert old.deals.equals(new.deals)  # a run still reading the old frames reads them whole
+
+
+def test_the_old_version_is_gone_before_the_new_one_loads(tiny, monkeypatch):
+    import engine.metrics.sales_data as module
+
+    old = weakref.ref(sales_data(tiny))
+    alive_at_load = []
+    real_load = module._load
+
+    def load(*args):
+        gc.collect()
+        alive_at_load.append(old() is not None)
+        return real_load(*args)
+
+    monkeypatch.setattr(module, "_load", load)
+    with tiny.transaction() as tx:
+        tx.execute("UPDATE deals SET amount_rc = amount_rc WHERE false")
+    sales_data(tiny)
+    assert alive_at_load == [False]  # else the old frames and the new exist at once (+1 GB at 6M deals)
+
+
+BATCHED = "SELECT i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'deal ' || i || ' of a long name' END AS s, " \
+          "DATE '2026-01-01' + CAST(i AS INTEGER) AS d FROM range(?) t(i) ORDER BY i"
+
+
+@pytest.mark.parametrize("rows, batch_rows", [(0, 3), (1, 3), (10, 3), (10, 10), (2500, 1000)])
+def test_a_result_read_in_batches_is_the_whole_result(store, rows, batch_rows):
+    batched = store.query_in_batches(BATCHED, [rows], batch_rows=batch_rows)
+    whole = store.query(BATCHED, [rows])
+    assert batched.schema == whole.schema == pl.Schema({"i": pl.Int64, "s": pl.String, "d": pl.Date})
+    assert batched.equals(whole) and batched.height == rows
+
+
+def test_the_loaded_deals_are_sorted_by_close_date_with_every_column_kept(tiny):
+    deals = sales_data(tiny).deals
+    stored = tiny.table("deals")
+    assert deals.height == stored.height
+    assert deals["close_date"].equals(deals["close_date"].sort(nulls_last=True))
+    for column in ("account_id", "amount", "status", "owner_rep_id", "territory_id"):
+        by_id = deals.select("deal_id", column).sort("deal_id")
+        assert by_id.equals(stored.select("deal_id", column).sort("deal_id")), column
+    assert deals["rep"].equals(deals["owner_rep_id"])
 
 
 def test_duckdb_gives_back_the_pages_a_big_query_freed(store):
