@@ -2,7 +2,7 @@
 months and names that are never rotated or cut short.
 
 Vega's own `~s` format knows neither currency symbols nor 万/亿, so money axes carry a label
-expression that mirrors `engine.i18n.fmt_money` (same units, same symbol).
+expression that mirrors `engine.i18n.fmt_money` (same units, same symbol, digits grouped: $1,461万).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def money_label_expr(lang: str = "en", currency: str = "USD") -> str:
     size = "abs(datum.value)"
     expr = f"format({size}, ',~r')"
     for limit, suffix in reversed(_units(lang)):
-        expr = f"{size} >= {limit:g} ? format({size} / {limit:g}, '~r') + '{suffix}' : {expr}"
+        expr = f"{size} >= {limit:g} ? format({size} / {limit:g}, ',~r') + '{suffix}' : {expr}"
     return f"(datum.value < 0 ? '-' : '') + '{symbol}' + ({expr})"
 
 

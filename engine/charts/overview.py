@@ -54,7 +54,7 @@ def share_chart(table: pl.DataFrame, lang: str = "en", currency: str = "USD", *,
     ids = frame["id"].to_list()
     order = frame.sort("won", descending=True)["name"].to_list()
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
-    # $20M / $2000万 ticks, as the bars' labels and every other money axis read
+    # $20M / $2,000万 ticks, as the bars' labels and every other money axis read
     axis = money_axis(lang, currency, title=t("metrics.col.won", lang), tickCount=4, labelOverlap="greedy")
     pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
     tooltip = [alt.Tooltip("name:N", title=t("metrics.col.name", lang)),

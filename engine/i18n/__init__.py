@@ -46,15 +46,16 @@ def t(key: str, lang: str = "en", **values: object) -> str:
 
 def _compact(value: float, units: tuple[tuple[float, str], ...], whole_from: float = float("inf")) -> str:
     """`units` largest first. The unit is the largest the value reaches, moved up one when
-    rounding to one decimal would show a full next unit (999,999.99 → 1M, never 1000K)."""
+    rounding would show a full next unit (999,999.99 → 1M, never 1000K; 9,999.6万 → 1亿).
+    Digits are grouped by thousands in every language: 1,457万 reads faster than 1457万."""
     size = abs(value)
     for index, (limit, suffix) in enumerate(units):
         if size < limit:
             continue
-        if index > 0 and round(size / limit, 1) >= units[index - 1][0] / limit:
+        if index > 0 and round(size / limit, 0 if size / limit >= whole_from else 1) >= units[index - 1][0] / limit:
             limit, suffix = units[index - 1]
-        text = f"{value / limit:.0f}" if size / limit >= whole_from else \
-            f"{value / limit:.1f}".rstrip("0").rstrip(".")
+        text = f"{value / limit:,.0f}" if size / limit >= whole_from else \
+            f"{value / limit:,.1f}".rstrip("0").rstrip(".")
         return text + suffix
     if units and round(size, 0) >= units[-1][0]:  # 999.6 shows as 1K, not 1,000
         return f"{value / units[-1][0]:.1f}".rstrip("0").rstrip(".") + units[-1][1]
@@ -67,7 +68,7 @@ def _compact_en(value: float) -> str:
 
 def _compact_zh(value: float) -> str:
     # Chinese groups by 万 (10^4) and 亿 (10^8), not by thousands.
-    # 1457.3万 reads as 1457万: beyond a hundred of a unit the decimal adds nothing.
+    # 1457.3万 reads as 1,457万: beyond a hundred of a unit the decimal adds nothing.
     return _compact(value, ((1e8, "亿"), (1e4, "万")), whole_from=100)
 
 
