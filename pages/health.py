@@ -22,6 +22,7 @@ from engine.store.errors import TerrainError
 from ui import context
 from ui.charts import show_chart
 from ui.downloads import chart_downloads, table_downloads
+from ui.never import days_or_never
 from ui.row_limit import first_rows
 from ui.shared import shared_result
 from ui.tables import EMPTY, show
@@ -77,8 +78,11 @@ def risk_list(scores: pl.DataFrame, config: HealthConfig, lang: str, memo: dict)
     rows = shared_result("health_risk_rows", matching, tiers=tuple(tiers), rep=rep, search=search, **memo)
     st.caption(t("health.filter.count", lang, shown=fmt_number(rows.len(), lang), total=fmt_number(scores.height, lang)))
     listed = first_rows(scores, lang, rows=rows)
-    st.dataframe(labelled(listed.select(LIST_COLUMNS), lang), hide_index=True, width="stretch", key="health_list",
-                 column_config=score_column(lang), placeholder=EMPTY)
+    score = t("health.col.score", lang)
+    st.dataframe(days_or_never(labelled(listed.select(LIST_COLUMNS), lang), t("health.col.days_since_activity", lang),
+                               lang, {score: 1}),
+                 hide_index=True, width="stretch", key="health_list", column_config=score_column(lang),
+                 placeholder=EMPTY)
     table_downloads(lambda: scores[rows].drop("tier_label", "reason", "next_action"), "health-risk-list",
                     key="health-list")
     if listed.height:
@@ -91,8 +95,10 @@ def account_detail(shown: pl.DataFrame, config: HealthConfig, lang: str) -> None
     chosen = st.selectbox(t("health.account", lang), ids, format_func=names.get, key="health_account")
     row = shown.filter(account_id=chosen).row(0, named=True)
     st.subheader(t("health.breakdown", lang, name=row["name"], score=f"{row['score']:.1f}", tier=row["tier_label"]))
-    st.dataframe(labelled(pl.DataFrame(breakdown(row, config.weights, lang)), lang), hide_index=True,
-                 key="health_breakdown", placeholder=EMPTY)
+    # in points of the score, one decimal: the parts add up to the score in the heading
+    parts = labelled(pl.DataFrame(breakdown(row, lang)), lang)
+    st.dataframe(parts, hide_index=True, key="health_breakdown", placeholder=EMPTY,
+                 column_config={name: st.column_config.NumberColumn(format="%.1f") for name in parts.columns[1:]})
     st.markdown(t("health.next", lang, action=row["next_action"]))
     st.code(fill_template(config.templates[row["tier"]], row, row["rep_name"]), language=None, wrap_lines=True)
 

@@ -1,13 +1,19 @@
 """The score's words: the reason of each account's main loss and the next action of its tier, as
 columns built by polars expressions (a message per factor, filled from the row's facts), in the
-page's language."""
+page's language; and one account's breakdown.
+
+Both say points *of the score*: a factor's weight is relative (the default weights add up to 120
+for an invoiced account), so each part is scaled by 100 ÷ the account's total weight and the parts
+add up to the score shown (docs/health.md, "Reading the breakdown")."""
 from __future__ import annotations
+
+import math
 
 import polars as pl
 
 from engine.health.config import FACTORS
 from engine.health.score import NEXT_ACTIONS
-from engine.i18n import t
+from engine.i18n import t, template
 
 # the fact each factor's reason quotes ("52 days without activity")
 FACTS = {"recency": "days_since_activity", "trend": "activities_recent", "overdue_deals": "overdue_deals",
@@ -22,15 +28,26 @@ def _message(factor: str, lang: str) -> pl.Expr:
         return pl.lit(t(f"health.reason.{factor}", lang))
     fact = pl.col(FACTS[factor])
     never = pl.lit(t(f"health.reason.{factor}_never", lang)) if factor in ("recency", "won_deals") else None
-    filled = pl.format(t(f"health.reason.{factor}", lang, value="{}"), fact)
+    # "1 day without activity", "52 days without activity": the row's count picks the noun's form
+    one, many = (template(f"health.reason.{factor}", lang, value=count).replace("{value}", "{}") for count in (1, 2))
+    filled = pl.format(many, fact) if one == many else \
+        pl.when(fact == 1).then(pl.format(one, fact)).otherwise(pl.format(many, fact))
     return filled if never is None else pl.when(fact.is_null()).then(never).otherwise(filled)
 
 
+def _of_score() -> pl.Expr:
+    """Per row, what one point of weight is worth in points of the score: 100 ÷ the weight that
+    counts for the account (Σ points + lost: receivables only where invoiced); 0 when none counts."""
+    total = pl.sum_horizontal(*(pl.col(f"points_{f}") + pl.col(f"lost_{f}") for f in FACTORS))
+    return pl.when(total > 0).then(100 / total).otherwise(0.0)
+
+
 def with_words(scores: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """`scores` plus reason ("52 days without activity (−15.0)"), tier_label and next_action."""
+    """`scores` plus reason ("52 days without activity (−15.0)", the points of the score it cost),
+    tier_label and next_action."""
     reason = pl.lit(None, dtype=pl.String)
     for factor in FACTORS:
-        lost = pl.col(f"lost_{factor}").round(1).cast(pl.String)
+        lost = (pl.col(f"lost_{factor}") * _of_score()).round(1).cast(pl.String)
         reason = pl.when(pl.col("main_reason") == factor).then(
             pl.format("{} (−{})", _message(factor, lang), lost)).otherwise(reason)
     tiers = {tier: t(f"health.tier.{tier}", lang) for tier in NEXT_ACTIONS}
@@ -42,12 +59,38 @@ def with_words(scores: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("tier").replace_strict(actions, return_dtype=pl.String).alias("next_action"))
 
 
-def breakdown(row: dict, weights: dict[str, float], lang: str) -> list[dict]:
-    """One account's factors: name, weight, points, lost — for the page's breakdown table. An
-    account never invoiced shows receivables with weight 0: the factor does not count for it."""
-    counts = {f: f != "receivables" or bool(row.get("receivables_known")) for f in FACTORS}
-    return [{"factor": t(f"health.factor.{f}", lang), "weight": weights[f] if counts[f] else 0.0,
-             "points": round(row[f"points_{f}"], 2), "lost": round(row[f"lost_{f}"], 2)} for f in FACTORS]
+def apportion(exact: list[float], total: int, upper: list[int] | None = None) -> list[int]:
+    """Whole units (tenths of a point, say) close to `exact` that add up to `total`: each part
+    rounded down, the units still missing given to the largest remainders (never above `upper`)."""
+    parts = [math.floor(value + 1e-9) for value in exact]
+    if upper is not None:
+        parts = [min(part, cap) for part, cap in zip(parts, upper)]
+    by_remainder = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
+    missing = total - sum(parts)
+    while missing > 0:
+        room = [i for i in by_remainder if upper is None or parts[i] < upper[i]]
+        if not room:
+            break
+        for i in room[:missing]:
+            parts[i] += 1
+        missing = total - sum(parts)
+    return parts
+
+
+def breakdown(row: dict, lang: str) -> list[dict]:
+    """One account's factors and their total: factor, weight, points, lost, in points of the score
+    shown with one decimal — weights add up to 100, points to the score, each weight = points +
+    lost. An account never invoiced shows receivables with weight 0: the factor does not count
+    for it."""
+    points = [row[f"points_{f}"] for f in FACTORS]
+    weights = [row[f"points_{f}"] + row[f"lost_{f}"] for f in FACTORS]
+    scale = 1000 / sum(weights) if sum(weights) > 0 else 0.0  # tenths of a point of the score
+    tenths = apportion([w * scale for w in weights], 1000 if scale else 0)
+    earned = apportion([p * scale for p in points], round(float(f"{row['score']:.1f}") * 10) if scale else 0, tenths)
+    parts = [{"factor": t(f"health.factor.{f}", lang), "weight": w / 10, "points": e / 10, "lost": (w - e) / 10}
+             for f, w, e in zip(FACTORS, tenths, earned)]
+    return parts + [{"factor": t("health.breakdown.total", lang), "weight": sum(tenths) / 10,
+                     "points": sum(earned) / 10, "lost": (sum(tenths) - sum(earned)) / 10}]
 
 
 def fill_template(template: str, row: dict, owner: str | None, contact: str = "") -> str:

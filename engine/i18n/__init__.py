@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
+import re
 from datetime import date
 from functools import cache
 
@@ -33,15 +34,40 @@ def catalog() -> dict[str, tuple[str, str]]:
     return merged
 
 
-def template(key: str, lang: str = "en") -> str:
-    """The message of `key` in `lang` with its `{placeholders}` unfilled (the key itself when unknown)."""
+def template(key: str, lang: str = "en", **counts: object) -> str:
+    """The message of `key` in `lang` with its `{placeholders}` unfilled (the key itself when unknown);
+    the singular/plural choices of the names given in `counts` are made (see `t`)."""
     pair = catalog().get(key)
-    return key if pair is None else pair[1 if lang == "zh" else 0]
+    text = key if pair is None else pair[1 if lang == "zh" else 0]
+    return _choose_forms(text, counts) if counts else text
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:
-    text = template(key, lang)
+    text = template(key, lang, **values)
     return text.format(**values) if values else text
+
+
+# {count|account|accounts}: the singular when `count` is one, else the plural (0 accounts, 1.5 days)
+_FORMS = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
+def is_one(value: object) -> bool:
+    """Whether a count reads as one: 1, 1.0, "1", or "1" as Markdown-escaped or grouped text."""
+    if isinstance(value, str):
+        try:
+            value = float(value.replace("\\", "").replace(",", "").strip())
+        except ValueError:
+            return False
+    return isinstance(value, (int, float)) and abs(value) == 1
+
+
+def _choose_forms(text: str, counts: dict[str, object]) -> str:
+    def form(match: re.Match) -> str:
+        name, singular, plural = match.groups()
+        if name not in counts:
+            return match.group(0)
+        return singular if is_one(counts[name]) else plural
+    return _FORMS.sub(form, text)
 
 
 def _compact(value: float, units: tuple[tuple[float, str], ...], whole_from: float = float("inf")) -> str:

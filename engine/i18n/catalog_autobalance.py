@@ -7,7 +7,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "planner.balance.stage.search": ("Searching for a plan within ±{tolerance}…", "正在寻找 ±{tolerance} 以内的方案…"),
     "planner.balance.stage.optimise": ("Moving as few accounts as possible (HiGHS)…", "正在尽量少移动客户（HiGHS）…"),
     "planner.balance.stage.tolerance": ("Tolerance {done} of {total}…", "第 {done}/{total} 个容差…"),
-    "planner.balance.done": ("Done: {plans} plan(s) found.", "完成：找到 {plans} 个方案。"),
+    "planner.balance.done": ("Done: {plans} {plans|plan|plans} found.", "完成：找到 {plans} 个方案。"),
     "planner.balance.no_plan_status": ("No balanced plan found.", "未找到平衡方案。"),
     "planner.balance.curve_help": ("Solves once per tolerance ({count} times): takes several times longer.",
                                    "每个容差求解一次（共 {count} 次），耗时数倍。"),

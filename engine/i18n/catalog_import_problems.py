@@ -9,7 +9,7 @@ _STAGE_HINT = ("(CLI --stage 'NAME=won', or the stage table on the Import page)"
 _RAGGED = ("; an unquoted delimiter or line break split the row", "；未加引号的分隔符或换行把这一行拆开了")
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "import.note.rules_refused": ("the stored rules have {count} problem(s), the first in rule {rule} ({column}).",
+    "import.note.rules_refused": ("the stored rules have {count} {count|problem|problems}, the first in rule {rule} ({column}).",
                                   "已保存的规则有 {count} 个问题，第一个在规则 {rule}（{column}）。"),
     "import.note.routing_not_allowed": ("your role may not apply the assignment rules.",
                                         "你的角色无权应用分配规则。"),

@@ -4,7 +4,7 @@ refusal in strict mode, and the Health settings' receivables age."""
 MESSAGES: dict[str, tuple[str, str]] = {
     # the column a problem names for a ragged row's cells past the header (it has no header name)
     "import.problem.extra_field": ("(field {number})", "（第 {number} 个字段）"),
-    "import.refused": ("**The import was refused** — nothing was imported: {count} problem(s) in {files} file(s), "
+    "import.refused": ("**The import was refused** — nothing was imported: {count} {count|problem|problems} in {files} {files|file|files}, "
                        "listed below (found while importing: the data changed after the check). Fix the rows "
                        "listed, or tick “skip invalid rows” to load the valid rows and keep the rest aside.",
                        "**导入被拒绝** —— 未导入任何数据：{files} 个文件中有 {count} 个问题，列于下方（导入时发现："

@@ -10,7 +10,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "绿色：高于当前分配；红色：低于当前分配。"),
 }
 MESSAGES.update({
-    "import.note.accounts_created": ("{count} accounts were created from account names on deal rows",
+    "import.note.accounts_created": ("{count} {count|account was|accounts were} created from account names on deal rows",
                                      "已根据商机行中的客户名称新建 {count} 个客户"),
     "import.note.unknown_accounts": ("{file}: {count} deal rows refer to accounts that are neither in the database "
                                      "nor in this import (column '{column}', first on row {row}: '{value}'). They are "
@@ -21,7 +21,7 @@ MESSAGES.update({
                                      "请连同其客户文件一起导入，或更正客户编号，以便关联"),
     "import.note.not_routed": ("The new accounts were not routed: {reason} Fix the rules on the Territories page.",
                                "新客户未能分配区域：{reason} 请在“区域”页面修正规则。"),
-    "import.note.controls": ("{file}: removed control characters (such as NUL) from {count} cell(s) of column "
+    "import.note.controls": ("{file}: removed control characters (such as NUL) from {count} {count|cell|cells} of column "
                              "'{column}', first on row {row}; they are not text",
                              "{file}：已从“{column}”列的 {count} 个单元格中移除控制字符（如 NUL），首次出现在第 {row} 行；"
                              "它们不是文本"),

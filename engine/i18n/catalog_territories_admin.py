@@ -126,7 +126,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tadmin.un.assign": ("Assign in bulk", "批量分配"),
     "tadmin.un.pick": ("Accounts (empty = all listed)", "客户（留空 = 全部列出的客户）"),
     "tadmin.un.keep": ("(keep as is)", "（保持不变）"),
-    "tadmin.un.go": ("Assign {count} accounts", "分配 {count} 个客户"),
+    "tadmin.un.go": ("Assign {count} {count|account|accounts}", "分配 {count} 个客户"),
     "tadmin.done.assign": ("Assigned {changed} accounts.", "已分配 {changed} 个客户。"),
     "tadmin.un.suggest": ("Top-3 owners for one account", "单个客户的三位推荐负责人"),
     "tadmin.un.suggest_account": ("Account", "客户"),

@@ -1,7 +1,7 @@
 """Words added while walking the app as its users (the session-7 walk): comparisons said plainly."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "fk.compared_to_date": ("Won is compared with the same first {days} days of {period}; the rest with the "
+    "fk.compared_to_date": ("Won is compared with the same first {days} {days|day|days} of {period}; the rest with the "
                             "whole of {period}.",
                             "已赢单与{period}的前{days}天比较；其余与{period}整期比较。"),
 }

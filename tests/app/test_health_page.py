@@ -43,12 +43,36 @@ def test_tiles_risk_list_and_breakdown(db):
     assert set(risk["Next action"]) == {"hold the renewal quote until sign-off"}
     # the breakdown of the first account in the list explains every lost point
     breakdown = frame(at, "health_breakdown")
-    assert list(breakdown["Points lost"]) == [30.0, 25.0, 0.0, 15.0, 0.0, 0.0]
+    assert list(breakdown["Points lost"]) == [30.0, 25.0, 0.0, 15.0, 0.0, 0.0, 70.0]
+    # in points of the score: the weights add up to 100 and the points to the score in the heading
+    assert list(breakdown["Weight (of 100)"]) == [30.0, 25.0, 20.0, 15.0, 10.0, 0.0, 100.0]
+    assert list(breakdown["Points"])[-1] == 30.0 and list(breakdown["Factor"])[-1] == "Total = the score"
+    assert at.subheader[0].value.startswith("Where Umbrella's points went: 30.0 of 100")
     top = frame(at, "health_top")
     assert len(top) == 4 and list(top["Score"]) == [30.0, 30.0, 33.0, 59.81]
     # shown with one decimal (59.8, 30.0), as the tiles and the breakdown heading say a score
     for key in ("health_list", "health_top"):
         assert json.loads(at.dataframe[TABLES.index(key)].proto.columns)["Score"]["type_config"]["format"] == "%.1f"
+
+
+def shown_cells(at, key) -> list[list[str]]:
+    """The cells of a table as the grid shows them (a Styler's display values)."""
+    import pyarrow as pa
+
+    styler = at.dataframe[TABLES.index(key)].proto.arrow_data.styler
+    return pa.ipc.open_stream(styler.display_values).read_all().to_pandas().values.tolist()
+
+
+@pytest.mark.parametrize("lang, never, column", [("en", "never", "Days since activity"), ("zh", "从未", "距上次活动天数")])
+def test_accounts_never_contacted_read_never_and_sort_as_the_longest_silence(db, lang, never, column):
+    """Umbrella and Nobody Ltd were never contacted: the grid says so, and their days sort after
+    every real count (the grid sorts by the values: a blank would come first)."""
+    at = run_page("health", lang=lang)
+    risk = frame(at, "health_list")
+    assert [row[-1] for row in shown_cells(at, "health_list")] == [never, never, "140", "80"]
+    assert list(risk[column]) == [float("inf"), float("inf"), 140.0, 80.0]
+    assert list(risk.sort_values(column)[column])[-2:] == [float("inf")] * 2
+    assert [row[1] for row in shown_cells(at, "health_list")] == ["30.0", "30.0", "33.0", "59.8"]
 
 
 def test_filters_narrow_the_list(db):

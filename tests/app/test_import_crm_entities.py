@@ -18,7 +18,7 @@ def test_leads_and_contacts_import_from_the_page(empty_db):
     _button(app, "Import").click()
     app.run()
     assert not app.exception, app.exception
-    assert any("Imported 184 rows from 3 file(s); 0 rejected." in s.value for s in app.success)
+    assert any("Imported 184 rows from 3 files; 0 rejected." in s.value for s in app.success)
     store = Store.open(empty_db)
     assert (store.count("accounts"), store.count("leads"), store.count("contacts")) == (22, 60, 102)
     store.close()

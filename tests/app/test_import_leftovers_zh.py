@@ -80,5 +80,5 @@ def test_the_strict_refusal_speaks_chinese_and_writes_nothing(tiny_db, monkeypat
 
 def test_the_strict_refusal_in_english(tiny_db, monkeypatch):
     app = _refused(tiny_db, monkeypatch, "en")
-    assert app.error[0].value.startswith("**The import was refused** — nothing was imported: 5 problem(s) in 1 file(s)")
+    assert app.error[0].value.startswith("**The import was refused** — nothing was imported: 5 problems in 1 file")
     assert list(_problems(app)["reason"]) == [en for _, _, en, _ in EXPECTED]

@@ -52,7 +52,7 @@ def test_uploading_salesforce_files_shows_detection_mapping_and_imports(empty_db
     _button(app, "Import").click()
     app.run()
     assert not app.exception, app.exception
-    assert any("Imported 72 rows from 2 file(s); 0 rejected." in s.value for s in app.success)
+    assert any("Imported 72 rows from 2 files; 0 rejected." in s.value for s in app.success)
     store = Store.open(empty_db)
     assert store.count("deals") == 50 and store.count("accounts") == 22
     store.close()
@@ -61,7 +61,7 @@ def test_uploading_salesforce_files_shows_detection_mapping_and_imports(empty_db
 def test_problems_are_listed_and_skip_invalid_loads_the_rest_with_rejects_download(empty_db):
     app = _upload(_app(), BROKEN / "unparseable_dates.csv")
     assert not app.exception, app.exception
-    assert any("1 problem(s) found" in w.value for w in app.warning)
+    assert any("1 problem found" in w.value for w in app.warning)
     problems = [d.value for d in app.dataframe]
     assert any(list(frame["reason"]) == ["is not a date"] for frame in problems if "reason" in frame.columns)
     assert _button(app, "Import").disabled
@@ -69,7 +69,7 @@ def test_problems_are_listed_and_skip_invalid_loads_the_rest_with_rejects_downlo
     _button(app, "Import").click()
     app.run()
     assert not app.exception, app.exception
-    assert any("Imported 2 rows from 1 file(s); 1 rejected." in s.value for s in app.success)
+    assert any("Imported 2 rows from 1 file; 1 rejected." in s.value for s in app.success)
     assert any("Download rejected rows" in d.label for d in app.get("download_button"))
 
 

@@ -64,7 +64,7 @@ def test_uploads_are_deleted_once_the_import_is_done(empty_db):
     next(b for b in app.button if b.label == "Import").click()
     app.run()
     assert not app.exception, app.exception
-    assert any("Imported 2 rows from 1 file(s); 0 rejected." in s.value for s in app.success)
+    assert any("Imported 2 rows from 1 file; 0 rejected." in s.value for s in app.success)
     # the upload's folder is gone and nothing new is left (an earlier test's leftovers in this
     # process may have been swept on the way: fewer is fine, more is not)
     assert folder not in _our_temp_folders() and _our_temp_folders() <= before

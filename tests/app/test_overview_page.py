@@ -81,7 +81,7 @@ def test_a_running_period_is_compared_period_to_date_and_says_so(seed_db):
     app = _run(period="2025-Q1")
     assert not app.exception, app.exception
     captions = [c.value for c in app.caption]
-    assert any("FY2025 Q1 is running: won, attainment and gap are compared with the same first 1 days" in c
+    assert any("FY2025 Q1 is running: won, attainment and gap are compared with the same first 1 day" in c
                for c in captions), captions
     won = next(m for m in app.metric if m.label == "Won")
     assert won.value == "$10K" and won.delta == "+$10K"

@@ -41,7 +41,7 @@ def test_a_hostile_upload_is_refused_and_the_server_imports_the_next(serve_app, 
     page.get_by_text("2 rows are ready to load").wait_for(timeout=90_000)
     wait_for_app(page)
     page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_text("Imported 2 rows from 1 file(s); 0 rejected.").wait_for(timeout=60_000)
+    page.get_by_text("Imported 2 rows from 1 file; 0 rejected.").wait_for(timeout=60_000)
     wait_for_app(page)
     screenshot(page, "import-after-hostile")
     assert page.get_by_text("accounts.csv").count() > 0  # the history lists it

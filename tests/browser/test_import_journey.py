@@ -28,7 +28,7 @@ def test_upload_two_exports_and_see_the_summary(serve_app, page, tmp_path):
     screenshot(page, "import-checked")
 
     page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_text("Imported 72 rows from 2 file(s); 0 rejected.").wait_for(timeout=60_000)
+    page.get_by_text("Imported 72 rows from 2 files; 0 rejected.").wait_for(timeout=60_000)
     wait_for_app(page)
     screenshot(page, "import-summary")
 

@@ -35,9 +35,9 @@ def test_problems_in_chinese_then_a_switch_to_english(serve_app, page, tmp_path)
 
     # the box's label changes with the choice: a retry of `choose` must still find it
     choose(page, selectbox(page, re.compile("语言|Language")), "English")
-    page.get_by_text("5 problem(s) found").wait_for(timeout=60_000)
+    page.get_by_text("5 problems found").wait_for(timeout=60_000)
     wait_for_app(page)
     assert "UTF-8 (detected)" in page.content()
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.get_by_text("5 problem(s) found").scroll_into_view_if_needed()
+    page.get_by_text("5 problems found").scroll_into_view_if_needed()
     screenshot(page, "import-problems-en-after-switch")

@@ -97,6 +97,6 @@ def test_simulate_see_orphans_fix_the_rule_and_apply(serve_app, tmp_path, page):
     page.wait_for_function(IDLE, timeout=180_000)
     assert _tile(page, "Orphans") == "0"
     assert _tile(page, "Accounts that move") == "2"  # A5 by the override, A7 now to US West
-    _click_and_settle(page, "Save & apply", page.get_by_text("Applied as run A00001: 2 account(s)"))
+    _click_and_settle(page, "Save & apply", page.get_by_text("Applied as run A00001: 2 accounts"))
     assert _tile(page, "Accounts that move") == "0"
     screenshot(page, "rules-2-applied")
