@@ -19,11 +19,13 @@ from engine.metrics.timeline import data_span, period_choices
 from engine.metrics.sales_data import sales_data
 from engine.charts.territory_colours import company_colours
 from ui import board_link, context, run_log, signin, uploads, warm_start
+from ui.tile_text import let_tile_text_wrap
 from ui.failures import friendly_failures
 from ui.markup import t_md
 
 st.set_page_config(page_title="Terrain", page_icon="🗺️", layout="wide")
 st.session_state["_shell"] = True  # pages check it: see ui.context._require_shell
+let_tile_text_wrap()  # tile labels and delta captions wrap rather than end in "…" (ui/tile_text.py)
 # A wall screen's read-only board link (?token=…): the board alone, as the link's viewer, or a page
 # saying the link was revoked; nothing below runs for it (ui/board_link.py).
 board_link.gate()
