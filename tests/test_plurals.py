@@ -76,7 +76,8 @@ def test_the_health_reason_counts_each_row_in_its_own_form():
         "days_since_activity": [a for _, _, a in rows], "tier": ["red"] * len(rows),
         "activities_recent": [0] * len(rows), "activities_before": [0] * len(rows),
         "days_since_won": [None] * len(rows), "days_past_due": [None] * len(rows),
-        **{f"lost_{factor}": [10.0] * len(rows) for factor in FACTORS}})
+        **{f"lost_{factor}": [10.0] * len(rows) for factor in FACTORS},
+        **{f"points_{factor}": [40.0 if factor == "pipeline" else 0.0] * len(rows) for factor in FACTORS}})  # of 100
     assert with_words(scores, "en")["reason"].to_list() == [
         "1 open deal past close date (−10.0)", "3 open deals past close date (−10.0)",
         "1 day without activity (−10.0)", "52 days without activity (−10.0)"]

@@ -8,6 +8,7 @@ add up to the score shown (docs/health.md, "Reading the breakdown")."""
 from __future__ import annotations
 
 import math
+import re
 
 import polars as pl
 
@@ -28,11 +29,24 @@ def _message(factor: str, lang: str) -> pl.Expr:
         return pl.lit(t(f"health.reason.{factor}", lang))
     fact = pl.col(FACTS[factor])
     never = pl.lit(t(f"health.reason.{factor}_never", lang)) if factor in ("recency", "won_deals") else None
-    # "1 day without activity", "52 days without activity": the row's count picks the noun's form
-    one, many = (template(f"health.reason.{factor}", lang, value=count).replace("{value}", "{}") for count in (1, 2))
-    filled = pl.format(many, fact) if one == many else \
-        pl.when(fact == 1).then(pl.format(one, fact)).otherwise(pl.format(many, fact))
+    filled = _filled(template(f"health.reason.{factor}", lang), fact)
     return filled if never is None else pl.when(fact.is_null()).then(never).otherwise(filled)
+
+
+_PARTS = re.compile(r"\{value(?:\|([^{}|]*)\|([^{}|]*))?\}")
+
+
+def _filled(text: str, fact: pl.Expr) -> pl.Expr:
+    """`text` with {value} as the row's fact and {value|day|days} as the form its count takes
+    ("1 day without activity", "52 days without activity"), in one pass over the column."""
+    pieces, start = [], 0
+    for match in _PARTS.finditer(text):
+        pieces.append(pl.lit(text[start:match.start()]))
+        one, many = match.groups()
+        pieces.append(fact.cast(pl.String) if one is None else
+                      pl.when(fact == 1).then(pl.lit(one)).otherwise(pl.lit(many)))
+        start = match.end()
+    return pl.concat_str([*pieces, pl.lit(text[start:])])
 
 
 def _of_score() -> pl.Expr:
@@ -45,11 +59,13 @@ def _of_score() -> pl.Expr:
 def with_words(scores: pl.DataFrame, lang: str) -> pl.DataFrame:
     """`scores` plus reason ("52 days without activity (−15.0)", the points of the score it cost),
     tier_label and next_action."""
-    reason = pl.lit(None, dtype=pl.String)
+    message, lost = pl.lit(None, dtype=pl.String), pl.lit(None, dtype=pl.Float64)
     for factor in FACTORS:
-        lost = (pl.col(f"lost_{factor}") * _of_score()).round(1).cast(pl.String)
-        reason = pl.when(pl.col("main_reason") == factor).then(
-            pl.format("{} (−{})", _message(factor, lang), lost)).otherwise(reason)
+        main = pl.col("main_reason") == factor
+        message = pl.when(main).then(_message(factor, lang)).otherwise(message)
+        lost = pl.when(main).then(pl.col(f"lost_{factor}")).otherwise(lost)
+    # the message and its points chosen per row first, then put together once
+    reason = pl.format("{} (−{})", message, (lost * _of_score()).round(1).cast(pl.String))
     tiers = {tier: t(f"health.tier.{tier}", lang) for tier in NEXT_ACTIONS}
     actions = {tier: t(f"health.action.{action}", lang) for tier, action in NEXT_ACTIONS.items()}
     return scores.with_columns(
