@@ -74,15 +74,16 @@ def readable(frame: pl.DataFrame, label: Callable[[str], str], currency: str, *,
             header = f"{label(name)} ({word} {currency})" if word else f"{label(name)} ({currency})"
             if lang == "zh" or sign:
                 digits = {"亿": 2, "万": 1, "B": 2, "M": 1, "K": 1}.get(word, 0)
-                config[name] = st.column_config.NumberColumn(header, format=f"%{sign}.{digits}f")
+                # digits grouped as the tiles group them: 5,394.1 (万 USD), never 5394.1
+                config[name] = st.column_config.NumberColumn(header, format=f"%{sign},.{digits}f")
             else:
                 config[name] = st.column_config.NumberColumn(header, format="compact")
         elif name in fractions:
             config[name] = st.column_config.NumberColumn(label(name), format=f"%{sign}.1f%%")
         elif name in counts:
-            config[name] = st.column_config.NumberColumn(label(name), format=f"%{sign}d" if sign else "localized")
+            config[name] = st.column_config.NumberColumn(label(name), format=f"%{sign},d" if sign else "localized")
         elif name in decimals:
-            config[name] = st.column_config.NumberColumn(label(name), format=f"%{sign}.1f")
+            config[name] = st.column_config.NumberColumn(label(name), format=f"%{sign},.1f")
         else:
             config[name] = label(name)
     config.update(extra or {})

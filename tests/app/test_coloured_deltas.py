@@ -77,7 +77,7 @@ def test_before_after_tables_colour_changes_by_direction(tiny_db):
     assert not any(column.endswith(("_before", "_after")) for cells in colours.values() for _, column in cells)
     # the numbers stay numbers (the grid sorts them), with their sign in the format
     assert territories.value["accounts_delta"].tolist() == [-2, 0, 2]
-    assert '"format": "%+d"' in territories.proto.columns
+    assert '"format": "%+,d"' in territories.proto.columns
     reps = _coloured(before_after[1])
     assert reps[DELTA_DOWN] and reps[DELTA_UP]
 
@@ -112,7 +112,7 @@ def test_english_money_changes_carry_their_sign():
     _, config = readable(pl.DataFrame({"won_delta": [12_500.0, -3_000.0]}), str, "USD", money=("won_delta",),
                          signed=("won_delta",))
     assert config["won_delta"]["label"] == "won_delta (K USD)"
-    assert config["won_delta"]["type_config"]["format"] == "%+.1f"
+    assert config["won_delta"]["type_config"]["format"] == "%+,.1f"
 
 
 def test_a_table_with_nothing_changed_goes_out_without_a_styler(tiny_db):

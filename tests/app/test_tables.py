@@ -32,9 +32,9 @@ def test_readable_in_chinese_counts_money_in_wan_and_signs_changes():
     assert shown["name"].to_list() == ["华东", EMPTY]  # never "None"
     assert shown["won_before"].to_list() == pytest.approx([2166.96307952, 100.0])
     assert config["won_before"]["label"] == "赢单 (万 USD)"
-    assert config["won_before"]["type_config"]["format"] == "%.1f"
+    assert config["won_before"]["type_config"]["format"] == "%,.1f"
     assert config["won_delta"]["label"] == "变化 (万 USD)"
-    assert config["won_delta"]["type_config"]["format"] == "%+.1f"
+    assert config["won_delta"]["type_config"]["format"] == "%+,.1f"
     assert shown["share"][0] == pytest.approx(32.087)
     assert config["share"]["type_config"]["format"] == "%.1f%%"
 
@@ -45,7 +45,7 @@ def test_readable_in_english_keeps_compact_money_and_hides_ids():
                              signed=("accounts_delta",), hidden=("territory_id",))
     assert config["territory_id"] is None
     assert config["won"]["label"] == "Won (USD)" and config["won"]["type_config"]["format"] == "compact"
-    assert config["accounts_delta"]["type_config"]["format"] == "%+d"
+    assert config["accounts_delta"]["type_config"]["format"] == "%+,d"
     assert shown["won"][0] == 21669630.7952  # the grid shows 21.7M; the value keeps full precision
 
 

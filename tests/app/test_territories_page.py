@@ -60,7 +60,7 @@ def test_simulate_shows_tiles_territories_and_orphans(rules_db):
     assert list(orphans["why"]) == ["country is empty", "no rule accepts this state"]
     # read like every other table (ui/tables): names, not ids; "–", never "None"; a signed change
     assert list(orphans["territory"]) == ["–", "US West"] and list(orphans["value"]) == ["–", "TX"]
-    assert '"format": "%+d"' in app.dataframe[1].proto.columns
+    assert '"format": "%+,d"' in app.dataframe[1].proto.columns
     shown = [app.dataframe[i].value.astype(str) for i in range(1, len(app.dataframe))]
     assert not any((frame == "None").any().any() for frame in shown)
     dead = next(d.value for d in app.dataframe if "expression" in d.value.columns and "rule_id" in d.value.columns
