@@ -73,6 +73,10 @@ def test_accounts_never_contacted_read_never_and_sort_as_the_longest_silence(db,
     assert list(risk[column]) == [float("inf"), float("inf"), 140.0, 80.0]
     assert list(risk.sort_values(column)[column])[-2:] == [float("inf")] * 2
     assert [row[1] for row in shown_cells(at, "health_list")] == ["30.0", "30.0", "33.0", "59.8"]
+    # every green account was contacted: a plain table, without the Styler's pass over every cell
+    at.multiselect(key="health_tiers").set_value(["green"]).run()
+    assert not at.dataframe[TABLES.index("health_list")].proto.arrow_data.HasField("styler")
+    assert list(frame(at, "health_list")[column]) == [0, 10, 2]
 
 
 def test_filters_narrow_the_list(db):
