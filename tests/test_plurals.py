@@ -37,6 +37,13 @@ FORMS = re.compile(r"\{(\w+)\|[^{}|]*\|[^{}|]*\}")
     ("overview.to_date_long", {"period": "FY2025 Q1", "day": "1 Jan 2025", "days": 1},
      "FY2025 Q1 to 1 Jan 2025, the same first 1 day"),
     ("planner.scenario.undone", {"id": "S0001", "count": 1}, "Undid scenario S0001: 1 account is back."),
+    ("planner.filter.matches", {"count": "1"}, "1 account matches the filter."),
+    ("planner.filter.matches", {"count": "1,204"}, "1,204 accounts match the filter."),
+    ("tadmin.done.merge", {"changed": 1}, "Merged: 1 account changed owner."),
+    ("tadmin.retire.preview", {"name": "US West", "accounts": 1, "open_deals": 0, "targets": 1, "children": 1,
+                               "receiver": "US East"},
+     "US West holds 1 account, 0 open deals, 1 target month and 1 sub-territory; they go to US East "
+     "(sub-territories move up to its parent)."),
 ])
 def test_english_counts_agree_with_their_nouns(key, values, expected):
     assert t(key, "en", **values) == expected

@@ -1,7 +1,7 @@
 """Words of the planner's auto-balance while it runs and when it finds no plan."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "planner.balance.status": ("Balancing {count} accounts over {territories} territories…",
+    "planner.balance.status": ("Balancing {count} {count|account|accounts} over {territories} {territories|territory|territories}…",
                                "正在为 {territories} 个区域平衡 {count} 个客户…"),
     "planner.balance.stage.units": ("Grouping the accounts into units…", "正在将客户归入单元…"),
     "planner.balance.stage.search": ("Searching for a plan within ±{tolerance}…", "正在寻找 ±{tolerance} 以内的方案…"),

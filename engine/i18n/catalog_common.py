@@ -13,7 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sidebar.currency": ("Reporting currency: {currency}", "报告货币：{currency}"),
     "sidebar.database": ("Database: {path}", "数据库：{path}"),
     "demo.building": ("Building the demo company (first start only)…", "正在生成演示公司数据（仅首次启动）…"),
-    "demo.built": ("Demo company ready: {accounts} accounts, {deals} deals.", "演示数据已就绪：{accounts} 个客户，{deals} 个商机。"),
+    "demo.built": ("Demo company ready: {accounts} {accounts|account|accounts}, {deals} {deals|deal|deals}.", "演示数据已就绪：{accounts} 个客户，{deals} 个商机。"),
     "nav.desk": ("Desk", "工作台"),
     "nav.planning": ("Planning", "规划"),
     "nav.data": ("Data", "数据"),

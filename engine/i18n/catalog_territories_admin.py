@@ -73,15 +73,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tadmin.field.role": ("Role", "角色"),
     "tadmin.field.previous_role": ("The previous owner becomes", "原负责人改为"),
     "tadmin.root": ("(a new root)", "（新的根节点）"),
-    "tadmin.retire.preview": ("{name} holds {accounts} accounts, {open_deals} open deals, {targets} target months "
-                              "and {children} sub-territories; they go to {receiver} (sub-territories move up to "
-                              "its parent).",
+    "tadmin.retire.preview": ("{name} holds {accounts} {accounts|account|accounts}, {open_deals} open "
+                              "{open_deals|deal|deals}, {targets} target {targets|month|months} and {children} "
+                              "{children|sub-territory|sub-territories}; they go to {receiver} (sub-territories "
+                              "move up to its parent).",
                               "{name} 有 {accounts} 个客户、{open_deals} 个未结商机、{targets} 个月度目标和 {children} "
                               "个下级区域；它们将移交给 {receiver}（下级区域上移到其上级）。"),
     "tadmin.done.add": ("Added {name}.", "已新增 {name}。"),
     "tadmin.done.rename": ("Renamed to {name}.", "已重命名为 {name}。"),
     "tadmin.done.move": ("Moved {name}.", "已移动 {name}。"),
-    "tadmin.done.retire": ("Retired {name}: {accounts} accounts and {open_deals} open deals went to {receiver}.",
+    "tadmin.done.retire": ("Retired {name}: {accounts} {accounts|account|accounts} and {open_deals} open "
+                           "{open_deals|deal|deals} went to {receiver}.",
                            "已撤销 {name}：{accounts} 个客户和 {open_deals} 个未结商机已移交给 {receiver}。"),
     "tadmin.log": ("Recent changes", "最近变更"),
     # people
@@ -109,7 +111,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tadmin.dup.keep": ("One owner for every copy", "所有副本统一归属"),
     "tadmin.dup.merge": ("Merge ownership", "合并归属"),
     "tadmin.dup.group_label": ("{name} — {copies} copies, {reps} reps", "{name} — {copies} 个副本，{reps} 人跟进"),
-    "tadmin.done.merge": ("Merged: {changed} accounts changed owner.", "已合并：{changed} 个客户更换了负责人。"),
+    "tadmin.done.merge": ("Merged: {changed} {changed|account|accounts} changed owner.", "已合并：{changed} 个客户更换了负责人。"),
     # unowned
     "tadmin.un.tile.accounts": ("Unowned accounts", "无人问津客户"),
     "tadmin.un.tile.no_owner": ("Without owner", "无负责人"),
@@ -127,7 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tadmin.un.pick": ("Accounts (empty = all listed)", "客户（留空 = 全部列出的客户）"),
     "tadmin.un.keep": ("(keep as is)", "（保持不变）"),
     "tadmin.un.go": ("Assign {count} {count|account|accounts}", "分配 {count} 个客户"),
-    "tadmin.done.assign": ("Assigned {changed} accounts.", "已分配 {changed} 个客户。"),
+    "tadmin.done.assign": ("Assigned {changed} {changed|account|accounts}.", "已分配 {changed} 个客户。"),
     "tadmin.un.suggest": ("Top-3 owners for one account", "单个客户的三位推荐负责人"),
     "tadmin.un.suggest_account": ("Account", "客户"),
     "tadmin.un.confirm": ("Give it to {rep}", "分配给 {rep}"),
@@ -138,9 +140,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tadmin.why.segment": ("Sells to {value}", "负责{value}客户"),
     "tadmin.why.product": ("Skilled in {value}", "擅长{value}"),
     "tadmin.why.territory": ("Sits in {value}", "所在区域：{value}"),
-    "tadmin.why.country": ("Holds {count} accounts in {value}", "在{value}已有 {count} 个客户"),
+    "tadmin.why.country": ("Holds {count} {count|account|accounts} in {value}", "在{value}已有 {count} 个客户"),
     "tadmin.why.size": ("Holds customers of this size ({value})", "有同等规模客户（{value}）"),
-    "tadmin.why.headroom": ("Room for {count} more accounts ({held} of {capacity})",
+    "tadmin.why.headroom": ("Room for {count} more {count|account|accounts} ({held} of {capacity})",
                             "还可承接 {count} 个客户（{held}/{capacity}）"),
     "tadmin.why.full": ("At capacity ({held} of {capacity})", "已满负荷（{held}/{capacity}）"),
     # the specialist pool

@@ -106,11 +106,11 @@ def test_auto_balance_shows_the_curve_and_applies_a_plan(tiny_db):
     next(b for b in app.button if b.label == "Find a balanced plan").click()
     app.run()
     assert not app.exception, app.exception
-    summary = next(m.value for m in app.markdown if "accounts in" in m.value and "move" in m.value)
-    assert "Chosen: ±5.0%" in summary and "1 accounts in 1 units move" in summary
+    summary = next(m.value for m in app.markdown if "Chosen:" in m.value and "move" in m.value)
+    assert "Chosen: ±5.0%" in summary and "1 account in 1 unit moves" in summary
     _button(app, "Apply this plan to the planner").click()
     app.run()
-    assert any("Applied: 1 accounts moved." in s.value for s in app.success)
+    assert any("Applied: 1 account moved." in s.value for s in app.success)
     assert _tiles(app)["Spread (CV)"] == "0.00"
 
 
@@ -203,7 +203,7 @@ def test_a_city_moves_to_a_rep_only(tiny_db):
     app.button(key="planner_unit_move").click()
     app.run()
     assert not app.exception, app.exception
-    assert any("Moved 1 accounts to Bo East." in s.value for s in app.success)
+    assert any("Moved 1 account to Bo East." in s.value for s in app.success)
     assert _territory_accounts(app)["DACH"] == (1, 1)  # the territory stays, the rep changes
     assert _tiles(app)["Accounts moved"] == "1"
 
@@ -243,7 +243,7 @@ def test_splitting_a_territory_by_the_filter_moves_only_its_matching_accounts(ti
     app.button(key="planner_split").click()
     app.run()
     assert not app.exception, app.exception
-    assert any("Moved 1 accounts to DACH." in s.value for s in app.success)
+    assert any("Moved 1 account to DACH." in s.value for s in app.success)
     accounts = _territory_accounts(app)
     assert accounts["US West"] == (3, 2) and accounts["US East"] == (2, 2) and accounts["DACH"] == (1, 2)
 

@@ -26,7 +26,7 @@ def test_the_planted_duplicates_are_listed_and_merged(db):
     assert app.selectbox(key="td-rep").value == "REP-070"  # the copy held first
     click(app, "td-go")
     assert not app.exception, app.exception
-    assert [s.value for s in app.success] == ["Merged: 1 accounts changed owner."]
+    assert [s.value for s in app.success] == ["Merged: 1 account changed owner."]
     assert {m.label: m.value for m in app.metric}["Held by several reps"] == "2"
     assert "ACC-000239" not in list(app.dataframe[0].value["account_id"])
     store = live_store(db)

@@ -49,7 +49,7 @@ def test_top_three_with_reasons_and_confirm(db):
     assert titles == ["**1. Ada West** · US West · Score 6.46", "**2. Bo East** · US East · Score 6.42",
                       "**3. Carla Berlin** · DACH · Score 2.00"]
     assert [c.value for c in app.caption][:2] == [
-        "Sits in US West · Holds 1 accounts in US · Room for 49 more accounts (1 of 50)",
+        "Sits in US West · Holds 1 account in US · Room for 49 more accounts (1 of 50)",
         "Knows Software · Holds 2 accounts in US · Room for 48 more accounts (2 of 50)"]
     click(app, "tu-confirm-2")
     assert not app.exception, app.exception

@@ -53,14 +53,14 @@ def test_merge_assign_and_retire(tabs_url, page):
     page.get_by_text("Customers held twice").first.wait_for()
     choose(page, _visible_select(page, "Customer to merge"), "CEDARSYS INDUSTRIES LTD — 2 copies, 2 reps")
     page.get_by_role("button", name="Merge ownership").click()
-    page.get_by_text("Merged: 1 accounts changed owner.").wait_for()
+    page.get_by_text("Merged: 1 account changed owner.").wait_for()
     screenshot(page, "territories-duplicates-merged")
 
     page.get_by_role("tab", name="Unowned").click()
     page.get_by_role("tab", name="Top-3 owners for one account").click()
     wait_for_app(page)
     page.get_by_role("button", name="Give it to").filter(visible=True).first.click()
-    page.get_by_text("Assigned 1 accounts.").wait_for()
+    page.get_by_text("Assigned 1 account.").wait_for()
 
     page.get_by_role("tab", name="Tree").click()
     page.get_by_role("tab", name="Retire").click()
