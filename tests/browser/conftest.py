@@ -150,3 +150,92 @@ def choose(page, box, option: str) -> None:
             if attempt == 3:
                 raise
             page.keyboard.press("Escape")
+
+
+# The grid draws its cells on a canvas but keeps a hidden accessible <table> of the visible ones:
+# each cell a <td id="glide-cell-<column>-<row>">, and the cell the grid has focused is the
+# document's active element. The cell helpers below read that table instead of trusting pixels.
+_FOCUSED_CELL = "() => /^glide-cell-/.test(document.activeElement?.id ?? '') ? document.activeElement.id : null"
+_CELL_ID = """([grid, row, title]) => {
+    const root = document.querySelectorAll('[data-testid="stDataFrame"]')[grid];
+    const header = [...root.querySelectorAll('th[role="columnheader"]')].find(h => h.textContent === title);
+    const cell = header && root.querySelector(
+        `tr[aria-rowindex="${row + 2}"] td[aria-colindex="${header.getAttribute('aria-colindex')}"]`);
+    return cell ? cell.id : null;
+}"""
+_CELL_SHOWS = "([id, text]) => document.getElementById(id)?.textContent === text"
+_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+
+
+def grid_cell_text(page, grid: int, row: int, column: str) -> str:
+    """What the `grid`-th grid of the page shows in `column` (its header) of its `row` (0 = first),
+    once the grid has drawn that cell."""
+    cell = page.wait_for_function(_CELL_ID, arg=[grid, row, column], timeout=60_000).json_value()
+    return page.evaluate("id => document.getElementById(id).textContent", cell)
+
+
+def _focus_cell(page, grid: int, target: str, row: int) -> bool:
+    """Put the grid's focus on the cell `target` (a glide-cell id): click into the row's first data
+    column, then walk with the arrow keys, each key waiting for the focus to move. False if the
+    click did not give the grid a focused cell (a first click on a busy page may only focus the canvas)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    frame = page.locator('[data-testid="stDataFrame"]').nth(grid)
+    frame.scroll_into_view_if_needed()  # Streamlit scrolls its own pane: bring the grid into view
+    box = frame.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + 35 * (row + 1) + 17)  # left of the row, past its row marker
+    try:
+        page.wait_for_function(_FOCUSED_CELL, timeout=5_000)
+    except PlaywrightError:
+        return False
+    want_column, want_row = (int(part) for part in target.split("-")[2:])
+    for _ in range(40):
+        focused = page.evaluate(_FOCUSED_CELL)
+        if focused == target:
+            return True
+        column, at_row = (int(part) for part in focused.split("-")[2:])
+        key = ("ArrowRight" if column < want_column else "ArrowLeft" if column > want_column
+               else "ArrowDown" if at_row < want_row else "ArrowUp")
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function(f"() => document.activeElement?.id !== {focused!r}", timeout=5_000)
+        except PlaywrightError:
+            return False
+    return False
+
+
+def edit_grid_cell(page, row: int, column: str, text: str, grid: int = 0) -> None:
+    """Type `text` over the cell in `column` (its header) of `row` of the `grid`-th data editor, by
+    keyboard as a user does, and return once the grid shows the new text in that very cell.
+
+    Every step is checked on the grid's accessible table, never on a clock: the focused cell is
+    that cell before Enter opens its text box; the box holds `text` and the page has drawn a frame
+    since the last key (Enter before that frame commits the cell's old text: the edit is silently
+    lost, which a loaded machine made happen about one time in three); after Enter the cell shows
+    `text`. An edit that did not take is typed again — harmless, since the cell still holds its old
+    text. The script run the edit starts is the caller's to wait for."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    box = page.locator("textarea.gdg-input")  # the text box the grid opens over the cell it edits
+    page.locator('[data-testid="stDataFrame"]').nth(grid).wait_for(state="visible")
+    for attempt in range(5):
+        try:
+            target = page.wait_for_function(_CELL_ID, arg=[grid, row, column], timeout=60_000).json_value()
+            if not _focus_cell(page, grid, target, row):
+                continue
+            page.keyboard.press("Enter")  # opens the cell's text box
+            box.wait_for(state="visible", timeout=10_000)
+            page.keyboard.press("Control+a")
+            page.keyboard.type(text)
+            page.wait_for_function("text => document.querySelector('textarea.gdg-input')?.value === text", arg=text)
+            page.evaluate(_FRAMES)
+            page.keyboard.press("Enter")
+            box.wait_for(state="hidden", timeout=30_000)
+            page.wait_for_function(_CELL_SHOWS, arg=[target, text], timeout=15_000)
+            return
+        except PlaywrightError:
+            if attempt == 4:
+                raise
+            if box.is_visible():
+                page.keyboard.press("Escape")  # close a text box left open, keeping the cell's old text
+    raise AssertionError(f"could not edit row {row}, column {column!r} of grid {grid}")
