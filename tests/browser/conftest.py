@@ -155,7 +155,8 @@ def choose(page, box, option: str) -> None:
 # The grid draws its cells on a canvas but keeps a hidden accessible <table> of the visible ones:
 # each cell a <td id="glide-cell-<column>-<row>">, and the cell the grid has focused is the
 # document's active element. The cell helpers below read that table instead of trusting pixels.
-_FOCUSED_CELL = "() => /^glide-cell-/.test(document.activeElement?.id ?? '') ? document.activeElement.id : null"
+_FOCUSED_CELL = """() => { const cell = document.activeElement;  // focused and chosen: a cell the grid left
+    return /^glide-cell-/.test(cell?.id ?? '') && cell.getAttribute('aria-selected') === 'true' ? cell.id : null; }"""
 _CELL_ID = """([grid, row, title]) => {
     const root = document.querySelectorAll('[data-testid="stDataFrame"]')[grid];
     const header = [...root.querySelectorAll('th[role="columnheader"]')].find(h => h.textContent === title);
@@ -163,6 +164,8 @@ _CELL_ID = """([grid, row, title]) => {
         `tr[aria-rowindex="${row + 2}"] td[aria-colindex="${header.getAttribute('aria-colindex')}"]`);
     return cell ? cell.id : null;
 }"""
+_CHOSEN = """grid => !!document.querySelectorAll('[data-testid="stDataFrame"]')[grid]
+    .querySelector('td[aria-selected="true"]')"""
 _CELL_SHOWS = "([id, text]) => document.getElementById(id)?.textContent === text"
 _FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 
@@ -177,12 +180,21 @@ def grid_cell_text(page, grid: int, row: int, column: str) -> str:
 def _focus_cell(page, grid: int, target: str, row: int) -> bool:
     """Put the grid's focus on the cell `target` (a glide-cell id): click into the row's first data
     column, then walk with the arrow keys, each key waiting for the focus to move. False if the
-    click did not give the grid a focused cell (a first click on a busy page may only focus the canvas)."""
+    grid did not follow (a first click on the grid often only focuses its canvas): try again."""
     from playwright.sync_api import Error as PlaywrightError
 
     frame = page.locator('[data-testid="stDataFrame"]').nth(grid)
     frame.scroll_into_view_if_needed()  # Streamlit scrolls its own pane: bring the grid into view
     box = frame.bounding_box()
+    # The accessible table follows the grid a moment late: with a cell still chosen (say by the
+    # last edit's Enter), the focus would sit on that cell while the click is not yet taken. So
+    # Escape clears the choice first, and the focused cell after the click is the clicked one.
+    if page.evaluate(_CHOSEN, grid):
+        page.keyboard.press("Escape")
+        try:
+            page.wait_for_function(f"() => !({_CHOSEN})({grid})", timeout=5_000)
+        except PlaywrightError:
+            return False
     page.mouse.click(box["x"] + 60, box["y"] + 35 * (row + 1) + 17)  # left of the row, past its row marker
     try:
         page.wait_for_function(_FOCUSED_CELL, timeout=5_000)
@@ -198,7 +210,7 @@ def _focus_cell(page, grid: int, target: str, row: int) -> bool:
                else "ArrowDown" if at_row < want_row else "ArrowUp")
         page.keyboard.press(key)
         try:
-            page.wait_for_function(f"() => document.activeElement?.id !== {focused!r}", timeout=5_000)
+            page.wait_for_function(f"() => ({_FOCUSED_CELL})() !== {focused!r}", timeout=5_000)
         except PlaywrightError:
             return False
     return False
@@ -209,11 +221,12 @@ def edit_grid_cell(page, row: int, column: str, text: str, grid: int = 0) -> Non
     keyboard as a user does, and return once the grid shows the new text in that very cell.
 
     Every step is checked on the grid's accessible table, never on a clock: the focused cell is
-    that cell before Enter opens its text box; the box holds `text` and the page has drawn a frame
-    since the last key (Enter before that frame commits the cell's old text: the edit is silently
-    lost, which a loaded machine made happen about one time in three); after Enter the cell shows
-    `text`. An edit that did not take is typed again — harmless, since the cell still holds its old
-    text. The script run the edit starts is the caller's to wait for."""
+    that cell before Enter; the text box opens with that cell's text; the box holds `text` and
+    the page has drawn a frame since the last key before Enter (Enter in the same frame as the
+    last key commits the cell's old text: the edit is silently lost, 7 times in 30 in a probe);
+    after Enter the cell shows `text`. An edit that did not take is typed again — harmless, since
+    the cell still holds its old text; so is one whose text box a rerun closed under the keys.
+    The script run the edit starts is the caller's to wait for."""
     from playwright.sync_api import Error as PlaywrightError
 
     box = page.locator("textarea.gdg-input")  # the text box the grid opens over the cell it edits
@@ -223,13 +236,19 @@ def edit_grid_cell(page, row: int, column: str, text: str, grid: int = 0) -> Non
             target = page.wait_for_function(_CELL_ID, arg=[grid, row, column], timeout=60_000).json_value()
             if not _focus_cell(page, grid, target, row):
                 continue
+            shown = page.evaluate("id => document.getElementById(id).textContent", target)
             page.keyboard.press("Enter")  # opens the cell's text box
-            box.wait_for(state="visible", timeout=10_000)
-            page.keyboard.press("Control+a")
-            page.keyboard.type(text)
-            page.wait_for_function("text => document.querySelector('textarea.gdg-input')?.value === text", arg=text)
+            # over that very cell: the box starts with the cell's text (a read-only cell opens one too)
+            page.wait_for_function("text => document.querySelector('textarea.gdg-input')?.value === text",
+                                   arg=shown, timeout=10_000)
+            # the keys go to the box itself: a rerun that closes it (the grid redrawn) fails them
+            # here instead of sending Ctrl+A to the page
+            box.press("Control+a", timeout=10_000)
+            box.press_sequentially(text, timeout=10_000)
+            page.wait_for_function("text => document.querySelector('textarea.gdg-input')?.value === text",
+                                   arg=text, timeout=10_000)
             page.evaluate(_FRAMES)
-            page.keyboard.press("Enter")
+            box.press("Enter", timeout=10_000)
             box.wait_for(state="hidden", timeout=30_000)
             page.wait_for_function(_CELL_SHOWS, arg=[target, text], timeout=15_000)
             return
