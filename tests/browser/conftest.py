@@ -254,7 +254,44 @@ def edit_grid_cell(page, row: int, column: str, text: str, grid: int = 0) -> Non
             return
         except PlaywrightError:
             if attempt == 4:
+                _grid_evidence(page, grid)
                 raise
             if box.is_visible():
                 page.keyboard.press("Escape")  # close a text box left open, keeping the cell's old text
+    _grid_evidence(page, grid)
     raise AssertionError(f"could not edit row {row}, column {column!r} of grid {grid}")
+
+
+def _grid_evidence(page, grid: int) -> None:
+    """What a failed edit leaves for CI: the page's screenshot and the grid's accessible table
+    (which cell is chosen, what each shows) with the focused element, under test-output/."""
+    screenshot(page, "grid-edit-failed")
+    html = page.evaluate("""grid => 'focused: ' + (document.activeElement?.outerHTML ?? '').slice(0, 300) + '\\n'
+        + document.querySelectorAll('[data-testid="stDataFrame"]')[grid].outerHTML""", grid)
+    (SCREENSHOTS / "grid-edit-failed.html").write_text(html, encoding="utf-8")
+
+
+def tick_grid_row(page, grid, row: int, ticked: bool = True) -> None:
+    """Tick (or untick) `row` of a selectable grid (`grid`: its stDataFrame locator) by clicking its
+    row marker, and return once the grid's accessible table shows the row so (aria-selected on its
+    <tr>). A click the grid did not take (a first click often only focuses its canvas) is clicked
+    again — only after the state says it did not take, so a slow click is never undone. The rerun
+    the selection starts is the caller's to wait for."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    state = grid.locator(f'tr[aria-rowindex="{row + 2}"][aria-selected="{str(ticked).lower()}"]')
+    for attempt in range(4):
+        grid.wait_for(state="visible")
+        grid.locator(f'tr[aria-rowindex="{row + 2}"]').wait_for(state="attached", timeout=60_000)
+        if state.count():
+            return
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 16, box["y"] + 35 * (row + 1) + 17)  # the row marker's box
+        try:
+            state.wait_for(state="attached", timeout=10_000)
+            return
+        except PlaywrightError:
+            if attempt == 3:
+                _grid_evidence(page, 0)
+                raise
