@@ -150,3 +150,148 @@ def choose(page, box, option: str) -> None:
             if attempt == 3:
                 raise
             page.keyboard.press("Escape")
+
+
+# The grid draws its cells on a canvas but keeps a hidden accessible <table> of the visible ones:
+# each cell a <td id="glide-cell-<column>-<row>">, and the cell the grid has focused is the
+# document's active element. The cell helpers below read that table instead of trusting pixels.
+_FOCUSED_CELL = """() => { const cell = document.activeElement;  // focused and chosen: a cell the grid left
+    return /^glide-cell-/.test(cell?.id ?? '') && cell.getAttribute('aria-selected') === 'true' ? cell.id : null; }"""
+_CELL_ID = """([grid, row, title]) => {
+    const root = document.querySelectorAll('[data-testid="stDataFrame"]')[grid];
+    const header = [...root.querySelectorAll('th[role="columnheader"]')].find(h => h.textContent === title);
+    const cell = header && root.querySelector(
+        `tr[aria-rowindex="${row + 2}"] td[aria-colindex="${header.getAttribute('aria-colindex')}"]`);
+    return cell ? cell.id : null;
+}"""
+_CHOSEN = """grid => !!document.querySelectorAll('[data-testid="stDataFrame"]')[grid]
+    .querySelector('td[aria-selected="true"]')"""
+_CELL_SHOWS = "([id, text]) => document.getElementById(id)?.textContent === text"
+_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+
+
+def grid_cell_text(page, grid: int, row: int, column: str) -> str:
+    """What the `grid`-th grid of the page shows in `column` (its header) of its `row` (0 = first),
+    once the grid has drawn that cell."""
+    cell = page.wait_for_function(_CELL_ID, arg=[grid, row, column], timeout=60_000).json_value()
+    return page.evaluate("id => document.getElementById(id).textContent", cell)
+
+
+def _focus_cell(page, grid: int, target: str, row: int) -> bool:
+    """Put the grid's focus on the cell `target` (a glide-cell id): click into the row's first data
+    column, then walk with the arrow keys, each key waiting for the focus to move. False if the
+    grid did not follow (a first click on the grid often only focuses its canvas): try again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    frame = page.locator('[data-testid="stDataFrame"]').nth(grid)
+    frame.scroll_into_view_if_needed()  # Streamlit scrolls its own pane: bring the grid into view
+    box = frame.bounding_box()
+    # The accessible table follows the grid a moment late: with a cell still chosen (say by the
+    # last edit's Enter), the focus would sit on that cell while the click is not yet taken. So
+    # Escape clears the choice first, and the focused cell after the click is the clicked one.
+    if page.evaluate(_CHOSEN, grid):
+        page.keyboard.press("Escape")
+        try:
+            page.wait_for_function(f"() => !({_CHOSEN})({grid})", timeout=5_000)
+        except PlaywrightError:
+            return False
+    page.mouse.click(box["x"] + 60, box["y"] + 35 * (row + 1) + 17)  # left of the row, past its row marker
+    try:
+        page.wait_for_function(_FOCUSED_CELL, timeout=5_000)
+    except PlaywrightError:
+        return False
+    want_column, want_row = (int(part) for part in target.split("-")[2:])
+    for _ in range(40):
+        focused = page.evaluate(_FOCUSED_CELL)
+        if focused == target:
+            return True
+        column, at_row = (int(part) for part in focused.split("-")[2:])
+        key = ("ArrowRight" if column < want_column else "ArrowLeft" if column > want_column
+               else "ArrowDown" if at_row < want_row else "ArrowUp")
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function(f"() => ({_FOCUSED_CELL})() !== {focused!r}", timeout=5_000)
+        except PlaywrightError:
+            return False
+    return False
+
+
+def edit_grid_cell(page, row: int, column: str, text: str, grid: int = 0) -> None:
+    """Type `text` over the cell in `column` (its header) of `row` of the `grid`-th data editor, by
+    keyboard as a user does, and return once the grid shows the new text in that very cell.
+
+    Every step is checked on the grid's accessible table, never on a clock: the focused cell is
+    that cell before Enter; the text box opens with that cell's text; the box holds `text` and
+    the page has drawn a frame since the last key before Enter (Enter in the same frame as the
+    last key commits the cell's old text: the edit is silently lost, 7 times in 30 in a probe);
+    after Enter the cell shows `text`. An edit that did not take is typed again — harmless, since
+    the cell still holds its old text; so is one whose text box a rerun closed under the keys.
+    The script run the edit starts is the caller's to wait for."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    box = page.locator("textarea.gdg-input")  # the text box the grid opens over the cell it edits
+    page.locator('[data-testid="stDataFrame"]').nth(grid).wait_for(state="visible")
+    for attempt in range(5):
+        try:
+            target = page.wait_for_function(_CELL_ID, arg=[grid, row, column], timeout=60_000).json_value()
+            if not _focus_cell(page, grid, target, row):
+                continue
+            shown = page.evaluate("id => document.getElementById(id).textContent", target)
+            page.keyboard.press("Enter")  # opens the cell's text box
+            # over that very cell: the box starts with the cell's text (a read-only cell opens one too)
+            page.wait_for_function("text => document.querySelector('textarea.gdg-input')?.value === text",
+                                   arg=shown, timeout=10_000)
+            # the keys go to the box itself: a rerun that closes it (the grid redrawn) fails them
+            # here instead of sending Ctrl+A to the page
+            box.press("Control+a", timeout=10_000)
+            box.press_sequentially(text, timeout=10_000)
+            page.wait_for_function("text => document.querySelector('textarea.gdg-input')?.value === text",
+                                   arg=text, timeout=10_000)
+            page.evaluate(_FRAMES)
+            box.press("Enter", timeout=10_000)
+            box.wait_for(state="hidden", timeout=30_000)
+            page.wait_for_function(_CELL_SHOWS, arg=[target, text], timeout=15_000)
+            return
+        except PlaywrightError:
+            if attempt == 4:
+                _grid_evidence(page, grid)
+                raise
+            if box.is_visible():
+                page.keyboard.press("Escape")  # close a text box left open, keeping the cell's old text
+    _grid_evidence(page, grid)
+    raise AssertionError(f"could not edit row {row}, column {column!r} of grid {grid}")
+
+
+def _grid_evidence(page, grid: int) -> None:
+    """What a failed edit leaves for CI: the page's screenshot and the grid's accessible table
+    (which cell is chosen, what each shows) with the focused element, under test-output/."""
+    screenshot(page, "grid-edit-failed")
+    html = page.evaluate("""grid => 'focused: ' + (document.activeElement?.outerHTML ?? '').slice(0, 300) + '\\n'
+        + document.querySelectorAll('[data-testid="stDataFrame"]')[grid].outerHTML""", grid)
+    (SCREENSHOTS / "grid-edit-failed.html").write_text(html, encoding="utf-8")
+
+
+def tick_grid_row(page, grid, row: int, ticked: bool = True) -> None:
+    """Tick (or untick) `row` of a selectable grid (`grid`: its stDataFrame locator) by clicking its
+    row marker, and return once the grid's accessible table shows the row so (aria-selected on its
+    <tr>). A click the grid did not take (a first click often only focuses its canvas) is clicked
+    again — only after the state says it did not take, so a slow click is never undone. The rerun
+    the selection starts is the caller's to wait for."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    state = grid.locator(f'tr[aria-rowindex="{row + 2}"][aria-selected="{str(ticked).lower()}"]')
+    for attempt in range(4):
+        grid.wait_for(state="visible")
+        grid.locator(f'tr[aria-rowindex="{row + 2}"]').wait_for(state="attached", timeout=60_000)
+        if state.count():
+            return
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 16, box["y"] + 35 * (row + 1) + 17)  # the row marker's box
+        try:
+            state.wait_for(state="attached", timeout=10_000)
+            return
+        except PlaywrightError:
+            if attempt == 3:
+                _grid_evidence(page, 0)
+                raise

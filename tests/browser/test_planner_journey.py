@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from engine.store import Store
-from tests.browser.conftest import choose, screenshot, selectbox, wait_for_app
+from tests.browser.conftest import choose, screenshot, selectbox, tick_grid_row, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +37,13 @@ def _save(page, name: str) -> None:
 
 
 def _tick_rows(page, rows: int) -> None:
-    """Tick the first `rows` rows of the scenario list (a canvas grid: click the row-marker column)."""
-    # the first visible grid under the Scenarios tab (the other tabs' grids are hidden)
-    wait_for_app(page)
-    grid = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
-    for _ in range(5):
-        try:
-            grid.scroll_into_view_if_needed()
-            break
-        except PlaywrightError:  # a rerun replaced the grid while we reached for it: take the new one
-            page.wait_for_timeout(500)
+    """Tick the first `rows` rows of the scenario list (a canvas grid: its row-marker column),
+    each once the last one's rerun has ended."""
     for row in range(rows):
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + 16, box["y"] + 35 * (row + 1) + 17)
         wait_for_app(page)
-        page.wait_for_timeout(700)  # let the grid settle before the next tick
+        # the first visible grid under the Scenarios tab (the other tabs' grids are hidden)
+        tick_grid_row(page, page.locator('[data-testid="stDataFrame"]').filter(visible=True).first, row)
+    wait_for_app(page)
 
 
 def test_move_save_and_compare_two_scenarios(demo_url, page):
@@ -82,9 +74,7 @@ def test_move_save_and_compare_two_scenarios(demo_url, page):
     screenshot(page, "planner-compare")
 
     # One scenario left ticked: its CRM file, sign-off and apply controls (this once raised a NameError).
-    grid = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 16, box["y"] + 35 * 2 + 17)
+    tick_grid_row(page, page.locator('[data-testid="stDataFrame"]').filter(visible=True).first, 1, ticked=False)
     wait_for_app(page)
     page.get_by_role("button", name="Download salesforce file").wait_for()
     page.get_by_role("button", name="Sign-off summary (PNG)").wait_for()
