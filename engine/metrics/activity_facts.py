@@ -36,8 +36,10 @@ def first_wins(data: SalesData) -> pl.DataFrame:
     """Each account's first won deal ever: account_id, close_date, node, rep — sorted by close_date.
     (Ties on the day go to the lowest deal id.)"""
     def compute() -> pl.DataFrame:
-        won = data.deals.filter((pl.col("status") == "won") & pl.col("close_date").is_not_null()
-                                & pl.col("account_id").is_not_null())
+        # the columns first: filtering the deals themselves copied every column of the won ones
+        won = (data.deals.select("deal_id", "account_id", "status", "close_date", "node", "rep")
+               .filter((pl.col("status") == "won") & pl.col("close_date").is_not_null()
+                       & pl.col("account_id").is_not_null()))
         return (won.sort("close_date", "deal_id").group_by("account_id", maintain_order=True).first()
                 .select("account_id", "close_date", "node", "rep").sort("close_date", maintain_order=True))
     return data.per_version("first_wins", compute)
