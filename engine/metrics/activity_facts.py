@@ -117,4 +117,5 @@ def period_leads(store: Store, data: SalesData, period) -> pl.DataFrame:
         return touches.with_columns(pl.lit(True).alias("found")).select(
             pl.col("created").cast(pl.Datetime("us")), pl.col("first_touch").cast(pl.Datetime("us")),
             _node_of(data, "territory_id", "found").alias("node"), "rep")
-    return data.cached(("period_leads", period), compute)
+    # DuckDB's ASOF joins over the period's activities: 0.3 GB at 1M accounts, one build at a time
+    return data.built(("period_leads", period), compute)

@@ -15,6 +15,7 @@ from datetime import date
 
 import polars as pl
 
+from engine.metrics.build_gate import one_build_at_a_time
 from engine.metrics.result_cache import ResultCache, forget_versioned
 from engine.geo.boundaries import account_units
 from engine.store.errors import TerrainError
@@ -84,20 +85,36 @@ class SalesData:
         entries and bytes, least recently used out: `engine.metrics.result_cache`)."""
         return self.memo.get(key, compute)
 
+    def built(self, key: tuple, compute):
+        """As `cached`, for a heavy result (every account's health, a period's lead touches, a
+        viewer's cut of the deals): built inside the build gate (`engine.metrics.build_gate`),
+        taken before the memo's own single flight so that no thread waits for the gate while
+        others wait for its entry. A result already in the memo is served without the gate."""
+        if key in self.memo:
+            return self.memo.get(key, compute)
+        with one_build_at_a_time(key[0]):
+            return self.memo.get(key, compute)
+
     def per_version(self, name: str, compute):
         """A frame derived once for this data version and kept as long as it (never evicted, unlike
         `cached`): the few cubes whose one pass over the raw data costs seconds. One thread
-        computes it; sessions asking meanwhile wait for that result instead of building it again."""
-        with self.memo_lock:
-            lock = self.frame_locks.setdefault(name, threading.Lock())
-        with lock:
-            if name not in self.frames:
-                self.frames[name] = compute()
-            return self.frames[name]
+        computes it; sessions asking meanwhile wait for that result instead of building it again,
+        and a build of another cube waits for it too (`engine.metrics.build_gate`)."""
+        found = self.frames.get(name, _MISSING)
+        if found is not _MISSING:
+            return found
+        with one_build_at_a_time(name):
+            with self.memo_lock:
+                lock = self.frame_locks.setdefault(name, threading.Lock())
+            with lock:
+                if name not in self.frames:
+                    self.frames[name] = compute()
+                return self.frames[name]
 
 
 _cache: "weakref.WeakKeyDictionary[Store, SalesData]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+_MISSING = object()
 
 
 
@@ -133,18 +150,25 @@ def sales_data(store: "Store | StoreAsOf", reporting_currency: str = "USD") -> S
         day = store.day
         if day >= data_now(current):
             return current
-        return current.cached(("snapshot", day), lambda: snapshot(current, day))
+        # a copy of the deals as they stood: a heavy build like the cubes
+        return current.built(("snapshot", day), lambda: snapshot(current, day))
     viewer_store, store = store, base_store(store)
     version = f"{store.data_version()}|{reporting_currency}"
     with _lock:
         current = _cache.get(store)
-        if current is None or current.version != version:
-            if current is not None:
-                retire(store, current)
-                # this name held the old version's frames (1.3 GB at 6M deals) while the new loaded
-                current = None
-            current = _load(store, version, reporting_currency)
-            _cache[store] = current
+    if current is None or current.version != version:
+        # the load waits for a build of the old version still running (and they for it): the gate
+        # is taken before `_lock`, never after, so the two cannot wait on each other
+        with one_build_at_a_time("sales_data"):
+            with _lock:
+                current = _cache.get(store)
+                if current is None or current.version != version:
+                    if current is not None:
+                        retire(store, current)
+                        # this name held the old version's frames (1.3 GB at 6M deals) while the new loaded
+                        current = None
+                    current = _load(store, version, reporting_currency)
+                    _cache[store] = current
     return visible_data(current, viewer_store)
 
 
