@@ -27,8 +27,8 @@ from engine.metrics.visible_data import visible_data
 DEAL_COLUMNS = ("deal_id", "account_id", "amount", "currency", "amount_rc", "status", "probability",
                 "forecast_category", "created_date", "close_date", "owner_rep_id", "territory_id")
 ACCOUNT_COLUMNS = ("account_id", "name", "lat", "lon", "owner_rep_id", "territory_id", "industry", "segment")
-PLACE_COLUMNS = ("country", "state", "geo_precision")
-LOW_CARDINALITY = ("status", "currency", "forecast_category")  # kept in `deals` as pl.Categorical  # read only to tell each account's map `unit`
+PLACE_COLUMNS = ("country", "state", "geo_precision")  # read only to tell each account's map `unit`
+LOW_CARDINALITY = ("status", "currency", "forecast_category")  # kept in `deals` as pl.Categorical
 
 
 
@@ -50,7 +50,8 @@ class SalesData:
     """Everything the metrics need, in memory.
 
     - `deals`: every deal with DEAL_COLUMNS plus `amount_rc` filled, `node` (u32 territory node),
-      `rep` (owner_rep_id, String); sorted by close_date (nulls last).
+      `rep` (owner_rep_id, String); sorted by close_date (nulls last). LOW_CARDINALITY columns
+      are pl.Categorical (compare them with strings; cast before joining them to String columns).
     - `closed`: won/lost deals with a close date: close_date, won (bool), amount, node, rep,
       created_date, account_id — sorted by close_date, for period slicing with search_sorted.
     - `open`: open deals with a close date: close_date, amount, probability, node, rep, sorted.
