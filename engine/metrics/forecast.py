@@ -179,8 +179,10 @@ def known_spellings(raw: pl.Series) -> dict[str, str]:
 def _categories(data: SalesData, period: Period, scope: list[str] | None, as_of: date) -> pl.DataFrame:
     # Slices of the close-date-sorted deals, only the columns read: filtering the whole frame
     # copied every column of nearly all 6M deals (+0.24 GB at 1M accounts) to keep one period's.
-    columns = ("forecast_category", "status", "probability", "amount_rc", "node")
-    in_scope = pl.col("node").is_in(_scope_nodes(data, scope))
+    # (a slice of deals that all lack a close date is not empty: search_sorted cannot tell where
+    # their nulls sort, so the dated deals are asked for as well)
+    columns = ("forecast_category", "status", "probability", "amount_rc", "node", "close_date")
+    in_scope = pl.col("node").is_in(_scope_nodes(data, scope)) & pl.col("close_date").is_not_null()
     start, end = open_window(period, as_of)
     closed = (_slice(data.deals, period.start, period.end).select(columns)
               .filter(pl.col("status").is_in(["won", "lost"]) & in_scope))
@@ -219,7 +221,7 @@ def _pipeline_at_start(data: SalesData, period: Period) -> pl.DataFrame:
     # read): the whole frame as of that day was a copy of every column of the 6M deals
     due = _slice(data.deals, period.start, period.end).select("status", "created_date", "close_date", "amount_rc",
                                                               "node", "rep")
-    then = deals_then(due, period.start - timedelta(days=1))
+    then = deals_then(due.filter(pl.col("close_date").is_not_null()), period.start - timedelta(days=1))
     known = (then.filter(pl.col("status") == "open")
              .group_by("node", "rep").agg(pl.col("amount_rc").fill_null(0.0).sum().alias("pipeline_at_start")))
     actual = (data.closed.filter(pl.col("won") & (pl.col("close_date") >= period.start)

@@ -63,7 +63,7 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(frame.columns, nulls_last=True)
 
 
-@hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(deals=DEALS, code=PERIODS, as_of_days=st.integers(0, 540))
 def test_the_sliced_forecast_builds_equal_the_whole_frame_definitions(store, deals, code, as_of_days):
     if store.count("territories") == 0:
