@@ -39,9 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_metrics import timed  # noqa: E402  (bench/ is on the path when a bench runs)
 
-from engine.metrics.activity_facts import activity_cells, first_wins  # noqa: E402
+from engine.metrics.activity_facts import activity_cells, activity_type_cells, first_wins  # noqa: E402
 from engine.metrics.kpis import kpi_table, lead_response, seasonality_matrix, star_performers  # noqa: E402
-from engine.metrics.lead_kpis import _contacts, _leads, _type_cells, lead_kpi_table  # noqa: E402
+from engine.metrics.lead_kpis import _contacts, _leads, lead_kpi_table  # noqa: E402
 from engine.metrics.performance import as_of_date, default_period  # noqa: E402
 from engine.metrics.periods import add_months  # noqa: E402
 from engine.metrics.sales_data import sales_data  # noqa: E402
@@ -194,7 +194,7 @@ def main() -> int:
 
     leads_count, contacts_count = store.count("leads"), store.count("contacts")
     started = time.perf_counter()
-    _leads(store, data), _contacts(store, data), _type_cells(store, data)
+    _leads(store, data), _contacts(store, data), activity_type_cells(store, data)
     lead_build = (time.perf_counter() - started) * 1000
     leads_tab(store, period, settings, as_of)
     keep = lambda: data.memo.keep(lambda key: key[0] in KEEP)  # noqa: E731

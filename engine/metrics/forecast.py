@@ -16,7 +16,7 @@ import polars as pl
 from engine.metrics.performance import as_of_date, attainment_table
 from engine.metrics.kpis import row_nodes
 from engine.metrics.sales_data import SalesData, deals_then, sales_data
-from engine.metrics.facts import node_targets, node_win_rates, open_window, period_facts
+from engine.metrics.facts import _slice, node_targets, node_win_rates, open_window, period_facts
 from engine.metrics.periods import Period, period_containing
 from engine.store.settings import Settings
 from engine.store import Store
@@ -177,15 +177,16 @@ def known_spellings(raw: pl.Series) -> dict[str, str]:
 
 
 def _categories(data: SalesData, period: Period, scope: list[str] | None, as_of: date) -> pl.DataFrame:
-    deals = data.deals.filter(pl.col("node").is_in(_scope_nodes(data, scope)) & pl.col("close_date").is_not_null())
+    # Slices of the close-date-sorted deals, only the columns read: filtering the whole frame
+    # copied every column of nearly all 6M deals (+0.24 GB at 1M accounts) to keep one period's.
+    # (a slice of deals that all lack a close date is not empty: search_sorted cannot tell where
+    # their nulls sort, so the dated deals are asked for as well)
+    columns = ("forecast_category", "status", "probability", "amount_rc", "node", "close_date")
+    in_scope = pl.col("node").is_in(_scope_nodes(data, scope)) & pl.col("close_date").is_not_null()
     start, end = open_window(period, as_of)
-    closed = deals.filter(pl.col("status").is_in(["won", "lost"]) & (pl.col("close_date") >= period.start)
-                          & (pl.col("close_date") < period.end))
-    open_deals = deals.filter(pl.col("status") == "open")
-    if start is not None:
-        open_deals = open_deals.filter(pl.col("close_date") >= start)
-    if end is not None:
-        open_deals = open_deals.filter(pl.col("close_date") < end)
+    closed = (_slice(data.deals, period.start, period.end).select(columns)
+              .filter(pl.col("status").is_in(["won", "lost"]) & in_scope))
+    open_deals = _slice(data.deals, start, end).select(columns).filter((pl.col("status") == "open") & in_scope)
     chosen = pl.concat([closed, open_deals]).select("forecast_category", "status", "probability", "amount_rc")
     known = pl.col("forecast_category").replace_strict(known_spellings(chosen["forecast_category"]),
                                                        default=None, return_dtype=pl.String)
@@ -216,9 +217,12 @@ def pipeline_at_start(data: SalesData, period: Period) -> pl.DataFrame:
 
 def _pipeline_at_start(data: SalesData, period: Period) -> pl.DataFrame:
     # the figures as of the day before the start, as `report --as-of` rebuilds them (sales_data.snapshot)
-    then = deals_then(data.deals, period.start - timedelta(days=1))
-    known = (then.filter((pl.col("status") == "open") & (pl.col("close_date") >= period.start)
-                         & (pl.col("close_date") < period.end))
+    # of the deals due in the period only (a slice of the close-date-sorted deals, the columns
+    # read): the whole frame as of that day was a copy of every column of the 6M deals
+    due = _slice(data.deals, period.start, period.end).select("status", "created_date", "close_date", "amount_rc",
+                                                              "node", "rep")
+    then = deals_then(due.filter(pl.col("close_date").is_not_null()), period.start - timedelta(days=1))
+    known = (then.filter(pl.col("status") == "open")
              .group_by("node", "rep").agg(pl.col("amount_rc").fill_null(0.0).sum().alias("pipeline_at_start")))
     actual = (data.closed.filter(pl.col("won") & (pl.col("close_date") >= period.start)
                                  & (pl.col("close_date") < period.end))

@@ -24,34 +24,19 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from engine.metrics.activity_facts import _node_of
+from engine.metrics.activity_facts import _node_of, activity_type_cells
 from engine.metrics.kpis import _assign_rows
 from engine.metrics.performance import as_of_date, attainment_table
 from engine.metrics.periods import Period
 from engine.metrics.sales_data import SalesData, month_number, sales_data
 from engine.store import Store
-from engine.store.lead_reads import activity_type_cells, contact_facts, lead_facts
+from engine.store.lead_reads import contact_facts, lead_facts
 from engine.store.settings import Settings
 
 LEAD_KPI_COLUMNS = ("name", "leads_created", "leads_contacted", "leads_converted", "lead_conversion_rate",
                     "lead_customers", "lead_to_customer_rate", "new_contacts", "new_contacts_per_rep",
                     "calls", "meetings", "visits", "emails", "other_activities")
 ACTIVITY_KINDS = ("calls", "meetings", "visits", "emails")
-_KIND_PATTERNS = (("visits", r"visit|on.?site|in.?person|field|拜访|上门|走访"),
-                  ("meetings", r"meet|appointment|demo|会议|会面|约见|演示"),
-                  ("calls", r"call|phone|tele|电话|通话|致电"),
-                  ("emails", r"e-?mail|^mail|邮件"))
-
-
-def activity_kind(types: pl.Series) -> pl.Series:
-    """calls / meetings / visits / emails / other_activities for each activity type (read once per
-    distinct type: a cube has a handful)."""
-    distinct = types.drop_nulls().unique().to_list()
-    mapping = {}
-    for value in distinct:
-        mapping[value] = next((kind for kind, pattern in _KIND_PATTERNS
-                               if pl.select(pl.lit(value).str.contains(pattern)).item()), "other_activities")
-    return types.replace_strict(mapping, default="other_activities", return_dtype=pl.String)
 
 
 def _leads(store: Store, data: SalesData) -> pl.DataFrame:
@@ -67,17 +52,6 @@ def _contacts(store: Store, data: SalesData) -> pl.DataFrame:
         return contact_facts(store).select(pl.col("created").cast(pl.Datetime("us")),
                                            _node_of(data, "territory_id", "account_found").alias("node"), "rep")
     return data.per_version("contact_facts", compute)
-
-
-def _type_cells(store: Store, data: SalesData) -> pl.DataFrame:
-    def compute() -> pl.DataFrame:
-        cells = activity_type_cells(store)
-        return (cells.with_columns(pl.coalesce(_node_of(data, "account_territory", "account_found"),
-                                               _node_of(data, "deal_territory", "deal_found")).alias("node"),
-                                   activity_kind(cells["type"]).alias("kind"))
-                .group_by("node", "rep", "month", "kind").agg(pl.col("activities").sum().cast(pl.Int64))
-                .sort("month", "node", "rep", nulls_last=True))
-    return data.per_version("activity_type_cells", compute)
 
 
 def _between(frame: pl.DataFrame, column: str, start, end) -> pl.DataFrame:
@@ -118,7 +92,7 @@ def _lead_kpi_table(store: Store, data: SalesData, period: Period, level: str, s
     contact_rows = _assign_rows(contacts.filter(pl.col("node").is_not_null()) if level != "rep" else contacts,
                                 data, table, level, scope).group_by("id").agg(
         pl.len().cast(pl.Int64).alias("new_contacts"), pl.col("rep").drop_nulls().n_unique().alias("owners"))
-    kinds = _between(_type_cells(store, data), "month", month_number(period.start), month_number(period.end))
+    kinds = _between(activity_type_cells(store, data), "month", month_number(period.start), month_number(period.end))
     kinds = kinds if level == "rep" else kinds.filter(pl.col("node").is_not_null())
     kind_rows = (_assign_rows(kinds, data, table, level, scope).group_by("id").agg(
         [pl.col("activities").filter(pl.col("kind") == kind).sum().cast(pl.Int64).alias(kind)

@@ -2,9 +2,8 @@
 
 - `lead_facts`: one row per lead with what its KPIs ask (created, first activity logged on it,
   converted, the first won deal of its converted account on or after the conversion);
-- `contact_facts`: one row per contact with its account's territory;
-- `activity_type_cells`: activities counted per (account's territory, deal's territory, rep, month,
-  type), the activity cube of `activity_reads` split by type.
+- `contact_facts`: one row per contact with its account's territory.
+(The activities per type the lead KPIs count are `activity_reads.activity_type_cells`.)
 Territory ids come back as they are stored; the metrics map them to territory nodes.
 """
 from __future__ import annotations
@@ -45,26 +44,6 @@ WHERE c.created_at IS NOT NULL
 ORDER BY created
 """
 
-# As activity_reads._ACTIVITY_CELLS, with the type: only activities whose account is unknown or
-# sits in no known territory probe the deals for theirs.
-_ACTIVITY_TYPE_CELLS = """
-WITH placed AS (
-    SELECT a.deal_id, a.rep_id AS rep, CAST(year(a.ts) * 12 + month(a.ts) - 1 AS INTEGER) AS month,
-           lower(trim(a.type)) AS type,
-           ac.territory_id AS account_territory, ac.account_id IS NOT NULL AS account_found,
-           ac.account_id IS NOT NULL AND ac.territory_id IN (SELECT territory_id FROM territories) AS placed
-    FROM activities a LEFT JOIN accounts ac ON ac.account_id = a.account_id
-    WHERE a.ts IS NOT NULL)
-SELECT account_territory, account_found, CAST(NULL AS VARCHAR) AS deal_territory, false AS deal_found, rep, month,
-       type, CAST(count(*) AS BIGINT) AS activities
-FROM placed WHERE placed GROUP BY ALL
-UNION ALL
-SELECT p.account_territory, p.account_found, de.territory_id, de.deal_id IS NOT NULL, p.rep, p.month, p.type,
-       CAST(count(*) AS BIGINT)
-FROM placed p LEFT JOIN deals de ON de.deal_id = p.deal_id
-WHERE NOT p.placed GROUP BY ALL
-"""
-
 
 def lead_facts(session: Session) -> pl.DataFrame:
     """Columns created, territory_id, rep, first_touch (first activity on the lead; null when
@@ -76,9 +55,3 @@ def lead_facts(session: Session) -> pl.DataFrame:
 def contact_facts(session: Session) -> pl.DataFrame:
     """Columns created, territory_id (of the contact's account), account_found, rep — sorted by created."""
     return session.query(_CONTACT_FACTS)
-
-
-def activity_type_cells(session: Session) -> pl.DataFrame:
-    """Columns account_territory, account_found, deal_territory, deal_found, rep, month, type
-    (lower case, trimmed), activities."""
-    return session.query(_ACTIVITY_TYPE_CELLS)

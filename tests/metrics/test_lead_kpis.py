@@ -10,7 +10,8 @@ import pytest
 
 from engine.access.viewer_store import as_viewer
 from engine.access.visibility import Viewer
-from engine.metrics.lead_kpis import LEAD_KPI_COLUMNS, activity_kind, lead_kpi_table
+from engine.metrics.activity_facts import activity_kind
+from engine.metrics.lead_kpis import LEAD_KPI_COLUMNS, lead_kpi_table
 from engine.metrics.periods import parse_period
 from engine.store.settings import load_settings
 from tests.metrics.conftest import AS_OF
