@@ -18,7 +18,7 @@ from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
 from engine.metrics.sales_data import sales_data
 from engine.charts.territory_colours import company_colours
-from ui import board_link, context, planner_state, run_log, signin, uploads, warm_start
+from ui import board_link, context, memory_sweep, planner_state, run_log, signin, uploads, warm_start
 from ui.failures import friendly_failures
 from ui.markup import t_md
 
@@ -79,6 +79,7 @@ with friendly_failures(lang):
 # The first run of the process starts filling the caches in the background; a visitor who comes
 # before the data is in memory is told so instead of waiting on a blank page.
 warm_start.begin(store, context.settings())
+memory_sweep.begin(context.settings())  # what nobody uses any more goes back, also when nobody clicks
 warm_start.wait_for("data")
 
 
