@@ -93,6 +93,7 @@ class Baseline:
     distance_km: np.ndarray
     territory_index: dict[str, int] = field(default_factory=dict)
     rep_index: dict[str, int] = field(default_factory=dict)
+    data_version: int | None = None  # the store's data version it was read at (`shared_baseline`)
 
     @property
     def n_territories(self) -> int:
@@ -272,13 +273,22 @@ def shared_baseline(store, settings: Settings | None = None) -> Baseline:
 
     settings = settings or load_settings()
     data = sales_data(store, settings.reporting_currency)
-    return data.per_version(("planner_baseline", settings), lambda: build_baseline(store, settings=settings))
+    def build() -> Baseline:
+        version = store.data_version()
+        baseline = build_baseline(store, settings=settings)
+        baseline.data_version = version
+        return baseline
+
+    return data.per_version(("planner_baseline", settings), build)
 
 
 def is_current(baseline: Baseline, store, settings: Settings) -> bool:
     """Whether `baseline` is still the store's `shared_baseline` (no write has moved the data on
-    since), asked without building one: a session still holding an old one lets it go."""
+    since), asked without building one: a session still holding an old one lets it go. After a
+    write the answer comes from the data version alone, so asking loads nothing."""
     from engine.metrics.sales_data import sales_data
 
+    if baseline.data_version is not None and baseline.data_version != store.data_version():
+        return False
     data = sales_data(store, settings.reporting_currency)
     return data.frames.get(("planner_baseline", settings)) is baseline
