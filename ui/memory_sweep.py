@@ -9,7 +9,7 @@ size instead of staying at the meeting's peak (docs/scaling.md, **Memory**).
 - Memo entries nobody asked for in `memo_idle_minutes` (`engine.metrics.result_cache.trim_idle_everywhere`).
 - Then, when anything went, one full garbage collection — the collection after every run is off
   (.streamlit/config.toml), and a session's state sits in reference cycles only a full collection
-  frees — and DuckDB's allocator gives its free pages back.
+  frees — and DuckDB's allocator and the C heap give their free pages back (engine/store/memory.py).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import logging
 import threading
 
 from engine.metrics.result_cache import trim_idle_everywhere
-from engine.store.memory import give_back
+from engine.store.memory import give_back, trim_heap
 from engine.store.settings import Settings
 
 INTERVAL = 10.0  # seconds between sweeps; one with nothing to let go costs microseconds, a collection follows a release only
@@ -51,6 +51,7 @@ def sweep(settings: Settings) -> tuple[int, int]:
     if sessions or dropped:
         gc.collect()
         give_back()
+        trim_heap()
     return sessions, dropped
 
 

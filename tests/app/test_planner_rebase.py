@@ -31,6 +31,15 @@ def _import_reassigning_a1(tmp_path):
     import_files(context.process_store(load_settings()), [export], reporting_currency="USD", entity="accounts")
 
 
+def _import_and_run(app: AppTest, plan: Plan, tmp_path) -> weakref.ref:
+    """The import, then the session's next run; a weak reference to the baseline `plan` was on."""
+    old = weakref.ref(plan.baseline)
+    _import_reassigning_a1(tmp_path)
+    app.run()
+    assert not app.exception, app.exception
+    return old
+
+
 def _moved(plan: Plan) -> dict[str, str]:
     return dict(plan.changes().select("account_id", "to_territory_id").iter_rows())
 
@@ -43,12 +52,8 @@ def test_an_import_re_bases_the_moves_and_lets_the_old_baseline_go(tmp_path, mon
     plan.apply({"accounts": ["A5"], "to_territory": "AM-E"})
     app.run()
     assert not app.exception, app.exception
-    old = weakref.ref(plan.baseline)
+    old = _import_and_run(app, plan, tmp_path)
     del plan
-
-    _import_reassigning_a1(tmp_path)
-    app.run()
-    assert not app.exception, app.exception
     renewed = app.session_state["planner_plan"]
     assert renewed.baseline is not old() and _moved(renewed) == {"A2": "EU-DE", "A5": "AM-E"}
     notice = " ".join(w.value for w in app.warning)
@@ -97,12 +102,8 @@ def test_a_session_on_another_page_keeps_only_the_moves(tmp_path, monkeypatch):
     shell.session_state["planner_plan"] = plan  # moves made on the Planner earlier in the session
     shell.run()
     assert shell.session_state["planner_plan"] is plan  # the data did not change: the plan stays
-    old = weakref.ref(plan.baseline)
+    old = _import_and_run(shell, plan, tmp_path)
     del plan
-
-    _import_reassigning_a1(tmp_path)
-    shell.run()
-    assert not shell.exception, shell.exception
     held = shell.session_state["planner_plan"]
     assert isinstance(held, UnsavedMoves) and held.steps[0].accounts.to_list() == ["A2"]
     gc.collect()
