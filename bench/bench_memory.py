@@ -116,11 +116,12 @@ def _trim_all() -> None:
     import gc
 
     from engine.metrics.result_cache import trim_idle_everywhere
-    from engine.store.memory import give_back
+    from engine.store.memory import give_back, trim_heap
 
     trim_idle_everywhere(0)
     gc.collect()
     give_back()
+    trim_heap()
 
 
 def _end(sessions: dict) -> None:
