@@ -18,7 +18,7 @@ from engine.metrics.periods import KINDS, parse_period
 from engine.metrics.timeline import data_span, period_choices
 from engine.metrics.sales_data import sales_data
 from engine.charts.territory_colours import company_colours
-from ui import board_link, context, run_log, signin, uploads, warm_start
+from ui import board_link, context, memory_sweep, planner_state, run_log, signin, uploads, warm_start
 from ui.tile_text import let_tile_text_wrap
 from ui.failures import friendly_failures
 from ui.markup import t_md
@@ -81,6 +81,7 @@ with friendly_failures(lang):
 # The first run of the process starts filling the caches in the background; a visitor who comes
 # before the data is in memory is told so instead of waiting on a blank page.
 warm_start.begin(store, context.settings())
+memory_sweep.begin(context.settings())  # what nobody uses any more goes back, also when nobody clicks
 warm_start.wait_for("data")
 
 
@@ -200,5 +201,7 @@ with friendly_failures(lang):
     if navigation.url_path not in ("import", "users"):  # pages with no territory colours skip the data
         # One colouring for everyone, from the whole company: neighbouring territories differ
         company_colours(sales_data(store, context.settings().reporting_currency))
+with friendly_failures(lang):
+    planner_state.let_old_plan_go(context.store(), context.settings())  # an old version's baseline goes now
 with friendly_failures(lang), run_log.page_run(context.settings().run_log, navigation.url_path):
     navigation.run()  # whatever a page raises, the browser gets a sentence, not a traceback

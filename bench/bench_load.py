@@ -104,6 +104,14 @@ class Sampler(threading.Thread):
             time.sleep(0.2)
 
 
+def anonymous_mb(pid: int) -> float:
+    """The process's anonymous memory (heap and allocator arenas, not mapped files), in MB."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Anonymous:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def serve(db: str, log: Path | None = None, run_log: Path | None = None,
           app: Path = REPO / "app.py") -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free loopback port against `db` (output to `log`, every script
@@ -332,9 +340,10 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=30, help="seconds before a page load counts as timed out")
     parser.add_argument("--import", dest="import_file", type=Path,
                         help="a CRM export to import alongside, on the Import page, in every round")
-    parser.add_argument("--settle", type=float, default=130,
-                        help="seconds to wait after the last round before the memory is read again "
-                             "(disconnected sessions are kept 120 s; 0 = do not wait)")
+    parser.add_argument("--settle", type=float, nargs="+", default=[130],
+                        help="seconds after the last round at which the memory is read again, e.g. 130 700 "
+                             "(disconnected sessions are kept 120 s, idle memo entries TERRAIN_MEMO_IDLE_MINUTES; "
+                             "0 = do not wait)")
     parser.add_argument("--client", choices=("browser", "ws"), default="browser",
                         help="browser: headless chromium pages; ws: Streamlit's websocket protocol, nothing rendered")
     parser.add_argument("--nice", type=int, default=10,
@@ -379,12 +388,14 @@ def main() -> int:
             time.sleep(2)
             print(f"  after the sessions: {memory_mb(process.pid, 'VmRSS'):,.0f} MB (baseline {baseline:,.0f} MB)",
                   flush=True)
-        if args.settle:
+        ended = time.perf_counter()
+        for settle in sorted(s for s in args.settle if s > 0):
             # A disconnected session's state (a planner's plan on its data version, widgets, uploads) is
-            # kept for Streamlit's server.disconnectedSessionTTL (120 s) in case its tab reconnects.
-            time.sleep(args.settle)
-            print(f"after {args.settle:.0f} s without sessions: {memory_mb(process.pid, 'VmRSS'):,.0f} MB "
-                  f"(baseline {baseline:,.0f} MB)", flush=True)
+            # kept for Streamlit's server.disconnectedSessionTTL (120 s) in case its tab reconnects;
+            # the memo's idle entries go after TERRAIN_MEMO_IDLE_MINUTES (ui/memory_sweep.py).
+            time.sleep(max(0.0, settle - (time.perf_counter() - ended)))
+            print(f"after {settle:.0f} s without sessions: {memory_mb(process.pid, 'VmRSS'):,.0f} MB "
+                  f"(anonymous {anonymous_mb(process.pid):,.0f} MB; baseline {baseline:,.0f} MB)", flush=True)
         print(f"server peak over the run (VmHWM) {memory_mb(process.pid, 'VmHWM'):,.0f} MB; "
               f"goal: no errors or timeouts, p95 ≤ 3 s, ≤ 4 GB — {'met' if ok else 'NOT met'}")
     finally:

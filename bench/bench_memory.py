@@ -92,6 +92,45 @@ def held_mb(store, settings) -> float:
     return (sum(approximate_size(f) for f in frames) + data.memo.size) / 2**20
 
 
+def held_by() -> str:
+    """What is alive that a data version leaves behind: planner baselines, SalesData objects, and
+    the current memo's entries and bytes (a diagnosis line, printed after the reruns and the end)."""
+    import gc
+
+    from engine.metrics import sales_data as module
+    from engine.metrics.result_cache import approximate_size
+    from engine.planner.baseline import Baseline
+
+    gc.collect()
+    objects = gc.get_objects()
+    baselines = sum(isinstance(o, Baseline) for o in objects)
+    datas = sum(isinstance(o, module.SalesData) for o in objects)
+    memos = [(len(d.memo), d.memo.size) for d in module._cache.values()]
+    frames = [f"{name if isinstance(name, str) else name[0]} {approximate_size(f) / 2**20:,.0f}"
+              for d in module._cache.values() for name, f in d.frames.items()]
+    return (f"alive: {baselines} planner baseline(s), {datas} SalesData; memo entries/MB "
+            + ", ".join(f"{n}/{size / 2**20:,.0f}" for n, size in memos) + "; per-version MB: " + ", ".join(frames))
+
+
+def _trim_all() -> None:
+    import gc
+
+    from engine.metrics.result_cache import trim_idle_everywhere
+    from engine.store.memory import give_back, trim_heap
+
+    trim_idle_everywhere(0)
+    gc.collect()
+    give_back()
+    trim_heap()
+
+
+def _end(sessions: dict) -> None:
+    import gc
+
+    sessions.clear()
+    gc.collect()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="a copy of the database (the bench imports into it)")
@@ -142,6 +181,11 @@ def main() -> int:
                                                  limits=limits))
     warm("rebuild")
     visit("rerun", sessions)
+    print(f"  {held_by()}")
+    steps.run("sessions end", lambda: _end(sessions))  # the browsers left; Streamlit drops their state
+    print(f"  {held_by()}")
+    steps.run("memo idle", _trim_all)  # what the sweep does once nobody asked for a while (ui/memory_sweep.py)
+    print(f"  {held_by()}")
     worst = steps.worst
     print(f"\nworst step peak {worst:,.0f} MB (budget {BUDGET_MB:,} MB: {'ok' if worst <= BUDGET_MB else 'OVER'})")
     return 0 if worst <= BUDGET_MB else 1

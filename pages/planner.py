@@ -11,7 +11,6 @@ import math
 
 import streamlit as st
 
-from engine.planner.balance.plan import carry_over
 from engine.charts.planner import change_bars
 from engine.store.errors import TerrainError
 from engine.i18n import CURRENCY_SYMBOLS, fmt_money, fmt_number
@@ -27,6 +26,7 @@ from ui.charts import show_chart
 from ui.downloads import chart_downloads, table_downloads
 from ui.planner_balance import balance_tab as auto_balance_tab
 from ui.planner_scenarios import scenarios_tab
+from ui.planner_state import current_plan, rebase_notice
 from ui.planner_tables import before_after_table, index_text
 from ui.tables import EMPTY, readable
 from ui.planner_units import whole_unit_controls
@@ -51,10 +51,8 @@ if store.is_empty():
 
 
 baseline = shared_baseline(store, settings)
-plan: Plan = st.session_state.get("planner_plan")
-if plan is None or plan.baseline is not baseline:
-    # Any committed write (even saving a scenario) renews the baseline: carry the planner's moves over.
-    plan = st.session_state["planner_plan"] = carry_over(plan, baseline)
+# Any committed write (an import, even saving a scenario) renews the baseline: the moves follow it.
+plan: Plan = current_plan(baseline)
 names = dict(zip(baseline.territories["territory_id"], baseline.territories["name"]))
 rep_names = dict(zip(baseline.reps["rep_id"], baseline.reps["name"]))
 options = filter_options(plan)
@@ -112,6 +110,8 @@ with st.container(key="planner_notice"):
         st.success(st.session_state.pop("planner_flash"))
     if "planner_error" in st.session_state:
         context.show_error(st.session_state.pop("planner_error"))
+    if (left_out := rebase_notice(lang)) is not None:
+        st.warning(left_out)
 
 # --- the answer first: how much moved and how balanced the territories are ---------------------
 figure = st.columns([1, 3])[0].selectbox(tr("planner.figure"), FIGURES, key="planner_figure",

@@ -10,11 +10,16 @@ the viewer's `visibility` token to its key as well.
 
 The bound is by count and by approximate size (polars' `estimated_size` for frames), least recently
 used first out, so a long day of browsing periods and scopes cannot grow the server without limit.
+Within the bound, what nobody has asked for in a while goes too (`trim_idle`, run by the server's
+sweep, ui/memory_sweep.py): after the morning meeting the memo of its twenty sessions does not stay
+resident all day. Entries that took long to compute (a million health scores: seconds) are kept, so
+the next visitor pays at most a warm page's recomputation, never a cold start.
 """
 from __future__ import annotations
 
 import sys
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -24,6 +29,7 @@ import polars as pl
 
 MAX_ENTRIES = 512
 MAX_BYTES = 768 * 1024 * 1024
+KEEP_COSTLIER_THAN = 1.0  # seconds: an entry that took longer to compute is never trimmed for being idle
 
 
 def approximate_size(value: Any, _depth: int = 0) -> int:
@@ -54,19 +60,22 @@ class ResultCache:
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self._computing: dict[Hashable, _Flight] = {}
         self.hits = self.misses = 0
+        with _live_lock:
+            _live.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
+                found.used = time.monotonic()
                 self.hits += 1
-                return found[0]
+                return found.value
             self.misses += 1
             flight = self._computing.get(key)
             own = flight is not None and flight.owner == threading.get_ident()
@@ -79,9 +88,9 @@ class ResultCache:
             flight.done.wait()
             if flight.ok:
                 return flight.value
-            return self._store(key, compute())  # the first computation failed: try once more here
+            return self._computed(key, compute)  # the first computation failed: try once more here
         try:
-            value = flight.value = self._store(key, compute())
+            value = flight.value = self._computed(key, compute)
             flight.ok = True
             return value
         finally:
@@ -89,20 +98,36 @@ class ResultCache:
                 self._computing.pop(key, None)
             flight.done.set()
 
-    def _store(self, key: Hashable, value: Any) -> Any:
+    def _computed(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        started = time.perf_counter()
+        value = compute()
+        return self._store(key, value, time.perf_counter() - started)
+
+    def _store(self, key: Hashable, value: Any, cost: float = 0.0) -> Any:
         size = approximate_size(value)
         with self._lock:
             if size > self.max_bytes:
                 return value
             old = self._entries.pop(key, None)
             if old is not None:
-                self._bytes -= old[1]
-            self._entries[key] = (value, size)
+                self._bytes -= old.size
+            self._entries[key] = _Entry(value, size, cost, time.monotonic())
             self._bytes += size
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._bytes -= dropped
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped.size
         return value
+
+    def trim_idle(self, idle_seconds: float, now: float | None = None) -> int:
+        """Drop the entries nobody asked for in the last `idle_seconds` (except those that took
+        longer than KEEP_COSTLIER_THAN to compute); the bytes dropped."""
+        cutoff = (time.monotonic() if now is None else now) - idle_seconds
+        dropped = 0
+        with self._lock:
+            for key in [k for k, e in self._entries.items() if e.used < cutoff and e.cost <= KEEP_COSTLIER_THAN]:
+                dropped += self._entries.pop(key).size
+            self._bytes -= dropped
+        return dropped
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
@@ -119,12 +144,33 @@ class ResultCache:
         """Drop every entry whose key is not `wanted` (benchmarks recompute all but those)."""
         with self._lock:
             for key in [k for k in self._entries if not wanted(k)]:
-                self._bytes -= self._entries.pop(key)[1]
+                self._bytes -= self._entries.pop(key).size
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+
+
+class _Entry:
+    """A kept result: its approximate size, the seconds it took to compute, when it was last asked for."""
+
+    __slots__ = ("value", "size", "cost", "used")
+
+    def __init__(self, value: Any, size: int, cost: float, used: float) -> None:
+        self.value, self.size, self.cost, self.used = value, size, cost, used
+
+
+_live: "weakref.WeakSet[ResultCache]" = weakref.WeakSet()
+_live_lock = threading.Lock()
+
+
+def trim_idle_everywhere(idle_seconds: float, now: float | None = None) -> int:
+    """`trim_idle` on every memo alive in the process (each data version's, each restricted
+    viewer's, the `versioned` ones); the bytes dropped."""
+    with _live_lock:
+        caches = list(_live)
+    return sum(cache.trim_idle(idle_seconds, now) for cache in caches)
 
 
 class _Flight:

@@ -93,6 +93,7 @@ class Baseline:
     distance_km: np.ndarray
     territory_index: dict[str, int] = field(default_factory=dict)
     rep_index: dict[str, int] = field(default_factory=dict)
+    data_version: int | None = None  # the store's data version it was read at (`shared_baseline`)
 
     @property
     def n_territories(self) -> int:
@@ -109,18 +110,24 @@ class Baseline:
     def indices_of(self, account_ids) -> tuple[np.ndarray, list[str]]:
         """Positions of the given account ids (deduplicated, in input order), and the ids that are
         not accounts. Accounts are sorted by id, so this is a binary search, not a join."""
-        sorted_ids = getattr(self, "_sorted_ids", None)
-        if sorted_ids is None:
-            sorted_ids = self._sorted_ids = self.accounts["account_id"].to_numpy().astype(str)
         wanted = np.asarray(list(account_ids), dtype=str)
-        if wanted.size == 0 or sorted_ids.size == 0:
-            return np.empty(0, dtype=np.int64), wanted.tolist()
-        positions = np.minimum(np.searchsorted(sorted_ids, wanted), sorted_ids.size - 1)
-        found = sorted_ids[positions] == wanted
+        positions, found = self.positions_of(wanted)
         unknown = wanted[~found].tolist()
         positions = positions[found]
         _, first = np.unique(positions, return_index=True)
         return positions[np.sort(first)].astype(np.int64), unknown
+
+    def positions_of(self, account_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position, found) per id of `account_ids`, aligned with them (a position is meaningless
+        where `found` is False): what a replay by account id needs, each id with its own row."""
+        sorted_ids = getattr(self, "_sorted_ids", None)
+        if sorted_ids is None:
+            sorted_ids = self._sorted_ids = self.accounts["account_id"].to_numpy().astype(str)
+        wanted = np.asarray(account_ids, dtype=str)
+        if wanted.size == 0 or sorted_ids.size == 0:
+            return np.zeros(wanted.size, dtype=np.int64), np.zeros(wanted.size, dtype=bool)
+        positions = np.minimum(np.searchsorted(sorted_ids, wanted), sorted_ids.size - 1)
+        return positions.astype(np.int64), sorted_ids[positions] == wanted
 
     def serving_rep(self, territory_code: np.ndarray, rep_code: np.ndarray) -> np.ndarray:
         """The rep whose home base an account's travel is measured from: its owner, else the territory's."""
@@ -266,4 +273,22 @@ def shared_baseline(store, settings: Settings | None = None) -> Baseline:
 
     settings = settings or load_settings()
     data = sales_data(store, settings.reporting_currency)
-    return data.per_version(("planner_baseline", settings), lambda: build_baseline(store, settings=settings))
+    def build() -> Baseline:
+        version = store.data_version()
+        baseline = build_baseline(store, settings=settings)
+        baseline.data_version = version
+        return baseline
+
+    return data.per_version(("planner_baseline", settings), build)
+
+
+def is_current(baseline: Baseline, store, settings: Settings) -> bool:
+    """Whether `baseline` is still the store's `shared_baseline` (no write has moved the data on
+    since), asked without building one: a session still holding an old one lets it go. After a
+    write the answer comes from the data version alone, so asking loads nothing."""
+    from engine.metrics.sales_data import sales_data
+
+    if baseline.data_version is not None and baseline.data_version != store.data_version():
+        return False
+    data = sales_data(store, settings.reporting_currency)
+    return data.frames.get(("planner_baseline", settings)) is baseline

@@ -207,6 +207,10 @@ class Plan:
         self._change(record.move, record.positions, record.new_territory, record.new_rep)
         return True
 
+    def applied_steps(self) -> tuple[_Applied, ...]:
+        """The applied steps in order (what `engine.planner.rebase` carries to a new baseline)."""
+        return tuple(self._done)
+
     @property
     def can_undo(self) -> bool:
         return bool(self._done)

@@ -7,6 +7,12 @@ DuckDB's `allocator_flush_threshold` nor its background threads returned them; a
 to purge its arenas (`arena.<all>.purge`, through the `duckdb_je_mallctl` the library exports)
 does, in well under a millisecond when there is little to give back. Where the library does not
 export it (another build, another platform) this does nothing.
+
+The C heap keeps freed pages too: glibc's malloc serves numpy's arrays (a planner session's
+per-account codes and distances, ~16 MB each at a million accounts) from per-thread arenas once
+its mmap threshold has grown, and an arena keeps what its thread freed. `trim_heap` gives those
+back (`malloc_trim`); the server's sweep calls it after sessions or memo entries went
+(ui/memory_sweep.py), not after every read: it walks every arena.
 """
 from __future__ import annotations
 
@@ -41,3 +47,24 @@ def give_back() -> bool:
     if mallctl is None:
         return False
     return mallctl(_ALL_ARENAS, None, None, None, 0) == 0
+
+
+_libc_trim = None
+_libc_looked = False
+
+
+def trim_heap() -> bool:
+    """Return the C heap's free pages to the system (glibc's `malloc_trim`); True if it could."""
+    global _libc_trim, _libc_looked
+    with _lock:
+        if not _libc_looked:
+            _libc_looked = True
+            try:
+                _libc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+                _libc_trim.argtypes, _libc_trim.restype = [ctypes.c_size_t], ctypes.c_int
+            except (OSError, AttributeError):  # not glibc: nothing to ask
+                _libc_trim = None
+    if _libc_trim is None:
+        return False
+    _libc_trim(0)
+    return True

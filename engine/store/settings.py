@@ -73,6 +73,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warm_start", "TERRAIN_WARM_START", 1,
             "1: when the server starts, compute the default period's figures in the background, so the "
             "first visitor does not wait for them; 0: compute them on first use.", int, (0, 1)),
+    Setting("memo_idle_minutes", "TERRAIN_MEMO_IDLE_MINUTES", 10,
+            "Minutes after which a shared result nobody asked for is let go (the server's memory comes back "
+            "down after a busy hour; results that took over a second to compute are kept); 0 = never.", int),
     Setting("run_log", "TERRAIN_RUN_LOG", "",
             "A file the app appends one line to per page run (time, page, wall ms, CPU ms of the script's "
             "thread), the server's own view of page time for bench/bench_load.py; empty = off.", str),
@@ -127,6 +130,7 @@ class Settings:
     mileage_rate: float
     visit_hours: float
     warm_start: int
+    memo_idle_minutes: int
     run_log: str
     keep_crm_territory: bool
     users_file: str

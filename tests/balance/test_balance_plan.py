@@ -72,13 +72,13 @@ def test_balance_command_refuses_an_impossible_tolerance(tiny_db, capsys):
     assert "No plan keeps every open territory within ±1.0%" in capsys.readouterr().err
 
 
-def test_carry_over_replays_the_moves_on_a_new_baseline(tiny_store):
-    from engine.planner.balance.plan import carry_over
+def test_a_rebase_replays_the_moves_on_a_new_baseline(tiny_store):
+    from engine.planner.rebase import rebase
 
     plan = Plan(build_baseline(tiny_store))
     plan.apply({"accounts": ["A1", "A2"], "to_territory": "AM-E"})
     plan.apply({"unit": "state", "value": "NY", "to_territory": "EU-DE"})
-    renewed = carry_over(plan, build_baseline(tiny_store))
+    renewed = rebase(plan, build_baseline(tiny_store)).plan
     assert renewed.changes().equals(plan.changes())
     assert renewed.undo() and renewed.undo() and not renewed.undo()
-    assert carry_over(None, plan.baseline).changes().is_empty()
+    assert rebase(None, plan.baseline).plan.changes().is_empty()

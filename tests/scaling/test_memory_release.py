@@ -109,3 +109,46 @@ def test_strings_read_as_views_keep_every_value(store, value):
     frame = store.query("SELECT ?::VARCHAR AS s, NULL::VARCHAR AS empty, [?::VARCHAR] AS listed", [value, value])
     assert frame.schema == pl.Schema({"s": pl.String, "empty": pl.String, "listed": pl.List(pl.String)})
     assert frame.row(0) == (value, None, [value])
+
+
+
+
+SESSION_THREAD = """
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from engine.store.memory import trim_heap
+
+
+def resident():
+    line = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+def session_run():  # a script thread's arrays, as a plan's codes and distances (2-8 MB each)
+    for _ in range(2):  # the first round raises glibc's mmap threshold; the second lands in the arena
+        arrays = [np.ones(2_000_000 // 8 * (i % 4 + 1)) for i in range(40)]
+        del arrays
+
+
+thread = threading.Thread(target=session_run)
+thread.start()
+thread.join()
+before = resident()
+print(trim_heap(), before, resident())
+"""
+
+
+def test_the_c_heap_gives_back_what_a_session_thread_freed():
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    # a fresh interpreter: how glibc places an allocation depends on what the process freed before
+    done = subprocess.run([sys.executable, "-c", SESSION_THREAD], cwd=REPO, capture_output=True, text=True,
+                          timeout=120, check=True)
+    trimmed, before, after = done.stdout.split()
+    assert trimmed == "True" and float(after) < float(before) - 25, done.stdout

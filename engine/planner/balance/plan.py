@@ -13,7 +13,7 @@ import polars as pl
 
 from engine.planner.balance.auto import (TRADEOFF_TOLERANCES, BalanceError, BalanceInput, BalanceRequest, BalanceResult,
                                          Progress, auto_balance, tradeoff_curve)
-from engine.store.errors import NotFoundError, TerrainError
+from engine.store.errors import NotFoundError
 from engine.planner.plan import Plan, territory_code_of
 from engine.planner.baseline import Baseline
 
@@ -125,16 +125,3 @@ def apply_result(plan: Plan, result: BalanceResult) -> int:
     codes = np.array([base.territory_index[t] for t in result.moves["to_territory_id"].to_list()], dtype=np.int32)
     return plan.assign(positions, codes, label=f"auto-balance ±{result.request.tolerance:.0%}")
 
-
-def carry_over(plan: Plan | None, baseline: Baseline) -> Plan:
-    """A plan on a fresh `baseline` with the old plan's moves replayed in order (each stays one undo
-    step); a fresh plan when there was none or a move no longer resolves (its accounts are gone)."""
-    fresh = Plan(baseline)
-    if plan is None:
-        return fresh
-    try:
-        for move in plan.moves:
-            fresh.apply(move)
-    except TerrainError:
-        return Plan(baseline)
-    return fresh
