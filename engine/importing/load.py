@@ -5,8 +5,8 @@ resolved against each other and the database in load order. Strict (the default)
 raises `ImportFailed` listing all of them and the database is not touched. With `skip_invalid`
 the valid rows load, each rejected row is kept in `import_rejects` with its original cells (JSON),
 and a file that cannot be read at all loads nothing. Each file is read and checked in the import
-worker (`worker.py`), which hands the checked table back as an Arrow IPC file in the import's
-temporary folder, memory-mapped rather than copied (and without the columns no row fills). A record id that two files of one import both bring is
+worker (`worker.py`), which hands the checked table back as an Arrow IPC file (`handoff.py`),
+memory-mapped rather than copied (and without the columns no row fills). A record id that two files of one import both bring is
 a problem of the later file's row (naming the other file and row), never a row lost quietly. Writes upsert by record id (a re-import
 replaces rows, never doubles them) through `Session.upsert_frame`; into an empty table that is a
 plain bulk INSERT, which is what makes a first 5-million-deal import fast. Each file gets a row in `imports` (sha256, source,
@@ -14,7 +14,6 @@ entity, rows in / loaded / rejected).
 """
 from __future__ import annotations
 
-import os
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from engine.importing import resolve
 from engine.importing.crm_resolve import CRM_RESOLVERS
 from engine.importing.notes import Note
 from engine.importing.cross_file import repeated_across_files
+from engine.importing.handoff import read_checked, write_checked
 from engine.importing.limits import Limits
 from engine.importing.plan import FilePlan, ImportPlan
 from engine.importing.raw import BEYOND, ROW, TempFiles
@@ -168,54 +168,19 @@ def _check_file(file_plan: FilePlan, stage_overrides: dict[str, str] | None, tar
         return problem_frame([Problem(file_plan.file_name, None, None, None, failed.sentence())])
     if isinstance(answer, pl.DataFrame):
         return answer
-    frame_path, problems_path, rows_in, split_rows, notes, order, empty = answer
-    frame = _mapped(frame_path)
-    if empty:  # the columns without a single value travelled as their names and types only
-        frame = frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in empty).select(order)
-    problems = pl.read_ipc(problems_path)
-    # Unlinked at once: the mapped pages stay readable until the frame goes, and the disk space with
-    # them, where a big file's checked table would otherwise stay until the import ends.
-    for path in (frame_path, problems_path):
-        os.unlink(path)
-    return CheckedTable(frame, problems, rows_in, split_rows, notes)
-
-
-def _mapped(path: str | os.PathLike) -> pl.DataFrame:
-    """The IPC file at `path` as a frame over its memory-mapped pages: no copy (polars' own reader
-    copies every buffer, a second of CPU and 1.2 GB for 5M deals)."""
-    import pyarrow as pa  # here, not at the top: the workers import this module and never need it (0.1 s each)
-
-    return pl.from_arrow(pa.ipc.open_file(pa.memory_map(str(path))).read_all(), rechunk=False)
+    return read_checked(answer)
 
 
 def check_to_files(file_plan: FilePlan, stage_overrides: dict[str, str] | None, target_split: TargetSplit | None,
                    temp: TempFiles, limits: Limits) -> tuple | pl.DataFrame:
-    """In the worker: check one file and write its checked table and problems as IPC files;
-    (frame path, problems path, rows in, target rows split, notes, column order, the (name, type) of
-    the columns left out because no row fills them), or the problems that keep it from being read."""
+    """In the worker: check one file and write its checked table and problems as IPC files
+    (handoff.write_checked says what the answer holds), or the problems that keep it from being read."""
     try:
         checked = check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns,
                               stage_overrides, target_split, limits)
     except ImportFailed as unreadable:
         return problem_frame(unreadable.problems)
-    problems_path = temp.new_path(".arrow")
-    frame = checked.frame
-    # A column no row fills (an export without currencies, territories…) costs 16 bytes a row in
-    # the file all the same: a fifth of a 5M-deal hand-off. Its name and type are enough.
-    empty = [(name, dtype) for name, dtype in frame.schema.items()
-             if frame.height and name != ROW and frame[name].null_count() == frame.height]
-    frame = frame.drop([name for name, _ in empty])
-    frame_path = temp.handoff_path(frame.estimated_size())
-    try:
-        frame.write_ipc(frame_path, compression="uncompressed")
-    except OSError:
-        if frame_path.parent == temp.root:
-            raise
-        frame_path.unlink(missing_ok=True)  # shared memory filled up meanwhile: the import's folder then
-        frame_path = temp.new_path(".arrow")
-        frame.write_ipc(frame_path, compression="uncompressed")
-    checked.problems.write_ipc(problems_path, compression="uncompressed")
-    return frame_path, problems_path, checked.rows_in, checked.split_rows, checked.notes, checked.frame.columns, empty
+    return write_checked(checked, temp)
 
 
 def _resolve(file_plan: FilePlan, frame: pl.DataFrame, context: resolve.Context) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -291,6 +291,13 @@ def _peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def _import_quietly(module: str) -> None:
+    try:
+        __import__(module)
+    except Exception:  # noqa: BLE001 - the task that needs it reports the failure with its file's name
+        pass
+
+
 def main() -> None:
     """The worker's loop: limits first, then tasks from stdin, each answered on stdout."""
     answers = os.fdopen(os.dup(1), "wb")
@@ -302,6 +309,9 @@ def main() -> None:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    # The hand-off's writer (handoff.py) is imported while the worker waits for its first file: the
+    # 0.1 s it takes is then nobody's wait (a task that comes sooner waits on the import lock).
+    threading.Thread(target=_import_quietly, args=("pyarrow.ipc",), daemon=True).start()
     while header := tasks.read(_HEADER.size):
         try:
             function, args = pickle.loads(tasks.read(_HEADER.unpack(header)[0]))

@@ -12,7 +12,7 @@ from collections import namedtuple
 import pytest
 from polars.testing import assert_frame_equal
 
-from engine.importing import Limits, TempFiles, plan_files, raw, sweep_stale
+from engine.importing import Limits, TempFiles, handoff, plan_files, raw, sweep_stale
 from engine.importing import load as load_module
 from engine.importing.validate import check_table
 
@@ -60,7 +60,7 @@ def test_the_hand_off_is_read_back_the_same_from_shared_memory_and_goes_with_the
         file_plan = plan.files[0]
         frame_path, *_ = answer = load_module.check_to_files(file_plan, None, None, plan.temp, plan.limits)
         assert frame_path.parent == folder / plan.temp.root.name
-        handed = load_module._mapped(frame_path)
+        handed = handoff.mapped(frame_path)
         own = check_table(file_plan.table, file_plan.entity, file_plan.source, file_plan.columns).frame
         assert_frame_equal(handed, own.select(handed.columns))
         assert answer[5] == own.columns
@@ -72,19 +72,19 @@ def test_the_hand_off_is_read_back_the_same_from_shared_memory_and_goes_with_the
 def test_shared_memory_filling_up_during_the_write_falls_back_to_the_import_folder(tmp_path, shared, monkeypatch):
     folder, _ = shared
     plan = _plan(tmp_path)
-    real_write = load_module.pl.DataFrame.write_ipc
+    real_write = handoff.write_table
 
-    def full_in_shared_memory(frame, path, **options):
+    def full_in_shared_memory(frame, path):
         if str(path).startswith(str(folder)):
             open(path, "wb").write(b"partial")
             raise OSError(28, "No space left on device")
-        return real_write(frame, path, **options)
+        return real_write(frame, path)
 
-    monkeypatch.setattr(load_module.pl.DataFrame, "write_ipc", full_in_shared_memory)
+    monkeypatch.setattr(handoff, "write_table", full_in_shared_memory)
     try:
         frame_path, *_ = load_module.check_to_files(plan.files[0], None, None, plan.temp, plan.limits)
         assert frame_path.parent == plan.temp.root
-        assert load_module._mapped(frame_path).height == 50
+        assert handoff.mapped(frame_path).height == 50
         assert list((folder / plan.temp.root.name).iterdir()) == []  # the partial file is gone
     finally:
         plan.close()
