@@ -3,6 +3,7 @@
 starts as it opens are the ones the next file is read in."""
 from __future__ import annotations
 
+import pytest
 from polars.testing import assert_frame_equal
 
 from engine.importing import Limits, plan_files, warm_workers
@@ -75,3 +76,18 @@ def test_a_big_server_s_workers_do_not_inherit_its_peak_memory():
     done = subprocess.run([sys.executable, "-c", BIG_SERVER], cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "True"
+
+
+def test_a_worker_that_is_not_to_be_reused_is_stopped_in_the_background_and_reaped_by_stop_workers():
+    """A worker that ran out of memory (as one past the 1 GB mark leaves after answering) is not kept;
+    its exit is not waited for by the import, but `stop_workers` (a benchmark counting its CPU) waits."""
+    worker.stop_workers()
+    limits = Limits(worker_memory_mb=512)
+    warm_workers(limits, 1, wait=True)
+    [started] = worker._idle
+    with pytest.raises(worker.WorkerFailed):
+        worker.run_in_worker(hostile.allocate, (2048,), file_name="big.csv", limits=limits)
+    assert started not in worker._idle
+    worker.stop_workers()
+    assert started.process.returncode is not None  # reaped
+    assert not any(thread.is_alive() for thread in worker._retiring)
