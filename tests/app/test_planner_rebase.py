@@ -17,7 +17,7 @@ from tests.app.conftest import database_for_app, run_page
 from tests.conftest import REPO, fill_tiny_company
 
 LEFT_OUT = {
-    "en": ("1 account(s) could not follow and were left out", "1 changed territory meanwhile (A1)"),
+    "en": ("1 account could not follow and was left out", "1 changed territory meanwhile (A1)"),
     "zh": ("有 1 个客户无法迁移", "1 个客户期间已更换区域（A1）"),
 }
 

@@ -52,7 +52,7 @@ def test_a_control_character_deep_in_a_big_file_is_still_removed_with_its_note(t
     result = import_files(store, [path], reporting_currency="USD", entity="accounts")
     assert store.scalar("SELECT name FROM accounts WHERE account_id = 'B0000001'") == "BadName"
     assert [w for w in result.warnings if "control characters" in w] == [
-        f"accounts.csv: removed control characters (such as NUL) from 1 cell(s) of column 'Name', first on row "
+        f"accounts.csv: removed control characters (such as NUL) from 1 cell of column 'Name', first on row "
         f"{rows + 2}; they are not text"]
     assert store.count("accounts") == rows + 1
     store.close()

@@ -51,9 +51,9 @@ def test_nul_and_control_characters_are_removed_with_a_note_saying_where(tmp_pat
         ("001A", "Acme Corp", "Paris"), ("001B", "Beta", "Lyon"), ("001C", "Gamma", "Rome")]
     notes = [w for w in result.warnings if "control characters" in w]
     assert notes == [
-        "accounts.csv: removed control characters (such as NUL) from 1 cell(s) of column 'Name', first on row 2; "
+        "accounts.csv: removed control characters (such as NUL) from 1 cell of column 'Name', first on row 2; "
         "they are not text",
-        "accounts.csv: removed control characters (such as NUL) from 1 cell(s) of column 'BillingCity', first on "
+        "accounts.csv: removed control characters (such as NUL) from 1 cell of column 'BillingCity', first on "
         "row 3; they are not text"]
     store.close()
 
