@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,10 +100,15 @@ def browser():
         browser.close()
 
 
+_SOCKETS: dict[int, list] = {}  # id(page) -> the websockets it opened (Streamlit's, the last one live)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
     page = context.new_page()
+    sockets = _SOCKETS.setdefault(id(page), [])
+    page.on("websocket", lambda socket: sockets.append(socket))
     # Loaded-machine-sized: on CI two xdist workers share two cores with two apps and two browsers,
     # and a rerun that draws a chart has taken over 30 s there. Waits say what state they wait for;
     # this is only how long a state may take before the test gives up.
@@ -110,6 +116,36 @@ def page(browser):
     page.set_default_navigation_timeout(120_000)
     yield page
     context.close()
+    _SOCKETS.pop(id(page), None)
+
+
+def _run_finished(payload) -> bool:
+    """Whether a websocket frame from the server is Streamlit's "script run finished" (a run that
+    ended early for a rerun, as st.rerun does, is not the end: the run it starts is)."""
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if not isinstance(payload, bytes):
+        return False
+    message = ForwardMsg()
+    try:
+        message.ParseFromString(payload)
+    except DecodeError:
+        return False
+    return (message.WhichOneof("type") == "script_finished"
+            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN)
+
+
+@contextmanager
+def rerun_of(page, timeout: float = RERUN):
+    """Around an action that starts a script run (a click, a submit): on leaving, that run has
+    finished — the server said so on the app's websocket — and the page has drawn what it sent.
+    The state itself, where `wait_for_app` can only see a run that has visibly started."""
+    socket = _SOCKETS[id(page)][-1]
+    with socket.expect_event("framereceived", predicate=_run_finished, timeout=timeout):
+        yield
+    wait_for_app(page)
+    page.evaluate(FRAMES)
 
 
 def screenshot(page, name: str) -> Path:
