@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import FRAMES, RERUN, screenshot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,7 +26,9 @@ def _click_bar(page, index: int = 0) -> None:
         try:  # a late rerun may replace the chart while we reach for it: take the new one
             chart = page.locator('[data-testid="stVegaLiteChart"]').first
             chart.scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
+            # Vega draws its bars after the chart's element arrives: wait until it has drawn this one
+            page.wait_for_function(f"() => ({BAR_BOXES})().length > {index}", timeout=RERUN)
+            page.evaluate(FRAMES)  # and the scroll has settled: the boxes are where the click lands
             boxes = page.evaluate(BAR_BOXES)
             x, y, width, height = boxes[index]
             break
@@ -34,7 +36,6 @@ def _click_bar(page, index: int = 0) -> None:
             if attempt == 4:
                 raise
             wait_for_app(page)
-            page.wait_for_timeout(500)
     page.mouse.click(x + min(width / 2, 40), y + height / 2)
 
 
@@ -44,7 +45,7 @@ def _drilled(page, scope_before: str | None) -> str | None:
     (lang, period), so only the scope and the path are watched. Returns the new scope."""
     page.wait_for_function(
         """before => new URL(location.href).searchParams.get('scope') !== before
-                     || location.pathname.endsWith('/reps')""", arg=scope_before, timeout=30_000)
+                     || location.pathname.endsWith('/reps')""", arg=scope_before, timeout=RERUN)
     wait_for_app(page)
     return _scope(page)
 
