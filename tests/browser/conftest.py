@@ -110,8 +110,8 @@ def page(browser):
     sockets = _SOCKETS.setdefault(id(page), [])
     page.on("websocket", lambda socket: sockets.append(socket))
     # Loaded-machine-sized: on CI two xdist workers share two cores with two apps and two browsers,
-    # and a rerun that draws a chart has taken over 30 s there. Waits say what state they wait for;
-    # this is only how long a state may take before the test gives up.
+    # and under load 9-13 a wait of 30 s has run out. Waits say what state they wait for; this is
+    # only how long a state may take before the test gives up.
     page.set_default_timeout(120_000)
     page.set_default_navigation_timeout(120_000)
     yield page
@@ -134,6 +134,27 @@ def _run_finished(payload) -> bool:
         return False
     return (message.WhichOneof("type") == "script_finished"
             and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN)
+
+
+def run_started(payload) -> bool:
+    """Whether a websocket frame from the server says a script run has begun (each run opens with
+    a new_session message): the sign that a click was taken, long before the run ends."""
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if not isinstance(payload, bytes):
+        return False
+    message = ForwardMsg()
+    try:
+        message.ParseFromString(payload)
+    except DecodeError:
+        return False
+    return message.WhichOneof("type") == "new_session"
+
+
+def app_socket(page):
+    """The websocket the app's page talks to Streamlit on (the page fixture's pages only)."""
+    return _SOCKETS[id(page)][-1]
 
 
 @contextmanager
