@@ -119,37 +119,36 @@ def page(browser):
     _SOCKETS.pop(id(page), None)
 
 
-def _run_finished(payload) -> bool:
-    """Whether a websocket frame from the server is Streamlit's "script run finished" (a run that
-    ended early for a rerun, as st.rerun does, is not the end: the run it starts is)."""
+def _server_message(payload):
+    """A websocket frame from the server as Streamlit's ForwardMsg; None if it is not one."""
     from google.protobuf.message import DecodeError
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     if not isinstance(payload, bytes):
-        return False
+        return None
     message = ForwardMsg()
     try:
         message.ParseFromString(payload)
     except DecodeError:
-        return False
-    return (message.WhichOneof("type") == "script_finished"
+        return None
+    return message
+
+
+def _run_finished(payload) -> bool:
+    """Whether a frame is Streamlit's "script run finished" (a run that ended early for a rerun,
+    as st.rerun does, is not the end: the run it starts is)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    message = _server_message(payload)
+    return (message is not None and message.WhichOneof("type") == "script_finished"
             and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN)
 
 
 def run_started(payload) -> bool:
-    """Whether a websocket frame from the server says a script run has begun (each run opens with
-    a new_session message): the sign that a click was taken, long before the run ends."""
-    from google.protobuf.message import DecodeError
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    if not isinstance(payload, bytes):
-        return False
-    message = ForwardMsg()
-    try:
-        message.ParseFromString(payload)
-    except DecodeError:
-        return False
-    return message.WhichOneof("type") == "new_session"
+    """Whether a frame says a script run has begun (each run opens with a new_session message):
+    the sign that a click was taken, long before the run ends."""
+    message = _server_message(payload)
+    return message is not None and message.WhichOneof("type") == "new_session"
 
 
 def app_socket(page):
