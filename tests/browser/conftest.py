@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from tests.conftest import OUTPUT, REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = OUTPUT / "screenshots"
+# ms a click's rerun may take to draw what it draws on a loaded CI machine (2 workers on 2 cores)
+RERUN = 180_000
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
@@ -33,7 +36,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -97,13 +100,72 @@ def browser():
         browser.close()
 
 
+_SOCKETS: dict[int, list] = {}  # id(page) -> the websockets it opened (Streamlit's, the last one live)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    sockets = _SOCKETS.setdefault(id(page), [])
+    page.on("websocket", lambda socket: sockets.append(socket))
+    # Loaded-machine-sized: on CI two xdist workers share two cores with two apps and two browsers,
+    # and under load 9-13 a wait of 30 s has run out. Waits say what state they wait for; this is
+    # only how long a state may take before the test gives up.
+    page.set_default_timeout(120_000)
+    page.set_default_navigation_timeout(120_000)
     yield page
     context.close()
+    _SOCKETS.pop(id(page), None)
+
+
+def _server_message(payload):
+    """A websocket frame from the server as Streamlit's ForwardMsg; None if it is not one."""
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if not isinstance(payload, bytes):
+        return None
+    message = ForwardMsg()
+    try:
+        message.ParseFromString(payload)
+    except DecodeError:
+        return None
+    return message
+
+
+def _run_finished(payload) -> bool:
+    """Whether a frame is Streamlit's "script run finished" (a run that ended early for a rerun,
+    as st.rerun does, is not the end: the run it starts is)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    message = _server_message(payload)
+    return (message is not None and message.WhichOneof("type") == "script_finished"
+            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN)
+
+
+def run_started(payload) -> bool:
+    """Whether a frame says a script run has begun (each run opens with a new_session message):
+    the sign that a click was taken, long before the run ends."""
+    message = _server_message(payload)
+    return message is not None and message.WhichOneof("type") == "new_session"
+
+
+def app_socket(page):
+    """The websocket the app's page talks to Streamlit on (the page fixture's pages only)."""
+    return _SOCKETS[id(page)][-1]
+
+
+@contextmanager
+def rerun_of(page, timeout: float = RERUN):
+    """Around an action that starts a script run (a click, a submit): on leaving, that run has
+    finished — the server said so on the app's websocket — and the page has drawn what it sent.
+    The state itself, where `wait_for_app` can only see a run that has visibly started."""
+    socket = _SOCKETS[id(page)][-1]
+    with socket.expect_event("framereceived", predicate=_run_finished, timeout=timeout):
+        yield
+    wait_for_app(page)
+    page.evaluate(FRAMES)
 
 
 def screenshot(page, name: str) -> Path:
@@ -116,10 +178,27 @@ def screenshot(page, name: str) -> Path:
 
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script (no 'Running...' indicator)."""
-    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_selector('[data-testid="stApp"]', timeout=120_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
     page.wait_for_timeout(300)
+
+
+def open_tab(page, name: str) -> None:
+    """Click the tab called `name` (the visible one) and return once the page shows it chosen
+    (aria-selected). Tabs switch in the browser without a rerun, but a click that lands while a
+    rerun redraws the tab bar is lost: click again only once the state says it did not take."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    tab = page.get_by_role("tab", name=name, exact=True).filter(visible=True).first
+    for attempt in range(4):
+        tab.click(timeout=120_000)
+        try:
+            tab.and_(page.locator('[aria-selected="true"]')).wait_for(timeout=10_000)
+            return
+        except PlaywrightError:
+            if attempt == 3:
+                raise
 
 
 def selectbox(page, label: str, nth: int = 0):
@@ -167,7 +246,8 @@ _CELL_ID = """([grid, row, title]) => {
 _CHOSEN = """grid => !!document.querySelectorAll('[data-testid="stDataFrame"]')[grid]
     .querySelector('td[aria-selected="true"]')"""
 _CELL_SHOWS = "([id, text]) => document.getElementById(id)?.textContent === text"
-_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+# resolves once the page has drawn two more frames: a wait on the page's own clock, not a guess
+FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 
 
 def grid_cell_text(page, grid: int, row: int, column: str) -> str:
@@ -247,7 +327,7 @@ def edit_grid_cell(page, row: int, column: str, text: str, grid: int = 0) -> Non
             box.press_sequentially(text, timeout=10_000)
             page.wait_for_function("text => document.querySelector('textarea.gdg-input')?.value === text",
                                    arg=text, timeout=10_000)
-            page.evaluate(_FRAMES)
+            page.evaluate(FRAMES)
             box.press("Enter", timeout=10_000)
             box.wait_for(state="hidden", timeout=30_000)
             page.wait_for_function(_CELL_SHOWS, arg=[target, text], timeout=15_000)

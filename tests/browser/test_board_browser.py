@@ -41,8 +41,8 @@ def demo_db(tmp_path_factory):
 def wall_screen(browser):
     """(context, page) of a 1920×1080 screen, patient with a loaded machine."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.set_default_timeout(120_000)  # every page of the context (a wall screen opens its own), loaded-machine-sized
     page = context.new_page()
-    page.set_default_timeout(60_000)
     return context, page
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import FRAMES, RERUN, app_socket, run_started, screenshot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,21 +21,23 @@ BAR_BOXES = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChar
 
 def _click_bar(page, index: int = 0) -> None:
     """Click the index-th bar (top to bottom) of the chart: Vega draws bars as SVG paths; target
-    ticks are thin paths too, so only wide ones count."""
+    ticks are thin paths too, so only wide ones count. Returns once the click was taken (the server
+    began the run it starts); a click Vega did not take (once in ten under load) is made again."""
     for attempt in range(5):
         try:  # a late rerun may replace the chart while we reach for it: take the new one
             chart = page.locator('[data-testid="stVegaLiteChart"]').first
             chart.scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            boxes = page.evaluate(BAR_BOXES)
-            x, y, width, height = boxes[index]
-            break
+            # Vega draws its bars after the chart's element arrives: wait until it has drawn this one
+            page.wait_for_function(f"() => ({BAR_BOXES})().length > {index}", timeout=RERUN)
+            page.evaluate(FRAMES)  # and the scroll has settled: the boxes are where the click lands
+            x, y, width, height = page.evaluate(BAR_BOXES)[index]
+            with app_socket(page).expect_event("framereceived", predicate=run_started, timeout=30_000):
+                page.mouse.click(x + min(width / 2, 40), y + height / 2)
+            return
         except (PlaywrightError, IndexError):
             if attempt == 4:
                 raise
             wait_for_app(page)
-            page.wait_for_timeout(500)
-    page.mouse.click(x + min(width / 2, 40), y + height / 2)
 
 
 def _drilled(page, scope_before: str | None) -> str | None:
@@ -44,7 +46,7 @@ def _drilled(page, scope_before: str | None) -> str | None:
     (lang, period), so only the scope and the path are watched. Returns the new scope."""
     page.wait_for_function(
         """before => new URL(location.href).searchParams.get('scope') !== before
-                     || location.pathname.endsWith('/reps')""", arg=scope_before, timeout=30_000)
+                     || location.pathname.endsWith('/reps')""", arg=scope_before, timeout=RERUN)
     wait_for_app(page)
     return _scope(page)
 

@@ -2,11 +2,15 @@
 see the before/after change, save two scenarios and compare them side by side."""
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from engine.store import Store
-from tests.browser.conftest import choose, screenshot, selectbox, tick_grid_row, wait_for_app
+from tests.browser.conftest import (FRAMES, RERUN, choose, screenshot, selectbox, tick_grid_row,
+                                    wait_for_app)
 
 pytestmark = pytest.mark.browser
 
@@ -108,6 +112,46 @@ def _drawn_at(page, x: float, y: float, radius: int = 4) -> bool:
     return any(max(pixel) - min(pixel) > 60 for _, pixel in shot.getcolors(shot.width * shot.height))
 
 
+def _when_drawn(page, canvas, view, lon: float, lat: float) -> dict:
+    """Wait until deck.gl has drawn the point at (lon, lat) (a click before it is drawn picks
+    nothing) and return the canvas's box then. The box is measured again on each look: on a busy
+    machine the page may still be settling (layout shifts). Between looks, two animation frames."""
+    deadline = time.monotonic() + RERUN / 1000
+    while True:
+        canvas.scroll_into_view_if_needed()  # mouse clicks land on the viewport: bring the map into it
+        box = canvas.bounding_box()
+        try:
+            if box and _drawn_at(page, *_pixel_of(view, lon, lat, box)):
+                return box
+        except PlaywrightError:  # the point is outside the viewport for now
+            pass
+        if time.monotonic() > deadline:
+            screenshot(page, "planner-map-not-drawn")
+            raise AssertionError(f"deck.gl did not draw the point at {lon}, {lat} within {RERUN / 1000:.0f} s")
+        page.evaluate(FRAMES)
+
+
+def _pick(page, point: tuple[float, float], name: str | re.Pattern, then: str) -> None:
+    """Click the account drawn at `point` and wait for the rerun to show `then`. Hover first, as a
+    hand does, until deck.gl shows that account's tooltip (naming `name`): deck.gl picks from a
+    buffer it draws on a pointer move, and a click before that buffer is drawn picks nothing."""
+    tooltip = page.locator(".deck-tooltip").filter(has_text=name)
+    for attempt in range(4):
+        # a move to the very spot the pointer is on is no move: come from one pixel aside
+        page.mouse.move(point[0] - 1, point[1] - 1)
+        page.mouse.move(*point)
+        try:
+            tooltip.filter(visible=True).first.wait_for(timeout=15_000)
+            break
+        except PlaywrightError:
+            if attempt == 3:
+                screenshot(page, "planner-map-no-tooltip")
+                raise
+    page.mouse.click(*point)
+    wait_for_app(page)
+    page.get_by_text(then).wait_for(timeout=RERUN)
+
+
 def test_clicking_points_on_the_map_selects_accounts(serve_app, page, tmp_path):
     """Tiny company: six points; click Berlin, then New York, and the selection count follows."""
     import numpy as np
@@ -125,37 +169,18 @@ def test_clicking_points_on_the_map_selects_accounts(serve_app, page, tmp_path):
     wait_for_app(page)
     page.get_by_text("Nothing selected yet").first.wait_for()
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-    canvas.wait_for()
-    for _ in range(40):  # a click before deck.gl has drawn the point picks nothing: wait until it shows
-        # measured again each time: on a busy machine the page may still be settling (layout shifts)
-        canvas.scroll_into_view_if_needed()  # mouse clicks land on the viewport: bring the map into it
-        box = canvas.bounding_box()
-        berlin = _pixel_of(view, 13.40, 52.52, box)
-        try:
-            if _drawn_at(page, *berlin):
-                break
-        except PlaywrightError:  # the point is outside the viewport for now
-            pass
-        page.wait_for_timeout(250)
+    canvas.wait_for(timeout=RERUN)
+    box = _when_drawn(page, canvas, view, 13.40, 52.52)
     screenshot(page, "planner-map-before")
-    # hover first, as a hand does: deck.gl picks from a buffer it draws on the first pointer move,
-    # and with the base map underneath that first draw can miss an immediate click
-    page.mouse.move(*berlin)
-    page.wait_for_timeout(800)
-    page.mouse.click(*berlin)  # Siemens Kunde, Berlin
-    wait_for_app(page)
-    page.get_by_text("1 accounts selected").wait_for()
-    new_york = _pixel_of(view, -74.01, 40.71, box)
-    page.mouse.move(*new_york)
-    page.wait_for_timeout(800)
-    page.mouse.click(*new_york)  # New York (Initech or its neighbour Umbrella)
-    wait_for_app(page)
-    page.get_by_text("2 accounts selected").wait_for()
+    _pick(page, _pixel_of(view, 13.40, 52.52, box), "Siemens Kunde", "1 accounts selected")  # Berlin
+    box = _when_drawn(page, canvas, view, -74.01, 40.71)  # the rerun redrew the map: measured again
+    # New York: Initech or its neighbour Umbrella, whichever deck.gl draws on top
+    _pick(page, _pixel_of(view, -74.01, 40.71, box), re.compile("Initech|Umbrella"), "2 accounts selected")
     screenshot(page, "planner-map-selected")
     choose(page, selectbox(page, "Move to territory"), "US West")
     page.get_by_role("button", name="Move selection").click()
     wait_for_app(page)
-    page.get_by_text("Moved 2 accounts to US West.").wait_for()
+    page.get_by_text("Moved 2 accounts to US West.").wait_for(timeout=RERUN)
     screenshot(page, "planner-map-moved")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import RERUN, screenshot, wait_for_app
 from tests.conftest import database_file, fill_tiny_company
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,9 @@ def test_period_choice_survives_page_switches(tmp_path, serve_app, page):
     page.wait_for_selector('h1:has-text("Forecast")')
     sidebar.get_by_text("Reps", exact=True).click()
     page.wait_for_selector('h1:has-text("Reps")')
-    page.wait_for_timeout(1500)
+    # the sidebar's period box is drawn by the same run: wait for it to hold the linked period
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stSidebar"] input')]
+        .some(box => box.value === 'FY2024')""", timeout=RERUN)
     chosen = [box.input_value() for box in sidebar.locator("input").all()]
     assert "FY2024" in chosen, chosen
     assert "period=2024" in page.url

@@ -10,7 +10,7 @@ import pytest
 
 from engine.demo.company import build_demo
 from engine.store import Store
-from tests.browser.conftest import _free_port, _wait_healthy, choose, screenshot, wait_for_app
+from tests.browser.conftest import RERUN, _free_port, _wait_healthy, choose, open_tab, screenshot, wait_for_app
 from tests.conftest import REPO, database_file
 
 pytestmark = pytest.mark.browser
@@ -49,26 +49,32 @@ def test_merge_assign_and_retire(tabs_url, page):
     page.goto(f"{url}/territories")
     wait_for_app(page)
 
-    page.get_by_role("tab", name="Duplicates").click()
-    page.get_by_text("Customers held twice").first.wait_for()
+    # each click that starts a rerun waits for what that rerun draws, as long as a loaded machine needs
+    open_tab(page, "Duplicates")
+    page.get_by_text("Customers held twice").first.wait_for(timeout=RERUN)
     choose(page, _visible_select(page, "Customer to merge"), "CEDARSYS INDUSTRIES LTD — 2 copies, 2 reps")
+    wait_for_app(page)
     page.get_by_role("button", name="Merge ownership").click()
-    page.get_by_text("Merged: 1 account changed owner.").wait_for()
+    page.get_by_text("Merged: 1 account changed owner.").wait_for(timeout=RERUN)
+    wait_for_app(page)
     screenshot(page, "territories-duplicates-merged")
 
-    page.get_by_role("tab", name="Unowned").click()
-    page.get_by_role("tab", name="Top-3 owners for one account").click()
+    open_tab(page, "Unowned")
+    open_tab(page, "Top-3 owners for one account")
+    give = page.get_by_role("button", name="Give it to").filter(visible=True).first
+    give.wait_for(timeout=RERUN)
+    give.click()
+    page.get_by_text("Assigned 1 account.").wait_for(timeout=RERUN)
     wait_for_app(page)
-    page.get_by_role("button", name="Give it to").filter(visible=True).first.click()
-    page.get_by_text("Assigned 1 account.").wait_for()
 
-    page.get_by_role("tab", name="Tree").click()
-    page.get_by_role("tab", name="Retire").click()
+    open_tab(page, "Tree")
+    open_tab(page, "Retire")
     choose(page, _visible_select(page, "Territory"), "Terrain Demo Corp › EMEA › Northern Europe › Nordics & Benelux")
     choose(page, _visible_select(page, "Hand its accounts"), "Terrain Demo Corp › EMEA › Northern Europe › UK & Ireland")
-    page.get_by_text("Nordics & Benelux holds 19 accounts").wait_for()
+    page.get_by_text("Nordics & Benelux holds 19 accounts").wait_for(timeout=RERUN)
+    wait_for_app(page)  # the preview's rerun to its end, so the button clicked is the one it drew
     page.get_by_role("button", name="Retire").filter(visible=True).last.click()
-    page.get_by_text("Retired Nordics & Benelux: 19 accounts").wait_for()
+    page.get_by_text("Retired Nordics & Benelux: 19 accounts").wait_for(timeout=RERUN)
     screenshot(page, "territories-tree-retired")
 
     stop()

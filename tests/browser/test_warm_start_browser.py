@@ -19,7 +19,7 @@ def test_two_people_open_activity_while_the_server_warms(serve_app, browser, tmp
     for _ in range(2):
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
         page = context.new_page()
-        page.set_default_timeout(90_000)
+        page.set_default_timeout(120_000)
         page.goto(f"{url}/activity?period=2026-Q4")   # both ask before the figures are warm
         pages.append(page)
     tiles = []
