@@ -83,3 +83,36 @@ def test_a_sweep_trims_the_memo_after_the_set_minutes(monkeypatch):
     clock.now += 2 * 60
     sessions, dropped = memory_sweep.sweep(load_settings(environ={}))
     assert sessions == 0 and dropped >= 800 and "figures" not in memo
+
+
+def test_memo_trims_collect_only_once_they_add_up_and_not_too_often(monkeypatch):
+    """A collection stalls every session for a few hundred ms at 1M accounts: small trims during
+    the meeting wait until they are worth one, and collections for trims come a minute apart."""
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: False))
+    collections = []
+    monkeypatch.setattr(memory_sweep.gc, "collect", lambda: collections.append(1))
+    monkeypatch.setattr(memory_sweep, "give_back", lambda: None)
+    monkeypatch.setattr(memory_sweep, "trim_heap", lambda: None)
+    monkeypatch.setattr(memory_sweep, "_state", {"started": True, "pending": 0, "collected_at": float("-inf")})
+    trims = iter([10 << 20, 60 << 20, 100 << 20, 100 << 20])
+    monkeypatch.setattr(memory_sweep, "trim_idle_everywhere", lambda idle, now=None: next(trims))
+    settings = load_settings(environ={})
+    memory_sweep.sweep(settings, now=0.0)  # 10 MB: not worth a stall
+    assert collections == []
+    memory_sweep.sweep(settings, now=10.0)  # 70 MB pending: collect
+    assert collections == [1]
+    memory_sweep.sweep(settings, now=20.0)  # 100 MB, but 10 s after the last collection
+    assert collections == [1]
+    memory_sweep.sweep(settings, now=80.0)  # a minute on: collect what added up
+    assert collections == [1, 1]
+
+
+def test_a_session_removed_is_collected_at_once(monkeypatch):
+    collections = []
+    monkeypatch.setattr(memory_sweep.gc, "collect", lambda: collections.append(1))
+    monkeypatch.setattr(memory_sweep, "give_back", lambda: None)
+    monkeypatch.setattr(memory_sweep, "trim_heap", lambda: None)
+    monkeypatch.setattr(memory_sweep, "_state", {"started": True, "pending": 0, "collected_at": 100.0})
+    monkeypatch.setattr(memory_sweep, "reap_expired_sessions", lambda: 1)
+    memory_sweep.sweep(load_settings(environ={"TERRAIN_MEMO_IDLE_MINUTES": "0"}), now=101.0)
+    assert collections == [1]
