@@ -113,7 +113,8 @@ def panel_won(store, scope, lang, currency) -> None:
     for cell, when in zip(cells, ("yesterday", "week")):
         part = won.filter(pl.col("when") == when) if when == "yesterday" else won
         cell.metric(t(f"board.{when}", lang), fmt_money(part["amount"].sum(), lang, currency),
-                    f"{fmt_number(part.height, lang)} ×", delta_color="off")
+                    t("board.won_count", lang, count=fmt_number(part.height, lang)),
+                    delta_color="off", delta_arrow="off")  # a count, not a change: no arrow
     shown = won.head(8).with_columns(pl.col("when").replace_strict({w: t(f"board.{w}", lang) for w in ("yesterday", "week")}),
                                      pl.col("close_date").cast(pl.String))
     table(money(shown.drop("close_date"), ("amount",), lang, currency), lang)

@@ -16,6 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "board.none_won": ("No deal won yesterday or this week yet.", "昨日及本周暂无赢单。"),
     "board.yesterday": ("yesterday", "昨日"),
     "board.week": ("this week", "本周"),
+    "board.won_count": ("{count} {count|deal|deals} won", "赢单 {count} 个"),
     "board.won": ("Won", "已赢单"),
     "board.target": ("Target", "目标"),
     "board.expected": ("Expected by today", "截至今日应完成"),

@@ -78,6 +78,9 @@ def test_board_rotates_through_every_panel(db):
         tables[panel] = [t.value for t in at.table]
         if panel == "leaderboard":  # three reps all fit the top five: the other column says so, not blank
             assert "All 3 reps are in the top list." in [m.value for m in at.markdown]
+        if panel == "won":  # the count of deals, worded, without a change arrow
+            assert {m.label: (m.value, m.delta) for m in at.metric} == {
+                "yesterday": ("$900", "1 deal won"), "this week": ("$1.2K", "2 deals won")}
         if panel == "pacing":
             assert {m.label: m.value for m in at.metric} == {
                 "Won": "$5.2K", "Target": "$1.9K", "Expected by today": "$1.3K", "Pace": "410.5%"}
