@@ -9,6 +9,8 @@ from datetime import date
 import polars as pl
 import pytest
 
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
+
 from engine.board.panels import PANELS, leaderboard, pacing, won_deals
 from tests.app.conftest import database_for_app, run_page
 from tests.health.conftest import fill_health_company
@@ -81,6 +83,7 @@ def test_board_rotates_through_every_panel(db):
         if panel == "won":  # the count of deals, worded, without a change arrow
             assert {m.label: (m.value, m.delta) for m in at.metric} == {
                 "yesterday": ("$900", "1 deal won"), "this week": ("$1.2K", "2 deals won")}
+            assert {m.proto.direction for m in at.metric} == {MetricProto.NONE}   # no up/down arrow
         if panel == "pacing":
             assert {m.label: m.value for m in at.metric} == {
                 "Won": "$5.2K", "Target": "$1.9K", "Expected by today": "$1.3K", "Pace": "410.5%"}
